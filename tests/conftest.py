@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh store per test, on SQLite and (when configured) on PostgreSQL.
+
+`MAGDI_TEST_POSTGRES_URL` names a PostgreSQL server (e.g. postgresql+psycopg://postgres@127.0.0.1:55432/postgres);
+`scripts/test.sh` starts one. Store tests then run against both back ends.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=DeprecationWarning)
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("MAGDI_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _postgres_database() -> str:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL)
+    name = f"magdi_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host=base.host, port=base.port, user=base.username,
+                         password=base.password, dbname=base.database, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, monkeypatch) -> str:
+    """URL of an empty store; also exported as MAGDI_DATABASE_URL for code that reads it."""
+    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else _postgres_database()
+    monkeypatch.setenv("MAGDI_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("MAGDI_DATABASE_URL", url)
+    return url
