@@ -1,0 +1,96 @@
+"""Engine and sessions. Any SQLAlchemy URL via MAGDI_DATABASE_URL; a SQLite file by default.
+
+SQLite runs in WAL mode with foreign keys on. Write units start with BEGIN IMMEDIATE so that two
+writers queue on the busy timeout instead of failing when a read lock cannot be upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlmodel import Session, SQLModel
+
+from db import models  # noqa: F401  (registers the tables)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'magdi.db'}"
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("MAGDI_DATABASE_URL") or DEFAULT_URL
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per URL, with the schema created on first use."""
+    url = database_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+    if is_sqlite(engine):
+        _configure_sqlite(engine)
+    init_db(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports touch large indexes
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def init_db(engine: Engine) -> None:
+    """Create tables, full-text search structures and the label revision counter."""
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        if is_sqlite(engine):
+            conn.exec_driver_sql(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS discussion_fts USING fts5("
+                "question, reasoning, tokenize='unicode61 remove_diacritics 2')")
+        else:
+            conn.exec_driver_sql(
+                "CREATE TABLE IF NOT EXISTS discussion_search ("
+                "discussion_id INTEGER PRIMARY KEY REFERENCES discussion(id) ON DELETE CASCADE,"
+                " tsv tsvector NOT NULL)")
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS ix_discussion_search_tsv "
+                "ON discussion_search USING GIN (tsv)")
+        conn.execute(text(
+            "INSERT INTO storemeta (key, value) SELECT 'label_revision', 0 "
+            "WHERE NOT EXISTS (SELECT 1 FROM storemeta WHERE key = 'label_revision')"))
+
+
+@contextmanager
+def session_scope(url: str | None = None, *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any error."""
+    engine = get_engine(url)
+    if write and is_sqlite(engine):
+        engine = engine.execution_options(sqlite_immediate=True)
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

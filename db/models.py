@@ -1,0 +1,108 @@
+"""SQLModel tables of the store: datasets, discussions, turns (MAG nodes), edges, label history.
+
+Labels are booleans (True = correct). A turn's effective label is its human label when one was
+set, else the automatic one. Discussions carry summary columns (majority right, flips, review
+counts, ...) computed by `magdi.summary` so that browse filters are plain indexed comparisons.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Dataset(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DiscussionSummary(SQLModel):
+    """Derived per-discussion facts, recomputed whenever a label or the gold answer changes."""
+    n_turns: int = 0
+    n_agents: int = 0
+    n_rounds: int = 0
+    majority_correct: bool | None = Field(default=None, index=True)
+    round0_disagree: bool = Field(default=False, index=True)
+    consensus_round: int | None = Field(default=None, index=True)
+    flip_right_wrong: bool = Field(default=False, index=True)
+    flip_wrong_right: bool = Field(default=False, index=True)
+    n_human: int = Field(default=0, index=True)
+    n_review: int = Field(default=0, index=True)
+    n_correct: int = 0
+
+
+class Discussion(DiscussionSummary, table=True):
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "external_id"),
+        Index("ix_discussion_dataset_id_id", "dataset_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="dataset.id", ondelete="CASCADE")
+    external_id: str
+    task: str = Field(index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    options: str | None = None  # JSON list of option texts
+    gold_answer: str
+    meta: str | None = None  # JSON object, kept for lossless export
+    version: int = 0  # optimistic concurrency for gold-answer edits
+
+
+class Turn(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("discussion_id", "agent", "round"),
+        Index("ix_turn_agent_discussion", "agent", "discussion_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    discussion_id: int = Field(foreign_key="discussion.id", ondelete="CASCADE")
+    agent: str
+    round: int
+    reasoning: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str
+    answer_norm: str | None = None  # None: the answer could not be parsed (flagged)
+    confidence: float | None = None
+    explicit_edges: bool = False  # the file listed responds_to (kept for lossless export)
+    auto_label: bool
+    human_label: bool | None = None
+    excluded: bool = False
+    needs_review: bool = False
+    version: int = 0  # optimistic concurrency: bumped by every edit of this turn
+
+
+class Edge(SQLModel, table=True):
+    """`dst` responds to `src`; `position` keeps the order of an explicit responds_to list.
+
+    Clustered by discussion (no rowid on SQLite): edges are written and read per discussion.
+    """
+    __table_args__ = {"sqlite_with_rowid": False}
+    discussion_id: int = Field(foreign_key="discussion.id", primary_key=True, ondelete="CASCADE")
+    dst_id: int = Field(foreign_key="turn.id", primary_key=True, ondelete="CASCADE")
+    position: int = Field(primary_key=True)
+    src_id: int = Field(foreign_key="turn.id", ondelete="CASCADE")
+
+
+class LabelEvent(SQLModel, table=True):
+    """Append-only history. `field` is label, excluded, gold or auto_label."""
+    __table_args__ = (Index("ix_labelevent_turn_id_id", "turn_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    discussion_id: int = Field(foreign_key="discussion.id", index=True, ondelete="CASCADE")
+    turn_id: int | None = Field(default=None, foreign_key="turn.id", ondelete="CASCADE")
+    field: str
+    old: str | None = None
+    new: str | None = None
+    who: str
+    at: datetime = Field(default_factory=utcnow, index=True)
+    note: str | None = None
+    revision: int
+    undoes: int | None = None  # id of the event this one reverts
+
+
+class StoreMeta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: int = 0

@@ -1,0 +1,132 @@
+"""Facts derived from a labelled MAG: automatic labels, review reasons and discussion summaries.
+
+These are pure functions over plain node records so that the store can recompute them after a
+label edit without rebuilding a `Discussion`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from magdi.answers import answers_equal, normalize_answer
+from magdi.mag import Discussion
+
+CONFIDENT = 0.9  # "high confidence but wrong" threshold of the review queue
+
+
+@dataclass
+class Node:
+    agent: str
+    round: int
+    answer_norm: str | None
+    confidence: float | None
+    auto_label: bool
+    human_label: bool | None = None
+
+    @property
+    def label(self) -> bool:
+        return self.auto_label if self.human_label is None else self.human_label
+
+
+def auto_nodes(d: Discussion) -> list[Node]:
+    """Normalise every answer of `d` and label it against the gold answer."""
+    gold = normalize_answer(d.task, d.gold_answer, d.options)
+    nodes = []
+    for t in d.turns:
+        norm = normalize_answer(d.task, t.answer, d.options)
+        correct = answers_equal(d.task, norm, gold)
+        human = None
+        if t.label_source == "human" and t.label is not None:
+            human = t.label == "correct"
+        nodes.append(Node(t.agent, t.round, norm.value, t.confidence, correct, human))
+    return nodes
+
+
+@dataclass
+class Prepared:
+    """Everything the store derives from a discussion at import time."""
+    nodes: list[Node]
+    summary: dict
+    review: list[bool]
+    edges: list[tuple[int, int, int]]  # (target turn index, position, source turn index)
+
+
+def prepare(d: Discussion) -> Prepared:
+    nodes = auto_nodes(d)
+    summary, review = summarize(nodes)
+    index = {t.key: i for i, t in enumerate(d.turns)}
+    edges, position = [], {}
+    for src, dst in d.edges():
+        i = index[dst]
+        position[i] = position.get(i, -1) + 1
+        edges.append((i, position[i], index[src]))
+    return Prepared(nodes, summary, review, edges)
+
+
+def split_rounds(nodes: list[Node]) -> set[int]:
+    """Rounds in which the agents gave more than one (parsed) answer."""
+    answers: dict[int, set] = {}
+    for n in nodes:
+        answers.setdefault(n.round, set()).add(n.answer_norm)
+    return {r for r, a in answers.items() if len(a) > 1}
+
+
+def review_reasons(node: Node, last_round_split: bool) -> list[str]:
+    reasons = []
+    if node.answer_norm is None:
+        reasons.append("unparseable")
+    if node.human_label is not None and node.human_label != node.auto_label:
+        reasons.append("human_disagrees")
+    if node.confidence is not None and node.confidence >= CONFIDENT and not node.label:
+        reasons.append("confident_wrong")
+    if last_round_split:
+        reasons.append("split_last_round")
+    return reasons
+
+
+def needs_review(node: Node, last_round_split: bool) -> bool:
+    """A node waits for review when something looks off and no human has labelled it yet."""
+    if node.human_label is not None:
+        return False
+    return any(r != "human_disagrees" for r in review_reasons(node, last_round_split))
+
+
+def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
+    """Summary columns of a discussion, and the needs-review flag of each node."""
+    last = max(n.round for n in nodes)
+    split = split_rounds(nodes)
+    review = [needs_review(n, n.round == last and last in split) for n in nodes]
+
+    final = [n for n in nodes if n.round == last and n.answer_norm is not None]
+    votes = Counter(n.answer_norm for n in final).most_common()
+    majority_correct = None
+    if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+        group = [n.label for n in final if n.answer_norm == votes[0][0]]
+        majority_correct = sum(group) * 2 > len(group)
+
+    rounds = sorted({n.round for n in nodes})
+    consensus = next((r for r in rounds if r not in split
+                      and all(n.answer_norm is not None for n in nodes if n.round == r)), None)
+    flips = set()
+    by_agent: dict[str, list[Node]] = {}
+    for n in sorted(nodes, key=lambda n: n.round):
+        by_agent.setdefault(n.agent, []).append(n)
+    for seq in by_agent.values():
+        for a, b in zip(seq, seq[1:]):
+            if a.label != b.label:
+                flips.add("right_wrong" if a.label else "wrong_right")
+    summary = dict(
+        n_turns=len(nodes),
+        n_agents=len(by_agent),
+        n_rounds=len(rounds),
+        majority_correct=majority_correct,
+        round0_disagree=0 in split,
+        consensus_round=consensus,
+        flip_right_wrong="right_wrong" in flips,
+        flip_wrong_right="wrong_right" in flips,
+        n_human=sum(n.human_label is not None for n in nodes),
+        n_review=sum(review),
+        n_correct=sum(n.label for n in nodes),
+    )
+    return summary, review
