@@ -1,0 +1,91 @@
+"""`python -m app …`: import, export and inspect the store from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from app.services import store
+from magdi.formats import FormatError
+
+
+def _with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $MAGDI_DATABASE_URL "
+                                                "or the SQLite file var/magdi.db)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app", description="MAGDi Studio")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = _with_db(sub.add_parser("import", help="import discussions (one transaction per file)"))
+    p.add_argument("path")
+    p.add_argument("--dataset", help="dataset name (default: the line's own, else the file name)")
+    p.add_argument("--format", choices=["auto", "jsonl", "magdi"], default="auto")
+    p.add_argument("--task", help="task of a MAGDi file (default: guessed from the file name)")
+    p.add_argument("--skip-existing", action="store_true",
+                   help="skip discussions whose id is already in the dataset instead of failing")
+
+    p = _with_db(sub.add_parser("export", help="export discussions with their current labels"))
+    p.add_argument("path")
+    p.add_argument("--dataset")
+    p.add_argument("--format", choices=["jsonl", "magdi"], default="jsonl")
+
+    _with_db(sub.add_parser("stats", help="discussions, turns and labels per dataset"))
+    _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.db:
+        os.environ["MAGDI_DATABASE_URL"] = args.db
+    try:
+        return COMMANDS[args.command](args)
+    except (FormatError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename}: no such file", file=sys.stderr)
+        return 2
+
+
+def _import(args) -> int:
+    report = store.import_file(args.path, dataset=args.dataset, fmt=args.format, task=args.task,
+                               skip_existing=args.skip_existing)
+    print(report)
+    return 0
+
+
+def _export(args) -> int:
+    n = store.export_file(args.path, fmt=args.format, dataset=args.dataset)
+    print(f"wrote {n} discussions to {args.path}")
+    return 0
+
+
+def _stats(args) -> int:
+    rows = store.stats()
+    if not rows:
+        print("the store is empty")
+        return 0
+    cols = list(rows[0])
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in cols]
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    for r in rows:
+        print("  ".join(str(r[c]).ljust(w) for c, w in zip(cols, widths)))
+    print(f"label revision: {store.revision()}")
+    return 0
+
+
+def _demo(args) -> int:
+    reports = store.load_demo_if_empty()
+    for r in reports:
+        print(r)
+    if not reports:
+        print("the store is not empty: demo not loaded")
+    return 0
+
+
+COMMANDS = {"import": _import, "export": _export, "stats": _stats, "demo": _demo}

@@ -1,0 +1,56 @@
+"""The command line, run as a user runs it: a real process on a real store."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.utils import discussion, turn, write_jsonl
+
+
+def cli(*args: str, url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", *args, "--db", url], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_import_export_stats(db_url, tmp_path):
+    src = write_jsonl(tmp_path / "mine.jsonl", [discussion(id="a"), discussion(id="b")])
+    done = cli("import", str(src), url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert "added 2 into 'mine' (12 turns, 18 edges)" in done.stdout
+    stats = cli("stats", url=db_url)
+    assert stats.returncode == 0 and "mine" in stats.stdout and "label revision: 1" in stats.stdout
+    out = tmp_path / "out.json"
+    done = cli("export", str(out), "--format", "magdi", "--dataset", "mine", url=db_url)
+    assert done.returncode == 0 and "wrote 2 discussions" in done.stdout
+    items = json.loads(out.read_text())
+    assert [i["id"] for i in items] == ["a", "b"]
+    assert items[0]["c_output_0"]["label"] == "correct"
+    again = cli("import", str(out), "--dataset", "copy", url=db_url)
+    assert again.returncode == 0 and "added 2 into 'copy'" in again.stdout
+
+
+@pytest.mark.parametrize("lines, where, reason", [
+    ([discussion(id="a"), "{not json"], 2, "malformed JSON"),
+    ([discussion(id="a"), discussion(id="a")], 2, "appears twice"),
+    ([discussion(turns=[turn("a", 0, "1", confidence=2)])], 1, "outside [0, 1]"),
+    ([discussion(turns=[turn("a", 0, "1"), turn("b", 1, "1", responds_to=[["b", 1]])])], 1,
+     "not in an earlier round"),
+])
+def test_invalid_files_exit_2_with_file_and_line(db_url, tmp_path, lines, where, reason):
+    cli("import", str(write_jsonl(tmp_path / "ok.jsonl", [discussion(id="keep")])), url=db_url)
+    bad = write_jsonl(tmp_path / "bad.jsonl", lines)
+    done = cli("import", str(bad), url=db_url)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {bad}:{where}: ") and reason in done.stderr
+    stats = cli("stats", url=db_url).stdout
+    assert "bad" not in stats.split("label revision")[0]  # no partial dataset was created
+
+
+def test_missing_file_and_unknown_dataset(db_url, tmp_path):
+    done = cli("import", str(tmp_path / "nope.jsonl"), url=db_url)
+    assert done.returncode == 2 and "no such file" in done.stderr
+    done = cli("export", str(tmp_path / "x.jsonl"), "--dataset", "ghost", url=db_url)
+    assert done.returncode == 2 and "no dataset named 'ghost'" in done.stderr
