@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -35,10 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     _with_db(sub.add_parser("stats", help="discussions, turns and labels per dataset"))
     _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
+    for name, (_, text) in DELEGATED.items():
+        sub.add_parser(name, help=f"{text} (see: python -m app {name} --help)", add_help=False)
     return parser
 
 
+# Subcommands with their own argument parsers: python -m app NAME ... -> module.main(argv).
+DELEGATED = {
+    "worker": ("app.worker", "run queued jobs in background processes"),
+    "train": ("app.train_cli", "queue a distillation job for the worker"),
+    "serve-model": ("app.serve_model", "serve a trained student via an OpenAI-compatible API"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in DELEGATED:
+        return importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.db:
         os.environ["MAGDI_DATABASE_URL"] = args.db

@@ -29,10 +29,14 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """One engine per URL, with the schema created on first use."""
-    url = database_url(url)
+    """One engine per URL (resolved now, so a changed environment is honoured)."""
+    return _engine(database_url(url))
+
+
+@cache
+def _engine(url: str) -> Engine:
+    """Create the engine and, on first use, the schema."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
@@ -62,8 +66,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def init_db(engine: Engine) -> None:
     """Create tables, full-text search structures and the label revision counter."""
-    SQLModel.metadata.create_all(engine)
+    if is_sqlite(engine):  # several processes may start at once: take the write lock first
+        engine = engine.execution_options(sqlite_immediate=True)
     with engine.begin() as conn:
+        if not is_sqlite(engine):
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7238411)")  # one creator at a time
+        SQLModel.metadata.create_all(conn)
         if is_sqlite(engine):
             conn.exec_driver_sql(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS discussion_fts USING fts5("

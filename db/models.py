@@ -106,3 +106,32 @@ class LabelEvent(SQLModel, table=True):
 class StoreMeta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: int = 0
+
+
+class Job(SQLModel, table=True):
+    """A background job (train now; eval and discussion jobs reuse it). Rows are never deleted."""
+    __table_args__ = (Index("ix_job_status_id", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "train"
+    name: str = ""
+    status: str = "queued"  # queued | running | succeeded | failed | cancelled
+    config: str = Field(sa_column=Column(Text, nullable=False))  # resolved config, JSON
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    worker: str | None = None  # host:pid of the worker that claimed it
+    pid: int | None = None  # the job's own process
+    progress: float = 0.0  # 0..1
+    step: int = 0
+    total_steps: int | None = None
+    eta_s: float | None = None
+    label_revision: int | None = None
+    data_hash: str | None = None
+    data_summary: str | None = None  # JSON counts (chains/pairs/graphs) of the training data
+    run_dir: str | None = None
+    log_path: str | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    cancel_requested: bool = False
+    attempt: int = 1
+    resume_of: int | None = Field(default=None, foreign_key="job.id")

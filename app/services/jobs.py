@@ -1,0 +1,174 @@
+"""Job services for the pages and the CLI: submit, list, cancel, resume, read a run's outputs.
+
+Jobs run in the worker (`python -m app worker`), never in Streamlit's script threads. A job's
+config is a plain dict: {"train": DistillConfig fields, "filter": BrowseFilter fields,
+"nproc": processes}; the worker adds the data path and run directory at start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from db import jobs as job_queries
+from db.engine import ROOT, session_scope
+from db.models import Job
+
+RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
+
+
+@dataclass
+class JobView:
+    """A job as the pages show it (a plain copy, never a live ORM row)."""
+    id: int
+    kind: str
+    name: str
+    status: str
+    config: dict
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    heartbeat_at: datetime | None
+    progress: float
+    step: int
+    total_steps: int | None
+    eta_s: float | None
+    label_revision: int | None
+    data_hash: str | None
+    data_summary: dict | None
+    run_dir: str | None
+    log_path: str | None
+    error: str | None
+    cancel_requested: bool
+    attempt: int
+    resume_of: int | None
+    worker: str | None
+    pid: int | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobView:
+        fields = {k: getattr(job, k) for k in cls.__dataclass_fields__}
+        fields["config"] = json.loads(job.config)
+        fields["data_summary"] = json.loads(job.data_summary) if job.data_summary else None
+        return cls(**fields)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status in ("failed", "cancelled") and self.run_dir is not None
+
+
+def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
+    with session_scope(url, write=True) as s:
+        return job_queries.create_job(s, kind=kind, config=config, name=name).id
+
+
+def resume(job_id: int, *, url: str | None = None) -> int:
+    """A new attempt of a failed or cancelled job, continuing from its last checkpoint."""
+    with session_scope(url, write=True) as s:
+        old = job_queries.get_job(s, job_id)
+        if old is None:
+            raise LookupError(f"no job {job_id}")
+        if old.status not in ("failed", "cancelled"):
+            raise ValueError(f"job {job_id} is {old.status}; only failed or cancelled jobs resume")
+        return job_queries.create_job(s, kind=old.kind, name=old.name, config=json.loads(old.config),
+                                      resume_of=old).id
+
+
+def cancel(job_id: int, *, url: str | None = None) -> str:
+    with session_scope(url, write=True) as s:
+        return job_queries.request_cancel(s, job_id)
+
+
+def get(job_id: int, *, url: str | None = None) -> JobView | None:
+    with session_scope(url) as s:
+        job = job_queries.get_job(s, job_id)
+        return None if job is None else JobView.of(job)
+
+
+def list_all(*, kind: str | None = None, url: str | None = None) -> list[JobView]:
+    with session_scope(url) as s:
+        return [JobView.of(j) for j in job_queries.list_jobs(s, kind=kind)]
+
+
+def metrics(job: JobView) -> list[dict]:
+    """The run's metrics.jsonl records (step, each loss, lr, tokens/s)."""
+    if not job.run_dir:
+        return []
+    path = Path(job.run_dir) / "metrics.jsonl"
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text().splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:  # a line being written right now
+            break
+    return out
+
+
+def log_tail(job: JobView, max_bytes: int = 8000) -> str:
+    if not job.log_path or not Path(job.log_path).exists():
+        return ""
+    with open(job.log_path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - max_bytes))
+        return fh.read().decode("utf-8", errors="replace")
+
+
+def artifacts(job: JobView) -> list[tuple[str, int]]:
+    """(relative path, size in bytes) of every file in the run directory."""
+    if not job.run_dir or not Path(job.run_dir).exists():
+        return []
+    root = Path(job.run_dir)
+    return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file())
+
+
+def as_dict(job: JobView) -> dict:
+    return asdict(job)
+
+
+def train_config(overrides: dict, *, datasets: list[str] | None = None,
+                 filter_fields: dict | None = None, nproc: int = 1,
+                 url: str | None = None) -> dict:
+    """Validate training settings and build a train job's config.
+
+    Settings go through `DistillConfig`, so a bad value fails here, before anything is queued.
+    The data path and run directory are set by the worker when the job starts.
+    """
+    from magdi.config import DistillConfig
+
+    resolved = DistillConfig(**{k: v for k, v in overrides.items() if k not in ("data", "output_dir")})
+    train = {k: v for k, v in resolved.to_dict().items() if k not in ("data", "output_dir")}
+    flt = dict(filter_fields or {})
+    if datasets:
+        with session_scope(url) as s:
+            from db import queries
+            ids = []
+            for name in datasets:
+                found = queries.find_dataset(s, name)
+                if found is None:
+                    raise LookupError(f"no dataset named {name!r}")
+                ids.append(found)
+        flt["dataset_ids"] = ids
+    if nproc < 1:
+        raise ValueError("nproc must be >= 1")
+    return {"train": train, "filter": flt, "nproc": nproc}
+
+
+def command_line(config: dict, datasets: list[str] | None = None) -> str:
+    """The shell command that queues the same job (shown on the Train page)."""
+    from magdi.config import DistillConfig
+
+    defaults = DistillConfig().to_dict()
+    parts = ["python -m app train"]
+    parts += [f"--dataset {name}" for name in datasets or []]
+    if config.get("nproc", 1) != 1:
+        parts.append(f"--nproc {config['nproc']}")
+    for key, value in config["train"].items():
+        if defaults.get(key) != value:
+            text = ",".join(map(str, value)) if isinstance(value, list) else value
+            parts.append(f"--set {key}={text}")
+    return " ".join(parts)

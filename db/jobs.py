@@ -1,0 +1,107 @@
+"""Job queue queries: submit, atomic claim, heartbeats, cancellation, orphan recovery.
+
+A claim is a compare-and-set (`UPDATE … WHERE status = 'queued'`), so several workers can
+share one store on SQLite or PostgreSQL without two of them running the same job.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from db.models import Job, utcnow
+
+ACTIVE = ("queued", "running")
+DONE = ("succeeded", "failed", "cancelled")
+
+
+def create_job(session: Session, *, kind: str, config: dict, name: str = "",
+               resume_of: Job | None = None) -> Job:
+    job = Job(kind=kind, name=name, config=json.dumps(config, sort_keys=True))
+    if resume_of is not None:
+        job.resume_of, job.attempt = resume_of.id, resume_of.attempt + 1
+        job.run_dir, job.label_revision, job.data_hash = (
+            resume_of.run_dir, resume_of.label_revision, resume_of.data_hash)
+        job.data_summary = resume_of.data_summary
+    session.add(job)
+    session.flush()
+    return job
+
+
+def claim_next(session: Session, *, worker: str, kinds: tuple[str, ...] | None = None) -> Job | None:
+    """Take the oldest queued job, or None. Safe against concurrent workers."""
+    q = select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(5)
+    if kinds:
+        q = q.where(Job.kind.in_(kinds))
+    for job_id in session.execute(q).scalars().all():
+        now = utcnow()
+        taken = session.execute(
+            update(Job).where(Job.id == job_id, Job.status == "queued")
+            .values(status="running", worker=worker, started_at=now, heartbeat_at=now)).rowcount
+        if taken:
+            return get_job(session, job_id)
+    return None
+
+
+def get_job(session: Session, job_id: int) -> Job | None:
+    return session.execute(select(Job).where(Job.id == job_id)
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def list_jobs(session: Session, *, kind: str | None = None, limit: int = 100) -> list[Job]:
+    q = select(Job).order_by(Job.id.desc()).limit(limit)
+    if kind:
+        q = q.where(Job.kind == kind)
+    return list(session.execute(q).scalars())
+
+
+def update_job(session: Session, job_id: int, **values) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def heartbeat(session: Session, job_id: int, **progress) -> bool:
+    """Record liveness (and progress); returns whether cancellation was requested."""
+    update_job(session, job_id, heartbeat_at=utcnow(), **progress)
+    return bool(session.execute(select(Job.cancel_requested).where(Job.id == job_id)).scalar())
+
+
+def finish(session: Session, job_id: int, status: str, error: str | None = None) -> None:
+    assert status in DONE, status
+    update_job(session, job_id, status=status, error=error, finished_at=utcnow(), pid=None,
+               eta_s=None)
+
+
+def request_cancel(session: Session, job_id: int) -> str:
+    """Queued jobs are cancelled at once; running ones are stopped by their worker."""
+    if session.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
+                       .values(status="cancelled", cancel_requested=True,
+                               finished_at=utcnow())).rowcount:
+        return "cancelled"
+    session.execute(update(Job).where(Job.id == job_id, Job.status == "running")
+                    .values(cancel_requested=True))
+    return "cancelling"
+
+
+def orphans(session: Session, *, stale_after: timedelta, worker_prefix: str | None = None,
+            alive: callable = None) -> list[Job]:
+    """Running jobs whose worker stopped: no heartbeat for `stale_after`, or (same host) a dead pid."""
+    now = utcnow()
+    found = []
+    for job in session.execute(select(Job).where(Job.status == "running")).scalars():
+        beat = job.heartbeat_at
+        if beat is not None and beat.tzinfo is None:
+            beat = beat.replace(tzinfo=now.tzinfo)
+        stale = beat is None or now - beat > stale_after
+        dead = (worker_prefix is not None and job.worker and job.worker.startswith(worker_prefix)
+                and alive is not None and not alive(int(job.worker.rsplit(":", 1)[1])))
+        if stale or dead:
+            found.append(job)
+    return found
+
+
+def last_heartbeat_text(job: Job) -> str:
+    beat: datetime | None = job.heartbeat_at
+    return beat.strftime("%Y-%m-%d %H:%M:%S UTC") if beat else "never"

@@ -1,0 +1,187 @@
+"""Background jobs with real worker processes, real training runs and a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+
+from app.services import jobs, store
+from db import jobs as job_queries
+from db.engine import session_scope
+from tests.conftest import ROOT
+
+TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_every": 1,
+        "save_every": 2, "max_length": 128, "offline_hidden": 32, "offline_intermediate": 64,
+        "gcn_hidden": 32}
+
+
+@pytest.fixture
+def demo_store(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
+    store.load_demo_if_empty(sqlite_url)
+    return sqlite_url
+
+
+def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
+    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "wb")
+    env = {**os.environ, "MAGDI_DATABASE_URL": url, "MAGDI_RUNS_DIR": str(tmp_path / "runs")}
+    return subprocess.Popen([sys.executable, "-m", "app", "worker", "--poll", "0.2", *extra],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for(predicate, timeout: float = 120, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
+    job_id = jobs.submit(jobs.train_config(TINY), name="tiny")
+    worker = start_worker(demo_store, tmp_path, "--until-idle")
+    try:
+        assert worker.wait(240) == 0
+    finally:
+        stop(worker)
+    job = jobs.get(job_id)
+    assert job.status == "succeeded", job.error
+    assert (job.step, job.total_steps, job.progress) == (4, 4, 1.0)
+    assert job.label_revision == store.revision(demo_store)
+    frozen = Path(job.run_dir) / "data.jsonl"
+    assert len(frozen.read_text().splitlines()) == 40
+    import hashlib
+    assert hashlib.sha256(frozen.read_bytes()).hexdigest() == job.data_hash
+    steps = [m["step"] for m in jobs.metrics(job)]
+    assert steps == [1, 2, 3, 4] and {"ntp", "margin", "node"} <= set(jobs.metrics(job)[0])
+    assert job.data_summary["graphs"] == 40
+    names = {name for name, _ in jobs.artifacts(job)}
+    assert {"adapter/adapter_model.safetensors", "heads.safetensors", "metrics.jsonl"} <= names
+    assert "step 4/4" in jobs.log_tail(job)
+
+
+def test_cancel_keeps_checkpoint_and_resume_continues(demo_store, tmp_path):
+    long = {**TINY, "max_steps": 400, "save_every": 3}
+    job_id = jobs.submit(jobs.train_config(long))
+    worker = start_worker(demo_store, tmp_path)
+    try:
+        wait_for(lambda: (jobs.get(job_id).step or 0) >= 4, what="a few steps")
+        assert jobs.cancel(job_id) == "cancelling"
+        wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
+        job = jobs.get(job_id)
+        checkpoints = sorted((Path(job.run_dir) / "checkpoints").glob("step-*.pt"))
+        assert checkpoints, "the cancelled job kept no checkpoint"
+        stopped_at = int(checkpoints[-1].stem.split("-")[1])
+
+        resumed = jobs.resume(job_id)
+        wait_for(lambda: jobs.get(resumed).status == "running" and jobs.get(resumed).step > 0,
+                 what="the resumed attempt to run")
+        again = jobs.get(resumed)
+        assert (again.attempt, again.resume_of, again.run_dir) == (2, job_id, job.run_dir)
+        assert again.step >= stopped_at  # it did not start from scratch
+        assert "resum" in jobs.log_tail(again).lower()
+        jobs.cancel(resumed)
+        wait_for(lambda: jobs.get(resumed).status == "cancelled", what="second cancellation")
+    finally:
+        stop(worker)
+    with pytest.raises(ValueError, match="only failed or cancelled"):
+        jobs.resume(jobs.submit(jobs.train_config(TINY)))
+
+
+def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}))
+    worker = start_worker(demo_store, tmp_path)
+    try:
+        wait_for(lambda: jobs.get(job_id).step >= 2, what="the job to start")
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        pid = jobs.get(job_id).pid
+        wait_for(lambda: not _alive(pid), timeout=60, what="the orphaned training process to end")
+        follow_up = jobs.submit(jobs.train_config(TINY))
+        worker = start_worker(demo_store, tmp_path, "--stale-after", "3")
+        wait_for(lambda: jobs.get(job_id).status == "failed", what="orphan recovery")
+        assert "stopped while the job ran" in jobs.get(job_id).error
+        wait_for(lambda: jobs.get(follow_up).status == "succeeded", timeout=240,
+                 what="the new worker to carry on")
+    finally:
+        stop(worker)
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); read its state
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _claim_all(url: str, name: str) -> list[int]:
+    got = []
+    while True:
+        with session_scope(url, write=True) as s:
+            job = job_queries.claim_next(s, worker=name)
+        if job is None:
+            return got
+        got.append(job.id)
+
+
+def test_concurrent_workers_never_claim_the_same_job(db_url):
+    with session_scope(db_url, write=True) as s:
+        ids = [job_queries.create_job(s, kind="train", config={}).id for _ in range(60)]
+    with get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(_claim_all, [(db_url, f"w{i}") for i in range(4)])
+    claimed = [j for r in results for j in r]
+    assert sorted(claimed) == ids  # every job exactly once
+    with session_scope(db_url) as s:
+        workers = {j.id: j.worker for j in job_queries.list_jobs(s)}
+    assert all(workers[j] == f"w{i}" for i, r in enumerate(results) for j in r)
+
+
+def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_path):
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}))
+    worker = start_worker(demo_store, tmp_path)
+    try:
+        wait_for(lambda: jobs.get(job_id).step >= 1, what="the job to start")
+        job = jobs.get(job_id)
+        before = (Path(job.run_dir) / "data.jsonl").read_bytes()
+        from db import queries
+        from db.models import Turn
+        from sqlalchemy import select
+        with session_scope(demo_store, write=True) as s:
+            for tid in s.execute(select(Turn.id).limit(5)).scalars().all():
+                turn = s.get(Turn, tid)
+                queries.set_label(s, tid, not turn.auto_label, who="test")
+        assert store.revision(demo_store) > job.label_revision
+        assert (Path(job.run_dir) / "data.jsonl").read_bytes() == before
+        exported = [json.loads(line) for line in before.decode().splitlines()]
+        assert all(t["label_source"] == "auto" for d in exported for t in d["turns"])
+        jobs.cancel(job_id)
+        wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
+    finally:
+        stop(worker)
