@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import hashlib
+import importlib
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,10 +26,8 @@ from pathlib import Path
 
 from app.services.jobs import RUNS_DIR
 from db import jobs as q
-from db import queries
 from db.engine import ROOT, session_scope
 from db.models import Job
-from magdi import formats
 
 
 @dataclass
@@ -99,7 +96,7 @@ class Worker:
 
     def claim(self) -> Job | None:
         with session_scope(self.url, write=True) as s:
-            return q.claim_next(s, worker=self.name, kinds=tuple(LAUNCHERS))
+            return q.claim_next(s, worker=self.name, kinds=tuple(KINDS))
 
     # ------------------------------------------------------------ starting a job
 
@@ -110,10 +107,11 @@ class Worker:
         log = open(log_path, "ab", buffering=0)
         try:
             config = json.loads(job.config)
+            kind = kind_module(job.kind)
             values = {}
             if job.resume_of is None:
-                values = freeze_data(job.id, config, run_dir, self.url)
-            cmd = LAUNCHERS[job.kind](config, run_dir, resume=job.resume_of is not None)
+                values = kind.prepare(job.id, config, run_dir, self.url)
+            cmd = kind.command(config, run_dir, resume=job.resume_of is not None)
             log.write(f"$ {' '.join(cmd)}\n".encode())
             proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True,
@@ -205,40 +203,13 @@ class Worker:
 
 # ---------------------------------------------------------------- helpers
 
-def freeze_data(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
-    """Export the selected discussions with current labels into the run dir; returns job fields.
-
-    The export and the label revision are read in one transaction, so they agree.
-    """
-    data = run_dir / "data.jsonl"
-    with session_scope(url) as s:
-        f = queries.BrowseFilter(**config.get("filter", {}))
-        ids = queries.matching_ids(s, f)
-        revision = queries.label_revision(s)
-        with open(data, "w", encoding="utf-8") as fh:
-            n = formats.write_jsonl(
-                queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True), fh)
-    digest = hashlib.sha256(data.read_bytes()).hexdigest()
-    (run_dir / "data.json").write_text(json.dumps(
-        {"job": job_id, "discussions": n, "label_revision": revision, "sha256": digest}, indent=1))
-    return {"label_revision": revision, "data_hash": digest}
+# Each job kind is a module with `prepare(job_id, config, run_dir, url) -> dict` (job fields to
+# record; called once, not on resume) and `command(config, run_dir, resume) -> list[str]`.
+KINDS = {"train": "app.jobkinds.train"}
 
 
-def train_command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
-    train = {**config.get("train", {}), "data": str(run_dir / "data.jsonl"),
-             "output_dir": str(run_dir)}
-    path = run_dir / "train_config.json"
-    path.write_text(json.dumps(train, indent=1))
-    nproc = int(config.get("nproc", 1))
-    if nproc > 1:
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={nproc}", "-m", "magdi.train", str(path)]
-    else:
-        cmd = [sys.executable, "-m", "magdi.train", str(path)]
-    return cmd + (["--resume"] if resume else [])
-
-
-LAUNCHERS = {"train": train_command}
+def kind_module(kind: str):
+    return importlib.import_module(KINDS[kind])
 
 
 def _read_progress(run_dir: Path) -> dict:

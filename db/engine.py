@@ -102,3 +102,19 @@ def session_scope(url: str | None = None, *, write: bool = False) -> Iterator[Se
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def snapshot_scope(url: str | None = None) -> Iterator[Session]:
+    """A read-only unit of work whose queries all see one snapshot of the store.
+
+    SQLite (WAL) read transactions are snapshots already; PostgreSQL needs REPEATABLE READ.
+    """
+    engine = get_engine(url)
+    if not is_sqlite(engine):
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

@@ -1,0 +1,1 @@
+"""Job kinds the worker can run; see app.worker.KINDS."""
