@@ -192,21 +192,24 @@ def _turn_to_dict(t: Turn) -> dict:
     return out
 
 
+def parse_jsonl_line(path: str | Path, lineno: int, line: str) -> tuple[Discussion, str | None]:
+    """One line of a discussion JSONL file -> (discussion, dataset name or None)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    try:
+        return discussion_from_dict(obj)
+    except MAGError as exc:
+        raise FormatError(path, lineno, str(exc)) from None
+
+
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, Discussion, str | None]]:
     """Yield (line number, discussion, dataset name from the line or None)."""
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(path, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
-            try:
-                d, dataset = discussion_from_dict(obj)
-            except MAGError as exc:
-                raise FormatError(path, lineno, str(exc)) from None
-            yield lineno, d, dataset
+            if line.strip():
+                yield lineno, *parse_jsonl_line(path, lineno, line)
 
 
 def write_jsonl(items: Iterable[tuple[Discussion, str | None]], fh: IO[str]) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +15,6 @@ from db import queries
 from db.engine import session_scope
 from magdi import formats
 from magdi.formats import FormatError
-from magdi.summary import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
@@ -38,17 +40,56 @@ def import_file(path: str | Path, *, dataset: str | None = None,
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
+    Large JSONL files are parsed and labelled in a second process while this one inserts.
     """
     default = dataset or Path(path).stem
-    records = formats.read_discussions(path, fmt, task)
-    incoming = (queries.Incoming(loc, dataset or line_ds or default, d, prepare(d))
-                for loc, d, line_ds in records)
+    fmt = formats.detect_format(path) if fmt == "auto" else fmt
+    if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
+        incoming = _parallel_jsonl(path, dataset, default)
+    else:
+        incoming = (queries.to_incoming(loc, dataset or line_ds or default, d)
+                    for loc, d, line_ds in formats.read_discussions(path, fmt, task))
     try:
         with session_scope(url, write=True) as session:
             result = queries.import_discussions(session, incoming, skip_existing=skip_existing)
     except queries.StoreError as exc:
         raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
+
+
+PARALLEL_BYTES = 4 << 20  # below this, starting a process costs more than it saves
+_LINES_PER_CHUNK = 500
+
+
+def _parse_chunk(path: str, dataset: str | None, default: str,
+                 lines: list[tuple[int, str]]) -> tuple[list[queries.Incoming], tuple | None]:
+    """Worker side: parse and label lines; stop at the first bad one and report it."""
+    out = []
+    for lineno, line in lines:
+        if not line.strip():
+            continue
+        try:
+            d, line_ds = formats.parse_jsonl_line(path, lineno, line)
+        except FormatError as exc:
+            return out, (exc.line, exc.reason)
+        out.append(queries.to_incoming(lineno, dataset or line_ds or default, d))
+    return out, None
+
+
+def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[queries.Incoming]:
+    """Yield rows in file order while a forked process parses ahead (the insert is the limit)."""
+    def chunks():
+        with open(path, encoding="utf-8") as fh:
+            numbered = enumerate(fh, start=1)
+            while chunk := list(itertools.islice(numbered, _LINES_PER_CHUNK)):
+                yield chunk
+
+    work = functools.partial(_parse_chunk, str(path), dataset, default)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        for items, error in pool.imap(work, chunks()):
+            yield from items
+            if error is not None:
+                raise FormatError(path, *error)
 
 
 def export_discussions(out: io.TextIOBase, *, fmt: Literal["jsonl", "magdi"] = "jsonl",
