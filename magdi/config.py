@@ -1,0 +1,232 @@
+"""DistillConfig: every setting of a MAGDi distillation run, with its default and help.
+
+Defaults follow the MAGDi paper where it says something (LoRA r 16 / alpha 32 / dropout 0.05,
+loss weights 1 / 1 / 0.1, margin 1, GCN hidden 512 and dropout 0.5, lr 5e-6, 10 epochs, 100 warm-up
+steps) and the issue where it differs (LoRA on all four attention projections, prompt masked).
+
+I/O is symmetric: `save(dir)` writes `distill_config.json`; `load(dir)` reads it back through the
+constructor (unknown keys dropped with a warning). `from_file(path)` reads a user's YAML or JSON file
+and rejects unknown keys, so a typo is an error rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+import types
+import typing
+import warnings
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+CONFIG_NAME = "distill_config.json"
+LEVELS = ("single-teacher", "1", "2", "3", "4")
+Level = Literal["single-teacher", "1", "2", "3", "4"]
+
+
+@dataclass
+class DistillConfig:
+    """Settings of one distillation run. Each field's `help` metadata documents it."""
+
+    # ---- data and run
+    data: str = field(default="", metadata={"help": "Path to the MAG export (canonical JSONL with labels)."})
+    output_dir: str = field(default="runs/magdi", metadata={"help": "Run directory to write."})
+    cache_dir: str | None = field(default=None, metadata={
+        "help": "Where frozen node features are cached (keyed by model, data and pooling); "
+                "None: <output_dir>/feature_cache."})
+    # ---- what to distil
+    level: Level = field(default="4", metadata={
+        "help": "single-teacher: one agent's correct round-0 chains; 1: correct round-0 chains of all "
+                "agents; 2: correct chains of every round; 3: + margin loss on correct/incorrect pairs; "
+                "4 (MAGDi): + node loss over the question's MAG."})
+    teacher: str | None = field(default=None, metadata={"help": "Agent distilled at level single-teacher."})
+    drop_agreement_sentences: bool = field(default=True, metadata={
+        "help": "Remove sentences starting 'I agree' / 'I disagree' from the reasoning, as MAGDi did."})
+    prompt_template: str = field(default="[INST] ### Question: {question}[/INST] ### Answer:", metadata={
+        "help": "Prompt of a chain and of generation; {question} holds the question and its options."})
+    completion_template: str = field(default=" {reasoning} So the answer is {answer}", metadata={
+        "help": "Completion of a chain (EOS appended); needs {reasoning} and {answer}."})
+    max_length: int = field(default=1024, metadata={"help": "Chains longer than this (tokens) are cut."})
+    # ---- student
+    model: str | None = field(default=None, metadata={
+        "help": "Hugging Face causal LM id or local path (a path loads with local_files_only); "
+                "None builds the offline default: a random-init Llama of the offline_* shape."})
+    offline_hidden: int = field(default=64, metadata={"help": "Offline default student: hidden size."})
+    offline_layers: int = field(default=2, metadata={"help": "Offline default student: decoder layers."})
+    offline_heads: int = field(default=4, metadata={"help": "Offline default student: attention heads."})
+    offline_kv_heads: int = field(default=2, metadata={"help": "Offline default student: key/value heads."})
+    offline_intermediate: int = field(default=128, metadata={"help": "Offline default student: MLP size."})
+    offline_max_positions: int = field(default=4096, metadata={
+        "help": "Offline default student: maximum positions (its tokenizer is byte level)."})
+    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
+    lora_alpha: int = field(default=32, metadata={"help": "LoRA scaling alpha."})
+    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout."})
+    lora_target_modules: list[str] = field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"],
+        metadata={"help": "Modules that get LoRA adapters (the paper: q_proj, v_proj)."})
+    # ---- losses: L = alpha * L_ntp + beta * L_node + gamma * L_margin
+    mask_prompt: bool = field(default=True, metadata={
+        "help": "Next-token loss on the completion only (the released code also trained on the prompt)."})
+    pooling: Literal["position", "mean", "last"] = field(default="position", metadata={
+        "help": "Chain representation: position-weighted mean (MAGDi), mean, or last token."})
+    node_features: Literal["frozen", "joint"] = field(default="frozen", metadata={
+        "help": "frozen: node features from the base model, computed once and cached (the reference); "
+                "joint: pooled through the LoRA student in each step, so L_node also trains it."})
+    gcn_hidden: int = field(default=512, metadata={"help": "GCN hidden channels."})
+    gcn_dropout: float = field(default=0.5, metadata={"help": "GCN dropout."})
+    alpha: float = field(default=1.0, metadata={"help": "Weight of the next-token loss."})
+    beta: float = field(default=1.0, metadata={"help": "Weight of the node-classification loss (level 4)."})
+    gamma: float = field(default=0.1, metadata={"help": "Weight of the margin-ranking loss (levels 3, 4)."})
+    margin: float = field(default=1.0, metadata={"help": "Margin of the ranking loss."})
+    # ---- optimisation
+    epochs: int = field(default=10, metadata={"help": "Passes over the questions."})
+    max_steps: int | None = field(default=None, metadata={
+        "help": "Optimizer steps in total; overrides epochs when set."})
+    batch_size: int = field(default=4, metadata={"help": "Questions per micro-batch and process."})
+    grad_accum: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
+    lr: float = field(default=5e-6, metadata={"help": "Peak learning rate (the paper: 5e-6)."})
+    weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay on matrices."})
+    warmup_steps: int = field(default=100, metadata={"help": "Linear warm-up steps."})
+    schedule: Literal["cosine", "linear"] = field(default="linear", metadata={
+        "help": "Decay to 0 after warm-up."})
+    grad_clip: float = field(default=1.0, metadata={"help": "Gradient-norm clip; 0 disables."})
+    precision: Literal["fp32", "bf16", "fp16"] = field(default="fp32", metadata={
+        "help": "Base weights and autocast dtype (the paper: fp16; bf16 on recent GPUs)."})
+    grad_checkpointing: bool = field(default=False, metadata={"help": "Recompute activations in backward."})
+    seed: int = field(default=42, metadata={"help": "Seed of the model init, LoRA init, dropout, data order."})
+    # ---- bookkeeping
+    log_every: int = field(default=10, metadata={"help": "Steps between metrics lines."})
+    save_every: int = field(default=500, metadata={"help": "Steps between checkpoints; 0: only at the end."})
+    keep_checkpoints: int = field(default=2, metadata={"help": "Checkpoints kept (the newest)."})
+    feature_batch_size: int = field(default=16, metadata={"help": "Chains per forward for frozen features."})
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):
+            setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
+        for name in ("offline_hidden", "offline_layers", "offline_heads", "offline_kv_heads",
+                     "offline_intermediate", "offline_max_positions", "lora_r", "lora_alpha",
+                     "gcn_hidden", "epochs", "batch_size", "grad_accum", "max_length", "log_every",
+                     "keep_checkpoints", "feature_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1")
+        for name in ("alpha", "beta", "gamma", "margin", "lr", "weight_decay", "grad_clip",
+                     "warmup_steps", "save_every"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0")
+        for name in ("lora_dropout", "gcn_dropout"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                raise ValueError(f"{name} must be in [0, 1)")
+        if self.max_steps is not None and self.max_steps < 1:
+            raise ValueError("max_steps must be >= 1 or None")
+        if self.level == "single-teacher" and not self.teacher:
+            raise ValueError("level 'single-teacher' needs a teacher (an agent name)")
+        if self.offline_hidden % self.offline_heads or self.offline_heads % self.offline_kv_heads:
+            raise ValueError("offline_hidden must divide by offline_heads, and heads by kv_heads")
+        if not self.lora_target_modules:
+            raise ValueError("lora_target_modules must not be empty")
+        _check_template("prompt_template", self.prompt_template, {"question"})
+        _check_template("completion_template", self.completion_template, {"reasoning", "answer"})
+        if self.level != "4" and self.node_features == "joint":
+            warnings.warn("node_features='joint' has no effect below level 4", stacklevel=3)
+
+    # ---------------------------------------------------------------- I/O
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def save(self, directory: str | Path) -> Path:
+        path = Path(directory) / CONFIG_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, directory: str | Path) -> DistillConfig:
+        """Read a saved config; keys this version does not know are dropped with a warning."""
+        raw = json.loads((Path(directory) / CONFIG_NAME).read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            warnings.warn(f"ignoring unknown config keys: {', '.join(unknown)}", stacklevel=2)
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    @classmethod
+    def from_file(cls, path: str | Path, overrides: list[str] | None = None) -> DistillConfig:
+        """A YAML or JSON file (JSON is YAML) plus `key=value` overrides; unknown keys are errors."""
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: a config must be a mapping of field names to values")
+        for item in overrides or []:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"override {item!r} is not key=value")
+            raw[key.strip()] = yaml.safe_load(value) if value.strip() else None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(unknown)}")
+        return cls(**raw)
+
+    @classmethod
+    def field_docs(cls) -> dict[str, tuple[Any, str]]:
+        """field name -> (default, help), for documentation and CLIs."""
+        out = {}
+        for f in fields(cls):
+            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            out[f.name] = (default, f.metadata["help"])
+        return out
+
+
+def _check_template(name: str, template: str, required: set[str]) -> None:
+    found = {fname for _, fname, _, _ in string.Formatter().parse(template) if fname is not None}
+    if not required <= found or found - required:
+        raise ValueError(f"{name} must use exactly the placeholders {sorted(required)}, got {sorted(found)}")
+
+
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    """Bring a value read from YAML or a `--set` string to the field's type (YAML reads 5e-6 as str)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "null")):
+            if type(None) in args:
+                return None
+        return _coerce(name, value, next(a for a in args if a is not type(None)))
+    if origin is Literal:
+        text = str(value)
+        if text not in args:
+            raise ValueError(f"{name} must be one of {', '.join(map(repr, args))}, got {value!r}")
+        return text
+    if origin is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"{name} must be a list, got {value!r}")
+        return [_coerce(name, v, args[0]) for v in value]
+    if hint is bool:
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+            return value.lower() in ("true", "yes", "on", "1")
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, got {value!r}")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool):
+            raise ValueError(f"{name} must be a number, got {value!r}")
+        try:
+            number = float(value) if isinstance(value, str) else value
+        except ValueError:
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+        if not isinstance(number, (int, float)):
+            raise ValueError(f"{name} must be a number, got {value!r}")
+        if hint is int:
+            if number != int(number):
+                raise ValueError(f"{name} must be an integer, got {value!r}")
+            return int(number)
+        return float(number)
+    if hint is str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ValueError(f"{name} must be a string, got {value!r}")
+        return str(value)
+    return value

@@ -1,0 +1,95 @@
+"""Inference from a run directory: the adapter on its base (optionally merged), batched generation.
+
+    run = load_run("runs/magdi", merge=True)
+    texts = generate(run, [question_prompt(run, "Is the sky blue?")], do_sample=True, num_samples=5)
+
+Prompts are encoded exactly as training encoded them (BOS when the tokenizer has one, no EOS) and
+left-padded, so a batch gives what each prompt would give alone. Sampling defaults follow the MAGDi
+evaluation: temperature 0.7, top-p 0.9, top-k 50, up to 300 new tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from peft import PeftModel
+from torch import Tensor
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
+
+from magdi.chains import encode_prompt, make_prompt
+from magdi.config import DistillConfig
+from magdi.model import DTYPES, quiet_peft
+
+
+@dataclass
+class Run:
+    model: PeftModel | PreTrainedModel
+    tokenizer: Any
+    config: DistillConfig
+    device: torch.device
+
+
+def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.device | None = None,
+             dtype: torch.dtype | None = None) -> Run:
+    """The trained student of a finished run: its base (the saved offline base, or the configured
+    model) with the adapter; `merge` folds LoRA into the base weights for faster generation."""
+    run_dir = Path(run_dir)
+    cfg = DistillConfig.load(run_dir)
+    if not (run_dir / "adapter").is_dir():
+        raise FileNotFoundError(f"{run_dir} has no adapter: the run has not finished")
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    source = run_dir / "base" if cfg.model is None else cfg.model
+    local = Path(source).exists()
+    tokenizer = AutoTokenizer.from_pretrained(run_dir / "tokenizer", local_files_only=True)
+    base = AutoModelForCausalLM.from_pretrained(source, dtype=dtype or DTYPES[cfg.precision], local_files_only=local)
+    with quiet_peft():
+        model = PeftModel.from_pretrained(base, run_dir / "adapter")
+    if merge:
+        model = model.merge_and_unload()
+    return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
+
+
+def question_prompt(run: Run, question: str, options: list[str] | None = None, task: str = "") -> str:
+    """The training prompt of a question, ending where the student starts answering."""
+    return make_prompt(run.config, question, options, task)
+
+
+def pad_left(seqs: list[list[int]], pad_id: int) -> tuple[Tensor, Tensor]:
+    """Left-pad to the longest. Returns ids (B, T), attention_mask (B, T)."""
+    T = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), T), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), T), dtype=torch.long)
+    for r, s in enumerate(seqs):
+        ids[r, T - len(s):] = torch.tensor(s, dtype=torch.long)
+        mask[r, T - len(s):] = 1
+    return ids, mask
+
+
+@torch.no_grad()
+def generate(run: Run, prompts: list[str], *, max_new_tokens: int = 300, do_sample: bool = False,
+             temperature: float = 0.7, top_p: float = 0.9, top_k: int = 50, num_samples: int = 1,
+             batch_size: int = 8, seed: int | None = None) -> list[list[str]]:
+    """`num_samples` completions per prompt (greedy allows one), in prompt order, special tokens removed."""
+    if num_samples > 1 and not do_sample:
+        raise ValueError("several samples per prompt need do_sample=True")
+    tok = run.tokenizer
+    options: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": do_sample,
+                               "num_return_sequences": num_samples, "pad_token_id": tok.pad_token_id,
+                               "eos_token_id": tok.eos_token_id}
+    if do_sample:
+        options |= {"temperature": temperature, "top_p": top_p, "top_k": top_k}
+    devices = [run.device] if run.device.type == "cuda" else []
+    out: list[list[str]] = []
+    with torch.random.fork_rng(devices=devices):
+        if seed is not None:
+            torch.manual_seed(seed)
+        for start in range(0, len(prompts), batch_size):
+            ids, mask = pad_left([encode_prompt(tok, p) for p in prompts[start: start + batch_size]], tok.pad_token_id)
+            generated = run.model.generate(input_ids=ids.to(run.device), attention_mask=mask.to(run.device),
+                                           **options)  # (b * num_samples, T + new)
+            texts = tok.batch_decode(generated[:, ids.shape[1]:], skip_special_tokens=True)
+            out.extend(texts[i: i + num_samples] for i in range(0, len(texts), num_samples))
+    return out

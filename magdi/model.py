@@ -1,0 +1,279 @@
+"""The MAGDi student: a causal LM with LoRA, a chain scorer and a GCN over the MAG.
+
+One forward runs the LM once over every unique chain of a micro-batch (several questions); its last
+hidden state serves all three losses: next-token loss on positive chains (LM head on target tokens
+only), margin loss on pooled scores of (correct, incorrect) pairs, and node loss on the GCN over the
+questions' MAGs, fed either frozen base-model features (cached on disk) or the pooled states of this
+same forward (`joint`, so the node loss also trains the LoRA weights).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import torch
+from peft import LoraConfig, PeftModel, get_peft_model
+from torch import Tensor, nn
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
+
+from magdi.chains import EncodedExample
+from magdi.config import DistillConfig
+from magdi.gcn import GCN, batch_graphs
+from magdi.losses import IGNORE, combine, margin_loss, node_loss, ntp_loss, pool, shift_targets
+from magdi.offline import offline_key, offline_model, offline_tokenizer
+
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+# ---------------------------------------------------------------- base model and LoRA
+
+def load_base(cfg: DistillConfig) -> tuple[PreTrainedModel, Any, str]:
+    """(base LM in cfg.precision, tokenizer, key naming the base in cache keys). Never downloads
+    for a local path; `cfg.model=None` builds the offline default."""
+    dtype = DTYPES[cfg.precision]
+    if cfg.model is None:
+        tokenizer = offline_tokenizer()
+        return offline_model(cfg, tokenizer).to(dtype), tokenizer, offline_key(cfg)
+    model, tokenizer = load_pretrained(cfg.model, dtype)
+    return model, tokenizer, _model_key(cfg.model)
+
+
+def load_pretrained(name_or_path: str | Path, dtype: torch.dtype) -> tuple[PreTrainedModel, Any]:
+    """A Hugging Face causal LM and its tokenizer (pad = EOS when it has no pad token)."""
+    local = Path(name_or_path).exists()
+    tokenizer = AutoTokenizer.from_pretrained(name_or_path, local_files_only=local)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(name_or_path, dtype=dtype, local_files_only=local)
+    return model, tokenizer
+
+
+def _model_key(name_or_path: str) -> str:
+    path = Path(name_or_path)
+    return str(path.resolve()) if path.exists() else name_or_path
+
+
+def add_lora(model: PreTrainedModel, cfg: DistillConfig) -> PeftModel:
+    """Wrap with LoRA adapters (fp32 even on a bf16/fp16 base); the base weights are frozen."""
+    config = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                        target_modules=list(cfg.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+    with quiet_peft():
+        return get_peft_model(model, config)
+
+
+@contextmanager
+def quiet_peft() -> Iterator[None]:
+    """Hide the FutureWarning peft 0.21 triggers through a property transformers 5.x deprecated."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        yield
+
+
+def enable_grad_checkpointing(model: PreTrainedModel) -> None:
+    kwargs = {"use_reentrant": False}
+    if hasattr(model, "activation_checkpointing_enable"):  # transformers >= 5.2x
+        model.activation_checkpointing_enable(kwargs)
+    else:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+
+
+# ---------------------------------------------------------------- batches
+
+def pad_right(seqs: list[list[int]], pad_id: int, multiple_of: int = 1) -> tuple[Tensor, Tensor]:
+    """Right-pad to the longest (rounded up to multiple_of). Returns ids (B, T), attention_mask (B, T)."""
+    T = max(len(s) for s in seqs)
+    T = -(-T // multiple_of) * multiple_of
+    ids = torch.full((len(seqs), T), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), T), dtype=torch.long)
+    for r, s in enumerate(seqs):
+        ids[r, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[r, : len(s)] = 1
+    return ids, mask
+
+
+@dataclass
+class Batch:
+    """Several questions. C unique chains, P pairs, N graph nodes, E edges."""
+
+    input_ids: Tensor       # (C, T) right-padded
+    attention_mask: Tensor  # (C, T)
+    labels: Tensor          # (C, T) token ids where next-token loss applies, else IGNORE
+    pairs: Tensor           # (2, P) chain rows: correct, incorrect
+    node_chain: Tensor      # (N,) chain row of each node
+    node_labels: Tensor     # (N,) 1 = correct
+    edge_index: Tensor      # (2, E) over the N nodes
+    node_x: Tensor | None   # (N, H) frozen features, or None
+    n_questions: int
+
+    def to(self, device: torch.device | str) -> Batch:
+        return Batch(**{f.name: v.to(device) if isinstance(v, Tensor) else v
+                        for f in fields(self) for v in [getattr(self, f.name)]})
+
+
+def collate(items: list[EncodedExample], pad_id: int, mask_prompt: bool = True,
+            features: list[Tensor] | None = None, multiple_of: int = 1) -> Batch:
+    """One micro-batch. A chain that occurs several times (same text) is forwarded once."""
+    rows: dict[int, int] = {}
+    seqs: list[list[int]] = []
+    starts: list[int] = []
+    positive: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    node_chain: list[int] = []
+    node_labels: list[int] = []
+    edges: list[Tensor] = []
+    sizes: list[int] = []
+    for it in items:
+        local = []
+        for uid, ids, n_prompt in zip(it.uids, it.ids, it.prompt_lens):
+            if uid not in rows:
+                rows[uid] = len(seqs)
+                seqs.append(ids)
+                starts.append(n_prompt if mask_prompt else 0)
+            local.append(rows[uid])
+        positive.update(local[i] for i in it.positives)
+        pairs.extend((local[a], local[b]) for a, b in it.pairs)
+        if it.edges is not None:
+            node_chain.extend(local)
+            node_labels.extend(it.node_labels)
+            edges.append(torch.tensor(it.edges, dtype=torch.long).reshape(-1, 2).T)
+            sizes.append(len(local))
+    input_ids, attention_mask = pad_right(seqs, pad_id, multiple_of)
+    labels = torch.full_like(input_ids, IGNORE)
+    for r in positive:
+        labels[r, starts[r]: len(seqs[r])] = input_ids[r, starts[r]: len(seqs[r])]
+    return Batch(
+        input_ids=input_ids, attention_mask=attention_mask, labels=labels,
+        pairs=torch.tensor(pairs, dtype=torch.long).reshape(-1, 2).T,
+        node_chain=torch.tensor(node_chain, dtype=torch.long),
+        node_labels=torch.tensor(node_labels, dtype=torch.long),
+        edge_index=batch_graphs(edges, sizes),
+        node_x=torch.cat(features) if features else None,
+        n_questions=len(items),
+    )
+
+
+# ---------------------------------------------------------------- the student
+
+class Scorer(nn.Module):
+    """score(rep) = tanh(w2 . relu(W1 rep + b1) + b2). Shapes: (N, H) -> (N,)."""
+
+    def __init__(self, hidden_size: int) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(hidden_size, hidden_size), nn.ReLU(), nn.Linear(hidden_size, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.tanh(self.net(x)).squeeze(-1)
+
+
+class MAGDiStudent(nn.Module):
+    """LoRA LM + scorer (levels 3, 4) + GCN (level 4). forward(batch) -> (outputs, losses).
+
+    `losses` holds each present loss ("ntp", "margin", "node") and their weighted sum "loss";
+    `outputs` holds "scores" (C,), "reps" (C, H) and "node_logits" (N, 2) when computed.
+    """
+
+    def __init__(self, lm: PeftModel, cfg: DistillConfig) -> None:
+        super().__init__()
+        self.lm = lm
+        hidden = lm.get_base_model().config.get_text_config().hidden_size
+        self.scorer = Scorer(hidden) if cfg.level in ("3", "4") else None
+        self.gcn = GCN(hidden, cfg.gcn_hidden, 2, cfg.gcn_dropout) if cfg.level == "4" else None
+        self.pooling = cfg.pooling
+        self.joint = cfg.node_features == "joint"
+        self.margin = cfg.margin
+        self.weights = {"ntp": cfg.alpha, "margin": cfg.gamma, "node": cfg.beta}
+
+    @property
+    def backbone(self) -> nn.Module:
+        """The decoder without its LM head (LoRA layers inside)."""
+        base = self.lm.get_base_model()
+        return getattr(base, base.base_model_prefix)
+
+    def hidden_states(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        """Last hidden state (after the final norm). Shapes: (C, T), (C, T) -> (C, T, H)."""
+        return self.backbone(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+
+    def forward(self, batch: Batch) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+        hidden = self.hidden_states(batch.input_ids, batch.attention_mask)  # (C, T, H)
+        states, targets = shift_targets(hidden, batch.labels)  # (N_tok, H), (N_tok,)
+        logits = self.lm.get_base_model().get_output_embeddings()(states)  # (N_tok, V)
+        losses = {"ntp": ntp_loss(logits, targets)}
+        outputs: dict[str, Tensor] = {}
+        if self.scorer is not None:  # heads run in fp32, outside autocast
+            with torch.autocast(hidden.device.type, enabled=False):
+                reps = outputs["reps"] = pool(hidden, batch.attention_mask, self.pooling)  # (C, H)
+                scores = outputs["scores"] = self.scorer(reps)  # (C,)
+                losses["margin"] = margin_loss(scores[batch.pairs[0]], scores[batch.pairs[1]], self.margin)
+                if self.gcn is not None:
+                    x = reps[batch.node_chain] if self.joint else batch.node_x  # (N, H)
+                    node_logits = outputs["node_logits"] = self.gcn(x, batch.edge_index)  # (N, 2)
+                    losses["node"] = node_loss(node_logits, batch.node_labels)
+        losses["loss"] = combine(losses, self.weights)
+        return outputs, losses
+
+    def trainable_state_dict(self) -> dict[str, Tensor]:
+        return {n: p.detach().clone() for n, p in self.named_parameters() if p.requires_grad}
+
+    def load_trainable_state_dict(self, state: dict[str, Tensor]) -> None:
+        expected = {n for n, p in self.named_parameters() if p.requires_grad}
+        if set(state) != expected:
+            raise ValueError(f"trainable weights do not match: {sorted(set(state) ^ expected)[:5]}")
+        self.load_state_dict(state, strict=False)
+
+    def heads_state_dict(self) -> dict[str, Tensor]:
+        """Scorer and GCN weights (prefixed scorer., gcn.), for `heads.safetensors`."""
+        return {f"{name}.{k}": v.detach().contiguous() for name in ("scorer", "gcn")
+                if (m := getattr(self, name)) is not None for k, v in m.state_dict().items()}
+
+
+# ---------------------------------------------------------------- frozen node features
+
+def feature_cache_key(cfg: DistillConfig, model_key: str, data_sha256: str) -> str:
+    """Hash of everything a frozen feature depends on: base model, data, pooling, chain text, dtype."""
+    parts = {"model": model_key, "data": data_sha256, "pooling": cfg.pooling,
+             "prompt": cfg.prompt_template, "completion": cfg.completion_template,
+             "drop_agreement": cfg.drop_agreement_sentences, "max_length": cfg.max_length,
+             "precision": cfg.precision}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+@torch.no_grad()
+def node_features(student: MAGDiStudent, items: list[EncodedExample], pad_id: int, batch_size: int,
+                  device: torch.device, dtype: torch.dtype) -> list[Tensor]:
+    """Pooled base-model states (adapters disabled, eval mode) of every node: one (n_i, H) fp32
+    tensor per example. Chains are sorted by length so that batches carry little padding."""
+    flat = [(i, j, ids) for i, it in enumerate(items) for j, ids in enumerate(it.ids)]
+    order = sorted(range(len(flat)), key=lambda k: len(flat[k][2]))
+    hidden_size = student.lm.get_base_model().config.get_text_config().hidden_size
+    out = [torch.empty(len(it.ids), hidden_size) for it in items]
+    was_training = student.training
+    student.eval()
+    with student.lm.disable_adapter():
+        for start in range(0, len(order), batch_size):
+            chunk = order[start: start + batch_size]
+            ids, mask = pad_right([flat[k][2] for k in chunk], pad_id)
+            ids, mask = ids.to(device), mask.to(device)
+            with torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32):
+                reps = pool(student.hidden_states(ids, mask), mask, student.pooling).cpu()
+            for r, k in enumerate(chunk):
+                out[flat[k][0]][flat[k][1]] = reps[r]
+    student.train(was_training)
+    return out
+
+
+def load_features(path: Path) -> list[Tensor]:
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def save_features(path: Path, features: list[Tensor]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(features, tmp)
+    tmp.replace(path)

@@ -1,0 +1,405 @@
+"""Distil a MAG export into a student: `python -m magdi.train CONFIG [--resume] [--set key=value ...]`.
+
+One nanoGPT-style loop. The same entry runs under `torchrun` / `accelerate launch` (DDP: NCCL on GPUs,
+gloo on CPU); only rank 0 writes. The run directory holds:
+
+    distill_config.json  resolved config          data_summary.json  chains/pairs/graphs per level
+    tokenizer/           the student's tokenizer  base/              the offline base (no `model` given)
+    adapter/             PEFT LoRA adapter        heads.safetensors  scorer and GCN weights
+    metrics.jsonl        step, losses, lr, tokens/s
+    progress.json        {step, total_steps, epoch, eta_s, status}, rewritten every step
+    checkpoints/step-XXXXXXXX.pt   trainable weights, optimizer, scheduler, scaler, RNG of every rank
+    feature_cache/       frozen node features (unless cache_dir is set)
+
+`--resume` continues from the newest checkpoint (or starts, when there is none) and reaches the same
+weights as an uninterrupted run: the data order is a function of (seed, epoch) and the RNG states are
+restored (bit for bit on CPU; GPU scatter kernels are not deterministic). SIGTERM stops the CLI after
+the current step with a checkpoint, status "stopped" and exit status 143.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from safetensors.torch import save_file
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+from magdi.chains import build_examples, encode_examples
+from magdi.config import CONFIG_NAME, DistillConfig
+from magdi.formats import read_jsonl
+from magdi.model import (DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing,
+                         feature_cache_key, load_base, load_features, node_features, save_features)
+
+Callback = Callable[[dict[str, Any]], "bool | None"]
+
+
+# ---------------------------------------------------------------- distributed, RNG, schedule
+
+def setup_distributed() -> tuple[int, int, torch.device]:
+    """(rank, world size, device). Under torchrun / accelerate (RANK and WORLD_SIZE set) this joins
+    the process group: NCCL with one GPU per process, else gloo on CPU."""
+    cuda = torch.cuda.is_available()
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        # rank 0 alone computes frozen node features while the others wait: allow it an hour
+        dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(hours=1))
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        device = torch.device(f"cuda:{local}") if cuda else torch.device("cpu")
+        if cuda:
+            torch.cuda.set_device(device)
+        return dist.get_rank(), dist.get_world_size(), device
+    return 0, 1, torch.device("cuda" if cuda else "cpu")
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def rng_state() -> dict[str, Any]:
+    state = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state(state["cuda"])
+
+
+def lr_factor(step: int, warmup: int, total: int, schedule: str) -> float:
+    """Multiplier of the peak lr at 0-based `step`: linear warm-up, then linear or cosine decay to 0."""
+    if step < warmup:
+        return (step + 1) / (warmup + 1)
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return 1.0 - progress if schedule == "linear" else 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def epoch_order(n: int, seed: int, epoch: int, rank: int, world: int) -> list[int]:
+    """This rank's questions for an epoch: a (seed, epoch) permutation, padded by wrapping so that
+    every rank gets the same count, then strided by rank (as DistributedSampler does)."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch)).tolist()
+    per_rank = -(-n // world)
+    perm = (perm * (1 + per_rank * world // n))[: per_rank * world]
+    return perm[rank::world]
+
+
+def step_micro_batches(order: list[int], step_in_epoch: int, batch_size: int, grad_accum: int) -> list[list[int]]:
+    """The micro-batches (lists of question indices) of one optimizer step."""
+    start = step_in_epoch * batch_size * grad_accum
+    return [order[s: s + batch_size] for s in range(start, min(start + batch_size * grad_accum, len(order)),
+                                                     batch_size)]
+
+
+# ---------------------------------------------------------------- run directory
+
+def _write_json(path: Path, obj: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    found = sorted((run_dir / "checkpoints").glob("step-*.pt"))
+    return found[-1] if found else None
+
+
+def _save_checkpoint(run_dir: Path, step: int, state: dict[str, Any], keep: int) -> None:
+    folder = run_dir / "checkpoints"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"step-{step:08d}.pt"
+    torch.save(state, path.with_suffix(".tmp"))
+    path.with_suffix(".tmp").replace(path)
+    for old in sorted(folder.glob("step-*.pt"))[:-keep]:
+        old.unlink()
+
+
+def _truncate_metrics(path: Path, step: int) -> None:
+    if path.exists():
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        path.write_text("".join(ln + "\n" for ln in lines if json.loads(ln)["step"] <= step), encoding="utf-8")
+
+
+def _format_eta(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    print(f"data: level {summary['level']}: {summary['questions']} questions used of "
+          f"{summary['questions_total']} ({summary['questions_dropped']} without a correct chain), "
+          f"{summary['chains']} chains, {summary['pairs']} pairs, {summary['graphs']} graphs")
+    for level, c in summary["by_level"].items():
+        print(f"  level {level:>14}: {c['chains']:6d} chains {c['pairs']:6d} pairs {c['graphs']:6d} graphs")
+
+
+# ---------------------------------------------------------------- training
+
+def train(cfg: DistillConfig, *, resume: bool = False, callback: Callback | None = None) -> Path:
+    """Run (or resume) the distillation; returns the run directory.
+
+    `callback(progress)` is called on rank 0 after every optimizer step with
+    {step, total_steps, epoch, eta_s, status} and, on logging steps, "metrics" (the metrics.jsonl
+    record); returning True stops the run after writing a checkpoint (status "stopped").
+    """
+    rank, world, device = setup_distributed()
+    try:
+        return _train(cfg, resume, callback, rank, world, device)
+    finally:
+        if world > 1:
+            dist.destroy_process_group()
+
+
+def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: int, world: int,
+           device: torch.device) -> Path:
+    is_main = rank == 0
+    run_dir = Path(cfg.output_dir)
+    data_path = Path(cfg.data)
+    if not data_path.is_file():
+        raise FileNotFoundError(f"data file not found: {cfg.data!r}")
+    if is_main and not resume and (run_dir / CONFIG_NAME).exists():
+        raise FileExistsError(f"{run_dir} already holds a run: pass --resume or choose another output_dir")
+    if resume and latest_checkpoint(run_dir) is None:
+        if is_main:
+            print(f"--resume: no checkpoint under {run_dir}; starting at step 0")
+        resume = False
+
+    examples, summary = build_examples(cfg, (d for _, d, _ in read_jsonl(data_path)))
+    if not examples:
+        teacher = f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
+        raise ValueError(f"no question has a correct chain at level {cfg.level}{teacher}")
+    seed_everything(cfg.seed)
+    base, tokenizer, model_key = load_base(cfg)
+    items, summary["chains_truncated"] = encode_examples(examples, tokenizer, cfg.max_length)
+    if is_main:
+        _prepare_run_dir(run_dir, cfg, summary, tokenizer, base, resume)
+        _print_summary(summary)
+    if cfg.grad_checkpointing:
+        enable_grad_checkpointing(base)
+    student = MAGDiStudent(add_lora(base, cfg), cfg).to(device)
+    dtype = DTYPES[cfg.precision]
+    features = None
+    if cfg.level == "4" and cfg.node_features == "frozen":
+        features = _frozen_features(cfg, student, items, tokenizer.pad_token_id, model_key, data_path,
+                                    device, dtype, is_main, world)
+
+    params = [p for p in student.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        [{"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
+         {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}], lr=cfg.lr)
+    per_rank = -(-len(items) // world)
+    steps_per_epoch = -(-per_rank // (cfg.batch_size * cfg.grad_accum))
+    total = cfg.max_steps or cfg.epochs * steps_per_epoch
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, cfg.warmup_steps, total, cfg.schedule))
+    scaler = torch.amp.GradScaler(device.type, enabled=cfg.precision == "fp16")
+
+    start = 0
+    seed_everything(cfg.seed + rank)  # dropout differs across ranks; init was identical
+    if resume:
+        start = _load_checkpoint(run_dir, student, optimizer, scheduler, scaler, rank, world)
+    if is_main:  # drop lines a crashed attempt logged after its last checkpoint
+        _truncate_metrics(run_dir / "metrics.jsonl", start)
+    model = DDP(student) if world > 1 else student
+
+    autocast = torch.autocast(device.type, dtype=dtype, enabled=cfg.precision != "fp32")
+    multiple_of = 8 if device.type == "cuda" else 1
+    orders: dict[int, list[int]] = {}
+    t_start = t_log = time.time()
+    tokens = 0
+    status = "done" if start >= total else "running"
+    for step in range(start, total):
+        epoch, k = divmod(step, steps_per_epoch)
+        order = orders.setdefault(epoch, epoch_order(len(items), cfg.seed, epoch, rank, world))
+        micro = step_micro_batches(order, k, cfg.batch_size, cfg.grad_accum)
+        sums: dict[str, torch.Tensor] = {}  # this step's losses, averaged over micro-batches
+        lr = scheduler.get_last_lr()[0]
+        for m, idx in enumerate(micro):
+            batch = collate([items[i] for i in idx], tokenizer.pad_token_id, cfg.mask_prompt,
+                            [features[i] for i in idx] if features else None, multiple_of)
+            tokens += int(batch.attention_mask.sum())  # counted on the CPU: no device sync
+            batch = batch.to(device)
+            sync = nullcontext() if world == 1 or m == len(micro) - 1 else model.no_sync()
+            with sync:
+                with autocast:
+                    _, losses = model(batch)
+                scaler.scale(losses["loss"] / len(micro)).backward()
+            for name, value in losses.items():
+                sums[name] = sums.get(name, 0.0) + value.detach() / len(micro)
+        scaler.unscale_(optimizer)
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip if cfg.grad_clip > 0 else math.inf)
+        scaler.step(optimizer)
+        scaler.update()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+
+        done = step + 1
+        now = time.time()
+        progress = {"step": done, "total_steps": total, "epoch": done / steps_per_epoch,
+                    "eta_s": (now - t_start) / (done - start) * (total - done),
+                    "status": "done" if done == total else "running"}
+        if done % cfg.log_every == 0 or done == total:
+            progress["metrics"] = _log(run_dir, sums, lr, grad_norm, tokens, now - t_log, progress,
+                                       is_main, world)
+            t_log, tokens = now, 0
+        stop = bool(callback(progress)) if is_main and callback else False
+        if world > 1:
+            flag = torch.tensor(float(stop), device=device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            stop = bool(flag.item())
+        if stop or done == total or (cfg.save_every and done % cfg.save_every == 0):
+            _checkpoint(run_dir, done, student, optimizer, scheduler, scaler, cfg, is_main, world)
+        status = "stopped" if stop else progress["status"]
+        if is_main:
+            _write_json(run_dir / "progress.json", {k: v for k, v in progress.items() if k != "metrics"}
+                        | {"status": status})
+        if stop:
+            break
+    if is_main and status == "done":
+        student.lm.save_pretrained(run_dir / "adapter")
+        heads = student.heads_state_dict()
+        if heads:
+            save_file(heads, run_dir / "heads.safetensors")
+        print(f"done: {run_dir}")
+    return run_dir
+
+
+def _prepare_run_dir(run_dir: Path, cfg: DistillConfig, summary: dict, tokenizer: Any, base: Any,
+                     resume: bool) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if resume and (run_dir / CONFIG_NAME).exists():
+        before = DistillConfig.load(run_dir).to_dict()
+        changed = sorted(k for k, v in cfg.to_dict().items() if before.get(k) != v)
+        if changed:
+            warnings.warn(f"resuming with changed settings: {', '.join(changed)}", stacklevel=3)
+    cfg.save(run_dir)
+    _write_json(run_dir / "data_summary.json", summary)
+    tokenizer.save_pretrained(run_dir / "tokenizer")
+    if cfg.model is None:
+        base.save_pretrained(run_dir / "base")
+
+
+def _frozen_features(cfg: DistillConfig, student: MAGDiStudent, items: list, pad_id: int, model_key: str,
+                     data_path: Path, device: torch.device, dtype: torch.dtype, is_main: bool,
+                     world: int) -> list[torch.Tensor]:
+    """Base-model node features, cached on disk; rank 0 computes and writes, the others read."""
+    digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
+    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else Path(cfg.output_dir) / "feature_cache"
+    path = cache_dir / f"node-features-{feature_cache_key(cfg, model_key, digest)}.pt"
+    if is_main and not path.exists():
+        print(f"computing frozen node features -> {path}")
+        save_features(path, node_features(student, items, pad_id, cfg.feature_batch_size, device, dtype))
+    if world > 1:
+        dist.barrier()
+    return load_features(path)
+
+
+def _log(run_dir: Path, sums: dict[str, torch.Tensor], lr: float, grad_norm: torch.Tensor, tokens: int,
+         seconds: float, progress: dict, is_main: bool, world: int) -> dict[str, Any]:
+    """Average the step's losses over processes, append a metrics line and print it (rank 0)."""
+    present = sorted(sums, key=lambda name: name != "loss")  # the total first
+    values = torch.stack([sums[n] for n in present] + [torch.tensor(float(tokens), device=sums["loss"].device)])
+    if world > 1:
+        dist.all_reduce(values)
+        values[:-1] /= world
+    record = {"step": progress["step"], "epoch": round(progress["epoch"], 4)}
+    record |= {n: float(v) for n, v in zip(present, values[:-1].tolist())}
+    record |= {"lr": lr, "grad_norm": float(grad_norm), "tokens_per_s": float(values[-1]) / max(seconds, 1e-9)}
+    if is_main:
+        with open(run_dir / "metrics.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record) + "\n")
+        parts = " | ".join(f"{n} {record[n]:.4f}" for n in present)
+        print(f"step {record['step']}/{progress['total_steps']} | epoch {record['epoch']:.2f} | {parts} | "
+              f"lr {lr:.2e} | {record['tokens_per_s']:.0f} tok/s | eta {_format_eta(progress['eta_s'])}",
+              flush=True)
+    return record
+
+
+def _checkpoint(run_dir: Path, step: int, student: MAGDiStudent, optimizer: torch.optim.Optimizer,
+                scheduler: Any, scaler: torch.amp.GradScaler, cfg: DistillConfig, is_main: bool,
+                world: int) -> None:
+    states: list[Any] = [None] * world
+    if world > 1:
+        dist.all_gather_object(states, rng_state())
+    else:
+        states[0] = rng_state()
+    if is_main:
+        _save_checkpoint(run_dir, step, {
+            "step": step, "trainable": student.trainable_state_dict(), "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "rng": states,
+            "config": cfg.to_dict()}, cfg.keep_checkpoints)
+
+
+def _load_checkpoint(run_dir: Path, student: MAGDiStudent, optimizer: torch.optim.Optimizer, scheduler: Any,
+                     scaler: torch.amp.GradScaler, rank: int, world: int) -> int:
+    path = latest_checkpoint(run_dir)
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    student.load_trainable_state_dict(state["trainable"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    scaler.load_state_dict(state["scaler"])
+    if len(state["rng"]) == world:
+        set_rng_state(state["rng"][rank])
+    else:
+        warnings.warn(f"checkpoint has {len(state['rng'])} RNG states for {world} processes; "
+                      "dropout will not replay exactly", stacklevel=2)
+    if rank == 0:
+        print(f"resumed from {path} (step {state['step']})")
+    return state["step"]
+
+
+# ---------------------------------------------------------------- CLI
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m magdi.train", description=__doc__.splitlines()[0])
+    parser.add_argument("config", nargs="?", help="YAML or JSON file of DistillConfig fields")
+    parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
+    parser.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[],
+                        metavar="KEY=VALUE", help="override config fields")
+    parser.add_argument("--fields", action="store_true", help="list every config field and exit")
+    args = parser.parse_args(argv)
+    if args.fields:
+        for name, (default, text) in DistillConfig.field_docs().items():
+            print(f"{name} = {default!r}\n    {text}")
+        return 0
+    if not args.config:
+        parser.error("a config file is required")
+    cfg = DistillConfig.from_file(args.config, args.overrides)
+    # SIGTERM (a job runner cancelling) stops after the current step, with a checkpoint to resume from
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        train(cfg, resume=args.resume, callback=lambda _: stop.is_set())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stop.is_set():
+        print(f"stopped by SIGTERM; continue with: python -m magdi.train {args.config} --resume", flush=True)
+        return 128 + signal.SIGTERM  # unfinished: the conventional status of a terminated process
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""DistillConfig: defaults documented, validation, YAML/JSON loading, save/load symmetry."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import fields
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from magdi.config import CONFIG_NAME, DistillConfig
+
+
+def test_every_field_has_a_default_and_help():
+    for f in fields(DistillConfig):
+        assert f.metadata.get("help"), f.name
+    cfg = DistillConfig()
+    assert (cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout) == (16, 32, 0.05)
+    assert cfg.lora_target_modules == ["q_proj", "k_proj", "v_proj", "o_proj"]
+    assert (cfg.alpha, cfg.beta, cfg.gamma, cfg.margin) == (1.0, 1.0, 0.1, 1.0)
+    assert (cfg.gcn_hidden, cfg.gcn_dropout, cfg.pooling, cfg.mask_prompt) == (512, 0.5, "position", True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(level=st.sampled_from(["1", "2", "3", "4"]), lr=st.floats(1e-7, 1.0), r=st.integers(1, 64),
+       steps=st.one_of(st.none(), st.integers(1, 10_000)),
+       modules=st.lists(st.sampled_from(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj"]),
+                        min_size=1, max_size=5, unique=True))
+def test_save_load_round_trip(tmp_path_factory, level, lr, r, steps, modules):
+    cfg = DistillConfig(level=level, lr=lr, lora_r=r, max_steps=steps, lora_target_modules=modules)
+    folder = tmp_path_factory.mktemp("cfg")
+    cfg.save(folder)
+    assert DistillConfig.load(folder) == cfg
+
+
+def test_yaml_file_and_overrides_are_coerced(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("data: x.jsonl\nlevel: 3\nlr: 5e-6\nmax_steps: null\nlora_target_modules: q_proj,v_proj\n")
+    cfg = DistillConfig.from_file(path, ["epochs=2", "mask_prompt=false", "max_steps=7", "gamma=0.5"])
+    assert cfg.level == "3" and cfg.lr == 5e-6 and isinstance(cfg.lr, float)
+    assert cfg.lora_target_modules == ["q_proj", "v_proj"]
+    assert (cfg.epochs, cfg.mask_prompt, cfg.max_steps, cfg.gamma) == (2, False, 7, 0.5)
+    (tmp_path / "c.json").write_text(json.dumps({"level": "single-teacher", "teacher": "gpt4"}))
+    assert DistillConfig.from_file(tmp_path / "c.json").teacher == "gpt4"
+
+
+@pytest.mark.parametrize("bad", [
+    {"level": "5"}, {"level": "single-teacher"}, {"pooling": "max"}, {"lora_r": 0}, {"lr": -1},
+    {"gcn_dropout": 1.0}, {"epochs": 1.5}, {"mask_prompt": "maybe"}, {"max_steps": 0},
+    {"offline_hidden": 30, "offline_heads": 4}, {"completion_template": "{reasoning}"},
+])
+def test_invalid_values_raise(bad):
+    with pytest.raises(ValueError):
+        DistillConfig(**bad)
+
+
+def test_unknown_keys(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("lerning_rate: 0.1\n")
+    with pytest.raises(ValueError, match="lerning_rate"):
+        DistillConfig.from_file(path)
+    (tmp_path / "empty.yaml").write_text("")
+    with pytest.raises(ValueError, match="nope"):
+        DistillConfig.from_file(tmp_path / "empty.yaml", ["nope=1"])
+    with pytest.raises(ValueError, match="key=value"):
+        DistillConfig.from_file(tmp_path / "empty.yaml", ["lr"])
+    saved = DistillConfig(level="2").to_dict() | {"from_the_future": 1}
+    (tmp_path / CONFIG_NAME).write_text(json.dumps(saved))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert DistillConfig.load(tmp_path).level == "2"
+    assert any("from_the_future" in str(w.message) for w in caught)
+

@@ -1,0 +1,63 @@
+"""Save -> load -> generate: the reloaded student is the trained one; batching changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from peft import PeftModel
+
+from magdi.generate import Run, generate, load_run, question_prompt
+from magdi.offline import offline_model, offline_tokenizer
+from magdi.train import latest_checkpoint, train
+from tests.magdi.test_train import make_cfg
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    return train(make_cfg(tmp_path_factory.mktemp("gen"), level="2", max_steps=15))
+
+
+@pytest.fixture(scope="module")
+def run(run_dir) -> Run:
+    return load_run(run_dir, device="cpu")
+
+
+def _prompts(run: Run) -> list[str]:
+    return [question_prompt(run, "What is 2 + 3?"), question_prompt(run, "What is 17 + 25? Think it through.")]
+
+
+def test_reloaded_model_holds_the_trained_weights(run_dir, run):
+    trained = torch.load(latest_checkpoint(run_dir), weights_only=False)["trainable"]
+    loaded = dict(run.model.named_parameters())
+    assert trained and all(torch.equal(v, loaded[k.removeprefix("lm.")]) for k, v in trained.items())
+    fresh = offline_model(run.config, offline_tokenizer()).state_dict()
+    base = run.model.get_base_model().state_dict()
+    assert torch.equal(base["model.embed_tokens.weight"], fresh["model.embed_tokens.weight"])
+    assert torch.equal(base["lm_head.weight"], fresh["lm_head.weight"])
+
+
+def test_batched_left_padded_greedy_equals_one_by_one_and_merge(run_dir, run):
+    prompts = _prompts(run)
+    batched = generate(run, prompts, max_new_tokens=12)
+    assert [len(x) for x in batched] == [1, 1]
+    assert batched == [generate(run, [p], max_new_tokens=12)[0] for p in prompts]
+    merged = load_run(run_dir, merge=True, device="cpu")
+    assert not isinstance(merged.model, PeftModel)
+    assert generate(merged, prompts, max_new_tokens=12) == batched
+
+
+def test_sampling_k_samples_is_seeded(run):
+    prompts = _prompts(run)
+    out = generate(run, prompts, do_sample=True, num_samples=3, seed=7, max_new_tokens=8)
+    assert [len(x) for x in out] == [3, 3]
+    assert out == generate(run, prompts, do_sample=True, num_samples=3, seed=7, max_new_tokens=8)
+    assert len({s for x in out for s in x}) > 1
+    with pytest.raises(ValueError):
+        generate(run, prompts, num_samples=2)
+
+
+def test_unfinished_run_cannot_be_loaded(tmp_path):
+    cfg = make_cfg(tmp_path, level="1", max_steps=4)
+    run_dir = train(cfg, callback=lambda p: p["step"] == 1)
+    with pytest.raises(FileNotFoundError, match="adapter"):
+        load_run(run_dir)
