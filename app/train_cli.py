@@ -10,6 +10,7 @@ import time
 import yaml
 
 from app.services import jobs
+from app.services.explore import Filter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             if not sep:
                 raise ValueError(f"--set {item!r} is not KEY=VALUE")
             overrides[key.strip()] = yaml.safe_load(value)
-        config = jobs.train_config(overrides, datasets=args.dataset, nproc=args.nproc)
+        data = Filter(datasets=tuple(args.dataset or ()))
+        config = jobs.train_config(overrides, data=data, nproc=args.nproc)
     except (ValueError, TypeError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Install (first time) and start MAGDi Studio on the embedded SQLite store with the demo set.
-# Extra arguments go to `streamlit run` (e.g. --server.port 8600).
+# Install (first time) and start MAGDi Studio on the embedded SQLite store with the demo set,
+# with a job worker beside the app. Extra arguments go to `streamlit run` (e.g. --server.port 8600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
 .venv/bin/python -m app demo
-echo "MAGDi Studio: http://127.0.0.1:8501 (store: ${MAGDI_DATABASE_URL:-var/magdi.db})"
-exec .venv/bin/streamlit run app/main.py "$@"
+mkdir -p var
+.venv/bin/python -m app worker >> var/worker.log 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT
+echo "MAGDi Studio: http://127.0.0.1:8501 (store: ${MAGDI_DATABASE_URL:-var/magdi.db}; worker log: var/worker.log)"
+.venv/bin/streamlit run app/main.py "$@"

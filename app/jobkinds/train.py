@@ -34,6 +34,8 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
     train = {**config.get("train", {}), "data": str(run_dir / "data.jsonl"),
              "output_dir": str(run_dir)}
+    # Frozen node features are keyed by model, data and pooling: share them between jobs.
+    train["cache_dir"] = train.get("cache_dir") or str(run_dir.parent / "feature_cache")
     path = run_dir / "train_config.json"
     path.write_text(json.dumps(train, indent=1))
     nproc = int(config.get("nproc", 1))

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.services import explore
+from app.services.explore import Filter
 from db import jobs as job_queries
-from db.engine import ROOT, session_scope
+from db import queries
+from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
+from magdi.chains import build_examples
+from magdi.config import DistillConfig
 
 RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
 
@@ -130,45 +136,50 @@ def as_dict(job: JobView) -> dict:
     return asdict(job)
 
 
-def train_config(overrides: dict, *, datasets: list[str] | None = None,
-                 filter_fields: dict | None = None, nproc: int = 1,
+def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
                  url: str | None = None) -> dict:
     """Validate training settings and build a train job's config.
 
     Settings go through `DistillConfig`, so a bad value fails here, before anything is queued.
-    The data path and run directory are set by the worker when the job starts.
+    `data` is a Browse filter (dataset names etc.); the worker freezes the matching
+    discussions when the job starts and sets the data path and run directory then.
     """
-    from magdi.config import DistillConfig
-
     resolved = DistillConfig(**{k: v for k, v in overrides.items() if k not in ("data", "output_dir")})
     train = {k: v for k, v in resolved.to_dict().items() if k not in ("data", "output_dir")}
-    flt = dict(filter_fields or {})
-    if datasets:
-        with session_scope(url) as s:
-            from db import queries
-            ids = []
-            for name in datasets:
-                found = queries.find_dataset(s, name)
-                if found is None:
-                    raise LookupError(f"no dataset named {name!r}")
-                ids.append(found)
-        flt["dataset_ids"] = ids
+    f = data or Filter()
+    unknown = set(f.datasets) - set(explore.filter_options(url).datasets)
+    if unknown:
+        raise LookupError(f"no dataset named {', '.join(map(repr, sorted(unknown)))}")
     if nproc < 1:
         raise ValueError("nproc must be >= 1")
-    return {"train": train, "filter": flt, "nproc": nproc}
+    with session_scope(url) as s:
+        flt = {k: v for k, v in asdict(explore.to_browse_filter(s, f)).items() if v is not None}
+    return {"train": train, "filter": flt, "data": f.to_query(), "nproc": nproc}
 
 
-def command_line(config: dict, datasets: list[str] | None = None) -> str:
+def config_help() -> dict[str, tuple]:
+    """DistillConfig field -> (default, help), for forms."""
+    return DistillConfig.help()
+
+
+def preview_training(config: dict, *, url: str | None = None) -> dict:
+    """What the job would train on now: chains, pairs and graphs at its level (and at every level)."""
+    cfg = DistillConfig(**config["train"])
+    with snapshot_scope(url) as s:
+        ids = queries.matching_ids(s, queries.BrowseFilter(**config["filter"]))
+        discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True)]
+    return build_examples(cfg, discussions)[1]
+
+
+def command_line(config: dict) -> str:
     """The shell command that queues the same job (shown on the Train page)."""
-    from magdi.config import DistillConfig
-
     defaults = DistillConfig().to_dict()
     parts = ["python -m app train"]
-    parts += [f"--dataset {name}" for name in datasets or []]
+    parts += [f"--dataset {shlex.quote(name)}" for name in Filter.from_query(config.get("data", {})).datasets]
     if config.get("nproc", 1) != 1:
         parts.append(f"--nproc {config['nproc']}")
     for key, value in config["train"].items():
         if defaults.get(key) != value:
             text = ",".join(map(str, value)) if isinstance(value, list) else value
-            parts.append(f"--set {key}={text}")
+            parts.append(f"--set {shlex.quote(f'{key}={text}')}")
     return " ".join(parts)
