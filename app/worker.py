@@ -115,7 +115,7 @@ class Worker:
             log.write(f"$ {' '.join(cmd)}\n".encode())
             proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                    env=self._child_env(),
                                     preexec_fn=_die_with_parent)
         except Exception as exc:  # noqa: BLE001 - any failure to start is the job's failure
             log.write(f"could not start: {exc}\n".encode())
@@ -129,6 +129,13 @@ class Worker:
                          **values)
         self.running[job.id] = Running(job.id, proc, run_dir, log)
         print(f"worker {self.name}: started job {job.id} (pid {proc.pid})", flush=True)
+
+    def _child_env(self) -> dict[str, str]:
+        """The job's environment: ours, unbuffered output, and the store this worker serves."""
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.url:
+            env["MAGDI_DATABASE_URL"] = self.url
+        return env
 
     # ------------------------------------------------------------ watching jobs
 
@@ -205,7 +212,7 @@ class Worker:
 
 # Each job kind is a module with `prepare(job_id, config, run_dir, url) -> dict` (job fields to
 # record; called once, not on resume) and `command(config, run_dir, resume) -> list[str]`.
-KINDS = {"train": "app.jobkinds.train"}
+KINDS = {"train": "app.jobkinds.train", "discuss": "app.jobkinds.discuss", "eval": "app.jobkinds.evaluate"}
 
 
 def kind_module(kind: str):
