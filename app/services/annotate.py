@@ -1,0 +1,167 @@
+"""Write side of the annotation pages: node labels, exclusion, gold corrections, undo, bulk.
+
+Every edit is one transaction and leaves one history entry per changed node with the
+annotator's name. Single-node edits carry the version the annotator saw: when someone else
+changed the node since, nothing is written and the result says so (`stale`), so the page can
+show the current value and offer to apply the same change again: no edit is silently lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.services.explore import Filter, to_browse_filter
+from db import queries
+from db.engine import session_scope
+
+MAX_NOTE = 2000
+
+
+@dataclass
+class EditResult:
+    ok: bool
+    message: str
+    stale: bool = False
+    event_id: int | None = None
+    changed: int = 0  # nodes whose label changed (bulk, gold)
+    revision: int | None = None
+
+
+def _who(who: str) -> str:
+    who = (who or "").strip()
+    if not who:
+        raise ValueError("an annotator name is required for every edit")
+    return who[:100]
+
+
+def _note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    return note[:MAX_NOTE] or None
+
+
+def _run(action, success: str) -> EditResult:
+    try:
+        event = action()
+    except queries.StaleEdit as exc:
+        return EditResult(False, str(exc), stale=True)
+    except KeyError as exc:
+        return EditResult(False, str(exc.args[0]) if exc.args else "not found")
+    return EditResult(True, success, event_id=event.id, revision=event.revision)
+
+
+def set_label(turn_id: int, label: bool | None, *, who: str, note: str | None = None,
+              expected_version: int | None = None, url: str | None = None) -> EditResult:
+    """Set (True / False) or clear (None) a node's human label."""
+    who, note = _who(who), _note(note)
+
+    def act():
+        with session_scope(url, write=True) as s:
+            return queries.set_label(s, turn_id, label, who=who, note=note,
+                                     expected_version=expected_version)
+    text = {True: "correct", False: "incorrect", None: "automatic (human label cleared)"}[label]
+    return _run(act, f"label set to {text}")
+
+
+def set_excluded(turn_id: int, excluded: bool, *, who: str, note: str | None = None,
+                 expected_version: int | None = None, url: str | None = None) -> EditResult:
+    who, note = _who(who), _note(note)
+
+    def act():
+        with session_scope(url, write=True) as s:
+            return queries.set_excluded(s, turn_id, excluded, who=who, note=note,
+                                        expected_version=expected_version)
+    return _run(act, "excluded from training" if excluded else "included in training again")
+
+
+@dataclass
+class GoldChange:
+    node_id: int
+    agent: str
+    round: int
+    answer: str
+    old: bool
+    new: bool
+    human_label: bool | None  # a human label keeps the effective label as it is
+
+
+def preview_gold(discussion_id: int, gold: str, url: str | None = None) -> list[GoldChange]:
+    """Nodes whose automatic label would change if the gold answer became `gold`."""
+    with session_scope(url) as s:
+        return [GoldChange(t.id, t.agent, t.round, t.answer, old, new, t.human_label)
+                for t, old, new in queries.preview_gold(s, discussion_id, gold)]
+
+
+def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None,
+             expected_version: int | None = None, url: str | None = None) -> EditResult:
+    who, note, gold = _who(who), _note(note), (gold or "").strip()
+    if not gold:
+        return EditResult(False, "the gold answer cannot be empty")
+    changes = preview_gold(discussion_id, gold, url=url)
+
+    def act():
+        with session_scope(url, write=True) as s:
+            return queries.set_gold(s, discussion_id, gold, who=who, note=note,
+                                    expected_version=expected_version)
+    result = _run(act, f"gold answer set to {gold}; {len(changes)} automatic label(s) recomputed")
+    result.changed = len(changes) if result.ok else 0
+    return result
+
+
+def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
+    """Revert one history entry (as a new entry); refused if the value changed again since."""
+    who = _who(who)
+
+    def act():
+        with session_scope(url, write=True) as s:
+            return queries.undo(s, event_id, who=who)
+    try:
+        return _run(act, f"undid #{event_id}")
+    except ValueError as exc:
+        return EditResult(False, str(exc))
+
+
+# ---------------------------------------------------------------- bulk
+
+@dataclass
+class BulkScope:
+    """Nodes of every discussion matching `filter` (all of them, not one page) that have this
+    normalised answer (`explore.UNPARSEABLE` for unparseable ones), optionally one agent/round."""
+    filter: Filter = field(default_factory=Filter)
+    answer: str | None = None
+    agent: str | None = None
+    round: int | None = None
+
+
+def answer_values(f: Filter, url: str | None = None) -> list[tuple[str, int]]:
+    with session_scope(url) as s:
+        return queries.answer_values(s, to_browse_filter(s, f))
+
+
+def bulk_preview(scope: BulkScope, label: bool, url: str | None = None) -> dict:
+    """nodes, discussions, changing (nodes that get a new human label), effective_flips."""
+    with session_scope(url) as s:
+        return queries.bulk_preview(s, to_browse_filter(s, scope.filter), label,
+                                    answer=scope.answer, agent=scope.agent, round_=scope.round)
+
+
+def bulk_label(scope: BulkScope, label: bool, *, who: str, note: str | None = None,
+               url: str | None = None) -> EditResult:
+    """Label every node in scope in one transaction; one history entry per changed node."""
+    who, note = _who(who), _note(note)
+    with session_scope(url, write=True) as s:
+        out = queries.bulk_set_label(s, to_browse_filter(s, scope.filter), label, who=who,
+                                     note=note, answer=scope.answer, agent=scope.agent,
+                                     round_=scope.round)
+    word = "correct" if label else "incorrect"
+    if not out["changed"]:
+        return EditResult(True, f"nothing to change: every node in scope is already {word}")
+    return EditResult(True, f"labelled {out['changed']} node(s) in {out['discussions']} "
+                            f"discussion(s) {word} (revision {out['revision']})",
+                      changed=out["changed"], revision=out["revision"])
+
+
+def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:
+    who = _who(who)
+    with session_scope(url, write=True) as s:
+        n = queries.undo_revision(s, revision, who=who)
+    return EditResult(True, f"undid {n} label(s) of revision {revision}", changed=n)

@@ -1,0 +1,57 @@
+"""Review queue: the nodes that most deserve a human look, ranked, one click from their MAG.
+
+Rank: answers that could not be normalised, then human labels that disagree with the automatic
+one, then confident but wrong answers, then agents still split at the last round.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from app import ui
+from app.services.explore import REASONS
+
+st.title("Review queue")
+ui.show_flash()
+opts = ui.filter_options()
+c = st.columns([2, 1, 1])
+dataset = c[0].selectbox("Dataset", ["(all)"] + opts.datasets, key="review_dataset")
+size = c[1].selectbox("Per page", (25, 50, 100), index=1, key="review_size")
+items, total = ui.review_queue(None if dataset == "(all)" else dataset,
+                               st.session_state.get("review_page", 1), size)
+pages = max(1, -(-total // size))
+if st.session_state.get("review_page", 1) > pages:
+    st.session_state["review_page"] = pages
+c[2].number_input("Page", 1, pages, key="review_page")
+st.caption(ui.esc(f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
+                  "label disagrees with the automatic one > confident but wrong > agents split "
+                  "at the last round"))
+if not items:
+    st.success("Nothing waits for review.")
+    st.stop()
+
+table = pd.DataFrame([dict(
+    node=i.node_id, dataset=i.dataset, discussion=i.discussion,
+    where=f"round {i.round} · {i.agent}", answer=i.answer,
+    normalised="(unparseable)" if i.answer_norm is None else i.answer_norm,
+    confidence=i.confidence, label=ui.label_text(i.label),
+    source="human" if i.human_label is not None else "automatic",
+    why="; ".join(REASONS[r] for r in i.reasons), score=i.score,
+    question=i.question[:120]) for i in items])
+event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="single-row", key="review_table",
+                     column_config={"confidence": st.column_config.NumberColumn(format="%.2f"),
+                                    "node": None})
+if event.selection.rows:
+    item = items[event.selection.rows[0]]
+    ui.open_mag(item.discussion_id, item.node_id)
+
+by_id = {i.node_id: i for i in items}
+c = st.columns([4, 1])
+choice = c[0].selectbox(
+    "Open node", list(by_id), label_visibility="collapsed",
+    format_func=lambda n: f"{by_id[n].dataset} · {by_id[n].discussion} · round "
+                          f"{by_id[n].round} · {by_id[n].agent}")
+if c[1].button("Open in MAG", type="primary", icon=":material/hub:", key="review_open"):
+    ui.open_mag(by_id[choice].discussion_id, choice)
+st.caption("The MAG page's “To review” button (J) walks the same backlog inside the current "
+           "Browse filter. Once a node classifier is trained, its disagreements will join here.")

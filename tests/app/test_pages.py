@@ -1,0 +1,381 @@
+"""Every page through Streamlit's AppTest on a real temporary store (demo set + hostile file).
+
+No mocks: the pages run their real services against SQLite; edits are checked in the store.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from app import graph_view
+from app.services import annotate, explore, store
+from db.engine import session_scope
+from db.models import Dataset, Discussion, LabelEvent, Turn
+from tests.conftest import ROOT
+
+MAIN = str(ROOT / "app" / "main.py")
+HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory):
+    """Demo set + hostile file, imported once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    url = f"sqlite:///{path}"
+    store.load_demo_if_empty(url)
+    store.import_file(HOSTILE, url=url)
+    return path
+
+
+@pytest.fixture
+def url(template_db, tmp_path, monkeypatch):
+    dst = tmp_path / "store.db"
+    with sqlite3.connect(template_db) as src, sqlite3.connect(dst) as out:
+        src.backup(out)
+    url = f"sqlite:///{dst}"
+    monkeypatch.setenv("MAGDI_DATABASE_URL", url)
+    return url
+
+
+def page(name: str, query: dict | None = None, annotator: str | None = None) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    if annotator:
+        at.session_state["annotator"] = annotator
+    at.run()
+    assert not at.exception, at.exception
+    if name != "overview":
+        at.switch_page(f"../pages/{name}.py")
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def disc_id(url, ext: str) -> int:
+    with session_scope(url) as s:
+        return s.execute(select(Discussion.id).where(Discussion.external_id == ext)).scalar_one()
+
+
+def node_id(url, ext: str, agent: str, rnd: int) -> int:
+    with session_scope(url) as s:
+        return s.execute(select(Turn.id).join(Discussion).where(
+            Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)).scalar_one()
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def unescape(md: str) -> str:
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+# ---------------------------------------------------------------- overview
+
+def test_overview_counts_chart_and_recent_changes(url):
+    at = page("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Discussions"] == "42" and metrics["Nodes (turns)"] == "293"
+    with session_scope(url) as s:
+        waiting = s.execute(select(func.count()).where(Turn.needs_review.is_(True))).scalar()
+    assert metrics["Waiting for review"] == str(waiting) and waiting > 0
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    figure = json.loads(charts[1].proto.spec)
+    assert {t["name"] for t in figure["data"]} >= {"claude", "gpt4", "bard"}
+    # agent names are HTML-escaped for plotly, which reads a few tags
+    assert any("&lt;script&gt;" in t["name"] for t in figure["data"])
+    assert "No label has been changed yet." in captions(at)
+
+    annotate.set_label(node_id(url, "gsm8k-001", "bard", 0), True, who="ann", note="typo",
+                       url=url)
+    at.run()
+    recent = at.dataframe[-1].value
+    assert list(recent["who"]) == ["ann"] and list(recent["new"]) == ["correct"]
+    assert at.metric[2].value == "1"  # human labels
+
+
+# ---------------------------------------------------------------- browse
+
+def test_browse_filters_from_and_to_the_url(url):
+    at = page("browse", {"ds": "gsm8k", "maj": "1"})
+    table = at.dataframe[0].value
+    with session_scope(url) as s:
+        expected = s.execute(select(func.count()).select_from(Discussion).where(
+            Discussion.task == "gsm8k", Discussion.external_id.like("gsm8k-%"),
+            Discussion.majority_correct.is_(True))).scalar()
+    assert len(table) == expected and set(table["dataset"]) == {"gsm8k"}
+    assert set(table["majority"]) == {"right"}
+    assert at.multiselect(key="browse_ds").value == ["gsm8k"]  # widgets start from the URL
+
+    at.text_input(key="browse_q").input("muffins").run()
+    assert list(at.dataframe[0].value["discussion"]) == ["gsm8k-001"]
+    assert at.query_params["q"] == "muffins" and at.query_params["ds"] == "gsm8k"
+
+    at.button[0].click().run()  # "Reset filters"
+    assert len(at.dataframe[0].value) == 42 and "ds" not in at.query_params
+
+
+def test_browse_sorting_pagination_and_flip_filter(url):
+    at = page("browse", {"size": "25", "sort": "review", "desc": "1"})
+    table = at.dataframe[0].value
+    assert len(table) == 25 and list(table["review"]) == sorted(table["review"], reverse=True)
+    at.number_input(key="browse_page").set_value(2).run()
+    assert len(at.dataframe[0].value) == 17 and at.query_params["page"] == "2"
+    at.selectbox(key="browse_flip").set_value("right → wrong").run()
+    flips = at.dataframe[0].value
+    assert at.query_params["flip"] == "right_wrong" and "page" not in at.query_params
+    assert len(flips) > 0 and all("R→W" in x for x in flips["flips"])
+
+
+def test_browse_opens_the_mag_of_a_discussion(url):
+    at = page("browse", {"ds": "strategyqa"})
+    first = at.dataframe[0].value.iloc[0]
+    [open_btn] = [b for b in at.button if b.label == "Open MAG"]
+    open_btn.click().run()
+    assert not at.exception
+    assert at.query_params["d"] == str(first["id"]) and at.query_params["ds"] == "strategyqa"
+    assert unescape(at.title[0].value) == f"strategyqa · {first['discussion']}"
+
+
+# ---------------------------------------------------------------- MAG
+
+def test_mag_draws_graph_grid_and_node_detail(url):
+    did = disc_id(url, "gsm8k-001")
+    bard1 = node_id(url, "gsm8k-001", "bard", 1)
+    at = page("mag", {"d": str(did), "n": str(bard1)})
+    [frame] = at.get("iframe")
+    html = frame.proto.srcdoc
+    assert "new vis.Network" in html and "cdn" not in html.lower().replace("vis-network", "")
+    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", html).group(1))
+    turns = [n for n in nodes if isinstance(n["id"], int)]
+    assert len(turns) == 6 and {n["shape"] for n in turns} == {"dot", "square", "triangle"}
+    pos = {n["id"]: (n["x"], n["y"]) for n in turns}
+    assert pos[bard1][0] > pos[node_id(url, "gsm8k-001", "bard", 0)][0]  # rounds go right
+    grid = at.dataframe[0].value
+    assert list(grid.columns) == ["claude", "gpt4", "bard"]
+    assert list(grid.index) == ["round 0", "round 1"]
+    assert "↗W→R" in grid.loc["round 1", "bard"]  # bard flips wrong → right
+    assert at.selectbox(key=f"mag_node_{did}").value == bard1
+    facts = dict(at.dataframe[1].value.values)
+    assert facts["raw answer"] == "$255" and facts["normalised answer"] == "255"
+    assert facts["flip"] == "wrong → right" and facts["gold answer"] == "255"
+    assert any("I miscalculated 45 x 3" in t.value for t in at.text)  # full reasoning
+
+
+def test_mag_label_history_and_undo(url):
+    did = disc_id(url, "gsm8k-001")
+    bard0 = node_id(url, "gsm8k-001", "bard", 0)
+    at = page("mag", {"d": str(did), "n": str(bard0)}, annotator="alice")
+    assert at.button(key="mag_correct").proto.shortcut.lower() == "y"
+    at.text_input(key="mag_note").input("arithmetic slip only").run()
+    at.button(key="mag_correct").click().run()
+    assert "Saved" in at.success[0].value
+    with session_scope(url) as s:
+        t = s.get(Turn, bard0)
+        assert t.human_label is True and t.version == 1
+        [ev] = s.execute(select(LabelEvent).where(LabelEvent.turn_id == bard0)).scalars().all()
+        assert (ev.who, ev.new, ev.note) == ("alice", "correct", "arithmetic slip only")
+    assert any(f"#{ev.id} human label: — → correct · alice" in t.value for t in at.text)
+    assert dict(at.dataframe[1].value.values)["effective label"] == "correct (human correction)"
+
+    at.button(key=f"mag_undo_{ev.id}").click().run()
+    with session_scope(url) as s:
+        assert s.get(Turn, bard0).human_label is None
+        assert s.execute(select(func.count()).where(LabelEvent.undoes == ev.id)).scalar() == 1
+    assert any("undone" in t.value for t in at.text)
+
+
+def test_mag_stale_save_warns_and_loses_nothing(url):
+    did = disc_id(url, "gsm8k-001")
+    gpt0 = node_id(url, "gsm8k-001", "gpt4", 0)
+    at = page("mag", {"d": str(did), "n": str(gpt0)}, annotator="alice")
+    at.text_input(key="mag_note").input("I disagree").run()
+    # bob saves first, from his own session, while alice's page still shows version 0
+    assert annotate.set_label(gpt0, True, who="bob", expected_version=0, url=url).ok
+    at.button(key="mag_incorrect").click().run()
+    warning = unescape(at.warning[0].value)
+    assert "Not saved" in warning and "changed by someone else" in warning
+    assert "Your change (label incorrect) is kept" in warning
+    assert at.text_input(key="mag_note").value == "I disagree"
+    with session_scope(url) as s:
+        assert s.get(Turn, gpt0).human_label is True  # bob's edit stands
+    at.button(key="mag_reapply").click().run()
+    with session_scope(url) as s:
+        assert s.get(Turn, gpt0).human_label is False
+        events = s.execute(select(LabelEvent).where(LabelEvent.turn_id == gpt0)
+                           .order_by(LabelEvent.id)).scalars().all()
+        assert [(e.who, e.new, e.note) for e in events] == [
+            ("bob", "correct", None), ("alice", "incorrect", "I disagree")]
+
+
+def test_mag_previous_next_and_review_walk_the_filter(url):
+    ids = explore.ordered_ids(explore.Filter(datasets=("ecqa",)), url=url)
+    at = page("mag", {"ds": "ecqa", "d": str(ids[0])})
+    assert at.button(key="mag_prev").disabled and "1 of 13" in captions(at)
+    at.button(key="mag_next").click().run()
+    assert at.query_params["d"] == str(ids[1]) and at.query_params["ds"] == "ecqa"
+    at.button(key="mag_prev").click().run()
+    assert at.query_params["d"] == str(ids[0])
+    at.button(key="mag_next_review").click().run()
+    d = explore.discussion(int(at.query_params["d"]), url)
+    assert d.dataset == "ecqa" and d.node(int(at.query_params["n"])).needs_review
+
+
+def test_mag_gold_correction_preview_then_apply(url):
+    did = disc_id(url, "gsm8k-001")
+    at = page("mag", {"d": str(did)}, annotator="alice")
+    at.text_input(key=f"mag_gold_{did}").input("235").run()
+    assert "6 automatic label(s) would change" in unescape(captions(at))
+    [preview] = [t.value for t in at.dataframe if "automatic" in t.value.columns]
+    assert len(preview) == 6 and "incorrect → correct" in set(preview["automatic"])
+    with session_scope(url) as s:
+        assert s.get(Discussion, did).gold_answer == "255"  # a preview writes nothing
+    at.button(key="mag_apply_gold").click().run()
+    with session_scope(url) as s:
+        d = s.get(Discussion, did)
+        assert d.gold_answer == "235" and d.n_correct == 1
+    assert "gold answer set to 235" in at.success[0].value.replace("\\", "")
+
+
+def test_mag_without_annotator_cannot_edit(url):
+    at = page("mag", {"d": str(disc_id(url, "gsm8k-001"))})
+    assert at.button(key="mag_correct").disabled and at.button(key="mag_incorrect").disabled
+    at.sidebar.text_input(key="annotator_input").input("carol")
+    at.sidebar.button[0].click().run()  # the form's submit button
+    assert at.session_state["annotator"] == "carol"
+    assert not at.button(key="mag_correct").disabled
+    assert "carol" in [m.value.strip("*") for m in at.sidebar.markdown]
+
+
+# ---------------------------------------------------------------- review queue
+
+def test_review_queue_ranks_unparseable_answers_first(url):
+    at = page("review")
+    table = at.dataframe[0].value
+    with session_scope(url) as s:
+        expected = s.execute(select(func.count()).where(Turn.needs_review.is_(True))).scalar()
+    assert f"{expected:,} node(s) deserve a look" in unescape(captions(at))
+    scores = list(table["score"])
+    assert scores == sorted(scores, reverse=True)
+    assert "answer could not be normalised" in table["why"].iloc[0]
+    assert set(table["normalised"].iloc[:3]) == {"(unparseable)"}  # the 3 in the demo set
+    # a human override joins the queue with its reason
+    gpt0 = node_id(url, "gsm8k-001", "gpt4", 0)
+    annotate.set_label(gpt0, False, who="ann", url=url)
+    at.run()
+    table = at.dataframe[0].value
+    row = table[table["node"] == gpt0].iloc[0]
+    assert "human label disagrees" in row["why"]
+    at.button(key="review_open").click().run()
+    assert "d" in at.query_params and "n" in at.query_params
+
+
+# ---------------------------------------------------------------- bulk
+
+def test_bulk_label_reaches_every_match_not_one_page(url):
+    f = explore.Filter(datasets=("strategyqa",))
+    at = page("bulk", {"ds": "strategyqa"}, annotator="alice")
+    values = annotate.answer_values(f, url=url)
+    top, count = values[0]
+    assert at.selectbox(key="bulk_answer").value == top  # most frequent first
+    at.radio(key="bulk_label").set_value("incorrect").run()
+    with session_scope(url) as s:
+        matching = s.execute(select(func.count()).select_from(Turn).join(Discussion).where(
+            Discussion.dataset_id == select(Dataset.id).where(Dataset.name == "strategyqa")
+            .scalar_subquery(), Turn.answer_norm == top)).scalar()
+    assert matching == count > 25
+    assert f"{matching} node(s)" in unescape(at.info[0].value)
+    assert at.button(key="bulk_apply").disabled  # not confirmed yet
+    at.checkbox(key="bulk_confirm").check().run()
+    at.text_input(key="bulk_note").input("gold was inverted").run()
+    at.button(key="bulk_apply").click().run()
+    assert f"labelled {matching} node(s)" in at.success[0].value.replace("\\", "")
+    with session_scope(url) as s:
+        events = s.execute(select(LabelEvent).where(LabelEvent.who == "alice")).scalars().all()
+        assert len(events) == matching and len({e.turn_id for e in events}) == matching
+        assert {e.note for e in events} == {"gold was inverted"}
+        assert len({e.revision for e in events}) == 1  # one batch, undoable together
+        assert s.execute(select(func.count()).select_from(Turn).where(
+            Turn.human_label.is_(False), Turn.answer_norm == top)).scalar() == matching
+        # the discussions' summaries follow (Browse filters on them)
+        assert s.execute(select(func.sum(Discussion.n_human))).scalar() == matching
+    at.button(key="bulk_undo").click().run()
+    with session_scope(url) as s:
+        assert s.execute(select(func.count()).select_from(Turn).where(
+            Turn.human_label.is_not(None))).scalar() == 0
+
+
+# ---------------------------------------------------------------- export
+
+def test_export_filtered_store_with_current_labels(url):
+    at = page("export", {"ds": "gsm8k"})
+    assert at.radio(key="export_scope").value == "filtered"
+    assert "14 discussion(s) in the filter" in unescape(captions(at))
+    assert len(at.get("download_button")) == 1
+    gid = node_id(url, "gsm8k-001", "bard", 0)
+    annotate.set_label(gid, True, who="ann", url=url)
+    ids = explore.ordered_ids(explore.Filter(datasets=("gsm8k",)), url=url)
+    buf = io.StringIO()
+    assert store.export_discussions(buf, fmt="jsonl", discussion_ids=ids, url=url) == 14
+    first = json.loads(buf.getvalue().splitlines()[0])
+    bard0 = next(t for t in first["turns"] if (t["agent"], t["round"]) == ("bard", 0))
+    assert (bard0["label"], bard0["label_source"]) == ("correct", "human")
+
+
+# ---------------------------------------------------------------- hostile data
+
+PAYLOAD = re.compile(r"(?<!\\)<(script|img|svg|iframe)\b", re.IGNORECASE)  # an unescaped tag
+
+
+def test_hostile_text_is_escaped_everywhere(url):
+    did = disc_id(url, "hostile-1")
+    at = page("mag", {"d": str(did)})
+    # Markdown never receives a raw tag: every < from data arrives backslash-escaped
+    for el in [*at.title, *at.subheader, *at.caption, *at.markdown, *at.sidebar.markdown]:
+        assert not PAYLOAD.search(el.value), el.value
+    assert any("<script>window.__pwned=1" in t.value for t in at.text)  # shown literally
+    html = at.get("iframe")[0].proto.srcdoc
+    data = html[html.index("var nodes"):]
+    assert not PAYLOAD.search(data) and "\\u003cscript\\u003e" in data
+    assert "script-src 'nonce-" in html and not re.search(r"<(script|link)[^>]+(src|href)=", html)
+    for name in ("overview", "browse", "review"):
+        at.switch_page(f"../pages/{name}.py").run()
+        assert not at.exception
+        for el in [*at.title, *at.caption, *at.markdown]:
+            assert not PAYLOAD.search(el.value), (name, el.value)
+
+
+def test_graph_view_styles_and_strips_remote_tags(url):
+    d = explore.discussion(disc_id(url, "gsm8k-001"), url)
+    bard0 = node_id(url, "gsm8k-001", "bard", 0)
+    annotate.set_label(bard0, True, who="ann", url=url)
+    d = explore.discussion(d.id, url)
+    net = graph_view.build_network(d, selected=None)
+    by_id = {n["id"]: n for n in net.nodes}
+    assert by_id[bard0]["color"]["border"] == graph_view.HUMAN and by_id[bard0]["borderWidth"] == 5
+    assert "✎" in by_id[bard0]["label"]
+    assert "human (automatic said incorrect)" in by_id[bard0]["title"]
+    assert all(n["fixed"] and not n["physics"] for n in net.nodes)
+    assert len(net.edges) == len(d.edges) and all(e["arrows"] == "to" for e in net.edges)
+    assert len({str(graph_view.agent_style(i)) for i in range(12)}) == 12
+    cdn = ('<script src="https://cdn.jsdelivr.net/x.js"></script><link rel="stylesheet" '
+           'href="//cdn.example/x.css"><p>kept</p>')
+    assert graph_view.strip_remote(cdn) == "<p>kept</p>"
+
+
+def test_filter_round_trips_through_the_url():
+    f = explore.Filter(datasets=("a", "b"), task="gsm8k", agent="x", majority_correct=False,
+                       round0_disagree=True, consensus_round=-1, flip="wrong_right",
+                       has_human=True, needs_review=False, search="two words")
+    assert explore.Filter.from_query(f.to_query()) == f
+    assert explore.Filter.from_query({"cons": "x", "flip": "<script>", "maj": "maybe"}) == \
+        explore.Filter()

@@ -1,0 +1,135 @@
+"""The app in a real browser: filter, open a MAG, see the graph, relabel by keyboard, reload,
+find the change and its history, undo it; and a hostile file that must never run a script.
+
+Writes the README screenshots docs/screenshots/browse.png and docs/screenshots/mag.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Frame, Page, expect
+
+from app.services import explore
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+SHOTS = ROOT / "docs" / "screenshots"
+GRAPH = "iframe[title='MAG of the discussion']"
+
+
+def graph_frame(page: Page) -> Frame:
+    """The pyvis iframe once vis-network has drawn its nodes."""
+    handle = page.wait_for_selector(GRAPH)
+    frame = handle.content_frame()
+    frame.wait_for_function("typeof network !== 'undefined' && network.body.data.nodes.length > 0")
+    return frame
+
+
+def choose(page: Page, combobox: str, option: str | re.Pattern) -> None:
+    page.get_by_role("combobox", name=combobox).click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def sign_in(page: Page, name: str) -> None:
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start annotating").click()
+    expect(page.get_by_text("Annotating as")).to_be_visible()
+
+
+def history_line(page: Page, pattern: str):
+    return page.locator("[data-testid=stText]").filter(has_text=re.compile(pattern))
+
+
+def test_filter_open_relabel_reload_undo(page: Page, app_server):
+    _, url = app_server
+    page.goto("/browse")
+    expect(page.get_by_role("button", name="Open MAG")).to_be_visible()
+    sign_in(page, "Alice")
+
+    choose(page, "Dataset", "gsm8k")
+    page.keyboard.press("Escape")  # close the multiselect's menu
+    page.wait_for_url(re.compile(r"ds=gsm8k"))
+    expect(page.get_by_text("14 discussion(s)")).to_be_visible()
+    page.wait_for_timeout(500)  # let the grid paint before the screenshot
+    page.screenshot(path=SHOTS / "browse.png")
+
+    page.get_by_label("Search questions and reasoning").fill("muffins")
+    page.get_by_label("Search questions and reasoning").press("Enter")
+    page.wait_for_url(re.compile(r"q=muffins"))
+    expect(page.get_by_text("1 discussion(s)")).to_be_visible()
+    page.get_by_role("button", name="Open MAG").click()
+
+    page.wait_for_url(re.compile(r"/mag\?.*d=\d+"))
+    expect(page.get_by_role("heading", name="gsm8k · gsm8k-001")).to_be_visible()
+    frame = graph_frame(page)
+    turns = "network.body.data.nodes.get().filter(n => typeof n.id === 'number').length"
+    assert frame.evaluate(turns) == 6  # plus the round and agent headers
+    assert frame.evaluate("network.body.data.edges.length") == 9
+
+    did = explore.find_discussion("gsm8k", "gsm8k-001", url)
+    node = next(n.id for n in explore.discussion(did, url).nodes
+                if (n.agent, n.round) == ("bard", 0))
+    choose(page, "Node", re.compile(r"round 0 · bard"))
+    page.wait_for_url(re.compile(rf"n={node}\b"))
+    graph_frame(page).wait_for_function(  # the selected node is drawn with a thick blue border
+        f"network.body.data.nodes.get({node}).borderWidth === 6")
+    page.set_viewport_size({"width": 1440, "height": 1250})
+    page.wait_for_timeout(500)
+    page.screenshot(path=SHOTS / "mag.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+    # keyboard loop: Y = correct (focus off any input first)
+    page.get_by_role("heading", name="gsm8k · gsm8k-001").click()
+    page.keyboard.press("y")
+    expect(page.get_by_text("Saved: label set to correct.")).to_be_visible()
+    line = history_line(page, r"human label: — → correct · Alice")
+    expect(line).to_have_count(1)
+
+    page.reload()  # same discussion, node and annotator after a refresh
+    expect(page.get_by_role("heading", name="gsm8k · gsm8k-001")).to_be_visible()
+    assert f"n={node}" in page.url and "ds=gsm8k" in page.url and "q=muffins" in page.url
+    expect(page.get_by_text("Annotating as")).to_be_visible()  # asked once per browser session
+    expect(history_line(page, r"human label: — → correct · Alice")).to_have_count(1)
+    graph_frame(page).wait_for_function(f"network.body.data.nodes.get({node}).label.includes('✎')")
+
+    page.get_by_role("button", name="Undo").first.click()
+    expect(page.get_by_text(re.compile(r"undid #\d+"))).to_be_visible()
+    expect(history_line(page, r"human label: correct → — · Alice")).to_have_count(1)
+    expect(history_line(page, r"→ correct · Alice.*undone")).to_have_count(1)
+    graph_frame(page).wait_for_function(f"!network.body.data.nodes.get({node}).label.includes('✎')")
+    assert explore.discussion(did, url).node(node).human_label is None
+    assert page.external_requests == []
+
+
+def test_hostile_file_displays_as_text_and_runs_nothing(page: Page, app_server):
+    _, url = app_server
+    did = explore.find_discussion("hostile", "hostile-1", url)
+    page.goto(f"/mag?d={did}")
+    expect(page.get_by_text("XSS probe: what is 2+2? <script>window.__pwned=1")).to_be_visible()
+    frame = graph_frame(page)
+    # hover a node: vis-network's tooltip shows the agent name literally
+    view = explore.discussion(did, url)
+    target = next(n for n in view.nodes if n.agent.startswith("<script>"))
+    box = page.locator(GRAPH).bounding_box()
+    pos = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", target.id)
+    page.mouse.move(box["x"] + pos["x"] - 30, box["y"] + pos["y"] - 30)
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=5)
+    tooltip = frame.locator(".vis-tooltip")
+    expect(tooltip).to_be_visible()
+    assert tooltip.inner_text().startswith(
+        "<script>window.__pwned=1;document.title='PWNED'</script>")  # literally, as text
+    assert frame.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
+    checks = "[window.__pwned === undefined, document.title]"
+    for path in ("/mag?d=" + str(did), "/", "/browse?ds=hostile", "/review"):
+        if path != page.url.removeprefix(app_server[0]):
+            page.goto(path)
+            expect(page.locator("[data-testid=stMain]")).to_be_visible()
+            page.wait_for_timeout(1500)  # time for any injected handler to fire
+        clean, title = page.evaluate(checks)
+        assert clean and title != "PWNED", path
+        for fr in page.frames[1:]:
+            clean, title = fr.evaluate(checks)
+            assert clean and title != "PWNED", (path, fr.url)
+    assert page.external_requests == []
