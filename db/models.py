@@ -140,3 +140,58 @@ class Job(SQLModel, table=True):
 # order (and deep pages) without sorting 100,000 rows (the ascending order uses
 # ix_discussion_n_review, which ends with the rowid on SQLite).
 Index("ix_discussion_review_desc", Discussion.n_review.desc(), Discussion.id)
+
+
+# ---------------------------------------------------------------- evaluations (eval jobs)
+
+class EvalRun(SQLModel, table=True):
+    """One evaluation: one student (a trained run or a base model) on one set of questions."""
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
+    run_dir: str = Field(unique=True)  # storing the same run again replaces it
+    model: str  # "job 3 · level 4", a base model's name, "offline default"
+    level: str  # the student's training level; "base" when untrained
+    dataset: str  # stored dataset name(s), or the benchmark file's name
+    source: str  # "store" | "benchmark"
+    decoding: str  # "greedy" | "sampling"
+    k: int = 1  # samples per question (self-consistency)
+    questions: int = 0
+    correct: int = 0
+    student_tokens: int = 0
+    teacher_tokens: int | None = None
+    summary: str = Field(sa_column=Column(Text, nullable=False))  # summary.json
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EvalQuestion(SQLModel, table=True):
+    """A question of an evaluation with its self-consistency answer. Benchmark questions are not
+    in the store, so their text and gold answer live here."""
+    __table_args__ = (UniqueConstraint("eval_run_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    eval_run_id: int = Field(foreign_key="evalrun.id", ondelete="CASCADE")
+    key: str  # the discussion's external id, or the benchmark question's id
+    dataset: str
+    discussion_id: int | None = Field(default=None, foreign_key="discussion.id", index=True,
+                                      ondelete="SET NULL")
+    task: str
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    options: str | None = None  # JSON list
+    gold_answer: str
+    answer: str | None = None  # None: no sample could be parsed
+    correct: bool = False
+    tokens: int = 0  # over all samples
+    teacher_tokens: int | None = None
+
+
+class Prediction(SQLModel, table=True):
+    """One generated sample of a student for a question."""
+    __table_args__ = (Index("ix_prediction_run_key", "eval_run_id", "question_key", "sample"),)
+    id: int | None = Field(default=None, primary_key=True)
+    eval_run_id: int = Field(foreign_key="evalrun.id", ondelete="CASCADE")
+    question_key: str
+    sample: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    parsed: str | None = None  # None: unparseable (counted wrong)
+    correct: bool = False
+    tokens: int = 0
+    latency_s: float = 0.0

@@ -78,7 +78,8 @@ def generate(run: Run, prompts: list[str], *, max_new_tokens: int = 300, do_samp
     tok = run.tokenizer
     options: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": do_sample,
                                "num_return_sequences": num_samples, "pad_token_id": tok.pad_token_id,
-                               "eos_token_id": tok.eos_token_id}
+                               "eos_token_id": tok.eos_token_id,
+                               "use_cache": True}  # the offline base saves with use_cache=False
     if do_sample:
         options |= {"temperature": temperature, "top_p": top_p, "top_k": top_k}
     devices = [run.device] if run.device.type == "cuda" else []
