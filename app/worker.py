@@ -108,10 +108,11 @@ class Worker:
         try:
             config = json.loads(job.config)
             kind = kind_module(job.kind)
-            values = {}
-            if job.resume_of is None:
-                values = kind.prepare(job.id, config, run_dir, self.url)
-            cmd = kind.command(config, run_dir, resume=job.resume_of is not None)
+            # A new attempt of a job that had started continues in its run directory, on its
+            # frozen data; anything else (a first attempt, or one cancelled while queued) starts.
+            resuming = job.resume_of is not None and job.run_dir is not None
+            values = {} if resuming else kind.prepare(job.id, config, run_dir, self.url)
+            cmd = kind.command(config, run_dir, resume=resuming)
             log.write(f"$ {' '.join(cmd)}\n".encode())
             proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True,

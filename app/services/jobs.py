@@ -63,7 +63,7 @@ class JobView:
 
     @property
     def resumable(self) -> bool:
-        return self.status in ("failed", "cancelled") and self.run_dir is not None
+        return self.status in ("failed", "cancelled")
 
 
 def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
@@ -159,7 +159,7 @@ def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
 
 def config_help() -> dict[str, tuple]:
     """DistillConfig field -> (default, help), for forms."""
-    return DistillConfig.help()
+    return DistillConfig.field_docs()
 
 
 def preview_training(config: dict, *, url: str | None = None) -> dict:

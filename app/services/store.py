@@ -6,6 +6,7 @@ import functools
 import io
 import itertools
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +86,7 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[queries
                 yield chunk
 
     work = functools.partial(_parse_chunk, str(path), dataset, default)
-    with multiprocessing.get_context("fork").Pool(1) as pool:
+    with multiprocessing.get_context("fork").Pool(max(1, min(2, os.cpu_count() or 1))) as pool:
         for items, error in pool.imap(work, chunks()):
             yield from items
             if error is not None:

@@ -1,0 +1,122 @@
+"""Jobs: the queue, a job's live curves, log, config and artifacts; cancel, resume, compare."""
+
+from datetime import datetime, timezone
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from app import ui
+from app.services import jobs
+
+LOSSES = ("loss", "ntp", "margin", "node")
+
+
+def eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m{secs:02d}s"
+
+
+def curves(runs: dict[str, list[dict]], keys: tuple[str, ...], title: str) -> go.Figure:
+    fig = go.Figure()
+    for label, records in runs.items():
+        for key in keys:
+            points = [(r["step"], r[key]) for r in records if r.get(key) is not None]
+            if points:
+                x, y = zip(*points)
+                name = key if len(runs) == 1 else f"{label} · {key}"
+                fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=name))
+    fig.update_layout(title=title, xaxis_title="step", height=320, margin=dict(t=40, b=10))
+    return fig
+
+
+st.title("Jobs")
+ui.show_flash()
+all_jobs = jobs.list_all(url=ui.db_url())
+if not all_jobs:
+    st.info("No jobs yet. Start one on the Train page; `python -m app worker` runs them "
+            "(the run command starts one beside the app).")
+    st.stop()
+
+st.dataframe(
+    [{"job": j.id, "name": j.name, "kind": j.kind, "status": j.status, "progress": j.progress,
+      "step": f"{j.step}/{j.total_steps or '?'}", "ETA": eta(j.eta_s) if j.status == "running" else "",
+      "attempt": j.attempt, "labels rev.": j.label_revision, "created": j.created_at}
+     for j in all_jobs],
+    hide_index=True, key="jobs_table",
+    column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
+queued = sum(j.status == "queued" for j in all_jobs)
+if queued:
+    st.caption(f"{queued} job(s) waiting in the queue.")
+
+ids = [j.id for j in all_jobs]
+wanted = ui.to_int(st.query_params.get("job"), ids[0])
+current = st.selectbox("Job", ids, index=ids.index(wanted) if wanted in ids else 0, key="jobs_selected",
+                       format_func=lambda i: next(f"#{j.id} {j.name} ({j.status})" for j in all_jobs
+                                                   if j.id == i))
+st.query_params["job"] = str(current)
+
+
+@st.fragment(run_every="2s")
+def job_detail(job_id: int) -> None:
+    job = jobs.get(job_id, url=ui.db_url())
+    st.subheader(ui.esc(f"Job {job.id} · {job.kind} · {job.status}"))
+    if job.status in ("queued", "running"):
+        st.progress(job.progress, text=f"step {job.step}/{job.total_steps or '?'}"
+                                         + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""))
+        if job.heartbeat_at:
+            beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or timezone.utc)
+            st.caption(f"last heartbeat {int((datetime.now(timezone.utc) - beat).total_seconds())} s ago"
+                       f" · worker {ui.esc(job.worker or '-')}")
+    if job.error:
+        st.error(ui.esc(job.error))
+    buttons = st.columns(4)
+    if job.status in ("queued", "running") and not job.cancel_requested:
+        if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
+            ui.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=ui.db_url())}")
+            st.rerun()
+    if job.resumable and buttons[1].button("Resume", key=f"jobs_resume_{job.id}",
+                                           help="a new attempt; it continues from the last "
+                                                "checkpoint when there is one"):
+        new_id = jobs.resume(job.id, url=ui.db_url())
+        st.query_params["job"] = str(new_id)
+        ui.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
+        st.rerun(scope="app")
+    records = jobs.metrics(job)
+    if records:
+        left, right = st.columns(2)
+        left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"), key=f"jobs_loss_{job.id}")
+        right.plotly_chart(curves({f"#{job.id}": records}, ("tokens_per_s",), "throughput (tokens/s)"),
+                           key=f"jobs_tps_{job.id}")
+    elif job.kind == "train":
+        st.caption("No metrics yet.")
+    info, log = st.tabs(["Run", "Log"])
+    with info:
+        c = st.columns(3)
+        c[0].metric("label revision", job.label_revision if job.label_revision is not None else "-")
+        c[1].metric("attempt", job.attempt)
+        c[2].metric("data hash", (job.data_hash or "-")[:12])
+        if job.data_summary:
+            st.caption("Training data")
+            st.json({k: v for k, v in job.data_summary.items() if k != "by_level"}, expanded=False)
+        st.caption("Config")
+        st.json(job.config, expanded=False)
+        st.caption(ui.esc(f"Run directory: {job.run_dir or '(not started)'}"))
+        artifacts = jobs.artifacts(job)
+        if artifacts:
+            st.dataframe([{"file": name, "bytes": size} for name, size in artifacts], hide_index=True)
+    with log:
+        st.code(jobs.log_tail(job) or "(empty)", language=None)
+
+
+job_detail(current)
+
+st.subheader("Compare runs")
+train_jobs = [j for j in all_jobs if j.kind == "train" and j.run_dir]
+chosen = st.multiselect("Jobs", [j.id for j in train_jobs], key="jobs_compare",
+                        format_func=lambda i: f"#{i}")
+metric = st.selectbox("Curve", LOSSES + ("tokens_per_s", "lr"), key="jobs_compare_metric")
+if chosen:
+    runs = {f"#{j.id}": jobs.metrics(j) for j in train_jobs if j.id in chosen}
+    st.plotly_chart(curves(runs, (metric,), metric), key="jobs_compare_chart")

@@ -1,0 +1,124 @@
+"""The Discuss page through Streamlit's AppTest, on a real temporary store, agents file and a
+real scripted chat-completions server on loopback. No mocks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.serve_model import ModelServer, ScriptedBackend
+from app.services import jobs
+from tests.conftest import ROOT
+
+SECRET = "sk-test-SECRET-page"
+PAGE = str(ROOT / "pages" / "discuss.py")
+
+
+def unescape(md: str) -> str:
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+def texts(at: AppTest, kind: str) -> str:
+    return "\n".join(unescape(str(e.value)) for e in getattr(at, kind))
+
+
+@pytest.fixture
+def page(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
+    monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
+    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
+    reply = json.dumps({"reasoning": "The Pacific covers a third of the Earth.", "answer": "yes",
+                        "confidence_level": 0.9})
+    server = ModelServer(ScriptedBackend([reply]), api_key_env="MAGDI_TEST_KEY").start()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    yield at, server, tmp_path
+    server.close()
+
+
+def fill_agent(at: AppTest, **values) -> AppTest:
+    for key, value in values.items():
+        widget = at.number_input(key=f"ag_{key}") if key == "max_retries" else at.text_input(key=f"ag_{key}")
+        widget.set_value(value)
+    at.button(key="FormSubmitter:discuss_agent_form-Save agent").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
+    at, server, tmp_path = page
+    agents_file = tmp_path / "agents.yaml"
+    assert [t.value for t in at.title] == ["Discuss"] and "No agent yet" in texts(at, "info")
+
+    fill_agent(at, name="teacher", model="scripted", base_url=server.url, api_key_env=SECRET)
+    assert "NAME of an environment variable" in texts(at, "error") and not agents_file.exists()
+    fill_agent(at, name="teacher", model="", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
+    assert "needs a model name" in texts(at, "error") and not agents_file.exists()
+    fill_agent(at, name="teacher", model="scripted", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
+    saved = agents_file.read_text()
+    assert "MAGDI_TEST_KEY" in saved and SECRET not in saved
+    assert "$MAGDI_TEST_KEY is set" in at.dataframe[0].value.to_csv()
+
+    at.button(key="try_ask").click().run()
+    assert not at.exception, at.exception
+    shown = texts(at, "success")
+    assert "Answer: yes · confidence 0.9" in shown and "tokens" in shown
+    assert "The Pacific covers a third of the Earth." in texts(at, "text")
+    assert "Is the Pacific Ocean larger" in server.backend.requests[0][0]["content"]
+
+    fill_agent(at, name="offline", model="m", base_url=f"http://127.0.0.1:{_free_port()}/v1",
+               api_key_env="", max_retries=0)
+    at.selectbox(key="try_agent").set_value("offline")
+    at.button(key="try_ask").click().run()
+    assert "could not connect to http://127.0.0.1" in texts(at, "error")
+    page_text = "\n".join(texts(at, k) for k in ("markdown", "caption", "text", "success", "error", "code"))
+    assert SECRET not in page_text + at.dataframe[0].value.to_csv()
+
+    at.selectbox(key="ag_pick").set_value("teacher").run()  # edit: the form holds its values
+    assert (at.text_input(key="ag_model").value, at.text_input(key="ag_api_key_env").value) == (
+        "scripted", "MAGDI_TEST_KEY")
+    at.selectbox(key="ag_remove").set_value("offline")
+    at.button(key="ag_remove_button").click().run()
+    assert "offline" not in agents_file.read_text() and "teacher" in agents_file.read_text()
+
+
+def test_a_job_is_started_listed_and_cancelled(page):
+    at, server, tmp_path = page
+    for name in ("a", "b"):
+        fill_agent(at, name=name, model="m", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
+    questions = tmp_path / "gsm.jsonl"
+    questions.write_text("".join(json.dumps({"question": f"What is {i} + 1?", "answer": f"#### {i + 1}"}) + "\n"
+                                 for i in range(5)))
+    at.radio(key="job_source").set_value("path").run()
+    at.text_input(key="job_path").set_value(str(questions))
+    at.selectbox(key="job_format").set_value("gsm8k")
+    at.number_input(key="job_sample").set_value(3)
+    at.run()
+    assert "name the dataset the discussions go into" in texts(at, "warning")
+    at.text_input(key="job_target").set_value("gsm-teachers").run()
+    assert "3 question(s), e.g. “What is 0 + 1?”" in texts(at, "caption")
+    at.button(key="job_start").click().run()
+    assert not at.exception, at.exception
+    [job] = jobs.list_all(kind="discuss")
+    assert job.status == "queued" and job.config["sample"] == 3 and job.name == "discuss → gsm-teachers"
+    assert [a["name"] for a in job.config["agents"]] == ["a", "b"] and SECRET not in json.dumps(job.config)
+    assert f"#{job.id} discuss → gsm-teachers — queued: 0/? questions" in texts(at, "markdown")
+    at.button(key=f"cancel_{job.id}").click().run()
+    assert jobs.get(job.id).status == "cancelled"
+    assert f"Job {job.id}: cancelled." in texts(at, "info")
+    at.button(key=f"resume_{job.id}").click().run()  # it never ran: a new attempt starts afresh
+    again = jobs.list_all(kind="discuss")[0]
+    assert (again.resume_of, again.status, again.run_dir) == (job.id, "queued", None)
+    at.radio(key="job_source").set_value("dataset").run()
+    assert "choose the stored dataset" in texts(at, "warning")  # the store has none yet
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,77 @@
+"""Train and Jobs pages through AppTest on a real store, with a real worker run in between."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.services import jobs, store
+from tests.app.test_worker import TINY
+from tests.conftest import ROOT
+
+MAIN = str(ROOT / "app" / "main.py")
+
+
+@pytest.fixture
+def demo(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
+    store.load_demo_if_empty(sqlite_url)
+    return sqlite_url
+
+
+def open_page(name: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.run()
+    at.switch_page(f"../pages/{name}.py")
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_train_page_previews_and_queues_a_job(demo):
+    at = open_page("train")
+    at.selectbox(key="train_level").set_value("3").run()
+    at.multiselect(key="train_datasets").set_value(["gsm8k"]).run()
+    assert "--dataset gsm8k --set level=3" in at.code[0].value
+    at.button(key="train_preview").click().run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["questions"], metrics["graphs"]) == ("14", "0")
+    assert int(metrics["pairs"]) > 0
+    at.button(key="train_start").click().run()
+    [job] = jobs.list_all()
+    assert (job.status, job.config["train"]["level"], job.config["data"]) == ("queued", "3", {"ds": ["gsm8k"]})
+
+
+def test_train_page_rejects_bad_settings(demo):
+    at = open_page("train")
+    at.text_input(key="train_lora_targets").set_value(" ").run()
+    errors = [e.value.replace("\\", "") for e in at.error]  # markdown-escaped text
+    assert any("lora_target_modules must not be empty" in e for e in errors), errors
+    assert "train_start" not in [b.key for b in at.button]
+    assert not jobs.list_all()
+
+
+def test_jobs_page_shows_curves_cancel_and_resume(demo, tmp_path):
+    done = jobs.submit(jobs.train_config(TINY), name="tiny")
+    subprocess.run([sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.2"],
+                   cwd=ROOT, check=True, timeout=300, capture_output=True)
+    waiting = jobs.submit(jobs.train_config(TINY), name="waiting")
+
+    at = open_page("jobs", {"job": str(done)})
+    assert jobs.get(done).status == "succeeded"
+    assert len(at.get("plotly_chart")) == 2  # losses and throughput
+    assert "step 4/4" in at.code[0].value  # the log tail
+    at.selectbox(key="jobs_selected").set_value(waiting).run()
+    at.button(key=f"jobs_cancel_{waiting}").click().run()
+    assert jobs.get(waiting).status == "cancelled"
+    at.button(key=f"jobs_resume_{waiting}").click().run()
+    attempt = jobs.list_all()[0]
+    assert (attempt.resume_of, attempt.attempt, attempt.status) == (waiting, 2, "queued")
+    at.multiselect(key="jobs_compare").set_value([done]).run()
+    assert len(at.get("plotly_chart")) >= 1
