@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 import streamlit as st
 
 from app import graph_view
-from app.services import annotate, explore, store
+from app.services import annotate, explore, predictions, store
 from app.services.explore import Filter
 from db.engine import database_url
 
@@ -38,8 +38,7 @@ PAGE_INFO = {
     "compare": ("Compare", ":material/compare_arrows:", "Distil"),
     "export": ("Export", ":material/download:", "Data"),
 }
-PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO
-         if (ROOT / "pages" / f"{name}.py").is_file()}
+PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}
 COOKIE = "magdi_annotator"
 VIEW_KEYS = ("sort", "desc", "page", "size")  # Browse ordering, kept in the URL beside the filter
 
@@ -190,7 +189,8 @@ def _review_queue(url, rev, dataset, page, size):
 
 
 def review_queue(dataset: str | None, page: int, size: int):
-    return _review_queue(db_url(), revision(), dataset, page, size)
+    """Keyed by the label revision and the predict job whose node predictions join the queue."""
+    return _review_queue(db_url(), (revision(), predictions.latest_job(url=db_url())), dataset, page, size)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)

@@ -213,7 +213,8 @@ class Worker:
 
 # Each job kind is a module with `prepare(job_id, config, run_dir, url) -> dict` (job fields to
 # record; called once, not on resume) and `command(config, run_dir, resume) -> list[str]`.
-KINDS = {"train": "app.jobkinds.train", "discuss": "app.jobkinds.discuss", "eval": "app.jobkinds.evaluate"}
+KINDS = {"train": "app.jobkinds.train", "discuss": "app.jobkinds.discuss", "eval": "app.jobkinds.evaluate",
+         "predict": "app.jobkinds.predict"}
 
 
 def kind_module(kind: str):

@@ -7,6 +7,7 @@ share one store on SQLite or PostgreSQL without two of them running the same job
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -69,7 +70,8 @@ def heartbeat(session: Session, job_id: int, **progress) -> bool:
 
 
 def finish(session: Session, job_id: int, status: str, error: str | None = None) -> None:
-    assert status in DONE, status
+    if status not in DONE:
+        raise ValueError(f"a job finishes as one of {DONE}, not {status!r}")
     update_job(session, job_id, status=status, error=error, finished_at=utcnow(), pid=None,
                eta_s=None)
 
@@ -86,7 +88,7 @@ def request_cancel(session: Session, job_id: int) -> str:
 
 
 def orphans(session: Session, *, stale_after: timedelta, worker_prefix: str | None = None,
-            alive: callable = None) -> list[Job]:
+            alive: Callable[[int], bool] | None = None) -> list[Job]:
     """Running jobs whose worker stopped: no heartbeat for `stale_after`, or (same host) a dead pid."""
     now = utcnow()
     found = []

@@ -195,3 +195,13 @@ class Prediction(SQLModel, table=True):
     correct: bool = False
     tokens: int = 0
     latency_s: float = 0.0
+
+
+# ---------------------------------------------------------------- node predictions (predict jobs)
+
+class NodePrediction(SQLModel, table=True):
+    """P(correct) of a node from the node classifier (GCN) of a trained level-4 run, one row per
+    node a predict job scored (`app.jobkinds.predict`)."""
+    job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
+    turn_id: int = Field(foreign_key="turn.id", primary_key=True, index=True, ondelete="CASCADE")
+    p_correct: float

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
-from db.models import Dataset, Discussion, Edge, LabelEvent, StoreMeta, Turn, utcnow
+from db import predictions
+from db.models import Dataset, Discussion, Edge, LabelEvent, NodePrediction, StoreMeta, Turn, utcnow
 from magdi import mag
 from magdi.answers import label_answer
 from magdi.summary import Node, prepare, summarize
@@ -776,12 +777,14 @@ def undo_revision(session: Session, revision: int, *, who: str) -> int:
 
 
 def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offset: int = 0,
-                 limit: int = 50) -> tuple[list[dict], int]:
+                 limit: int = 50, prediction_job: int | None = None) -> tuple[list[dict], int]:
     """Nodes that most deserve a human look, best first, and how many there are.
 
     Rank: unparseable answer (8) + human label disagrees with the automatic one (4) + confident
-    but wrong (2) + still waiting for review (1: e.g. agents split at the last round). The page
-    shows the exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
+    but wrong (2) + still waiting for review (1: e.g. agents split at the last round); then, at
+    equal score, the node classifier of `prediction_job` disagreeing with the label of a node no
+    human has labelled (`db.predictions`), which also brings in nodes nothing else flags (score
+    0). The page shows the exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
     """
     as_int = Turn.round.type
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
@@ -791,20 +794,30 @@ def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offs
              + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT)
                          & (effective.is_(False)), type_=as_int) * 2
              + func.cast(Turn.needs_review, type_=as_int))
-    cond = [Turn.needs_review.is_(True) | disagrees]
+    flagged = Turn.needs_review.is_(True) | disagrees
+    cond = [flagged]
     if dataset_ids:
         cond.append(Turn.discussion_id.in_(
             select(Discussion.id).where(Discussion.dataset_id.in_(dataset_ids))))
-    total = session.execute(select(func.count(Turn.id)).where(*cond)).scalar_one()
+    count = select(func.count(Turn.id)).select_from(Turn)
     q = (select(Turn, score.label("score"), Discussion.external_id, Discussion.question,
                 Dataset.name)
          .join(Discussion, Discussion.id == Turn.discussion_id)
-         .join(Dataset, Dataset.id == Discussion.dataset_id)
-         .where(*cond).order_by(score.desc(), Turn.confidence.desc(), Turn.id)
-         .offset(offset).limit(limit))
+         .join(Dataset, Dataset.id == Discussion.dataset_id))
+    order = [score.desc(), Turn.confidence.desc(), Turn.id]
+    if prediction_job is not None:
+        classifier = Turn.human_label.is_(None) & predictions.disagreement()
+        cond[0] = flagged | classifier
+        count = predictions.join_job(count, prediction_job)
+        q = predictions.join_job(q.add_columns(NodePrediction.p_correct, classifier), prediction_job)
+        order.insert(1, classifier.desc())
+    total = session.execute(count.where(*cond)).scalar_one()
     rows = []
-    for t, s, ext, question, ds in session.execute(q):
-        rows.append(dict(turn=t, score=s, discussion=ext, question=question, dataset=ds))
+    for t, s, ext, question, ds, *prediction in session.execute(
+            q.where(*cond).order_by(*order).offset(offset).limit(limit)):
+        p, classifier_disagrees = prediction or (None, False)
+        rows.append(dict(turn=t, score=s, discussion=ext, question=question, dataset=ds,
+                         p_correct=p, classifier_disagrees=bool(classifier_disagrees)))
     return rows, total
 
 

@@ -1,14 +1,27 @@
 """Review queue: the nodes that most deserve a human look, ranked, one click from their MAG.
 
 Rank: answers that could not be normalised, then human labels that disagree with the automatic
-one, then confident but wrong answers, then agents still split at the last round.
+one, then confident but wrong answers, then agents still split at the last round, then nodes a
+trained node classifier (the newest predict job) disagrees with, while no human labelled them.
 """
 
 import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.services import predictions
 from app.services.explore import REASONS
+
+
+def score_nodes(train_job: int, same_data: bool) -> None:
+    try:
+        job_id = predictions.submit_predictions(train_job, same_data=same_data, url=ui.db_url())
+    except ValueError as exc:
+        ui.flash("error", str(exc))
+        return
+    ui.flash("success", f"Queued predict job {job_id}: once the worker has run it, the nodes its "
+                        "classifier disagrees with join the queue.")
+
 
 st.title("Review queue")
 ui.show_flash()
@@ -24,7 +37,19 @@ if st.session_state.get("review_page", 1) > pages:
 c[2].number_input("Page", 1, pages, key="review_page")
 st.caption(ui.esc(f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
                   "label disagrees with the automatic one > confident but wrong > agents split "
-                  "at the last round"))
+                  "at the last round > node classifier disagrees"))
+with st.expander("Node classifier", icon=":material/psychology:"):
+    latest = predictions.latest_job(url=ui.db_url())
+    st.caption(f"The queue uses the node predictions of job {latest}." if latest else
+               "No node predictions yet: score the nodes with a trained level-4 job.")
+    trained = {j.id: j for j in predictions.classifier_jobs(url=ui.db_url())}
+    c = st.columns([3, 2, 2])
+    pick = c[0].selectbox("Trained level-4 job", list(trained), key="review_classifier",
+                          format_func=lambda j: f"job {j}" + (f" · {trained[j].name}" if trained[j].name else ""))
+    same = c[1].checkbox("Only its training data", key="review_same_data",
+                         help="Score the discussions the job trained on, not every stored one.")
+    c[2].button("Score nodes with a trained classifier", key="review_score", on_click=score_nodes,
+                args=(pick, same), disabled=pick is None, icon=":material/psychology:")
 if not items:
     st.success("Nothing waits for review.")
     st.stop()
@@ -35,11 +60,14 @@ table = pd.DataFrame([dict(
     normalised="(unparseable)" if i.answer_norm is None else i.answer_norm,
     confidence=i.confidence, label=ui.label_text(i.label),
     source="human" if i.human_label is not None else "automatic",
-    why="; ".join(REASONS[r] for r in i.reasons), score=i.score,
+    why="; ".join(REASONS[r] for r in i.reasons), score=i.score, classifier=i.p_correct,
     question=i.question[:120]) for i in items])
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="review_table",
                      column_config={"confidence": st.column_config.NumberColumn(format="%.2f"),
+                                    "classifier": st.column_config.NumberColumn(
+                                        "P(correct)", format="%.2f",
+                                        help="The node classifier's probability that the node is correct"),
                                     "node": None})
 if event.selection.rows:
     item = items[event.selection.rows[0]]
@@ -53,5 +81,5 @@ choice = c[0].selectbox(
                           f"{by_id[n].round} · {by_id[n].agent}")
 if c[1].button("Open in MAG", type="primary", icon=":material/hub:", key="review_open"):
     ui.open_mag(by_id[choice].discussion_id, choice)
-st.caption("The MAG page's “To review” button (J) walks the same backlog inside the current "
-           "Browse filter. Once a node classifier is trained, its disagreements will join here.")
+st.caption("The MAG page's “To review” button (J) walks the nodes waiting for review inside the "
+           "current Browse filter.")

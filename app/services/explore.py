@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from db import queries
+from db import predictions, queries
 from db.engine import session_scope
 from db.models import Dataset, Discussion, Edge, Turn
 from magdi.summary import Node, review_reasons, split_rounds
@@ -27,6 +27,7 @@ REASONS = {
     "human_disagrees": "human label disagrees with the automatic one",
     "confident_wrong": "confident but wrong",
     "split_last_round": "agents still split at the last round",
+    "classifier_disagrees": "the trained node classifier disagrees with the label",
 }
 UNPARSEABLE = queries.UNPARSEABLE
 
@@ -443,18 +444,21 @@ class ReviewItem:
     human_label: bool | None
     score: int
     reasons: list[str]
+    p_correct: float | None = None  # the node classifier's, when a predict job scored the node
 
 
 def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 50,
                  url: str | None = None) -> tuple[list[ReviewItem], int]:
-    """Ranked nodes that deserve a human look (see `db.queries.review_queue`), and their total."""
+    """Ranked nodes that deserve a human look (see `db.queries.review_queue`), and their total.
+    The node classifier's signal comes from the newest predict job, when there is one."""
     with session_scope(url) as s:
         ds_ids = None
         if dataset:
             found = queries.find_dataset(s, dataset)
             ds_ids = [found if found is not None else -1]
         rows, total = queries.review_queue(s, dataset_ids=ds_ids,
-                                           offset=max(0, page - 1) * page_size, limit=page_size)
+                                           offset=max(0, page - 1) * page_size, limit=page_size,
+                                           prediction_job=predictions.latest_job(s))
         split = queries.split_last_round(s, sorted({r["turn"].discussion_id for r in rows}))
         last_round = {}
         if rows:
@@ -467,10 +471,11 @@ def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 
             node = Node(t.agent, t.round, t.answer_norm, t.confidence, t.auto_label, t.human_label)
             reasons = review_reasons(node, split.get(t.discussion_id, False)
                                      and t.round == last_round.get(t.discussion_id))
+            reasons += ["classifier_disagrees"] if r["classifier_disagrees"] else []
             items.append(ReviewItem(
                 t.id, t.discussion_id, r["dataset"], r["discussion"], r["question"], t.agent,
                 t.round, t.answer, t.answer_norm, t.confidence, node.label, t.human_label,
-                r["score"], reasons))
+                r["score"], reasons, r["p_correct"]))
     return items, total
 
 

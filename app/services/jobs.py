@@ -132,10 +132,6 @@ def artifacts(job: JobView) -> list[tuple[str, int]]:
     return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file())
 
 
-def as_dict(job: JobView) -> dict:
-    return asdict(job)
-
-
 def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
                  url: str | None = None) -> dict:
     """Validate training settings and build a train job's config.

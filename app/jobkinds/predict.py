@@ -1,0 +1,94 @@
+"""Predict jobs: score stored nodes with the node classifier of a succeeded level-4 train job.
+
+Config (built by `app.services.predictions.submit_predictions`):
+
+    {"train_job": 3, "filter": {BrowseFilter fields}}  ({}: every stored discussion)
+
+`prepare` freezes nothing: it checks the train job and writes predict_job.json (this job, the run,
+the filter). The child (`python -m app.jobkinds.predict RUN_DIR [--resume]`) loads the run
+(`magdi.node_predict`), exports the matching discussions from one snapshot of the store (effective
+labels, excluded nodes dropped), predicts chunk by chunk, writing progress.json after each, and
+finally replaces the job's predictions in one transaction (in the store the worker names in
+MAGDI_DATABASE_URL). A resumed attempt predicts again and stores under its own id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.services.predictions import trained_classifier
+from db import predictions, queries
+from db.engine import session_scope, snapshot_scope
+from db.models import Job
+from magdi.node_predict import load_classifier, predict
+
+CHUNK = 256  # discussions between progress updates
+
+
+def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
+    train_job = trained_classifier(int(config["train_job"]), url=url)
+    (run_dir / "predict_job.json").write_text(json.dumps(
+        {"job_id": job_id, "train_run": train_job.run_dir, "filter": config.get("filter", {})}, indent=1))
+    return {}
+
+
+def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
+    return [sys.executable, "-m", "app.jobkinds.predict", str(run_dir)] + (["--resume"] if resume else [])
+
+
+def _write_progress(run_dir: Path, done: int, total: int, elapsed: float) -> None:
+    eta = elapsed / done * (total - done) if done else None
+    status = "done" if done == total else "running"
+    (run_dir / "progress.json").write_text(json.dumps(
+        {"step": done, "total_steps": total, "eta_s": eta, "status": status}))
+
+
+def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tuple[int, float]]:
+    """(turn id, P(correct)) of every non-excluded node of the matching discussions."""
+    clf = load_classifier(train_run)
+    scores: list[tuple[int, float]] = []
+    started = time.monotonic()
+    with snapshot_scope() as s:
+        ids = queries.matching_ids(s, queries.BrowseFilter(**filter_fields))
+        _write_progress(run_dir, 0, len(ids), 0.0)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start: start + CHUNK]  # id order, as iter_discussions yields them
+            discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=chunk, drop_excluded=True)]
+            turn_ids = predictions.turn_ids(s, chunk)
+            for d_id, p in zip(chunk, predict(clf, discussions), strict=True):
+                scores.extend((turn_ids[d_id, agent, rnd], value) for (agent, rnd), value in p.items())
+            _write_progress(run_dir, start + len(chunk), len(ids), time.monotonic() - started)
+    return scores
+
+
+def _attempt(run_dir: Path) -> int:
+    """A resumed attempt's id: the newest job of this run directory (set when it was queued)."""
+    with session_scope() as s:
+        return s.execute(select(Job.id).where(Job.run_dir == str(run_dir))
+                         .order_by(Job.id.desc()).limit(1)).scalar_one()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.jobkinds.predict",
+                                     description="Score stored nodes with a trained node classifier.")
+    parser.add_argument("run_dir")
+    parser.add_argument("--resume", action="store_true")
+    args = parser.parse_args(argv)
+    run_dir = Path(args.run_dir)
+    spec = json.loads((run_dir / "predict_job.json").read_text())
+    job_id = _attempt(run_dir) if args.resume else spec["job_id"]
+    scores = score_store(run_dir, spec["train_run"], spec["filter"])
+    with session_scope(write=True) as s:  # the worker hands its store down in MAGDI_DATABASE_URL
+        n = predictions.replace_predictions(s, job_id, scores)
+    print(f"stored {n} node predictions for job {job_id}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Queries of node predictions: store a predict job's P(correct) per node, find disagreements.
+
+A node's predicted label is `p_correct >= THRESHOLD`; the classifier disagrees with a node when
+that differs from its effective label (the human label, else the automatic one). Excluded nodes
+never disagree. Functions take the caller's session (`db.engine.session_scope`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select
+from sqlmodel import Session
+
+from db.models import Dataset, Discussion, NodePrediction, Turn
+
+THRESHOLD = 0.5
+CHUNK = 2000
+
+
+def turn_ids(session: Session, discussion_ids: list[int]) -> dict[tuple[int, str, int], int]:
+    """Turn ids by (discussion id, agent, round)."""
+    return {(d, a, r): t for t, d, a, r in session.execute(
+        select(Turn.id, Turn.discussion_id, Turn.agent, Turn.round)
+        .where(Turn.discussion_id.in_(discussion_ids)))}
+
+
+def replace_predictions(session: Session, job_id: int, rows: Iterable[tuple[int, float]]) -> int:
+    """Store (turn id, P(correct)) rows as the job's predictions, dropping any earlier ones of
+    the job; returns how many were stored."""
+    session.execute(delete(NodePrediction).where(NodePrediction.job_id == job_id))
+    values = [dict(job_id=job_id, turn_id=t, p_correct=p) for t, p in rows]
+    for i in range(0, len(values), CHUNK):
+        session.execute(insert(NodePrediction), values[i:i + CHUNK])
+    return len(values)
+
+
+def latest_job(session: Session) -> int | None:
+    """The newest predict job with stored predictions."""
+    return session.execute(select(func.max(NodePrediction.job_id))).scalar()
+
+
+def join_job(q: Select, job_id: int) -> Select:
+    """`q` (over Turn) outer-joined to the job's prediction of each node."""
+    return q.outerjoin(NodePrediction, (NodePrediction.turn_id == Turn.id) & (NodePrediction.job_id == job_id))
+
+
+def disagreement() -> ColumnElement[bool]:
+    """The joined prediction exists and disagrees with the node's effective label (never NULL)."""
+    effective = func.coalesce(Turn.human_label, Turn.auto_label)
+    return (NodePrediction.p_correct.is_not(None) & Turn.excluded.is_(False)
+            & (effective != (NodePrediction.p_correct >= THRESHOLD)))
+
+
+def disagreements(session: Session, job_id: int, *, dataset_ids: list[int] | None = None,
+                  offset: int = 0, limit: int = 100) -> tuple[list[dict], int]:
+    """Nodes where the job's classifier disagrees with the label, most confident first
+    (|p_correct - THRESHOLD| descending), and how many there are."""
+    cond = [disagreement()]
+    if dataset_ids:
+        cond.append(Discussion.dataset_id.in_(dataset_ids))
+    base = join_job(select(Turn).join(Discussion, Discussion.id == Turn.discussion_id), job_id).where(*cond)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    q = (join_job(select(Turn, NodePrediction.p_correct, Discussion.external_id, Dataset.name)
+                  .join(Discussion, Discussion.id == Turn.discussion_id)
+                  .join(Dataset, Dataset.id == Discussion.dataset_id), job_id)
+         .where(*cond).order_by(func.abs(NodePrediction.p_correct - THRESHOLD).desc(), Turn.id)
+         .offset(offset).limit(limit))
+    rows = [dict(turn=t, p_correct=p, discussion=ext, dataset=ds) for t, p, ext, ds in session.execute(q)]
+    return rows, total
