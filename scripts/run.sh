@@ -9,5 +9,5 @@ mkdir -p var
 .venv/bin/python -m app worker >> var/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT
-echo "MAGDi Studio: http://127.0.0.1:8501 (store: ${MAGDI_DATABASE_URL:-var/magdi.db}; worker log: var/worker.log)"
+echo "MAGDi Studio (store: ${MAGDI_DATABASE_URL:-var/magdi.db}; worker log: var/worker.log); Streamlit prints the URL below"
 .venv/bin/streamlit run app/main.py "$@"
