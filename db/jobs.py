@@ -60,7 +60,8 @@ def list_jobs(session: Session, *, kind: str | None = None, limit: int = 100) ->
 
 
 def update_job(session: Session, job_id: int, **values) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(**values))
+    if values:
+        session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
 def heartbeat(session: Session, job_id: int, **progress) -> bool:

@@ -185,3 +185,17 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
         wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
     finally:
         stop(worker)
+
+
+def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo_store, tmp_path):
+    broken = jobs.submit(jobs.train_config({**TINY, "model": str(tmp_path / "no-such-model")}))
+    fine = jobs.submit(jobs.train_config(TINY))
+    worker = start_worker(demo_store, tmp_path, "--until-idle")
+    try:
+        assert worker.wait(240) == 0
+    finally:
+        stop(worker)
+    failed = jobs.get(broken)
+    assert failed.status == "failed" and failed.error.startswith("exit status")
+    assert not (Path(failed.run_dir) / "progress.json").exists()
+    assert jobs.get(fine).status == "succeeded"
