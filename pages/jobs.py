@@ -51,8 +51,18 @@ if queued:
     st.caption(f"{queued} job(s) waiting in the queue.")
 
 ids = [j.id for j in all_jobs]
-wanted = ui.to_int(st.query_params.get("job"), ids[0])
-current = st.selectbox("Job", ids, index=ids.index(wanted) if wanted in ids else 0, key="jobs_selected",
+# The URL decides which job shows (a link, Train's switch, Resume's new attempt): a keyed
+# selectbox ignores `index` once it has a value, so its state is set from the URL instead, and
+# choosing a job writes the URL first.
+wanted = ui.to_int(st.query_params.get("job"))
+st.session_state["jobs_selected"] = wanted if wanted in ids else ids[0]
+
+
+def _select_job() -> None:
+    st.query_params["job"] = str(st.session_state["jobs_selected"])
+
+
+current = st.selectbox("Job", ids, key="jobs_selected", on_change=_select_job,
                        format_func=lambda i: next(f"#{j.id} {j.name} ({j.status})" for j in all_jobs
                                                    if j.id == i))
 st.query_params["job"] = str(current)
