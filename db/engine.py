@@ -19,6 +19,7 @@ from db import models  # noqa: F401  (registers the tables)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'magdi.db'}"
+CACHE_KIB = 64 * 1024  # SQLite page cache per connection; bulk imports raise it for themselves
 
 
 def database_url(url: str | None = None) -> str:
@@ -55,7 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports touch large indexes
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from db import predictions
+from db.engine import CACHE_KIB
 from db.models import Dataset, Discussion, Edge, LabelEvent, NodePrediction, StoreMeta, Turn, utcnow
 from magdi import mag
 from magdi.answers import label_answer
@@ -139,6 +140,17 @@ def import_discussions(session: Session, incoming: Iterable[Incoming], *,
     (unless `skip_existing`); the caller's rollback then leaves the store untouched.
     """
     _lock_for_bulk_ids(session)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:  # the turn, edge and search indexes outgrow the default cache at ~10^5 MAGs
+        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{4 * CACHE_KIB}")
+    try:
+        return _import(session, incoming, skip_existing)
+    finally:
+        if sqlite:
+            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
+
+
+def _import(session: Session, incoming: Iterable[Incoming], skip_existing: bool) -> ImportResult:
     result = ImportResult()
     dataset_ids: dict[str, int] = {}
     known: dict[int, set[str]] = {}
