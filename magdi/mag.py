@@ -71,11 +71,14 @@ class Discussion:
         """(source, target) pairs: target responds to source. Explicit `responds_to` wins."""
         by_round: dict[int, list[TurnKey]] = {}
         for t in self.turns:
-            by_round.setdefault(t.round, []).append(t.key)
+            by_round.setdefault(t.round, []).append((t.agent, t.round))
         out: list[tuple[TurnKey, TurnKey]] = []
         for t in self.turns:
-            sources = t.responds_to if t.responds_to is not None else by_round.get(t.round - 1, [])
-            out.extend((tuple(s), t.key) for s in sources)  # type: ignore[misc]
+            dst = (t.agent, t.round)
+            if t.responds_to is None:
+                out.extend([(src, dst) for src in by_round.get(t.round - 1, ())])
+            else:
+                out.extend([(tuple(src), dst) for src in t.responds_to])  # type: ignore[misc]
         return out
 
     def validate(self) -> None:
