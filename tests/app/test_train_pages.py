@@ -5,36 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from app.services import jobs, store
-from tests.app.test_worker import TINY
+from app.services import jobs
+from tests.app.test_pages import page as open_page
+from tests.app.test_worker import TINY, demo_store  # noqa: F401 (a fixture)
 from tests.conftest import ROOT
 
-MAIN = str(ROOT / "app" / "main.py")
-
-
-@pytest.fixture
-def demo(sqlite_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
-    store.load_demo_if_empty(sqlite_url)
-    return sqlite_url
-
-
-def open_page(name: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=60)
-    at.run()
-    at.switch_page(f"../pages/{name}.py")
-    if query:
-        at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def test_train_page_previews_and_queues_a_job(demo):
+def test_train_page_previews_and_queues_a_job(demo_store):
     at = open_page("train")
     at.selectbox(key="train_level").set_value("3").run()
     at.multiselect(key="train_datasets").set_value(["gsm8k"]).run()
@@ -48,7 +24,7 @@ def test_train_page_previews_and_queues_a_job(demo):
     assert (job.status, job.config["train"]["level"], job.config["data"]) == ("queued", "3", {"ds": ["gsm8k"]})
 
 
-def test_train_page_rejects_bad_settings(demo):
+def test_train_page_rejects_bad_settings(demo_store):
     at = open_page("train")
     at.text_input(key="train_lora_targets").set_value(" ").run()
     errors = [e.value.replace("\\", "") for e in at.error]  # markdown-escaped text
@@ -57,7 +33,7 @@ def test_train_page_rejects_bad_settings(demo):
     assert not jobs.list_all()
 
 
-def test_jobs_page_shows_curves_cancel_and_resume(demo, tmp_path):
+def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
     done = jobs.submit(jobs.train_config(TINY), name="tiny")
     subprocess.run([sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.2"],
                    cwd=ROOT, check=True, timeout=300, capture_output=True)

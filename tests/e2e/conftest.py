@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,12 +95,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, app_server):
-    """A fresh browser session (own cookies); any request off loopback is refused and recorded
-    in `page.external_requests`."""
-    base, _ = app_server
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=base)
+@contextmanager
+def guarded_page(browser, base: str, **options):
+    """A fresh browser session (own cookies) on `base`; any request off loopback is refused and
+    recorded in `page.external_requests`."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=base, **options)
     context.set_default_timeout(20_000)
     external: list[str] = []
 
@@ -112,5 +112,14 @@ def page(browser, app_server):
     context.route("**/*", guard)
     pg = context.new_page()
     pg.external_requests = external
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    base, _ = app_server
+    with guarded_page(browser, base) as pg:
+        yield pg

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import CHROMIUM, _free_port, _wait_healthy
+from tests.e2e.conftest import CHROMIUM, _free_port, _wait_healthy, guarded_page
 
 
 @dataclass
@@ -92,27 +92,12 @@ def distil_page(browser, distil_app):
     a page's first run (pandas, plotly, torch-free but heavy) can take longer than the default 5 s
     on two busy cores."""
     from playwright.sync_api import expect
-    base = distil_app.base
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=base,
-                                  accept_downloads=True)
-    context.set_default_timeout(20_000)
-    external: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith((base, "data:", "about:", "blob:")):
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.external_requests = external
-    expect.set_options(timeout=20_000)
-    try:
-        yield pg
-    finally:
-        expect.set_options(timeout=None)  # back to Playwright's default
-        context.close()
+    with guarded_page(browser, distil_app.base, accept_downloads=True) as pg:
+        expect.set_options(timeout=20_000)
+        try:
+            yield pg
+        finally:
+            expect.set_options(timeout=None)  # back to Playwright's default
 
 
 def wait_for(predicate, timeout: float = 120, what: str = "condition", app: DistilApp | None = None):
