@@ -7,6 +7,7 @@ Never `playwright install`: the browser is /usr/bin/chromium (apt package `chrom
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT
 
@@ -123,3 +125,17 @@ def page(browser, app_server):
     base, _ = app_server
     with guarded_page(browser, base) as pg:
         yield pg
+
+
+def choose(page, combobox: str, option: str | re.Pattern) -> None:
+    """Pick an option of a select box. A rerun that redraws the page (after the previous widget
+    changed) can close the menu as it opens, so the menu is opened again when that happens."""
+    wanted = page.get_by_role("option", name=option).first
+    for _ in range(3):
+        page.get_by_role("combobox", name=combobox).click()
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()

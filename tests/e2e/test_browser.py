@@ -13,6 +13,7 @@ from playwright.sync_api import Frame, Page, expect
 
 from app.services import explore
 from tests.conftest import ROOT
+from tests.e2e.conftest import choose
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "docs" / "screenshots"
@@ -25,11 +26,6 @@ def graph_frame(page: Page) -> Frame:
     frame = handle.content_frame()
     frame.wait_for_function("typeof network !== 'undefined' && network.body.data.nodes.length > 0")
     return frame
-
-
-def choose(page: Page, combobox: str, option: str | re.Pattern) -> None:
-    page.get_by_role("combobox", name=combobox).click()
-    page.get_by_role("option", name=option).first.click()
 
 
 def sign_in(page: Page, name: str) -> None:

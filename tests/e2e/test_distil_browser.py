@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from app.services import compare, jobs
 from app.services.explore import Filter
+from tests.e2e.conftest import choose
 from tests.e2e.distil_fixtures import DistilApp, distil_app, distil_page, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -28,11 +29,6 @@ TINY_CLI = {"max_steps": 4, "batch_size": 2, "warmup_steps": 0, "max_length": 12
             "save_every": 2}
 TINY = {**TINY_CLI, "offline_hidden": 32, "offline_intermediate": 64, "gcn_hidden": 32}
 TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
-
-
-def choose(page: Page, combobox: str, option: str | re.Pattern) -> None:
-    page.get_by_role("combobox", name=combobox).click()
-    page.get_by_role("option", name=option).first.click()
 
 
 def command(page: Page):
