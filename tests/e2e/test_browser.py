@@ -1,11 +1,13 @@
 """The app in a real browser: filter, open a MAG, see the graph, relabel by keyboard, reload,
 find the change and its history, undo it; and a hostile file that must never run a script.
 
-Writes the README screenshots docs/screenshots/browse.png and docs/screenshots/mag.png.
+Takes the README screenshots of the Browse and MAG pages; they replace docs/screenshots/*.png
+when MAGDI_UPDATE_SCREENSHOTS=1 (otherwise they go to a temporary folder, keeping the tree clean).
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -16,7 +18,12 @@ from tests.conftest import ROOT
 from tests.e2e.conftest import choose
 
 pytestmark = pytest.mark.e2e
-SHOTS = ROOT / "docs" / "screenshots"
+README_SHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture
+def shots(tmp_path):
+    return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
 GRAPH = "iframe[title='MAG of the discussion']"
 
 
@@ -38,7 +45,7 @@ def history_line(page: Page, pattern: str):
     return page.locator("[data-testid=stText]").filter(has_text=re.compile(pattern))
 
 
-def test_filter_open_relabel_reload_undo(page: Page, app_server):
+def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     _, url = app_server
     page.goto("/browse")
     expect(page.get_by_role("button", name="Open MAG")).to_be_visible()
@@ -49,7 +56,8 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server):
     page.wait_for_url(re.compile(r"ds=gsm8k"))
     expect(page.get_by_text("14 discussion(s)")).to_be_visible()
     page.wait_for_timeout(500)  # let the grid paint before the screenshot
-    page.screenshot(path=SHOTS / "browse.png")
+    page.screenshot(path=shots / "browse.png")
+    assert (shots / "browse.png").stat().st_size > 10_000
 
     page.get_by_label("Search questions and reasoning").fill("muffins")
     page.get_by_label("Search questions and reasoning").press("Enter")
@@ -73,7 +81,8 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server):
         f"network.body.data.nodes.get({node}).borderWidth === 6")
     page.set_viewport_size({"width": 1440, "height": 1250})
     page.wait_for_timeout(500)
-    page.screenshot(path=SHOTS / "mag.png")
+    page.screenshot(path=shots / "mag.png")
+    assert (shots / "mag.png").stat().st_size > 10_000
     page.set_viewport_size({"width": 1440, "height": 1000})
 
     # keyboard loop: Y = correct (focus off any input first)
