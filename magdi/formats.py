@@ -182,6 +182,12 @@ def _turn_to_dict(t: Turn) -> dict:
                            "answer": t.answer}
     if t.confidence is not None:
         out["confidence"] = t.confidence
+    return out | _turn_extras(t)
+
+
+def _turn_extras(t: Turn) -> dict[str, Any]:
+    """The optional turn fields both formats write the same way."""
+    out: dict[str, Any] = {}
     if t.responds_to is not None:
         out["responds_to"] = [list(k) for k in t.responds_to]
     if t.label is not None:
@@ -274,14 +280,7 @@ def discussion_to_magdi(d: Discussion) -> dict:
         entry: dict[str, Any] = {"reasoning": t.reasoning, "answer": t.answer}
         if t.confidence is not None:
             entry["confidence_level"] = t.confidence
-        if t.responds_to is not None:
-            entry["responds_to"] = [list(k) for k in t.responds_to]
-        if t.label is not None:
-            entry["label"] = t.label
-            entry["label_source"] = t.label_source or "auto"
-        if t.excluded:
-            entry["excluded"] = True
-        out[f"{t.agent}_output_{t.round}"] = entry
+        out[f"{t.agent}_output_{t.round}"] = entry | _turn_extras(t)
     return out
 
 
