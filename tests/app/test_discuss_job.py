@@ -25,7 +25,8 @@ from db import queries
 from db.engine import session_scope
 from db.models import Discussion, Turn
 from magdi.agents import AgentConfig
-from tests.app.test_worker import start_worker, stop, wait_for
+from tests.app.test_worker import start_worker, stop
+from tests.utils import wait_for
 
 SECRET = "sk-test-SECRET-0123456789"
 QUESTIONS = [  # StrategyQA's published format

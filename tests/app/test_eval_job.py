@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from magdi import formats
 from magdi.answers import extract_answer, label_answer
 from tests.app.test_worker import demo_store, start_worker, stop  # noqa: F401  (demo_store: a fixture)
 from tests.conftest import ROOT
+from tests.utils import copy_store
 
 SHARED_GSM8K = ROOT.parent / "shared" / "datasets" / "gsm8k" / "test.jsonl"
 TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
@@ -166,10 +166,7 @@ def test_storing_an_evaluation_again_replaces_it(template_db):
 
 @pytest.fixture
 def page_url(template_db, tmp_path, monkeypatch):
-    dst = tmp_path / "store.db"
-    with sqlite3.connect(template_db) as src, sqlite3.connect(dst) as out:
-        src.backup(out)
-    url = f"sqlite:///{dst}"
+    url = copy_store(template_db, tmp_path)
     monkeypatch.setenv("MAGDI_DATABASE_URL", url)
     return url
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from app.services import annotate, explore, store
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
+from tests.utils import copy_store
 
 MAIN = str(ROOT / "app" / "main.py")
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
@@ -36,10 +36,7 @@ def template_db(tmp_path_factory):
 
 @pytest.fixture
 def url(template_db, tmp_path, monkeypatch):
-    dst = tmp_path / "store.db"
-    with sqlite3.connect(template_db) as src, sqlite3.connect(dst) as out:
-        src.backup(out)
-    url = f"sqlite:///{dst}"
+    url = copy_store(template_db, tmp_path)
     monkeypatch.setenv("MAGDI_DATABASE_URL", url)
     return url
 

@@ -17,6 +17,7 @@ from app.services import jobs, store
 from db import jobs as job_queries
 from db.engine import session_scope
 from tests.conftest import ROOT
+from tests.utils import wait_for
 
 TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_every": 1,
         "save_every": 2, "max_length": 128, "offline_hidden": 32, "offline_intermediate": 64,
@@ -36,16 +37,6 @@ def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "MAGDI_DATABASE_URL": url, "MAGDI_RUNS_DIR": str(tmp_path / "runs")}
     return subprocess.Popen([sys.executable, "-m", "app", "worker", "--poll", "0.2", *extra],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_for(predicate, timeout: float = 120, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def stop(proc: subprocess.Popen) -> None:

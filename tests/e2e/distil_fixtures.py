@@ -11,13 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.utils import wait_for as poll
 from tests.e2e.conftest import CHROMIUM, _free_port, _wait_healthy, guarded_page
 
 
@@ -102,11 +102,4 @@ def distil_page(browser, distil_app):
 
 def wait_for(predicate, timeout: float = 120, what: str = "condition", app: DistilApp | None = None):
     """Poll `predicate` until it returns something true; on timeout, fail with the worker logs."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    detail = f"\n{app.worker_output()}" if app is not None else ""
-    raise AssertionError(f"timed out waiting for {what}{detail}")
+    return poll(predicate, timeout, what, detail=app.worker_output if app is not None else lambda: "")

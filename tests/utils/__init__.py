@@ -22,3 +22,27 @@ def discussion(id: str = "q1", task: str = "gsm8k", gold: str = "18", turns: lis
 def write_jsonl(path: Path, items: list) -> Path:
     path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in items))
     return path
+
+
+def copy_store(template: Path, tmp_path: Path) -> str:
+    """A private copy of a prepared SQLite store (SQLite's online backup); returns its URL."""
+    import sqlite3
+
+    dst = tmp_path / "store.db"
+    with sqlite3.connect(template) as src, sqlite3.connect(dst) as out:
+        src.backup(out)
+    return f"sqlite:///{dst}"
+
+
+def wait_for(predicate, timeout: float = 120, what: str = "condition", detail=lambda: ""):
+    """Poll `predicate` until it returns something true; on timeout fail, adding `detail()`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    extra = detail()
+    raise AssertionError(f"timed out waiting for {what}" + (f"\n{extra}" if extra else ""))
