@@ -7,6 +7,9 @@ writers queue on the busy timeout instead of failing when a read lock cannot be 
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -30,9 +33,13 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+_ENGINE_LOCK = threading.Lock()
+
+
 def get_engine(url: str | None = None) -> Engine:
-    """One engine per URL (resolved now, so a changed environment is honoured)."""
-    return _engine(database_url(url))
+    """One engine per URL and process (resolved now, so a changed environment is honoured)."""
+    with _ENGINE_LOCK:  # threads of a job ask for the engine at once
+        return _engine(database_url(url))
 
 
 @cache
@@ -47,12 +54,28 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Switch a new store to WAL (a property of the file, so only its first connection does).
+
+    Switching fails at once with "database is locked" while another connection holds a lock,
+    without waiting on the busy timeout: connections racing to create a store retry.
+    """
+    deadline = time.monotonic() + 30
+    while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
