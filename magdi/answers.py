@@ -304,11 +304,13 @@ def normalize_answer(task: str, raw: str, options: list[str] | None = None) -> N
 
 def answers_equal(task: str, a: NormalizedAnswer, b: NormalizedAnswer) -> bool:
     """Same canonical value; for MATH also symbolic equality. Unparseable is never equal."""
-    if a.value is None or b.value is None:
+    return _equal(task_kind(task), a.value, b.value)
+
+
+def _equal(kind: AnswerKind, a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
         return False
-    if a.value == b.value:
-        return True
-    return task_kind(task) == "math" and _math_equal(*sorted((a.value, b.value)))
+    return a == b or (kind == "math" and _math_equal(*sorted((a, b))))
 
 
 def label_answer(
@@ -317,6 +319,20 @@ def label_answer(
     """(correct?, normalised answer). An unparseable answer is incorrect and keeps ok False."""
     answer = normalize_answer(task, raw, options)
     return answers_equal(task, answer, normalize_answer(task, gold, options)), answer
+
+
+def label_answers(task: str, answers: list[str], gold: str, options: list[str] | None = None
+                  ) -> list[tuple[bool, str | None]]:
+    """(correct?, canonical value or None) of each answer to one question: `label_answer` for all
+    turns of a discussion at once, as bulk import needs it."""
+    kind = task_kind(task)
+    opts = tuple(options) if options else None
+    target = _normalize(kind, gold, opts)
+    out = []
+    for raw in answers:
+        value = _normalize(kind, raw, opts)
+        out.append((_equal(kind, value, target), value))
+    return out
 
 
 def extract_answer(task: str, text: str, options: list[str] | None = None) -> NormalizedAnswer:

@@ -118,32 +118,12 @@ def discussion_from_dict(obj: Any) -> tuple[Discussion, str | None]:
     """One canonical JSONL object -> (Discussion, its optional dataset name)."""
     if not isinstance(obj, dict):
         raise MAGError(f"expected a JSON object, got {type(obj).__name__}")
-    unknown = set(obj) - _TOP_KEYS
-    if unknown:
-        raise MAGError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    if not obj.keys() <= _TOP_KEYS:
+        raise MAGError(f"unknown field(s): {', '.join(sorted(set(obj) - _TOP_KEYS))}")
     turns_raw = obj.get("turns")
     if not isinstance(turns_raw, list) or not turns_raw:
         raise MAGError("field 'turns' must be a non-empty list")
-    turns = []
-    for i, raw in enumerate(turns_raw):
-        where = f"turn {i}: "
-        if not isinstance(raw, dict):
-            raise MAGError(f"{where}expected an object")
-        unknown = set(raw) - _TURN_KEYS
-        if unknown:
-            raise MAGError(f"{where}unknown field(s): {', '.join(sorted(unknown))}")
-        if "round" not in raw:
-            raise MAGError(f"{where}missing field 'round'")
-        label, source, excluded = _label_fields(raw, where)
-        turns.append(Turn(
-            agent=_agent(raw.get("agent"), where),
-            round=_round(raw["round"], where),
-            reasoning=_text(raw, "reasoning", where),
-            answer=_text(raw, "answer", where, numbers_ok=True),
-            confidence=parse_confidence(raw.get("confidence"), where),
-            responds_to=_responds_to(raw.get("responds_to"), where),
-            label=label, label_source=source, excluded=excluded,
-        ))
+    turns = [_turn_from_dict(raw, i) for i, raw in enumerate(turns_raw)]
     meta = obj.get("meta", {})
     if not isinstance(meta, dict):
         raise MAGError("meta must be an object")
@@ -161,6 +141,21 @@ def discussion_from_dict(obj: Any) -> tuple[Discussion, str | None]:
     )
     d.validate()
     return d, dataset
+
+
+def _turn_from_dict(raw: Any, i: int) -> Turn:
+    where = f"turn {i}: "
+    if not isinstance(raw, dict):
+        raise MAGError(f"{where}expected an object")
+    if not raw.keys() <= _TURN_KEYS:
+        raise MAGError(f"{where}unknown field(s): {', '.join(sorted(set(raw) - _TURN_KEYS))}")
+    if "round" not in raw:
+        raise MAGError(f"{where}missing field 'round'")
+    label, source, excluded = _label_fields(raw, where)
+    return Turn(_agent(raw.get("agent"), where), _round(raw["round"], where),
+                _text(raw, "reasoning", where), _text(raw, "answer", where, numbers_ok=True),
+                parse_confidence(raw.get("confidence"), where),
+                _responds_to(raw.get("responds_to"), where), label, source, excluded)
 
 
 def discussion_to_dict(d: Discussion, dataset: str | None = None) -> dict:
@@ -210,12 +205,23 @@ def parse_jsonl_line(path: str | Path, lineno: int, line: str) -> tuple[Discussi
         raise FormatError(path, lineno, str(exc)) from None
 
 
+def jsonl_lines(path: str | Path, lines: Iterable[bytes], first: int = 1
+                ) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the non-blank lines; lines end at "\n" and must be UTF-8."""
+    for lineno, raw in enumerate(lines, start=first):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(path, lineno, f"invalid UTF-8 at byte {exc.start + 1}") from None
+        if line.strip():
+            yield lineno, line
+
+
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, Discussion, str | None]]:
     """Yield (line number, discussion, dataset name from the line or None)."""
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip():
-                yield lineno, *parse_jsonl_line(path, lineno, line)
+    with open(path, "rb") as fh:
+        for lineno, line in jsonl_lines(path, fh):
+            yield lineno, *parse_jsonl_line(path, lineno, line)
 
 
 def write_jsonl(items: Iterable[tuple[Discussion, str | None]], fh: IO[str]) -> int:

@@ -23,7 +23,7 @@ class MAGError(ValueError):
     """A discussion that is not a valid MAG (duplicate turn, bad edge, bad value)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Turn:
     agent: str
     round: int
@@ -42,7 +42,7 @@ class Turn:
         return (self.agent, self.round)
 
 
-@dataclass
+@dataclass(slots=True)
 class Discussion:
     id: str
     task: str
@@ -69,16 +69,24 @@ class Discussion:
 
     def edges(self) -> list[tuple[TurnKey, TurnKey]]:
         """(source, target) pairs: target responds to source. Explicit `responds_to` wins."""
-        by_round: dict[int, list[TurnKey]] = {}
-        for t in self.turns:
-            by_round.setdefault(t.round, []).append((t.agent, t.round))
-        out: list[tuple[TurnKey, TurnKey]] = []
-        for t in self.turns:
-            dst = (t.agent, t.round)
+        keys = [t.key for t in self.turns]
+        return [(keys[src], keys[dst]) for dst, _, src in self.edge_indices()]
+
+    def edge_indices(self) -> list[tuple[int, int, int]]:
+        """The edges as (target, position, source) indices into `turns`; `position` orders a
+        target's sources (its `responds_to` order, else the order of the previous round)."""
+        by_round: dict[int, list[int]] = {}
+        for i, t in enumerate(self.turns):
+            by_round.setdefault(t.round, []).append(i)
+        index: dict[TurnKey, int] = {}
+        out: list[tuple[int, int, int]] = []
+        for i, t in enumerate(self.turns):
             if t.responds_to is None:
-                out.extend([(src, dst) for src in by_round.get(t.round - 1, ())])
+                sources = by_round.get(t.round - 1, ())
             else:
-                out.extend([(tuple(src), dst) for src in t.responds_to])  # type: ignore[misc]
+                index = index or {u.key: j for j, u in enumerate(self.turns)}
+                sources = [index[tuple(k)] for k in t.responds_to]  # type: ignore[index]
+            out.extend([(i, pos, j) for pos, j in enumerate(sources)])
         return out
 
     def validate(self) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from magdi.answers import answers_equal, normalize_answer
+from magdi.answers import label_answers
 from magdi.mag import Discussion
 
 CONFIDENT = 0.9  # "high confidence but wrong" threshold of the review queue
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     agent: str
     round: int
@@ -31,16 +31,10 @@ class Node:
 
 def auto_nodes(d: Discussion) -> list[Node]:
     """Normalise every answer of `d` and label it against the gold answer."""
-    gold = normalize_answer(d.task, d.gold_answer, d.options)
-    nodes = []
-    for t in d.turns:
-        norm = normalize_answer(d.task, t.answer, d.options)
-        correct = answers_equal(d.task, norm, gold)
-        human = None
-        if t.label_source == "human" and t.label is not None:
-            human = t.label == "correct"
-        nodes.append(Node(t.agent, t.round, norm.value, t.confidence, correct, human))
-    return nodes
+    labels = label_answers(d.task, [t.answer for t in d.turns], d.gold_answer, d.options)
+    return [Node(t.agent, t.round, value, t.confidence, correct,
+                 t.label == "correct" if t.label_source == "human" and t.label is not None else None)
+            for t, (correct, value) in zip(d.turns, labels)]
 
 
 @dataclass
@@ -55,13 +49,7 @@ class Prepared:
 def prepare(d: Discussion) -> Prepared:
     nodes = auto_nodes(d)
     summary, review = summarize(nodes)
-    index = {t.key: i for i, t in enumerate(d.turns)}
-    edges, position = [], {}
-    for src, dst in d.edges():
-        i = index[dst]
-        position[i] = position.get(i, -1) + 1
-        edges.append((i, position[i], index[src]))
-    return Prepared(nodes, summary, review, edges)
+    return Prepared(nodes, summary, review, d.edge_indices())
 
 
 def split_rounds(nodes: list[Node]) -> set[int]:
@@ -86,39 +74,45 @@ def review_reasons(node: Node, last_round_split: bool) -> list[str]:
 
 
 def needs_review(node: Node, last_round_split: bool) -> bool:
-    """A node waits for review when something looks off and no human has labelled it yet."""
+    """A node waits for review when something looks off and no human has labelled it yet
+    (any of `review_reasons` except a human disagreeing)."""
     if node.human_label is not None:
         return False
-    return any(r != "human_disagrees" for r in review_reasons(node, last_round_split))
+    return (node.answer_norm is None or last_round_split
+            or (node.confidence is not None and node.confidence >= CONFIDENT and not node.auto_label))
 
 
 def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
     """Summary columns of a discussion, and the needs-review flag of each node."""
-    last = max(n.round for n in nodes)
+    by_round: dict[int, list[Node]] = {}
+    for n in nodes:
+        by_round.setdefault(n.round, []).append(n)
+    rounds = sorted(by_round)
     split = split_rounds(nodes)
+    last = rounds[-1]
     review = [needs_review(n, n.round == last and last in split) for n in nodes]
 
-    final = [n for n in nodes if n.round == last and n.answer_norm is not None]
-    votes = Counter(n.answer_norm for n in final).most_common()
+    final = [n for n in by_round[last] if n.answer_norm is not None]
+    votes = Counter(n.answer_norm for n in final).most_common(2)
     majority_correct = None
     if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
         group = [n.label for n in final if n.answer_norm == votes[0][0]]
         majority_correct = sum(group) * 2 > len(group)
 
-    rounds = sorted({n.round for n in nodes})
     consensus = next((r for r in rounds if r not in split
-                      and all(n.answer_norm is not None for n in nodes if n.round == r)), None)
+                      and all(n.answer_norm is not None for n in by_round[r])), None)
     flips = set()
-    by_agent: dict[str, list[Node]] = {}
-    for n in sorted(nodes, key=lambda n: n.round):
-        by_agent.setdefault(n.agent, []).append(n)
-    for seq in by_agent.values():
-        for a, b in zip(seq, seq[1:]):
-            if a.label != b.label:
-                flips.add("right_wrong" if a.label else "wrong_right")
+    previous: dict[str, bool] = {}  # agent -> label of its latest turn so far
+    for r in rounds:
+        for n in by_round[r]:
+            label = n.label
+            before = previous.get(n.agent)
+            if before is not None and before != label:
+                flips.add("right_wrong" if before else "wrong_right")
+            previous[n.agent] = label
     summary = dict(
         n_turns=len(nodes),
-        n_agents=len(by_agent),
+        n_agents=len(previous),
         n_rounds=len(rounds),
         majority_correct=majority_correct,
         round0_disagree=0 in split,

@@ -13,6 +13,7 @@ from magdi.answers import (
     answers_equal,
     extract_answer,
     label_answer,
+    label_answers,
     normalize_answer,
     task_kind,
 )
@@ -338,3 +339,14 @@ def test_bulk_normalisation_is_fast():
         normalize_answer("gsm8k", f"${i:,}.50 dollars")
         normalize_answer("aqua", f"({'ABCDE'[i % 5]}) {i}", AQUA_OPTIONS)
     assert time.perf_counter() - start < 2.0  # ~60,000 distinct answers/s needed at import
+
+
+@given(answers=st.lists(st.sampled_from(
+           ["18", "$18.00", "eighteen", "yes", "No.", "(B)", "b", "river bank", "2", "\\boxed{18}",
+            "maybe", "", "The answer is 3", "1/2", "0.5"]) | st.text(max_size=8), max_size=6),
+       task=st.sampled_from(["gsm8k", "strategyqa", "ecqa", "aqua", "math", "trivia"]),
+       gold=st.sampled_from(["18", "yes", "2", "B", "\\frac{1}{2}", "river bank"]))
+def test_label_answers_is_label_answer_for_every_answer(answers, task, gold):
+    options = AQUA_OPTIONS if task == "aqua" else ECQA_OPTIONS if task == "ecqa" else None
+    expected = [label_answer(task, a, gold, options) for a in answers]
+    assert label_answers(task, answers, gold, options) == [(c, n.value) for c, n in expected]

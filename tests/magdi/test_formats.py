@@ -87,7 +87,10 @@ def test_reads_the_magdi_release_layout(tmp_path):
     (json.dumps(discussion(turns=[turn("a", 0, "1"), turn("b", 0, "1", responds_to=[["a", 0]])])),
      "earlier round"),
     (json.dumps(discussion(turns=[])), "non-empty list"),
-    (json.dumps(discussion(extra_field=1)), "unknown field"),
+    (json.dumps(discussion(extra_field=1)), "unknown field(s): extra_field"),
+    (json.dumps(discussion(turns=[turn("a", 0, "1", mood="calm")])), "turn 0: unknown field(s): mood"),
+    (json.dumps(discussion(turns=[turn("a", 0, "1"), ["b", 0]])), "turn 1: expected an object"),
+    (json.dumps(discussion(turns=[turn(" ", 0, "1")])), "turn 0: agent must be a non-empty string"),
 ])
 def test_invalid_lines_name_file_and_line(tmp_path, line, reason):
     path = write_lines(tmp_path / "bad.jsonl", [discussion(id="ok"), line])
@@ -95,6 +98,16 @@ def test_invalid_lines_name_file_and_line(tmp_path, line, reason):
         list(read_jsonl(path))
     assert str(err.value).startswith(f"{path}:2: ")
     assert reason in str(err.value)
+
+
+def test_lines_must_be_utf8_and_may_end_in_crlf(tmp_path):
+    good = json.dumps(discussion(id="ok"), ensure_ascii=False).encode()
+    path = tmp_path / "enc.jsonl"
+    path.write_bytes(good + b"\r\n\r\n" + good.replace(b'"ok"', b'"caf\xe9"') + b"\n")
+    with pytest.raises(FormatError, match=r"enc\.jsonl:3: invalid UTF-8 at byte \d+"):
+        list(read_jsonl(path))
+    path.write_bytes(good + b"\r\n" + good.replace(b'"ok"', b'"two"') + b"\r\n")
+    assert [(line, d.id) for line, d, _ in read_jsonl(path)] == [(1, "ok"), (2, "two")]
 
 
 def test_magdi_errors_name_the_item_index(tmp_path):

@@ -34,3 +34,13 @@ def test_explicit_responds_to_overrides_default():
 def test_invalid_mags_are_rejected(turns, message):
     with pytest.raises(MAGError, match=message):
         _d(turns).validate()
+
+
+def test_edge_indices_number_the_edges_and_order_each_targets_sources():
+    d = _d([Turn("a", 0, "", "1"), Turn("b", 0, "", "2"), Turn("c", 0, "", "3"),
+            Turn("b", 1, "", "1", responds_to=[("c", 0), ("a", 0)]), Turn("a", 1, "", "1"),
+            Turn("a", 2, "", "1")])
+    assert d.edge_indices() == [(3, 0, 2), (3, 1, 0), (4, 0, 0), (4, 1, 1), (4, 2, 2),
+                                (5, 0, 3), (5, 1, 4)]
+    keys = [t.key for t in d.turns]
+    assert d.edges() == [(keys[s], keys[t]) for t, _, s in d.edge_indices()]
