@@ -61,27 +61,16 @@ def synthetic(i: int, rng: random.Random):
 
 
 def generate(url: str, n: int, batch: int = 10_000) -> float:
-    """Fill the store through the import path (db.queries.import_discussions), in batches."""
-    from db import queries
+    """Fill the store through the import path (db.bulk), in batches."""
+    from db import bulk
     from db.engine import session_scope
-    from magdi import summary
-
-    def incoming(i: int, ds: str, d):
-        if hasattr(queries, "to_incoming"):  # label, summarise and lay out as rows
-            return queries.to_incoming(i, ds, d)
-        fields = getattr(queries.Incoming, "__dataclass_fields__", {})
-        extra = {"prepared": summary.prepare(d)} if "prepared" in fields else {}
-        return queries.Incoming(location=i, dataset=ds, discussion=d, **extra)
 
     rng = random.Random(0)
     start = time.perf_counter()
     for lo in range(0, n, batch):
-        items = []
-        for i in range(lo, min(n, lo + batch)):
-            ds, d = synthetic(i, rng)
-            items.append(incoming(i + 1, ds, d))
-        with session_scope(url, write=True) as s:
-            queries.import_discussions(s, items)
+        items = [(i + 1, *synthetic(i, rng)) for i in range(lo, min(n, lo + batch))]
+        with session_scope(url, write=True, bulk_load=True) as s:
+            bulk.import_batches(s, [bulk.layout(items)])
         print(f"  imported {min(n, lo + batch):,}/{n:,} "
               f"({time.perf_counter() - start:.0f} s)", flush=True)
     return time.perf_counter() - start

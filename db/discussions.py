@@ -42,6 +42,7 @@ def create_discussion(session: Session, *, dataset: str, external_id: str, task:
                      options=None if options is None else json.dumps(options, ensure_ascii=False))
     if not _insert_once(session, row):
         return find_discussion(session, dataset=dataset, external_id=external_id)
+    _index(session, row)
     return row.id
 
 
@@ -83,27 +84,35 @@ def append_turn(session: Session, *, discussion_id: int, turn: mag.Turn) -> bool
                reasoning=turn.reasoning, answer=turn.answer, answer_norm=norm.value,
                confidence=turn.confidence, explicit_edges=turn.responds_to is not None,
                auto_label=correct)
-    if not _insert_once(session, row):
-        return False
-    session.add_all(Edge(discussion_id=discussion_id, dst_id=row.id, position=i, src_id=ids[src])
-                    for i, src in enumerate(sources))
-    session.flush()
-    refresh_summary(session, discussion_id)
+    _unindex(session, d)
+    inserted = _insert_once(session, row)
+    if inserted:
+        session.add_all(Edge(discussion_id=discussion_id, dst_id=row.id, position=i,
+                             src_id=ids[src]) for i, src in enumerate(sources))
+        session.flush()
+        refresh_summary(session, discussion_id)
+        bump_revision(session)  # cached page reads are keyed by the revision
     _index(session, d)
-    bump_revision(session)  # cached page reads are keyed by the revision
-    return True
+    return inserted
+
+
+def _unindex(session: Session, d: Discussion) -> None:
+    """SQLite: drop the discussion's search row while its turns are still the indexed ones (the
+    index reads the text to remove from the `discussion_text` view)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM discussion_fts WHERE rowid = :id"), {"id": d.id})
 
 
 def _index(session: Session, d: Discussion) -> None:
-    """Rewrite the discussion's full-text search row (question and every turn's reasoning)."""
-    reasoning = "\n".join(session.execute(select(Turn.reasoning).where(Turn.discussion_id == d.id)
-                                          .order_by(Turn.id)).scalars())
-    values = {"id": d.id, "question": d.question, "reasoning": reasoning}
+    """Write the discussion's full-text search row (question and every turn's reasoning)."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM discussion_fts WHERE rowid = :id"), {"id": d.id})
-        session.execute(text("INSERT INTO discussion_fts (rowid, question, reasoning) "
-                             "VALUES (:id, :question, :reasoning)"), values)
+        session.execute(text("INSERT INTO discussion_fts (rowid, question, reasoning) SELECT "
+                             "id, question, reasoning FROM discussion_text WHERE id = :id"),
+                        {"id": d.id})
     else:
+        reasoning = "\n".join(session.execute(
+            select(Turn.reasoning).where(Turn.discussion_id == d.id).order_by(Turn.id)).scalars())
+        values = {"id": d.id, "question": d.question, "reasoning": reasoning}
         session.execute(text(
             "INSERT INTO discussion_search (discussion_id, tsv) "
             "VALUES (:id, to_tsvector('english', :question || ' ' || :reasoning)) "

@@ -1,4 +1,6 @@
-"""Queries of the store: bulk import, export with effective labels, label edits with history.
+"""Queries of the store: export with effective labels, label edits with history, browsing.
+
+Bulk import lives in `db.bulk`.
 
 Functions are keyword-only after the session; the caller owns the transaction
 (`db.engine.session_scope`). Derived columns (automatic labels, summaries, review flags) come
@@ -9,72 +11,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from db import predictions
-from db.engine import CACHE_KIB
 from db.models import Dataset, Discussion, Edge, LabelEvent, NodePrediction, StoreMeta, Turn, utcnow
 from magdi import mag
 from magdi.answers import label_answer
-from magdi.summary import Node, prepare, summarize
+from magdi.summary import Node, summarize
 
 CHUNK = 2000
 
 
-class StoreError(ValueError):
-    """A problem with a row of an import; `location` is its line or item index."""
-
-    def __init__(self, location: int, reason: str):
-        self.location, self.reason = location, reason
-        super().__init__(reason)
-
-
 class StaleEdit(RuntimeError):
     """The row changed since the editor loaded it (optimistic version check)."""
-
-
-@dataclass
-class Incoming:
-    """A discussion as rows ready to insert (ids are assigned at insert time).
-
-    Plain tuples, so that parsing and labelling can run in other processes than the insert.
-    `location` (line or item index) is used in error messages.
-    """
-    location: int
-    dataset: str
-    external_id: str
-    discussion: tuple  # _DISCUSSION_COLS after id and dataset_id
-    turns: list[tuple]  # _TURN_COLS after id and discussion_id
-    edges: list[tuple[int, int, int]]  # (target turn index, position, source turn index)
-    search: tuple[str, str]  # question, all reasoning
-
-
-def to_incoming(location: int, dataset: str, d: mag.Discussion) -> Incoming:
-    """Label and summarise a parsed discussion (magdi.summary) and lay it out as rows."""
-    p = prepare(d)
-    s = p.summary
-    row = (d.id, d.task, d.question, d.gold_answer, 0,
-           None if d.options is None else json.dumps(d.options, ensure_ascii=False),
-           json.dumps(d.meta, ensure_ascii=False) if d.meta else None,
-           s["n_turns"], s["n_agents"], s["n_rounds"], s["majority_correct"], s["round0_disagree"],
-           s["consensus_round"], s["flip_right_wrong"], s["flip_wrong_right"], s["n_human"],
-           s["n_review"], s["n_correct"])
-    turns = [(t.agent, t.round, t.reasoning, t.answer, node.answer_norm, t.confidence,
-              t.responds_to is not None, node.auto_label, node.human_label, t.excluded, flag, 0)
-             for t, node, flag in zip(d.turns, p.nodes, p.review)]
-    return Incoming(location, dataset, d.id, row, turns, p.edges,
-                    (d.question, "\n".join(t.reasoning for t in d.turns)))
-
-
-@dataclass
-class ImportResult:
-    added: dict[str, int] = field(default_factory=dict)  # dataset -> discussions added
-    skipped: int = 0
-    turns: int = 0
-    edges: int = 0
 
 
 def label_text(value: bool | None) -> str | None:
@@ -85,25 +37,7 @@ def _bool(label: str | None) -> bool | None:
     return None if label is None else label == "correct"
 
 
-# ---------------------------------------------------------------- ids and revision
-
-def _lock_for_bulk_ids(session: Session) -> None:
-    """PostgreSQL: serialise importers so the ids we hand out stay ours (SQLite: BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE discussion, turn IN EXCLUSIVE MODE"))
-
-
-def _next_id(session: Session, model) -> int:
-    return (session.execute(select(func.max(model.id))).scalar() or 0) + 1
-
-
-def _sync_sequences(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        for table in ("discussion", "turn"):
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"GREATEST((SELECT MAX(id) FROM {table}), 1))"))
-
+# ---------------------------------------------------------------- revision and datasets
 
 def bump_revision(session: Session) -> int:
     """Increase and return the label revision (every label change gets a new one)."""
@@ -115,8 +49,6 @@ def bump_revision(session: Session) -> int:
 def label_revision(session: Session) -> int:
     return session.execute(select(StoreMeta.value).where(StoreMeta.key == "label_revision")).scalar_one()
 
-
-# ---------------------------------------------------------------- import
 
 def find_dataset(session: Session, name: str) -> int | None:
     return session.execute(select(Dataset.id).where(Dataset.name == name)).scalar()
@@ -130,111 +62,6 @@ def get_or_create_dataset(session: Session, name: str) -> int:
     session.add(ds)
     session.flush()
     return ds.id
-
-
-def import_discussions(session: Session, incoming: Iterable[Incoming], *,
-                       skip_existing: bool = False) -> ImportResult:
-    """Store discussions in bulk inside the caller's transaction.
-
-    Raises StoreError for an id repeated in the input or already stored in the same dataset
-    (unless `skip_existing`); the caller's rollback then leaves the store untouched.
-    """
-    _lock_for_bulk_ids(session)
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:  # the turn, edge and search indexes outgrow the default cache at ~10^5 MAGs
-        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{4 * CACHE_KIB}")
-    try:
-        return _import(session, incoming, skip_existing)
-    finally:
-        if sqlite:
-            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
-
-
-def _import(session: Session, incoming: Iterable[Incoming], skip_existing: bool) -> ImportResult:
-    result = ImportResult()
-    dataset_ids: dict[str, int] = {}
-    known: dict[int, set[str]] = {}
-    seen_here: set[tuple[str, str]] = set()
-    next_d, next_t = _next_id(session, Discussion), _next_id(session, Turn)
-    batch: list[tuple[int, Incoming]] = []
-
-    def flush() -> None:
-        nonlocal next_t
-        next_t = _insert_batch(session, batch, dataset_ids, next_t, result)
-        batch.clear()
-
-    for item in incoming:
-        ext = item.external_id
-        if (item.dataset, ext) in seen_here:
-            raise StoreError(item.location, f"discussion id {ext!r} appears twice in this file")
-        seen_here.add((item.dataset, ext))
-        if item.dataset not in dataset_ids:
-            ds_id = get_or_create_dataset(session, item.dataset)
-            dataset_ids[item.dataset] = ds_id
-            known[ds_id] = set(session.execute(
-                select(Discussion.external_id).where(Discussion.dataset_id == ds_id)).scalars())
-        ds_id = dataset_ids[item.dataset]
-        if ext in known[ds_id]:
-            if skip_existing:
-                result.skipped += 1
-                continue
-            raise StoreError(item.location, f"discussion id {ext!r} is already in dataset "
-                                            f"{item.dataset!r} (use --skip-existing to skip it)")
-        batch.append((next_d, item))
-        next_d += 1
-        result.added[item.dataset] = result.added.get(item.dataset, 0) + 1
-        if len(batch) >= CHUNK:
-            flush()
-    flush()
-    _sync_sequences(session)
-    if result.turns:
-        bump_revision(session)
-    return result
-
-
-_DISCUSSION_COLS = ("id", "dataset_id", "external_id", "task", "question", "gold_answer", "version",
-                    "options", "meta", "n_turns", "n_agents", "n_rounds", "majority_correct",
-                    "round0_disagree", "consensus_round", "flip_right_wrong", "flip_wrong_right",
-                    "n_human", "n_review", "n_correct")
-_TURN_COLS = ("id", "discussion_id", "agent", "round", "reasoning", "answer", "answer_norm",
-              "confidence", "explicit_edges", "auto_label", "human_label", "excluded",
-              "needs_review", "version")
-_EDGE_COLS = ("discussion_id", "dst_id", "position", "src_id")
-
-
-def _insert_batch(session: Session, batch: list[tuple[int, Incoming]], ds_ids: dict[str, int],
-                  next_t: int, result: ImportResult) -> int:
-    """Insert a batch with plain DB-API executemany (ORM bulk inserts cost more than SQLite)."""
-    if not batch:
-        return next_t
-    d_rows, t_rows, e_rows, search_rows = [], [], [], []
-    for d_id, item in batch:
-        d_rows.append((d_id, ds_ids[item.dataset], *item.discussion))
-        first = next_t
-        t_rows.extend((first + i, d_id, *t) for i, t in enumerate(item.turns))
-        next_t += len(item.turns)
-        e_rows.extend((d_id, first + dst, pos, first + src) for dst, pos, src in item.edges)
-        search_rows.append((d_id, *item.search))
-    _executemany(session, "discussion", _DISCUSSION_COLS, d_rows)
-    _executemany(session, "turn", _TURN_COLS, t_rows)
-    _executemany(session, "edge", _EDGE_COLS, e_rows)
-    if session.get_bind().dialect.name == "sqlite":
-        _executemany(session, "discussion_fts", ("rowid", "question", "reasoning"), search_rows)
-    else:
-        session.connection().exec_driver_sql(
-            "INSERT INTO discussion_search (discussion_id, tsv) "
-            "VALUES (%s, to_tsvector('english', %s || ' ' || %s))", search_rows)
-    result.turns += len(t_rows)
-    result.edges += len(e_rows)
-    return next_t
-
-
-def _executemany(session: Session, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-    session.connection().exec_driver_sql(sql, rows)
 
 
 # ---------------------------------------------------------------- export

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import itertools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from db import queries
+from db import bulk, queries
 from db.engine import session_scope
 from magdi import formats
 from magdi.formats import FormatError
@@ -41,54 +44,91 @@ def import_file(path: str | Path, *, dataset: str | None = None,
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
-    Large JSONL files are parsed and labelled in a second process while this one inserts.
+    Large JSONL files are parsed and labelled in forked processes while this one inserts.
     """
     default = dataset or Path(path).stem
     fmt = formats.detect_format(path) if fmt == "auto" else fmt
     if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
-        incoming = _parallel_jsonl(path, dataset, default)
+        batches = _parallel_jsonl(path, dataset, default)
     else:
-        incoming = (queries.to_incoming(loc, dataset or line_ds or default, d)
-                    for loc, d, line_ds in formats.read_discussions(path, fmt, task))
+        items = ((loc, dataset or line_ds or default, d)
+                 for loc, d, line_ds in formats.read_discussions(path, fmt, task))
+        batches = map(bulk.layout, _batched(items, _BATCH))
     try:
-        with session_scope(url, write=True) as session:
-            result = queries.import_discussions(session, incoming, skip_existing=skip_existing)
-    except queries.StoreError as exc:
+        with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
+            result = bulk.import_batches(session, batches, skip_existing=skip_existing)
+    except bulk.StoreError as exc:
         raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
 
 
-PARALLEL_BYTES = 4 << 20  # below this, starting a process costs more than it saves
-_LINES_PER_CHUNK = 500
+PARALLEL_BYTES = 4 << 20  # below this, starting processes costs more than it saves
+_BATCH = 500  # discussions per batch of rows
+_BLOCK_BYTES = 1 << 20  # bytes of a large JSONL file that one worker task parses
 
 
-def _parse_chunk(path: str, dataset: str | None, default: str,
-                 lines: list[tuple[int, str]]) -> tuple[list[queries.Incoming], tuple | None]:
-    """Worker side: parse and label lines; stop at the first bad one and report it."""
-    out = []
-    for lineno, line in lines:
-        if not line.strip():
-            continue
-        try:
+def _batched(items: Iterable, n: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A bulk load allocates millions of acyclic rows; the cycle collector would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _blocks(path: str | Path) -> Iterator[tuple[int, int, int]]:
+    """(byte offset, length, first line number) of consecutive blocks of whole lines."""
+    with open(path, "rb") as fh:
+        offset, line = 0, 1
+        while block := fh.read(_BLOCK_BYTES):
+            block += fh.readline()
+            yield offset, len(block), line
+            offset += len(block)
+            line += block.count(b"\n")
+
+
+def _parse_block(path: str, dataset: str | None, default: str,
+                 block: tuple[int, int, int]) -> tuple[list[bulk.Batch], tuple | None]:
+    """Worker side: parse, label and lay out a block; stop at the first bad line and report it."""
+    offset, length, first = block
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        lines = fh.read(length).split(b"\n")
+    items, error = [], None
+    try:
+        for lineno, line in formats.jsonl_lines(path, lines, first):
             d, line_ds = formats.parse_jsonl_line(path, lineno, line)
-        except FormatError as exc:
-            return out, (exc.line, exc.reason)
-        out.append(queries.to_incoming(lineno, dataset or line_ds or default, d))
-    return out, None
+            items.append((lineno, dataset or line_ds or default, d))
+    except FormatError as exc:
+        error = (exc.line, exc.reason)
+    return [bulk.layout(chunk) for chunk in _batched(items, _BATCH)], error
 
 
-def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[queries.Incoming]:
-    """Yield rows in file order while a forked process parses ahead (the insert is the limit)."""
-    def chunks():
-        with open(path, encoding="utf-8") as fh:
-            numbered = enumerate(fh, start=1)
-            while chunk := list(itertools.islice(numbered, _LINES_PER_CHUNK)):
-                yield chunk
+def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Batch]:
+    """Yield batches in file order while forked processes parse a few blocks ahead.
 
-    work = functools.partial(_parse_chunk, str(path), dataset, default)
-    with multiprocessing.get_context("fork").Pool(max(1, min(2, os.cpu_count() or 1))) as pool:
-        for items, error in pool.imap(work, chunks()):
-            yield from items
+    The inserting process is the bottleneck, so parsers get the other cores (at least one), and
+    at most two blocks per parser wait in memory, however large the file.
+    """
+    parsers = max(1, min(2, (os.cpu_count() or 1) - 1))
+    work = functools.partial(_parse_block, str(path), dataset, default)
+    blocks = _blocks(path)
+    with multiprocessing.get_context("fork").Pool(parsers, initializer=gc.disable) as pool:
+        pending = deque(pool.apply_async(work, (b,)) for b in itertools.islice(blocks, 2 * parsers))
+        while pending:
+            batches, error = pending.popleft().get()
+            if (block := next(blocks, None)) is not None:
+                pending.append(pool.apply_async(work, (block,)))
+            yield from batches
             if error is not None:
                 raise FormatError(path, *error)
 
