@@ -292,9 +292,14 @@ def discussion_to_magdi(d: Discussion) -> dict:
 
 def read_magdi(path: str | Path, task: str | None = None) -> Iterator[tuple[int, Discussion, None]]:
     """Yield (item index, discussion, None) from a MAGDi release JSON array."""
+    with open(path, "rb") as fh:
+        data = fh.read()
     try:
-        with open(path, encoding="utf-8") as fh:
-            items = json.load(fh)
+        items = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        raise FormatError(path, data.count(b"\n", 0, exc.start) + 1,
+                          f"invalid UTF-8 at byte {exc.start - line_start + 1}") from None
     except json.JSONDecodeError as exc:
         raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
     if not isinstance(items, list):
@@ -315,9 +320,9 @@ def write_magdi(items: Iterable[Discussion], fh: IO[str]) -> int:
 
 def detect_format(path: str | Path) -> Format:
     """`magdi` when the file starts with a JSON array, else `jsonl`."""
-    with open(path, encoding="utf-8") as fh:
+    with open(path, "rb") as fh:
         head = fh.read(4096).lstrip()
-    return "magdi" if head.startswith("[") else "jsonl"
+    return "magdi" if head.startswith(b"[") else "jsonl"
 
 
 def read_discussions(path: str | Path, fmt: Format | Literal["auto"] = "auto",

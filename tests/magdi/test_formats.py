@@ -110,6 +110,13 @@ def test_lines_must_be_utf8_and_may_end_in_crlf(tmp_path):
     assert [(line, d.id) for line, d, _ in read_jsonl(path)] == [(1, "ok"), (2, "two")]
 
 
+def test_a_magdi_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_bytes(b'[\n{"question": "caf\xe9", "gold_answer": "1"}]')
+    with pytest.raises(FormatError, match=r"m\.json:2: invalid UTF-8 at byte 18"):
+        list(read_magdi(path))
+
+
 def test_magdi_errors_name_the_item_index(tmp_path):
     path = tmp_path / "m.json"
     path.write_text(json.dumps([{"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1", "reasoning": "r"}},
