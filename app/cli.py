@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 
 from app.services import store
 from magdi.formats import FormatError
@@ -68,9 +69,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args) -> int:
     report = store.import_file(args.path, dataset=args.dataset, fmt=args.format, task=args.task,
-                               skip_existing=args.skip_existing)
+                               skip_existing=args.skip_existing, progress=ImportProgress())
     print(report)
     return 0
+
+
+class ImportProgress:
+    """A line on stderr every few seconds while a long import reads its file."""
+
+    def __init__(self, every_s: float = 2.0):
+        self.every_s = every_s
+        self.start = self.last = time.monotonic()
+
+    def __call__(self, read: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every_s:
+            self.last = now
+            print(f"… {read:,} discussions read ({read / (now - self.start):,.0f}/s)",
+                  file=sys.stderr, flush=True)
 
 
 def _export(args) -> int:

@@ -10,7 +10,7 @@ from the parser to the database driver untouched (the importing process is the b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
@@ -94,12 +94,13 @@ class ImportResult:
     edges: int = 0
 
 
-def import_batches(session: Session, batches: Iterable[Batch], *,
-                   skip_existing: bool = False) -> ImportResult:
+def import_batches(session: Session, batches: Iterable[Batch], *, skip_existing: bool = False,
+                   progress: Callable[[int], None] | None = None) -> ImportResult:
     """Store the batches inside the caller's transaction.
 
     Raises StoreError for an id repeated in the input or already stored in the same dataset
     (unless `skip_existing`); the caller's rollback then leaves the store untouched.
+    `progress` is called after each batch with the number of discussions read so far.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:  # serialise importers so the ids we hand out stay ours (SQLite: BEGIN IMMEDIATE)
@@ -107,7 +108,7 @@ def import_batches(session: Session, batches: Iterable[Batch], *,
     else:  # the turn, edge and search indexes outgrow the default cache at ~10^5 MAGs
         session.connection().exec_driver_sql(f"PRAGMA cache_size=-{4 * CACHE_KIB}")
     try:
-        result = _import(session, batches, skip_existing)
+        result = _import(session, batches, skip_existing, progress)
     finally:
         if not postgres:
             session.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -125,7 +126,8 @@ def _next_id(session: Session, model) -> int:
     return (session.execute(select(func.max(model.id))).scalar() or 0) + 1
 
 
-def _import(session: Session, batches: Iterable[Batch], skip_existing: bool) -> ImportResult:
+def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
+            progress: Callable[[int], None] | None) -> ImportResult:
     result = ImportResult()
     known: dict[str, set[str]] = {}  # dataset -> external ids stored before this import
     seen: set[tuple[str, str]] = set()
@@ -152,6 +154,8 @@ def _import(session: Session, batches: Iterable[Batch], skip_existing: bool) -> 
         result.edges += len(rows.edges)
         base_d += len(batch.heads)
         base_t += batch.n_turns
+        if progress is not None:
+            progress(len(seen))
     return result
 
 

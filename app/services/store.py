@@ -9,7 +9,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +40,13 @@ class ImportReport:
 
 def import_file(path: str | Path, *, dataset: str | None = None,
                 fmt: Literal["auto", "jsonl", "magdi"] = "auto", task: str | None = None,
-                skip_existing: bool = False, url: str | None = None) -> ImportReport:
+                skip_existing: bool = False, url: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
     Large JSONL files are parsed and labelled in forked processes while this one inserts.
+    `progress` gets the number of discussions read so far, batch by batch.
     """
     default = dataset or Path(path).stem
     fmt = formats.detect_format(path) if fmt == "auto" else fmt
@@ -56,7 +58,8 @@ def import_file(path: str | Path, *, dataset: str | None = None,
         batches = map(bulk.layout, _batched(items, _BATCH))
     try:
         with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
-            result = bulk.import_batches(session, batches, skip_existing=skip_existing)
+            result = bulk.import_batches(session, batches, skip_existing=skip_existing,
+                                         progress=progress)
     except bulk.StoreError as exc:
         raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)

@@ -54,3 +54,23 @@ def test_missing_file_and_unknown_dataset(db_url, tmp_path):
     assert done.returncode == 2 and "no such file" in done.stderr
     done = cli("export", str(tmp_path / "x.jsonl"), "--dataset", "ghost", url=db_url)
     assert done.returncode == 2 and "no dataset named 'ghost'" in done.stderr
+
+
+def test_a_line_that_is_not_utf8_exits_2_with_its_line(db_url, tmp_path):
+    bad = tmp_path / "latin1.jsonl"
+    bad.write_bytes(json.dumps(discussion(id="a")).encode() + b"\n"
+                    + json.dumps(discussion(id="caf")).encode().replace(b"caf", b"caf\xe9") + b"\n")
+    done = cli("import", str(bad), url=db_url)
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {bad}:2: invalid UTF-8 at byte ")
+    assert "the store is empty" in cli("stats", url=db_url).stdout
+
+
+def test_import_progress_line(capsys):
+    from app.cli import ImportProgress
+
+    progress = ImportProgress(every_s=0)
+    progress(1500)
+    err = capsys.readouterr().err
+    assert err.startswith("… 1,500 discussions read (") and err.endswith("/s)\n")
+    ImportProgress(every_s=3600)(2000)  # within the interval: silent
+    assert capsys.readouterr().err == ""

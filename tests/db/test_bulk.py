@@ -140,3 +140,15 @@ def test_a_store_with_the_old_search_index_is_rebuilt(sqlite_url, tmp_path):
             "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
     assert len(found) == 1
     _fts_check(sqlite_url)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_progress_counts_discussions_read(sqlite_url, tmp_path, monkeypatch, parallel):
+    if parallel:
+        _small_blocks(monkeypatch)
+    else:
+        monkeypatch.setattr(store, "_BATCH", 4)
+    seen: list[int] = []
+    store.import_file(write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url,
+                      progress=seen.append)
+    assert seen == sorted(seen) and len(seen) >= 3 and seen[-1] == 10
