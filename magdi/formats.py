@@ -23,6 +23,7 @@ _TOP_KEYS = {"id", "task", "question", "options", "gold_answer", "turns", "datas
 _TURN_KEYS = {"agent", "round", "reasoning", "answer", "confidence", "responds_to",
               "label", "label_source", "excluded"}
 _MAGDI_OUTPUT = re.compile(r"^(.+)_output_([0-9]+)\Z", re.DOTALL)
+_TOO_DEEP = "malformed JSON: nested too deeply"
 # Task names recognised in a file name when a MAGDi file does not say its task.
 _TASK_HINTS = ("strategyqa", "boolq", "gsm8k", "svamp", "ecqa", "commonsenseqa", "aqua", "arc", "math")
 
@@ -199,6 +200,8 @@ def parse_jsonl_line(path: str | Path, lineno: int, line: str) -> tuple[Discussi
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise FormatError(path, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError(path, lineno, _TOO_DEEP) from None
     try:
         return discussion_from_dict(obj)
     except MAGError as exc:
@@ -302,6 +305,8 @@ def read_magdi(path: str | Path, task: str | None = None) -> Iterator[tuple[int,
                           f"invalid UTF-8 at byte {exc.start - line_start + 1}") from None
     except json.JSONDecodeError as exc:
         raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError(path, 1, _TOO_DEEP) from None
     if not isinstance(items, list):
         raise FormatError(path, 1, "a MAGDi file must be a JSON array of discussions")
     default_task = task or guess_task(path)

@@ -88,6 +88,7 @@ def test_reads_the_magdi_release_layout(tmp_path):
      "earlier round"),
     (json.dumps(discussion(turns=[])), "non-empty list"),
     (json.dumps(discussion(extra_field=1)), "unknown field(s): extra_field"),
+    ('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
     (json.dumps(discussion(turns=[turn("a", 0, "1", mood="calm")])), "turn 0: unknown field(s): mood"),
     (json.dumps(discussion(turns=[turn("a", 0, "1"), ["b", 0]])), "turn 1: expected an object"),
     (json.dumps(discussion(turns=[turn(" ", 0, "1")])), "turn 0: agent must be a non-empty string"),
