@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FormatError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except store.ParserDied as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except FileNotFoundError as exc:
         print(f"error: {exc.filename}: no such file", file=sys.stderr)
         return 2

@@ -10,6 +10,8 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,10 @@ def import_file(path: str | Path, *, dataset: str | None = None,
     except bulk.StoreError as exc:
         raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
+
+
+class ParserDied(RuntimeError):
+    """A forked parser of a large import was killed; the import was rolled back."""
 
 
 PARALLEL_BYTES = 4 << 20  # below this, starting processes costs more than it saves
@@ -125,15 +131,20 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Ba
     parsers = max(1, min(2, (os.cpu_count() or 1) - 1))
     work = functools.partial(_parse_block, str(path), dataset, default)
     blocks = _blocks(path)
-    with multiprocessing.get_context("fork").Pool(parsers, initializer=gc.disable) as pool:
-        pending = deque(pool.apply_async(work, (b,)) for b in itertools.islice(blocks, 2 * parsers))
-        while pending:
-            batches, error = pending.popleft().get()
-            if (block := next(blocks, None)) is not None:
-                pending.append(pool.apply_async(work, (block,)))
-            yield from batches
-            if error is not None:
-                raise FormatError(path, *error)
+    try:
+        with ProcessPoolExecutor(parsers, multiprocessing.get_context("fork"),
+                                 initializer=gc.disable) as pool:
+            pending = deque(pool.submit(work, b) for b in itertools.islice(blocks, 2 * parsers))
+            while pending:
+                batches, error = pending.popleft().result()
+                if (block := next(blocks, None)) is not None:
+                    pending.append(pool.submit(work, block))
+                yield from batches
+                if error is not None:
+                    raise FormatError(path, *error)
+    except BrokenProcessPool:
+        raise ParserDied(f"{path}: a parser process died (out of memory?); nothing was imported"
+                         ) from None
 
 
 def export_discussions(out: io.TextIOBase, *, fmt: Literal["jsonl", "magdi"] = "jsonl",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.services import store
+from app.services.store import _parse_block
 from db import engine, queries
 from db.engine import session_scope
 from magdi.formats import FormatError
@@ -152,3 +154,18 @@ def test_progress_counts_discussions_read(sqlite_url, tmp_path, monkeypatch, par
     store.import_file(write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url,
                       progress=seen.append)
     assert seen == sorted(seen) and len(seen) >= 3 and seen[-1] == 10
+
+
+def _die_on_third_block(path, dataset, default, block):
+    if block[2] > 2:
+        os._exit(9)  # as the kernel's OOM killer would end it
+    return _parse_block(path, dataset, default, block)
+
+
+def test_a_parser_that_dies_fails_the_import_and_loses_nothing(sqlite_url, tmp_path, monkeypatch):
+    store.import_file(write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=sqlite_url)
+    _small_blocks(monkeypatch)
+    monkeypatch.setattr(store, "_parse_block", _die_on_third_block)
+    with pytest.raises(store.ParserDied, match=r"many\.jsonl: a parser process died"):
+        store.import_file(write_jsonl(tmp_path / "many.jsonl", _items(8)), url=sqlite_url)
+    assert [d["id"] for d in _export(sqlite_url)] == ["kept"]
