@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from app.services import store
-    from db import queries
+    from db import browsing, labels
     from db.engine import session_scope
     from db.models import Turn
     from sqlalchemy import select
@@ -76,16 +76,16 @@ def main() -> None:
           f"({report.turns:,} turns, {report.edges:,} edges)")
 
     filters = {
-        "no filter, page 1": queries.BrowseFilter(),
-        "majority wrong": queries.BrowseFilter(majority_correct=False),
-        "agent + round-0 disagreement": queries.BrowseFilter(agent="bard", round0_disagree=True),
-        "flip right→wrong, needs review": queries.BrowseFilter(flip="right_wrong", needs_review=True),
-        "full-text 'mountain engine'": queries.BrowseFilter(search="mountain engine"),
+        "no filter, page 1": browsing.BrowseFilter(),
+        "majority wrong": browsing.BrowseFilter(majority_correct=False),
+        "agent + round-0 disagreement": browsing.BrowseFilter(agent="bard", round0_disagree=True),
+        "flip right→wrong, needs review": browsing.BrowseFilter(flip="right_wrong", needs_review=True),
+        "full-text 'mountain engine'": browsing.BrowseFilter(search="mountain engine"),
     }
     for name, f in filters.items():
         with session_scope(url) as s:
             def run():
-                queries.browse(s, f, sort="review", descending=True, offset=100, limit=50)
+                browsing.browse(s, f, sort="review", descending=True, offset=100, limit=50)
             print(f"browse {name:32s} {ms(timed(run, args.repeat))}")
 
     with session_scope(url) as s:
@@ -94,7 +94,7 @@ def main() -> None:
 
     def relabel():
         with session_scope(url, write=True) as s:
-            queries.set_label(s, next(it), True, who="bench", note="bench")
+            labels.set_label(s, next(it), True, who="bench", note="bench")
     print(f"label change (own transaction)     {ms(timed(relabel, args.repeat))}")
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from db.models import Dataset, Discussion, Edge, Turn
-from db.queries import bump_revision, find_dataset, refresh_summary
+from db.labels import refresh_summary
+from db.queries import bump_revision, find_dataset
 from magdi import mag
 from magdi.answers import label_answer
 from magdi.benchmarks import Question

@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 
 from app.services import jobs
-from db import evaluations, queries
+from db import browsing, evaluations, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import evaluate as ev
@@ -110,8 +110,8 @@ def _held_out(url: str | None, dataset: str, filter_fields: dict, trained: set[s
         ds_id = queries.find_dataset(s, dataset)
         if ds_id is None:
             raise LookupError(f"no dataset named {dataset!r}")
-        f = queries.BrowseFilter(**{**filter_fields, "dataset_ids": [ds_id]})
-        held_out = [d for d, _ in queries.iter_discussions(s, discussion_ids=queries.matching_ids(s, f))
+        f = browsing.BrowseFilter(**{**filter_fields, "dataset_ids": [ds_id]})
+        held_out = [d for d, _ in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
                     if d.id not in trained][:limit]
         ids = evaluations.discussion_ids(s, ds_id, [d.id for d in held_out])
         return held_out, ids, queries.label_revision(s)

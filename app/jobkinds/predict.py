@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.services.predictions import trained_classifier
-from db import predictions, queries
+from db import browsing, predictions, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import Job
 from magdi.node_predict import load_classifier, predict
@@ -55,7 +55,7 @@ def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tupl
     scores: list[tuple[int, float]] = []
     started = time.monotonic()
     with snapshot_scope() as s:
-        ids = queries.matching_ids(s, queries.BrowseFilter(**filter_fields))
+        ids = browsing.matching_ids(s, browsing.BrowseFilter(**filter_fields))
         _write_progress(run_dir, 0, len(ids), 0.0)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start: start + CHUNK]  # id order, as iter_discussions yields them

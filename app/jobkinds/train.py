@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from db import queries
+from db import browsing, queries
 from db.engine import snapshot_scope
 from magdi import formats
 
@@ -19,8 +19,8 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
     """
     data = run_dir / "data.jsonl"
     with snapshot_scope(url) as s:
-        f = queries.BrowseFilter(**config.get("filter", {}))
-        ids = queries.matching_ids(s, f)
+        f = browsing.BrowseFilter(**config.get("filter", {}))
+        ids = browsing.matching_ids(s, f)
         revision = queries.label_revision(s)
         with open(data, "w", encoding="utf-8") as fh:
             n = formats.write_jsonl(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.services.explore import Filter, to_browse_filter
-from db import queries
+from db import browsing, labels
 from db.engine import session_scope
 
 MAX_NOTE = 2000
@@ -42,7 +42,7 @@ def _note(note: str | None) -> str | None:
 def _run(action, success: str) -> EditResult:
     try:
         event = action()
-    except queries.StaleEdit as exc:
+    except labels.StaleEdit as exc:
         return EditResult(False, str(exc), stale=True)
     except KeyError as exc:
         return EditResult(False, str(exc.args[0]) if exc.args else "not found")
@@ -56,7 +56,7 @@ def set_label(turn_id: int, label: bool | None, *, who: str, note: str | None = 
 
     def act():
         with session_scope(url, write=True) as s:
-            return queries.set_label(s, turn_id, label, who=who, note=note,
+            return labels.set_label(s, turn_id, label, who=who, note=note,
                                      expected_version=expected_version)
     text = {True: "correct", False: "incorrect", None: "automatic (human label cleared)"}[label]
     return _run(act, f"label set to {text}")
@@ -68,7 +68,7 @@ def set_excluded(turn_id: int, excluded: bool, *, who: str, note: str | None = N
 
     def act():
         with session_scope(url, write=True) as s:
-            return queries.set_excluded(s, turn_id, excluded, who=who, note=note,
+            return labels.set_excluded(s, turn_id, excluded, who=who, note=note,
                                         expected_version=expected_version)
     return _run(act, "excluded from training" if excluded else "included in training again")
 
@@ -88,7 +88,7 @@ def preview_gold(discussion_id: int, gold: str, url: str | None = None) -> list[
     """Nodes whose automatic label would change if the gold answer became `gold`."""
     with session_scope(url) as s:
         return [GoldChange(t.id, t.agent, t.round, t.answer, old, new, t.human_label)
-                for t, old, new in queries.preview_gold(s, discussion_id, gold)]
+                for t, old, new in labels.preview_gold(s, discussion_id, gold)]
 
 
 def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None,
@@ -100,7 +100,7 @@ def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None
 
     def act():
         with session_scope(url, write=True) as s:
-            return queries.set_gold(s, discussion_id, gold, who=who, note=note,
+            return labels.set_gold(s, discussion_id, gold, who=who, note=note,
                                     expected_version=expected_version)
     result = _run(act, f"gold answer set to {gold}; {len(changes)} automatic label(s) recomputed")
     result.changed = len(changes) if result.ok else 0
@@ -113,7 +113,7 @@ def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
 
     def act():
         with session_scope(url, write=True) as s:
-            return queries.undo(s, event_id, who=who)
+            return labels.undo(s, event_id, who=who)
     try:
         return _run(act, f"undid #{event_id}")
     except ValueError as exc:
@@ -134,13 +134,13 @@ class BulkScope:
 
 def answer_values(f: Filter, url: str | None = None) -> list[tuple[str, int]]:
     with session_scope(url) as s:
-        return queries.answer_values(s, to_browse_filter(s, f))
+        return browsing.answer_values(s, to_browse_filter(s, f))
 
 
 def bulk_preview(scope: BulkScope, label: bool, url: str | None = None) -> dict:
     """nodes, discussions, changing (nodes that get a new human label), effective_flips."""
     with session_scope(url) as s:
-        return queries.bulk_preview(s, to_browse_filter(s, scope.filter), label,
+        return labels.bulk_preview(s, to_browse_filter(s, scope.filter), label,
                                     answer=scope.answer, agent=scope.agent, round_=scope.round)
 
 
@@ -149,7 +149,7 @@ def bulk_label(scope: BulkScope, label: bool, *, who: str, note: str | None = No
     """Label every node in scope in one transaction; one history entry per changed node."""
     who, note = _who(who), _note(note)
     with session_scope(url, write=True) as s:
-        out = queries.bulk_set_label(s, to_browse_filter(s, scope.filter), label, who=who,
+        out = labels.bulk_set_label(s, to_browse_filter(s, scope.filter), label, who=who,
                                      note=note, answer=scope.answer, agent=scope.agent,
                                      round_=scope.round)
     word = "correct" if label else "incorrect"
@@ -163,5 +163,5 @@ def bulk_label(scope: BulkScope, label: bool, *, who: str, note: str | None = No
 def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:
     who = _who(who)
     with session_scope(url, write=True) as s:
-        n = queries.undo_revision(s, revision, who=who)
+        n = labels.undo_revision(s, revision, who=who)
     return EditResult(True, f"undid {n} label(s) of revision {revision}", changed=n)

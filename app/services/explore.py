@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from db import predictions, queries
+from db import browsing, labels, predictions, queries
 from db.engine import session_scope
 from db.models import Dataset, Discussion, Edge, Turn
 from magdi.summary import Node, review_reasons, split_rounds
@@ -29,7 +29,7 @@ REASONS = {
     "split_last_round": "agents still split at the last round",
     "classifier_disagrees": "the trained node classifier disagrees with the label",
 }
-UNPARSEABLE = queries.UNPARSEABLE
+UNPARSEABLE = browsing.UNPARSEABLE
 
 
 # ---------------------------------------------------------------- the filter
@@ -132,12 +132,12 @@ class Filter:
         return ", ".join(parts) or "everything"
 
 
-def to_browse_filter(session, f: Filter) -> queries.BrowseFilter:
+def to_browse_filter(session, f: Filter) -> browsing.BrowseFilter:
     ids = None
     if f.datasets:
         names = dict(session.execute(select(Dataset.name, Dataset.id)).all())
         ids = [names[n] for n in f.datasets if n in names] or [-1]  # unknown name: no match
-    return queries.BrowseFilter(
+    return browsing.BrowseFilter(
         dataset_ids=ids, task=f.task, agent=f.agent, majority_correct=f.majority_correct,
         round0_disagree=f.round0_disagree, consensus_round=f.consensus_round, flip=f.flip,
         has_human=f.has_human, needs_review=f.needs_review, search=f.search or None)
@@ -186,16 +186,16 @@ class BrowsePage:
 def browse(f: Filter, *, sort: str = "id", descending: bool = False, page: int = 1,
            page_size: int = 50, url: str | None = None) -> BrowsePage:
     """One page of matching discussions (1-based `page`, clamped to the last page)."""
-    sort = sort if sort in queries.SORTS else "id"
+    sort = sort if sort in browsing.SORTS else "id"
     page_size = max(1, min(page_size, 500))
     with session_scope(url) as s:
         bf = to_browse_filter(s, f)
         offset = max(0, page - 1) * page_size
-        rows, total = queries.browse(s, bf, sort=sort, descending=descending, offset=offset,
+        rows, total = browsing.browse(s, bf, sort=sort, descending=descending, offset=offset,
                                      limit=page_size)
         if not rows and total and offset >= total:  # past the end (e.g. after a narrower filter)
             offset = (max(1, -(-total // page_size)) - 1) * page_size
-            rows, total = queries.browse(s, bf, sort=sort, descending=descending, offset=offset,
+            rows, total = browsing.browse(s, bf, sort=sort, descending=descending, offset=offset,
                                          limit=page_size)
         names = dict(s.execute(select(Dataset.id, Dataset.name)).all())
         out = [dict(
@@ -220,8 +220,8 @@ def ordered_ids(f: Filter, *, sort: str = "id", descending: bool = False,
                 url: str | None = None) -> list[int]:
     """All matching discussion ids in the Browse order (cache it: prev/next walks it)."""
     with session_scope(url) as s:
-        return queries.ordered_ids(s, to_browse_filter(s, f),
-                                   sort=sort if sort in queries.SORTS else "id",
+        return browsing.ordered_ids(s, to_browse_filter(s, f),
+                                   sort=sort if sort in browsing.SORTS else "id",
                                    descending=descending)
 
 
@@ -383,8 +383,8 @@ def history(*, turn_id: int | None = None, discussion_id: int | None = None, lim
             url: str | None = None) -> list[EventView]:
     """History entries, newest first, with whether each was undone since."""
     with session_scope(url) as s:
-        events = queries.history(s, turn_id=turn_id, discussion_id=discussion_id, limit=limit)
-        undone = queries.undone_event_ids(s, [e.id for e in events])
+        events = labels.history(s, turn_id=turn_id, discussion_id=discussion_id, limit=limit)
+        undone = labels.undone_event_ids(s, [e.id for e in events])
         where = {}
         turn_ids = {e.turn_id for e in events if e.turn_id is not None}
         if turn_ids:
@@ -412,7 +412,7 @@ def overview(*, recent: int = 20, url: str | None = None) -> Overview:
         datasets = queries.dataset_summary(s)
         return Overview(datasets=datasets,
                         waiting_for_review=sum(d["needs_review"] for d in datasets),
-                        recent=queries.recent_events(s, limit=recent),
+                        recent=labels.recent_events(s, limit=recent),
                         revision=queries.label_revision(s))
 
 
@@ -449,17 +449,17 @@ class ReviewItem:
 
 def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 50,
                  url: str | None = None) -> tuple[list[ReviewItem], int]:
-    """Ranked nodes that deserve a human look (see `db.queries.review_queue`), and their total.
+    """Ranked nodes that deserve a human look (see `db.browsing.review_queue`), and their total.
     The node classifier's signal comes from the newest predict job, when there is one."""
     with session_scope(url) as s:
         ds_ids = None
         if dataset:
             found = queries.find_dataset(s, dataset)
             ds_ids = [found if found is not None else -1]
-        rows, total = queries.review_queue(s, dataset_ids=ds_ids,
+        rows, total = browsing.review_queue(s, dataset_ids=ds_ids,
                                            offset=max(0, page - 1) * page_size, limit=page_size,
                                            prediction_job=predictions.latest_job(s))
-        split = queries.split_last_round(s, sorted({r["turn"].discussion_id for r in rows}))
+        split = browsing.split_last_round(s, sorted({r["turn"].discussion_id for r in rows}))
         last_round = {}
         if rows:
             last_round = dict(s.execute(

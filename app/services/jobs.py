@@ -17,7 +17,7 @@ from pathlib import Path
 from app.services import explore
 from app.services.explore import Filter
 from db import jobs as job_queries
-from db import queries
+from db import browsing, queries
 from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
 from magdi.chains import build_examples
@@ -162,7 +162,7 @@ def preview_training(config: dict, *, url: str | None = None) -> dict:
     """What the job would train on now: chains, pairs and graphs at its level (and at every level)."""
     cfg = DistillConfig(**config["train"])
     with snapshot_scope(url) as s:
-        ids = queries.matching_ids(s, queries.BrowseFilter(**config["filter"]))
+        ids = browsing.matching_ids(s, browsing.BrowseFilter(**config["filter"]))
         discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True)]
     return build_examples(cfg, discussions)[1]
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.serve_model import ModelServer, ScriptedBackend
 from app.jobkinds import discuss as discuss_kind
 from app.services import discuss, explore, jobs, store
-from db import queries
+from db import browsing, queries
 from db.engine import session_scope
 from db.models import Discussion, Turn
 from magdi.agents import AgentConfig
@@ -127,8 +127,8 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
     [stats] = store.stats(url)
     assert (stats["discussions"], stats["turns"], stats["unparseable"]) == (3, 18, 1)
     with session_scope(url) as s:
-        found = queries.matching_ids(s, queries.BrowseFilter(search="Salt"))
-        assert [d.external_id for d in queries.browse(s, queries.BrowseFilter())[0]] == ["q1", "q2", "q3"]
+        found = browsing.matching_ids(s, browsing.BrowseFilter(search="Salt"))
+        assert [d.external_id for d in browsing.browse(s, browsing.BrowseFilter())[0]] == ["q1", "q2", "q3"]
     [q1] = found
     view = explore.discussion(q1, url)  # what the MAG page shows
     assert (view.external_id, view.summary["n_turns"], view.summary["consensus_round"]) == ("q1", 6, 1)
@@ -251,7 +251,7 @@ def test_questions_are_discussed_in_parallel(db_url, tmp_path, monkeypatch):
         for s in servers.values():
             s.close()
     with session_scope(db_url) as s:
-        rows, total = queries.browse(s, queries.BrowseFilter())
+        rows, total = browsing.browse(s, browsing.BrowseFilter())
         [stats] = queries.dataset_stats(s)
     assert total == 6 and {(r.n_turns, r.consensus_round) for r in rows} == {(3, 0)}
     assert (stats["turns"], stats["correct"]) == (18, 9)  # gold 1 for every other question

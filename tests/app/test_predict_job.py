@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app.jobkinds import predict as predict_kind
 from app.services import annotate, explore, jobs, predictions, store
 from db import jobs as job_queries
-from db import queries
+from db import browsing, queries
 from db.engine import session_scope
 from db.models import NodePrediction, Turn
 from magdi.node_predict import load_classifier, predict
@@ -83,7 +83,7 @@ def test_predict_job_stores_the_run_classifier_for_every_node(scored, url):
     p = stored(url, predict_id)
     with session_scope(url) as s:
         assert set(p) == set(s.execute(select(Turn.id).where(Turn.excluded.is_(False))).scalars())
-        ids = queries.matching_ids(s, queries.BrowseFilter())
+        ids = browsing.matching_ids(s, browsing.BrowseFilter())
         discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True)]
         turn_ids = [list(s.execute(select(Turn.id).where(Turn.discussion_id == i, Turn.excluded.is_(False))
                                    .order_by(Turn.id)).scalars()) for i in ids]
@@ -121,7 +121,7 @@ def test_review_queue_adds_exactly_the_classifier_disagreements(scored, url):
 def flagged_otherwise(url: str) -> set[int]:
     """The queue's nodes without a node classifier."""
     with session_scope(url) as s:
-        return {r["turn"].id for r in queries.review_queue(s, limit=10_000)[0]}
+        return {r["turn"].id for r in browsing.review_queue(s, limit=10_000)[0]}
 
 
 def test_review_page_shows_the_reason_and_queues_a_predict_job(scored, url):

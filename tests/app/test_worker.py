@@ -161,13 +161,13 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
         wait_for(lambda: jobs.get(job_id).step >= 1, what="the job to start")
         job = jobs.get(job_id)
         before = (Path(job.run_dir) / "data.jsonl").read_bytes()
-        from db import queries
+        from db import labels
         from db.models import Turn
         from sqlalchemy import select
         with session_scope(demo_store, write=True) as s:
             for tid in s.execute(select(Turn.id).limit(5)).scalars().all():
                 turn = s.get(Turn, tid)
-                queries.set_label(s, tid, not turn.auto_label, who="test")
+                labels.set_label(s, tid, not turn.auto_label, who="test")
         assert store.revision(demo_store) > job.label_revision
         assert (Path(job.run_dir) / "data.jsonl").read_bytes() == before
         exported = [json.loads(line) for line in before.decode().splitlines()]

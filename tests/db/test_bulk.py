@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.services import store
 from app.services.store import _parse_block
-from db import engine, queries
+from db import browsing, engine
 from db.engine import session_scope
 from magdi.formats import FormatError
 from tests.utils import discussion, turn, write_jsonl
@@ -59,8 +59,8 @@ def test_parallel_import_stores_what_the_serial_import_stores(db_url, tmp_path, 
     assert report.added == {"many": 18, "fives": 5} and report.edges == expected.edges
     assert _export(db_url) == _export(serial)
     with session_scope(db_url) as s:
-        assert len(queries.matching_ids(s, queries.BrowseFilter(search="question 17"))) == 1
-        assert len(queries.matching_ids(s, queries.BrowseFilter(search="eggs"))) == 23
+        assert len(browsing.matching_ids(s, browsing.BrowseFilter(search="question 17"))) == 1
+        assert len(browsing.matching_ids(s, browsing.BrowseFilter(search="eggs"))) == 23
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -137,7 +137,7 @@ def test_a_store_with_the_old_search_index_is_rebuilt(sqlite_url, tmp_path):
     engine.get_engine(sqlite_url).dispose()
     engine._engine.cache_clear()  # as a fresh process would open the store
     with session_scope(sqlite_url) as s:
-        found = queries.matching_ids(s, queries.BrowseFilter(search="question 2"))
+        found = browsing.matching_ids(s, browsing.BrowseFilter(search="question 2"))
         assert "content='discussion_text'" in s.execute(text(
             "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
     assert len(found) == 1

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from db import discussions as dq
-from db import queries
+from db import browsing, queries
 from db.engine import session_scope
 from db.models import Discussion, Edge
 from magdi.mag import MAGError, Turn
@@ -62,12 +62,12 @@ def test_full_text_search_and_meta_follow_new_turns(db_url):
     did = _create(db_url)
     _append(db_url, did, Turn("a", 0, "Seawater is plainly moist.", "1", 0.9, responds_to=[]))
     with session_scope(db_url) as s:
-        assert queries.matching_ids(s, queries.BrowseFilter(search="moist")) == [did]
-        assert queries.matching_ids(s, queries.BrowseFilter(search="parched")) == [did]
+        assert browsing.matching_ids(s, browsing.BrowseFilter(search="moist")) == [did]
+        assert browsing.matching_ids(s, browsing.BrowseFilter(search="parched")) == [did]
     _append(db_url, did, Turn("b", 0, "Evaporation leaves crystals.", "2", 0.7, responds_to=[]))
     with session_scope(db_url, write=True) as s:
-        assert queries.matching_ids(s, queries.BrowseFilter(search="crystals")) == [did]
-        assert queries.matching_ids(s, queries.BrowseFilter(search="moist")) == [did]  # kept
+        assert browsing.matching_ids(s, browsing.BrowseFilter(search="crystals")) == [did]
+        assert browsing.matching_ids(s, browsing.BrowseFilter(search="moist")) == [did]  # kept
         if db_url.startswith("sqlite"):  # the index still matches the text it was built from
             s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) "
                            "VALUES ('integrity-check', 1)"))

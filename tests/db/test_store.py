@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
 from app.services import store
-from db import queries
+from db import browsing, labels, queries
 from db.engine import session_scope
 from db.models import Discussion, LabelEvent, Turn
 from magdi.formats import FormatError, read_jsonl
@@ -72,18 +72,18 @@ def test_label_edit_history_undo_and_revision(db_url, tmp_path):
     rev0 = store.revision(db_url)
     tid = _turn_id(db_url, "b", 0)
     with session_scope(db_url, write=True) as s:
-        ev = queries.set_label(s, tid, True, who="ann", note="units differ", expected_version=0)
+        ev = labels.set_label(s, tid, True, who="ann", note="units differ", expected_version=0)
     assert ev.revision == rev0 + 1 and (ev.old, ev.new, ev.who) == (None, "correct", "ann")
     [d] = _dump(db_url)
     t = next(t for t in d["turns"] if (t["agent"], t["round"]) == ("b", 0))
     assert (t["label"], t["label_source"]) == ("correct", "human")
     with session_scope(db_url, write=True) as s:
-        undo = queries.undo(s, ev.id, who="ann")
+        undo = labels.undo(s, ev.id, who="ann")
     assert (undo.old, undo.new, undo.undoes) == ("correct", None, ev.id)
     with session_scope(db_url) as s:
         turn_row = s.get(Turn, tid)
         assert turn_row.human_label is None and turn_row.version == 2
-        assert [e.field for e in queries.history(s, turn_id=tid)] == ["label", "label"]
+        assert [e.field for e in labels.history(s, turn_id=tid)] == ["label", "label"]
         assert queries.label_revision(s) == rev0 + 2
 
 
@@ -91,32 +91,32 @@ def test_stale_edit_is_refused_and_loses_nothing(db_url, tmp_path):
     store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
     tid = _turn_id(db_url, "a", 0)
     with session_scope(db_url, write=True) as s:
-        queries.set_label(s, tid, False, who="first", expected_version=0)
-    with pytest.raises(queries.StaleEdit, match="changed by someone else"):
+        labels.set_label(s, tid, False, who="first", expected_version=0)
+    with pytest.raises(labels.StaleEdit, match="changed by someone else"):
         with session_scope(db_url, write=True) as s:
-            queries.set_label(s, tid, True, who="second", expected_version=0)
+            labels.set_label(s, tid, True, who="second", expected_version=0)
     with session_scope(db_url) as s:
         assert s.get(Turn, tid).human_label is False
-        assert [e.who for e in queries.history(s, turn_id=tid)] == ["first"]
+        assert [e.who for e in labels.history(s, turn_id=tid)] == ["first"]
 
 
 def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
     store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
     with session_scope(db_url) as s:
         did = s.execute(select(Discussion.id)).scalar_one()
-        changes = queries.preview_gold(s, did, "20")
+        changes = labels.preview_gold(s, did, "20")
         assert sorted((t.agent, t.round, old, new) for t, old, new in changes) == sorted(
             [("a", 0, True, False), ("b", 0, False, True), ("c", 0, True, False),
              ("a", 1, True, False), ("b", 1, True, False), ("c", 1, True, False)])
     with session_scope(db_url, write=True) as s:
-        ev = queries.set_gold(s, did, "20", who="ann", expected_version=0)
+        ev = labels.set_gold(s, did, "20", who="ann", expected_version=0)
     with session_scope(db_url) as s:
         d = s.get(Discussion, did)
         assert (d.gold_answer, d.n_correct, d.majority_correct) == ("20", 1, False)
         kinds = [e.field for e in s.execute(select(LabelEvent)).scalars()]
         assert kinds.count("auto_label") == 6 and kinds.count("gold") == 1
     with session_scope(db_url, write=True) as s:
-        queries.undo(s, ev.id, who="ann")
+        labels.undo(s, ev.id, who="ann")
     with session_scope(db_url) as s:
         assert s.get(Discussion, did).n_correct == 5
 
@@ -136,7 +136,7 @@ def test_browse_filters_and_full_text_search(db_url, tmp_path):
 
     def ids(**kw):
         with session_scope(db_url) as s:
-            rows, total = queries.browse(s, queries.BrowseFilter(**kw))
+            rows, total = browsing.browse(s, browsing.BrowseFilter(**kw))
             assert total == len(rows)
             return {r.external_id for r in rows}
 

@@ -1,0 +1,194 @@
+"""Browse filters, page order and the review queue, as plain indexed queries over the summary
+columns that `magdi.summary` derives for every discussion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from db import predictions
+from db.models import Dataset, Discussion, NodePrediction, Turn
+from magdi.summary import CONFIDENT
+
+
+@dataclass
+class BrowseFilter:
+    """Discussion filters of the Browse page; None means "any"."""
+    dataset_ids: list[int] | None = None
+    task: str | None = None
+    agent: str | None = None
+    majority_correct: bool | None = None
+    round0_disagree: bool | None = None
+    consensus_round: int | None = None  # -1: never reached
+    flip: str | None = None  # "right_wrong" | "wrong_right"
+    has_human: bool | None = None
+    needs_review: bool | None = None
+    search: str | None = None
+
+
+SORTS = {
+    "id": Discussion.id, "question": Discussion.question, "review": Discussion.n_review,
+    "consensus": Discussion.consensus_round, "turns": Discussion.n_turns,
+}
+
+
+def fts_query(text_in: str) -> str:
+    """User text -> an FTS5 query of quoted terms (all must match); no syntax errors possible."""
+    terms = [t.replace('"', '""') for t in text_in.split()]
+    return " ".join(f'"{t}"' for t in terms)
+
+
+def _conditions(session: Session, f: BrowseFilter) -> list:
+    c = []
+    if f.dataset_ids:
+        c.append(Discussion.dataset_id.in_(f.dataset_ids))
+    if f.task:
+        c.append(Discussion.task == f.task)
+    if f.agent:
+        # EXISTS probes the (discussion_id, agent, round) key per discussion: a page in id or
+        # review order stops after a few probes, where IN (…) first read every turn of the agent.
+        c.append(select(Turn.id).where(Turn.discussion_id == Discussion.id,
+                                       Turn.agent == f.agent).exists())
+    if f.majority_correct is not None:
+        c.append(Discussion.majority_correct == f.majority_correct)
+    if f.round0_disagree is not None:
+        c.append(Discussion.round0_disagree == f.round0_disagree)
+    if f.consensus_round is not None:
+        c.append(Discussion.consensus_round.is_(None) if f.consensus_round < 0
+                 else Discussion.consensus_round == f.consensus_round)
+    if f.flip == "right_wrong":
+        c.append(Discussion.flip_right_wrong.is_(True))
+    elif f.flip == "wrong_right":
+        c.append(Discussion.flip_wrong_right.is_(True))
+    if f.has_human is not None:
+        c.append(Discussion.n_human > 0 if f.has_human else Discussion.n_human == 0)
+    if f.needs_review is not None:
+        c.append(Discussion.n_review > 0 if f.needs_review else Discussion.n_review == 0)
+    if f.search and f.search.strip():
+        if session.get_bind().dialect.name == "sqlite":
+            c.append(Discussion.id.in_(text(
+                "SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts"
+            ).bindparams(fts=fts_query(f.search))))
+        else:
+            c.append(Discussion.id.in_(text(
+                "SELECT discussion_id FROM discussion_search "
+                "WHERE tsv @@ plainto_tsquery('english', :fts)").bindparams(fts=f.search)))
+    return c
+
+
+def browse(session: Session, f: BrowseFilter, *, sort: str = "id", descending: bool = False,
+           offset: int = 0, limit: int = 50) -> tuple[list[Discussion], int]:
+    """One page of discussions matching `f`, and the total number of matches."""
+    cond = _conditions(session, f)
+    total = session.execute(select(func.count()).select_from(Discussion).where(*cond)).scalar_one()
+    col = SORTS[sort]
+    order = [col.desc() if descending else col.asc(), Discussion.id]
+    rows = session.execute(select(Discussion).where(*cond).order_by(*order)
+                           .offset(offset).limit(limit)).scalars().all()
+    return list(rows), total
+
+
+def matching_ids(session: Session, f: BrowseFilter) -> list[int]:
+    """Every discussion id matching `f` (not only one page), in id order."""
+    return list(session.execute(select(Discussion.id).where(*_conditions(session, f))
+                                .order_by(Discussion.id)).scalars())
+
+
+def ordered_ids(session: Session, f: BrowseFilter, *, sort: str = "id",
+                descending: bool = False) -> list[int]:
+    """Every matching discussion id in the Browse order (for previous / next navigation)."""
+    col = SORTS[sort]
+    order = [col.desc() if descending else col.asc(), Discussion.id]
+    return list(session.execute(select(Discussion.id).where(*_conditions(session, f))
+                                .order_by(*order)).scalars())
+
+
+UNPARSEABLE = "\x00unparseable"  # answer value of the nodes whose answer could not be read
+
+
+def node_scope(session: Session, f: BrowseFilter, *, answer: str | None = None,
+                agent: str | None = None, round_: int | None = None) -> list:
+    """Conditions on Turn: in a discussion matching `f`, with this answer / agent / round."""
+    cond = _conditions(session, f)
+    c = []
+    if cond:
+        c.append(Turn.discussion_id.in_(select(Discussion.id).where(*cond)))
+    if answer == UNPARSEABLE:
+        c.append(Turn.answer_norm.is_(None))
+    elif answer is not None:
+        c.append(Turn.answer_norm == answer)
+    if agent is not None:
+        c.append(Turn.agent == agent)
+    if round_ is not None:
+        c.append(Turn.round == round_)
+    return c
+
+
+def answer_values(session: Session, f: BrowseFilter, *, limit: int = 200) -> list[tuple[str, int]]:
+    """The most frequent normalised answers of the nodes in discussions matching `f`."""
+    q = (select(func.coalesce(Turn.answer_norm, UNPARSEABLE), func.count(Turn.id))
+         .where(*node_scope(session, f)).group_by(Turn.answer_norm)
+         .order_by(func.count(Turn.id).desc(), Turn.answer_norm).limit(limit))
+    return [(v, n) for v, n in session.execute(q)]
+
+
+def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offset: int = 0,
+                 limit: int = 50, prediction_job: int | None = None) -> tuple[list[dict], int]:
+    """Nodes that most deserve a human look, best first, and how many there are.
+
+    Rank: unparseable answer (8) + human label disagrees with the automatic one (4) + confident
+    but wrong (2) + still waiting for review (1: e.g. agents split at the last round); then, at
+    equal score, the node classifier of `prediction_job` disagreeing with the label of a node no
+    human has labelled (`db.predictions`), which also brings in nodes nothing else flags (score
+    0). The page shows the exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
+    """
+    as_int = Turn.round.type
+    effective = func.coalesce(Turn.human_label, Turn.auto_label)
+    disagrees = Turn.human_label.is_not(None) & (Turn.human_label != Turn.auto_label)
+    score = (func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
+             + func.cast(disagrees, type_=as_int) * 4
+             + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT)
+                         & (effective.is_(False)), type_=as_int) * 2
+             + func.cast(Turn.needs_review, type_=as_int))
+    flagged = Turn.needs_review.is_(True) | disagrees
+    cond = [flagged]
+    if dataset_ids:
+        cond.append(Turn.discussion_id.in_(
+            select(Discussion.id).where(Discussion.dataset_id.in_(dataset_ids))))
+    count = select(func.count(Turn.id)).select_from(Turn)
+    q = (select(Turn, score.label("score"), Discussion.external_id, Discussion.question,
+                Dataset.name)
+         .join(Discussion, Discussion.id == Turn.discussion_id)
+         .join(Dataset, Dataset.id == Discussion.dataset_id))
+    order = [score.desc(), Turn.confidence.desc(), Turn.id]
+    if prediction_job is not None:
+        classifier = Turn.human_label.is_(None) & predictions.disagreement()
+        cond[0] = flagged | classifier
+        count = predictions.join_job(count, prediction_job)
+        q = predictions.join_job(q.add_columns(NodePrediction.p_correct, classifier), prediction_job)
+        order.insert(1, classifier.desc())
+    total = session.execute(count.where(*cond)).scalar_one()
+    rows = []
+    for t, s, ext, question, ds, *prediction in session.execute(
+            q.where(*cond).order_by(*order).offset(offset).limit(limit)):
+        p, classifier_disagrees = prediction or (None, False)
+        rows.append(dict(turn=t, score=s, discussion=ext, question=question, dataset=ds,
+                         p_correct=p, classifier_disagrees=bool(classifier_disagrees)))
+    return rows, total
+
+
+def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, bool]:
+    """Whether the agents gave different answers in the last round of each discussion."""
+    if not discussion_ids:
+        return {}
+    by_disc: dict[int, list] = {}
+    for d, r, a in session.execute(select(Turn.discussion_id, Turn.round, Turn.answer_norm)
+                                   .where(Turn.discussion_id.in_(discussion_ids))):
+        by_disc.setdefault(d, []).append((r, a))
+    out = {}
+    for d, rows in by_disc.items():
+        last = max(r for r, _ in rows)
+        out[d] = len({a for r, a in rows if r == last}) > 1
+    return out

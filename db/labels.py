@@ -1,0 +1,307 @@
+"""Label edits with history: node labels, exclusion, gold corrections, bulk labels and undo.
+
+Every edit is checked against the version the editor loaded (`StaleEdit` otherwise), recorded in
+the append-only history with a new label revision, and followed by the derived columns
+(automatic labels, summaries, review flags from `magdi.summary`). The caller owns the
+transaction (`db.engine.session_scope(write=True)`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlmodel import Session
+
+from db.browsing import BrowseFilter, node_scope
+from db.models import Dataset, Discussion, LabelEvent, Turn, utcnow
+from db.queries import CHUNK, bump_revision, label_text
+from magdi.answers import label_answer
+from magdi.summary import Node, summarize
+
+
+class StaleEdit(RuntimeError):
+    """The row changed since the editor loaded it (optimistic version check)."""
+
+
+def _bool(label: str | None) -> bool | None:
+    return None if label is None else label == "correct"
+
+
+def _nodes(session: Session, discussion_id: int) -> list[Turn]:
+    q = select(Turn).where(Turn.discussion_id == discussion_id).order_by(Turn.id)
+    return list(session.execute(q.execution_options(populate_existing=True)).scalars())
+
+
+def refresh_summary(session: Session, discussion_id: int) -> None:
+    """Recompute the discussion's summary columns and its nodes' review flags."""
+    turns = _nodes(session, discussion_id)
+    nodes = [Node(t.agent, t.round, t.answer_norm, t.confidence, t.auto_label, t.human_label)
+             for t in turns]
+    summary, review = summarize(nodes)
+    session.execute(update(Discussion).where(Discussion.id == discussion_id).values(**summary))
+    for t, flag in zip(turns, review):
+        if t.needs_review != flag:
+            session.execute(update(Turn).where(Turn.id == t.id).values(needs_review=flag))
+
+
+def refresh_summaries(session: Session, discussion_ids: list[int]) -> None:
+    """`refresh_summary` for many discussions, reading their nodes in chunks."""
+    for i in range(0, len(discussion_ids), CHUNK):
+        ids = discussion_ids[i:i + CHUNK]
+        by_disc: dict[int, list] = {}
+        for row in session.execute(
+                select(Turn.id, Turn.discussion_id, Turn.agent, Turn.round, Turn.answer_norm,
+                       Turn.confidence, Turn.auto_label, Turn.human_label, Turn.needs_review)
+                .where(Turn.discussion_id.in_(ids)).order_by(Turn.discussion_id, Turn.id)):
+            by_disc.setdefault(row[1], []).append(row)
+        d_rows, flag_rows = [], []
+        for d_id, turns in by_disc.items():
+            summary, review = summarize([Node(t[2], t[3], t[4], t[5], t[6], t[7]) for t in turns])
+            d_rows.append(dict(b_id=d_id, **summary))
+            flag_rows.extend(dict(b_id=t[0], flag=flag) for t, flag in zip(turns, review)
+                             if t[8] != flag)
+        if d_rows:
+            session.connection().execute(
+                update(Discussion.__table__).where(Discussion.__table__.c.id == bindparam("b_id"))
+                .values({k: bindparam(k) for k in d_rows[0] if k != "b_id"}), d_rows)
+        if flag_rows:
+            session.connection().execute(
+                update(Turn.__table__).where(Turn.__table__.c.id == bindparam("b_id"))
+                .values(needs_review=bindparam("flag")), flag_rows)
+
+
+def _record(session: Session, *, discussion_id: int, turn_id: int | None, field_name: str,
+            old: str | None, new: str | None, who: str, note: str | None, revision: int,
+            undoes: int | None = None) -> LabelEvent:
+    event = LabelEvent(discussion_id=discussion_id, turn_id=turn_id, field=field_name, old=old,
+                       new=new, who=who, note=note, revision=revision, undoes=undoes, at=utcnow())
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _edit_turn(session: Session, turn_id: int, expected_version: int | None, **values) -> Turn:
+    q = update(Turn).where(Turn.id == turn_id)
+    if expected_version is not None:
+        q = q.where(Turn.version == expected_version)
+    if session.execute(q.values(version=Turn.version + 1, **values)).rowcount == 0:
+        turn = session.get(Turn, turn_id)
+        if turn is None:
+            raise KeyError(f"no node with id {turn_id}")
+        raise StaleEdit(f"node {turn.agent} round {turn.round} was changed by someone else since "
+                        f"you loaded it (version {expected_version} → {turn.version}); reload it "
+                        "and apply your change again")
+    turn = session.get(Turn, turn_id)
+    session.refresh(turn)
+    return turn
+
+
+def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
+              note: str | None = None, expected_version: int | None = None,
+              undoes: int | None = None) -> LabelEvent:
+    """Set (or with None, clear) a node's human label; one history entry."""
+    before = session.get(Turn, turn_id)
+    if before is None:
+        raise KeyError(f"no node with id {turn_id}")
+    old = label_text(before.human_label)
+    turn = _edit_turn(session, turn_id, expected_version, human_label=label)
+    event = _record(session, discussion_id=turn.discussion_id, turn_id=turn_id, field_name="label",
+                    old=old, new=label_text(label), who=who, note=note,
+                    revision=bump_revision(session), undoes=undoes)
+    refresh_summary(session, turn.discussion_id)
+    return event
+
+
+def set_excluded(session: Session, turn_id: int, excluded: bool, *, who: str,
+                 note: str | None = None, expected_version: int | None = None,
+                 undoes: int | None = None) -> LabelEvent:
+    before = session.get(Turn, turn_id)
+    if before is None:
+        raise KeyError(f"no node with id {turn_id}")
+    old = str(before.excluded).lower()
+    turn = _edit_turn(session, turn_id, expected_version, excluded=excluded)
+    return _record(session, discussion_id=turn.discussion_id, turn_id=turn_id,
+                   field_name="excluded", old=old, new=str(excluded).lower(), who=who, note=note,
+                   revision=bump_revision(session), undoes=undoes)
+
+
+def preview_gold(session: Session, discussion_id: int, gold: str) -> list[tuple[Turn, bool, bool]]:
+    """(turn, old automatic label, new automatic label) for every node whose label would change."""
+    d = session.get(Discussion, discussion_id)
+    options = json.loads(d.options) if d.options else None
+    changes = []
+    for t in _nodes(session, discussion_id):
+        new, _ = label_answer(d.task, t.answer, gold, options)
+        if new != t.auto_label:
+            changes.append((t, t.auto_label, new))
+    return changes
+
+
+def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
+             note: str | None = None, expected_version: int | None = None,
+             undoes: int | None = None) -> LabelEvent:
+    """Correct the gold answer, recompute automatic labels; history for the gold and each node."""
+    d = session.get(Discussion, discussion_id)
+    if d is None:
+        raise KeyError(f"no discussion with id {discussion_id}")
+    q = update(Discussion).where(Discussion.id == discussion_id)
+    if expected_version is not None:
+        q = q.where(Discussion.version == expected_version)
+    old_gold = d.gold_answer
+    changes = preview_gold(session, discussion_id, gold)
+    if session.execute(q.values(gold_answer=gold, version=Discussion.version + 1)).rowcount == 0:
+        raise StaleEdit("the discussion's gold answer was changed by someone else since you "
+                        "loaded it; reload it and apply your change again")
+    revision = bump_revision(session)
+    event = _record(session, discussion_id=discussion_id, turn_id=None, field_name="gold",
+                    old=old_gold, new=gold, who=who, note=note, revision=revision, undoes=undoes)
+    for turn, old, new in changes:
+        session.execute(update(Turn).where(Turn.id == turn.id)
+                        .values(auto_label=new, version=Turn.version + 1))
+        _record(session, discussion_id=discussion_id, turn_id=turn.id, field_name="auto_label",
+                old=label_text(old), new=label_text(new), who=who, note=f"gold answer → {gold}",
+                revision=revision)
+    refresh_summary(session, discussion_id)
+    session.refresh(d)
+    return event
+
+
+def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
+    """Revert one history entry by applying its inverse as a new entry.
+
+    Refuses (StaleEdit) when the value changed again after that entry, so that undoing an old
+    edit never silently overwrites a newer one.
+    """
+    event = session.get(LabelEvent, event_id)
+    if event is None:
+        raise KeyError(f"no history entry {event_id}")
+    note = f"undo of #{event.id}"
+    if event.field == "gold":
+        d = session.get(Discussion, event.discussion_id)
+        if d.gold_answer != event.new:
+            raise StaleEdit("the gold answer changed again after this edit; undo the later edit first")
+        return set_gold(session, event.discussion_id, event.old, who=who, note=note, undoes=event.id)
+    turn = session.get(Turn, event.turn_id)
+    if event.field == "label":
+        if label_text(turn.human_label) != event.new:
+            raise StaleEdit("this node's label changed again after this edit; undo the later edit first")
+        return set_label(session, turn.id, _bool(event.old), who=who, note=note, undoes=event.id)
+    if event.field == "excluded":
+        if str(turn.excluded).lower() != event.new:
+            raise StaleEdit("this node's exclusion changed again after this edit")
+        return set_excluded(session, turn.id, event.old == "true", who=who, note=note,
+                            undoes=event.id)
+    raise ValueError(f"history entries of kind {event.field!r} are undone with their gold edit")
+
+
+def undo_revision(session: Session, revision: int, *, who: str) -> int:
+    """Undo every label entry of one revision (a bulk action) that is still current; returns how
+    many were undone. Entries whose node changed again since are left alone (never overwritten)."""
+    events = list(session.execute(select(LabelEvent).where(
+        LabelEvent.revision == revision, LabelEvent.field == "label",
+        LabelEvent.undoes.is_(None))).scalars())
+    done = undone_event_ids(session, [e.id for e in events])
+    todo = [e for e in events if e.id not in done]
+    if not todo:
+        return 0
+    current = dict(session.execute(select(Turn.id, Turn.human_label).where(
+        Turn.id.in_([e.turn_id for e in todo]))).all())
+    todo = [e for e in todo if label_text(current.get(e.turn_id)) == e.new]
+    if not todo:
+        return 0
+    new_rev = bump_revision(session)
+    now = utcnow()
+    for i in range(0, len(todo), CHUNK):
+        part = todo[i:i + CHUNK]
+        for old in {e.old for e in part}:
+            ids = [e.turn_id for e in part if e.old == old]
+            session.execute(update(Turn).where(Turn.id.in_(ids))
+                            .values(human_label=_bool(old), version=Turn.version + 1)
+                            .execution_options(synchronize_session=False))
+        session.execute(insert(LabelEvent), [
+            dict(discussion_id=e.discussion_id, turn_id=e.turn_id, field="label", old=e.new,
+                 new=e.old, who=who, at=now, note=f"undo of revision {revision}",
+                 revision=new_rev, undoes=e.id) for e in part])
+    refresh_summaries(session, sorted({e.discussion_id for e in todo}))
+    return len(todo)
+
+
+def history(session: Session, *, turn_id: int | None = None, discussion_id: int | None = None,
+            limit: int = 50) -> list[LabelEvent]:
+    q = select(LabelEvent).order_by(LabelEvent.id.desc()).limit(limit)
+    if turn_id is not None:
+        q = q.where(LabelEvent.turn_id == turn_id)
+    if discussion_id is not None:
+        q = q.where(LabelEvent.discussion_id == discussion_id)
+    return list(session.execute(q).scalars())
+
+
+def undone_event_ids(session: Session, event_ids: Iterable[int]) -> set[int]:
+    """Which of these history entries have already been undone."""
+    ids = list(event_ids)
+    if not ids:
+        return set()
+    return set(session.execute(select(LabelEvent.undoes).where(LabelEvent.undoes.in_(ids)))
+               .scalars())
+
+
+def recent_events(session: Session, *, limit: int = 20) -> list[dict]:
+    """The latest history entries with where they happened (dataset, discussion, node)."""
+    q = (select(LabelEvent, Dataset.name, Discussion.external_id, Turn.agent, Turn.round)
+         .join(Discussion, Discussion.id == LabelEvent.discussion_id)
+         .join(Dataset, Dataset.id == Discussion.dataset_id)
+         .outerjoin(Turn, Turn.id == LabelEvent.turn_id)
+         .order_by(LabelEvent.id.desc()).limit(limit))
+    out = []
+    for ev, ds, ext, agent, rnd in session.execute(q):
+        out.append(dict(id=ev.id, at=ev.at, who=ev.who, dataset=ds, discussion=ext,
+                        discussion_id=ev.discussion_id, agent=agent, round=rnd, field=ev.field,
+                        old=ev.old, new=ev.new, note=ev.note, undoes=ev.undoes,
+                        revision=ev.revision))
+    return out
+
+
+def bulk_preview(session: Session, f: BrowseFilter, label: bool, *, answer: str | None = None,
+                 agent: str | None = None, round_: int | None = None) -> dict:
+    """How many nodes a bulk label would reach (all matches, not one page) and how many change."""
+    scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
+    effective = func.coalesce(Turn.human_label, Turn.auto_label)
+    q = select(func.count(Turn.id),
+               func.count(func.distinct(Turn.discussion_id)),
+               func.sum(func.cast((Turn.human_label.is_(None)) | (Turn.human_label != label),
+                                  type_=Turn.round.type)),
+               func.sum(func.cast(effective != label, type_=Turn.round.type))).where(*scope)
+    nodes, discussions, changing, flips = session.execute(q).one()
+    return dict(nodes=nodes, discussions=discussions, changing=changing or 0,
+                effective_flips=flips or 0)
+
+
+def bulk_set_label(session: Session, f: BrowseFilter, label: bool, *, who: str,
+                   answer: str | None = None, agent: str | None = None,
+                   round_: int | None = None, note: str | None = None) -> dict:
+    """Set the human label of every matching node in the caller's transaction.
+
+    Nodes that already carry this human label are left alone. Each changed node gets one history
+    entry; all entries share one label revision (so the batch can be found and undone together).
+    """
+    scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
+    rows = session.execute(select(Turn.id, Turn.discussion_id, Turn.human_label).where(
+        *scope, (Turn.human_label.is_(None)) | (Turn.human_label != label))
+        .order_by(Turn.id)).all()
+    if not rows:
+        return dict(changed=0, discussions=0, revision=None)
+    revision = bump_revision(session)
+    now, new = utcnow(), label_text(label)
+    for i in range(0, len(rows), CHUNK):
+        part = rows[i:i + CHUNK]
+        session.execute(update(Turn).where(Turn.id.in_([r[0] for r in part]))
+                        .values(human_label=label, version=Turn.version + 1)
+                        .execution_options(synchronize_session=False))
+        session.execute(insert(LabelEvent), [
+            dict(discussion_id=d, turn_id=t, field="label", old=label_text(h), new=new, who=who,
+                 at=now, note=note, revision=revision, undoes=None) for t, d, h in part])
+    touched = sorted({r[1] for r in rows})
+    refresh_summaries(session, touched)
+    return dict(changed=len(rows), discussions=len(touched), revision=revision)
