@@ -317,14 +317,14 @@ def label_answer(
     task: str, raw: str, gold: str, options: list[str] | None = None
 ) -> tuple[bool, NormalizedAnswer]:
     """(correct?, normalised answer). An unparseable answer is incorrect and keeps ok False."""
-    answer = normalize_answer(task, raw, options)
-    return answers_equal(task, answer, normalize_answer(task, gold, options)), answer
+    [(correct, value)] = label_answers(task, [raw], gold, options)
+    return correct, NormalizedAnswer(value, raw)
 
 
 def label_answers(task: str, answers: list[str], gold: str, options: list[str] | None = None
                   ) -> list[tuple[bool, str | None]]:
-    """(correct?, canonical value or None) of each answer to one question: `label_answer` for all
-    turns of a discussion at once, as bulk import needs it."""
+    """(correct?, canonical value or None) of each answer to one question, normalising the gold
+    answer once (bulk import labels every turn of a discussion with one call)."""
     kind = task_kind(task)
     opts = tuple(options) if options else None
     target = _normalize(kind, gold, opts)

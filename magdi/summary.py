@@ -74,12 +74,10 @@ def review_reasons(node: Node, last_round_split: bool) -> list[str]:
 
 
 def needs_review(node: Node, last_round_split: bool) -> bool:
-    """A node waits for review when something looks off and no human has labelled it yet
-    (any of `review_reasons` except a human disagreeing)."""
+    """A node waits for review when something looks off and no human has labelled it yet."""
     if node.human_label is not None:
         return False
-    return (node.answer_norm is None or last_round_split
-            or (node.confidence is not None and node.confidence >= CONFIDENT and not node.auto_label))
+    return any(r != "human_disagrees" for r in review_reasons(node, last_round_split))
 
 
 def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
