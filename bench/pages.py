@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from timing import ms, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,19 +77,6 @@ def generate(url: str, n: int, batch: int = 10_000) -> float:
     return time.perf_counter() - start
 
 
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def fmt(xs: list[float]) -> str:
-    return f"median {statistics.median(xs):7.1f} ms   max {max(xs):7.1f} ms"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -132,7 +120,7 @@ def main() -> None:
             def run():
                 p = explore.browse(f, sort=sort, descending=desc, page=page, page_size=50, url=url)
                 pd.DataFrame(p.rows)
-            print(f"  {name:30s} sort {sort:6s} page {page:3d}  {fmt(timed(run, args.repeat))}")
+            print(f"  {name:30s} sort {sort:6s} page {page:3d}  {ms(timed(run, args.repeat))}")
 
     from streamlit.testing.v1 import AppTest
     import streamlit as st
@@ -172,8 +160,8 @@ def main() -> None:
         first = [page_run(at, True) for _ in range(args.repeat)]
         edit = [page_run(at, "edit") for _ in range(args.repeat)]
         warm = [page_run(at, False) for _ in range(args.repeat)]
-        print(f"  {name}\n    first visit {fmt(first)}\n    after an edit {fmt(edit)}\n"
-              f"    cached {fmt(warm)}")
+        print(f"  {name}\n    first visit {ms(first)}\n    after an edit {ms(edit)}\n"
+              f"    cached {ms(warm)}")
 
     # ------------------------------------------------------------ MAG
     with session_scope(url) as s:
@@ -190,14 +178,14 @@ def main() -> None:
         explore.history(turn_id=view.nodes[0].id, url=url)
         explore.neighbours(explore.ordered_ids(f, url=url), did)
     print(f"\nMAG (12 nodes) services: discussion + graph HTML + grid + history + prev/next in "
-          f"a 33k filter (target < 1 s)\n  {fmt(timed(mag, args.repeat))}")
+          f"a 33k filter (target < 1 s)\n  {ms(timed(mag, args.repeat))}")
     at = apptest("mag", {"d": str(did), "ds": "gsm8k"}, annotator="bench")
     page_run(at, True)
     first = [page_run(at, True) for _ in range(args.repeat)]
     edit = [page_run(at, "edit") for _ in range(args.repeat)]
     warm = [page_run(at, False) for _ in range(args.repeat)]
     print(f"MAG page script (AppTest, graph + grid + detail + history)\n"
-          f"    first visit {fmt(first)}\n    after an edit {fmt(edit)}\n    cached {fmt(warm)}")
+          f"    first visit {ms(first)}\n    after an edit {ms(edit)}\n    cached {ms(warm)}")
 
     # ------------------------------------------------------------ label save
     view = explore.discussion(did, url)
@@ -212,32 +200,32 @@ def main() -> None:
         state["label"] = not state["label"]
     plain = timed(lambda: annotate.set_label(node.id, True, who="bench", url=url), args.repeat)
     print(f"\nLabel save (service: version check, update, history, summary; target < 50 ms)\n"
-          f"  {fmt(plain)}")
-    print(f"Label save incl. reloading the node first  {fmt(timed(save, args.repeat))}")
+          f"  {ms(plain)}")
+    print(f"Label save incl. reloading the node first  {ms(timed(save, args.repeat))}")
     clicks = []
     for i in range(args.repeat):
         btn = "mag_correct" if i % 2 else "mag_incorrect"
         at.button(key=btn).click()
         clicks.append(page_run(at, False))
-    print(f"Label save end to end (AppTest: click → saved → MAG page redrawn)  {fmt(clicks)}")
+    print(f"Label save end to end (AppTest: click → saved → MAG page redrawn)  {ms(clicks)}")
 
     for turn_id in (node.id, other):  # back to the automatic labels (history keeps the rest)
         annotate.set_label(turn_id, None, who="bench", url=url)
     print("\nbulk preview over all matches (strategyqa answer 'yes'):")
     scope = annotate.BulkScope(filter=explore.Filter(datasets=("strategyqa",)), answer="yes")
-    print(f"  {fmt(timed(lambda: annotate.bulk_preview(scope, False, url=url), 3))}")
+    print(f"  {ms(timed(lambda: annotate.bulk_preview(scope, False, url=url), 3))}")
     print("review queue page 1:")
-    print(f"  {fmt(timed(lambda: explore.review_queue(url=url), 3))}")
+    print(f"  {ms(timed(lambda: explore.review_queue(url=url), 3))}")
     print("overview, fresh part (datasets, label split, backlog, recent changes):")
-    print(f"  {fmt(timed(lambda: explore.overview(url=url), 3))}")
+    print(f"  {ms(timed(lambda: explore.overview(url=url), 3))}")
     print("overview, accuracy per agent per round (cached, at most once a minute):")
-    print(f"  {fmt(timed(lambda: explore.accuracy(url=url), 3))}")
+    print(f"  {ms(timed(lambda: explore.accuracy(url=url), 3))}")
     at = apptest("overview", {})
     page_run(at, True)
     print("Overview page script (AppTest)\n"
-          f"    first visit {fmt([page_run(at, True) for _ in range(3)])}"
-          f"\n    after an edit {fmt([page_run(at, 'edit') for _ in range(3)])}"
-          f"\n    cached {fmt([page_run(at, False) for _ in range(3)])}")
+          f"    first visit {ms([page_run(at, True) for _ in range(3)])}"
+          f"\n    after an edit {ms([page_run(at, 'edit') for _ in range(3)])}"
+          f"\n    cached {ms([page_run(at, False) for _ in range(3)])}")
 
 
 if __name__ == "__main__":

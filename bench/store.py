@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from timing import ms, timed
 
 AGENTS = ("claude", "gpt4", "bard")
 WORDS = ("apple basket river mountain engine answer doubt count twelve seven paper tree "
@@ -32,19 +33,6 @@ def synthetic_line(i: int, rng: random.Random) -> str:
                           "reasoning": " ".join(rng.choices(WORDS, k=20))})
     return json.dumps({"id": f"s{i}", "task": "gsm8k", "gold_answer": str(gold), "turns": turns,
                        "question": f"Question {i}: " + " ".join(rng.choices(WORDS, k=12))})
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def ms(xs: list[float]) -> str:
-    return f"median {statistics.median(xs):7.1f} ms  min {min(xs):7.1f}  max {max(xs):7.1f}"
 
 
 def main() -> None:
