@@ -111,13 +111,10 @@ def _index(session: Session, d: Discussion) -> None:
                              "id, question, reasoning FROM discussion_text WHERE id = :id"),
                         {"id": d.id})
     else:
-        reasoning = "\n".join(session.execute(
-            select(Turn.reasoning).where(Turn.discussion_id == d.id).order_by(Turn.id)).scalars())
-        values = {"id": d.id, "question": d.question, "reasoning": reasoning}
         session.execute(text(
-            "INSERT INTO discussion_search (discussion_id, tsv) "
-            "VALUES (:id, to_tsvector('english', :question || ' ' || :reasoning)) "
-            "ON CONFLICT (discussion_id) DO UPDATE SET tsv = EXCLUDED.tsv"), values)
+            "INSERT INTO discussion_search (discussion_id, tsv) SELECT id, to_tsvector('english', "
+            "question || ' ' || coalesce(reasoning, '')) FROM discussion_text WHERE id = :id "
+            "ON CONFLICT (discussion_id) DO UPDATE SET tsv = EXCLUDED.tsv"), {"id": d.id})
 
 
 def load_turns(session: Session, *, discussion_id: int) -> list[mag.Turn]:

@@ -104,6 +104,7 @@ def init_db(engine: Engine) -> None:
         if is_sqlite(engine):
             _create_sqlite_search(conn)
         else:
+            conn.exec_driver_sql(_POSTGRES_TEXT_VIEW)
             conn.exec_driver_sql(
                 "CREATE TABLE IF NOT EXISTS discussion_search ("
                 "discussion_id INTEGER PRIMARY KEY REFERENCES discussion(id) ON DELETE CASCADE,"
@@ -117,7 +118,11 @@ def init_db(engine: Engine) -> None:
 
 
 # What the full-text index holds for a discussion: its question and its turns' reasoning in
-# insertion order. The index reads this view (external content) instead of keeping a copy.
+# insertion order. SQLite's index reads this view (external content) instead of keeping a copy.
+_POSTGRES_TEXT_VIEW = (
+    "CREATE OR REPLACE VIEW discussion_text AS SELECT id, question, "
+    "(SELECT string_agg(reasoning, E'\\n' ORDER BY id) FROM turn "
+    "WHERE turn.discussion_id = discussion.id) AS reasoning FROM discussion")
 _SQLITE_TEXT_VIEW = (
     "CREATE VIEW IF NOT EXISTS discussion_text AS SELECT id, question, "
     "(SELECT group_concat(reasoning, char(10)) FROM (SELECT reasoning FROM turn "
