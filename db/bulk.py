@@ -139,7 +139,7 @@ def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
                 raise StoreError(location, f"discussion id {ext!r} appears twice in this file")
             seen.add((dataset, ext))
             if dataset not in known:
-                known[dataset] = _stored_ids(session, dataset)
+                known[dataset] = _open_dataset(session, dataset)
             if ext in known[dataset]:
                 if not skip_existing:
                     raise StoreError(location, f"discussion id {ext!r} is already in dataset "
@@ -159,8 +159,8 @@ def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
     return result
 
 
-def _stored_ids(session: Session, dataset: str) -> set[str]:
-    """External ids already in `dataset`, which is created if it does not exist yet."""
+def _open_dataset(session: Session, dataset: str) -> set[str]:
+    """Create `dataset` if need be; the external ids it already holds."""
     if find_dataset(session, dataset) is None:
         get_or_create_dataset(session, dataset)
         return set()

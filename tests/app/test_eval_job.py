@@ -22,7 +22,7 @@ from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import formats
 from magdi.answers import extract_answer, label_answer
-from tests.app.test_worker import demo_store, start_worker, stop  # noqa: F401  (demo_store: a fixture)
+from tests.app.test_worker import demo_store, run_until_idle  # noqa: F401  (demo_store: a fixture)
 from tests.conftest import ROOT
 from tests.utils import copy_store
 
@@ -57,19 +57,11 @@ def stored_run(url: str, job_id: int) -> EvalRun:
         return s.execute(select(EvalRun).where(EvalRun.job_id == job_id)).scalar_one()
 
 
-def run_worker(url: str, tmp_path: Path) -> None:
-    worker = start_worker(url, tmp_path, "--until-idle")
-    try:
-        assert worker.wait(240) == 0
-    finally:
-        stop(worker)
-
-
 def test_eval_job_over_demo_questions(demo_store, tmp_path):
     cfg = compare.eval_job_config(dataset="gsm8k", limit=5, max_new_tokens=8, student=TINY_STUDENT,
                                   url=demo_store)
     job_id = compare.submit_eval(cfg, name="demo eval")
-    run_worker(demo_store, tmp_path)
+    run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
     assert job.status == "succeeded", job.error
     assert (job.step, job.total_steps, job.progress) == (5, 5, 1.0)
@@ -92,7 +84,7 @@ def test_eval_job_over_a_shared_benchmark_file(demo_store, tmp_path):
     cfg = compare.eval_job_config(benchmark=str(SHARED_GSM8K), limit=3, sampling=True, k=2, max_new_tokens=8,
                                   student=TINY_STUDENT, url=demo_store)
     job_id = compare.submit_eval(cfg)
-    run_worker(demo_store, tmp_path)
+    run_until_idle(demo_store, tmp_path)
     assert jobs.get(job_id).status == "succeeded", jobs.get(job_id).error
     run = stored_run(demo_store, job_id)
     assert (run.source, run.dataset, run.k, run.questions) == ("benchmark", "gsm8k/test.jsonl", 2, 3)

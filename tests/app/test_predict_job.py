@@ -16,16 +16,8 @@ from db import browsing, queries
 from db.engine import session_scope
 from db.models import NodePrediction, Turn
 from magdi.node_predict import load_classifier, predict
-from tests.app.test_worker import TINY, start_worker, stop
+from tests.app.test_worker import TINY, run_until_idle
 from tests.conftest import ROOT
-
-
-def run_worker(url: str, tmp_path) -> None:
-    worker = start_worker(url, tmp_path, "--until-idle")
-    try:
-        assert worker.wait(240) == 0
-    finally:
-        stop(worker)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +30,9 @@ def scored(tmp_path_factory) -> tuple:
     train_id = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
     with pytest.raises(ValueError, match="not a succeeded level-4"):
         predictions.submit_predictions(train_id, url=url)  # still queued
-    run_worker(url, tmp)
+    run_until_idle(url, tmp)
     predict_id = predictions.submit_predictions(train_id, url=url)
-    run_worker(url, tmp)
+    run_until_idle(url, tmp)
     return tmp / "store.db", train_id, predict_id
 
 

@@ -39,6 +39,15 @@ def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def run_until_idle(url: str, tmp_path: Path) -> None:
+    """A worker that runs every queued job and exits 0."""
+    worker = start_worker(url, tmp_path, "--until-idle")
+    try:
+        assert worker.wait(240) == 0
+    finally:
+        stop(worker)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -50,11 +59,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
     job_id = jobs.submit(jobs.train_config(TINY), name="tiny")
-    worker = start_worker(demo_store, tmp_path, "--until-idle")
-    try:
-        assert worker.wait(240) == 0
-    finally:
-        stop(worker)
+    run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
     assert job.status == "succeeded", job.error
     assert (job.step, job.total_steps, job.progress) == (4, 4, 1.0)
@@ -181,11 +186,7 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
 def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo_store, tmp_path):
     broken = jobs.submit(jobs.train_config({**TINY, "model": str(tmp_path / "no-such-model")}))
     fine = jobs.submit(jobs.train_config(TINY))
-    worker = start_worker(demo_store, tmp_path, "--until-idle")
-    try:
-        assert worker.wait(240) == 0
-    finally:
-        stop(worker)
+    run_until_idle(demo_store, tmp_path)
     failed = jobs.get(broken)
     assert failed.status == "failed" and failed.error.startswith("exit status")
     assert not (Path(failed.run_dir) / "progress.json").exists()
