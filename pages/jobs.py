@@ -72,15 +72,18 @@ st.query_params["job"] = str(current)
 def job_detail(job_id: int) -> None:
     job = jobs.get(job_id, url=ui.db_url())
     st.subheader(ui.esc(f"Job {job.id} · {job.kind} · {job.status}"))
-    if job.status in ("queued", "running"):
-        st.progress(job.progress, text=f"step {job.step}/{job.total_steps or '?'}"
-                                         + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""))
-        if job.heartbeat_at:
-            beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or timezone.utc)
-            st.caption(f"last heartbeat {int((datetime.now(timezone.utc) - beat).total_seconds())} s ago"
-                       f" · worker {ui.esc(job.worker or '-')}")
-    if job.error:
-        st.error(ui.esc(job.error))
+    # What comes and goes with the job's status sits in containers, so the tabs keep their place
+    # in the page; otherwise a rerun briefly shows the old tabs beside the new ones.
+    with st.container():
+        if job.status in ("queued", "running"):
+            st.progress(job.progress, text=f"step {job.step}/{job.total_steps or '?'}"
+                                             + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""))
+            if job.heartbeat_at:
+                beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or timezone.utc)
+                st.caption(f"last heartbeat {int((datetime.now(timezone.utc) - beat).total_seconds())}"
+                           f" s ago · worker {ui.esc(job.worker or '-')}")
+        if job.error:
+            st.error(ui.esc(job.error))
     buttons = st.columns(4)
     if job.status in ("queued", "running") and not job.cancel_requested:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
@@ -93,14 +96,16 @@ def job_detail(job_id: int) -> None:
         st.query_params["job"] = str(new_id)
         ui.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
         st.rerun(scope="app")
-    records = jobs.metrics(job)
-    if records:
-        left, right = st.columns(2)
-        left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"), key=f"jobs_loss_{job.id}")
-        right.plotly_chart(curves({f"#{job.id}": records}, ("tokens_per_s",), "throughput (tokens/s)"),
-                           key=f"jobs_tps_{job.id}")
-    elif job.kind == "train":
-        st.caption("No metrics yet.")
+    with st.container():
+        records = jobs.metrics(job)
+        if records:
+            left, right = st.columns(2)
+            left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"),
+                              key=f"jobs_loss_{job.id}")
+            right.plotly_chart(curves({f"#{job.id}": records}, ("tokens_per_s",),
+                                      "throughput (tokens/s)"), key=f"jobs_tps_{job.id}")
+        elif job.kind == "train":
+            st.caption("No metrics yet.")
     info, log = st.tabs(["Run", "Log"])
     with info:
         c = st.columns(3)

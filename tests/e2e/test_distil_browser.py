@@ -40,6 +40,20 @@ def job_heading(page: Page, job_id: int, status: str):
     return page.get_by_role("heading", name=re.compile(rf"^Job {job_id} · train · ({status})$"))
 
 
+def watch_tabs(page: Page) -> None:
+    """Record, from now on, the most tabs named "Log" the page ever shows at once: a rerun that
+    moves the tabs leaves the old ones standing beside the new ones until it ends."""
+    page.evaluate("""() => { window.mostLogTabs = 0; new MutationObserver(() => {
+        const n = [...document.querySelectorAll('[data-testid=stTab]')]
+            .filter(t => t.textContent.trim() === 'Log').length;
+        window.mostLogTabs = Math.max(window.mostLogTabs, n);
+    }).observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
+
+
+def most_log_tabs(page: Page) -> int:
+    return page.evaluate("window.mostLogTabs")
+
+
 def plots(page: Page) -> list[dict]:
     """Every visible plotly chart: its title, legend entries, drawn error bars and traces (name,
     x, y, error bar lengths)."""
@@ -145,9 +159,12 @@ def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: Dist
         wait_for(lambda: list(Path(jobs.get(job_id, url=url).run_dir).glob("checkpoints/step-*.pt")),
                  what="a checkpoint", app=distil_app)
 
+        watch_tabs(page)
         page.get_by_role("button", name="Cancel", exact=True).click()
         expect(page.get_by_text(f"Job {job_id}: cancelling")).to_be_visible()
         expect(job_heading(page, job_id, "cancelled")).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(2500)  # one more refresh of the job's fragment
+        assert most_log_tabs(page) == 1
         cancelled = jobs.get(job_id, url=url)
         assert cancelled.status == "cancelled"
         expect(page.get_by_role("button", name="Cancel", exact=True)).to_have_count(0)
