@@ -208,12 +208,13 @@ def job_list() -> None:
                             disabled=j.cancel_requested)
             elif j.resumable:
                 c[1].button("Resume", key=f"resume_{j.id}", on_click=_resume, args=(j.id,))
-            if r.usage:
-                st.dataframe([{"agent": a, **u} for a, u in r.usage.items()], hide_index=True)
-                if r.cost is not None:
-                    st.caption(f"Cost so far: {r.cost:.4f}")
-            if j.error:
-                st.text(j.error)
+            with st.container():  # comes and goes; the container keeps the Log expander in place
+                if r.usage:
+                    st.dataframe([{"agent": a, **u} for a, u in r.usage.items()], hide_index=True)
+                    if r.cost is not None:
+                        st.caption(f"Cost so far: {r.cost:.4f}")
+                if j.error:
+                    st.text(j.error)
             with st.expander("Log"):
                 st.code(jobs.log_tail(j) or "(empty)", language=None)
 
