@@ -40,7 +40,6 @@ PAGE_INFO = {
 }
 PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}
 COOKIE = "magdi_annotator"
-VIEW_KEYS = ("sort", "desc", "page", "size")  # Browse ordering, kept in the URL beside the filter
 
 
 # ---------------------------------------------------------------- escaping

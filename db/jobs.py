@@ -16,6 +16,7 @@ from sqlmodel import Session
 from db.models import Job, utcnow
 
 ACTIVE = ("queued", "running")
+RESUMABLE = ("failed", "cancelled")
 DONE = ("succeeded", "failed", "cancelled")
 
 

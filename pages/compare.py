@@ -177,7 +177,7 @@ with tab_aggregate:
         st.info("Choose evaluations above, or queue one.")
 with tab_new:
     launch()
-    active = [j for j in compare.eval_jobs(ui.db_url()) if j.status in ("queued", "running", "failed")][:10]
+    active = [j for j in compare.eval_jobs(ui.db_url()) if j.active or j.status == "failed"][:10]
     if active:
         st.dataframe(pd.DataFrame([{"job": j.id, "name": j.name, "status": j.status, "progress": j.progress,
                                     "questions": f"{j.step}/{j.total_steps or '?'}", "error": j.error or ""}

@@ -178,7 +178,7 @@ else:
 # ---------------------------------------------------------------- jobs
 
 st.subheader("Discussion jobs")
-active = any(r.job.status in ("queued", "running") for r in discuss.list_jobs(url))
+active = any(r.job.active for r in discuss.list_jobs(url))
 
 
 def _cancel(job_id: int) -> None:
@@ -203,7 +203,7 @@ def job_list() -> None:
                                  f"questions{eta} · {r.new_turns} new turns"
                                  + (f" · {r.failed_questions} incomplete" if r.failed_questions else "")))
             c[0].progress(min(1.0, j.progress))
-            if j.status in ("queued", "running"):
+            if j.active:
                 c[1].button("Cancel", key=f"cancel_{j.id}", on_click=_cancel, args=(j.id,),
                             disabled=j.cancel_requested)
             elif j.resumable:

@@ -75,7 +75,7 @@ def job_detail(job_id: int) -> None:
     # What comes and goes with the job's status sits in containers, so the tabs keep their place
     # in the page; otherwise a rerun briefly shows the old tabs beside the new ones.
     with st.container():
-        if job.status in ("queued", "running"):
+        if job.active:
             st.progress(job.progress, text=f"step {job.step}/{job.total_steps or '?'}"
                                              + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""))
             if job.heartbeat_at:
@@ -85,7 +85,7 @@ def job_detail(job_id: int) -> None:
         if job.error:
             st.error(ui.esc(job.error))
     buttons = st.columns(4)
-    if job.status in ("queued", "running") and not job.cancel_requested:
+    if job.active and not job.cancel_requested:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
             ui.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=ui.db_url())}")
             st.rerun()

@@ -62,8 +62,12 @@ class JobView:
         return cls(**fields)
 
     @property
+    def active(self) -> bool:
+        return self.status in job_queries.ACTIVE
+
+    @property
     def resumable(self) -> bool:
-        return self.status in ("failed", "cancelled")
+        return self.status in job_queries.RESUMABLE
 
 
 def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
@@ -77,7 +81,7 @@ def resume(job_id: int, *, url: str | None = None) -> int:
         old = job_queries.get_job(s, job_id)
         if old is None:
             raise LookupError(f"no job {job_id}")
-        if old.status not in ("failed", "cancelled"):
+        if old.status not in job_queries.RESUMABLE:
             raise ValueError(f"job {job_id} is {old.status}; only failed or cancelled jobs resume")
         return job_queries.create_job(s, kind=old.kind, name=old.name, config=json.loads(old.config),
                                       resume_of=old).id
