@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -137,10 +137,8 @@ def to_browse_filter(session, f: Filter) -> browsing.BrowseFilter:
     if f.datasets:
         names = dict(session.execute(select(Dataset.name, Dataset.id)).all())
         ids = [names[n] for n in f.datasets if n in names] or [-1]  # unknown name: no match
-    return browsing.BrowseFilter(
-        dataset_ids=ids, task=f.task, agent=f.agent, majority_correct=f.majority_correct,
-        round0_disagree=f.round0_disagree, consensus_round=f.consensus_round, flip=f.flip,
-        has_human=f.has_human, needs_review=f.needs_review, search=f.search or None)
+    same = {k: v for k, v in asdict(f).items() if k != "datasets"}  # every other field is shared
+    return browsing.BrowseFilter(**{**same, "dataset_ids": ids, "search": f.search or None})
 
 
 @dataclass
@@ -336,11 +334,6 @@ def _annotate_nodes(nodes: list[NodeView]) -> None:
         if before is not None and before.label != n.label:
             n.flip = "right_wrong" if before.label else "wrong_right"
         previous[n.agent] = n
-
-
-def first_discussion(f: Filter, url: str | None = None) -> int | None:
-    page = browse(f, page=1, page_size=1, url=url)
-    return page.rows[0]["id"] if page.rows else None
 
 
 def find_discussion(dataset: str, external_id: str, url: str | None = None) -> int | None:
