@@ -82,34 +82,44 @@ def _record(session: Session, *, discussion_id: int, turn_id: int | None, field_
     return event
 
 
-def _edit_turn(session: Session, turn_id: int, expected_version: int | None, **values) -> Turn:
+def _excluded_text(value: bool) -> str:
+    return str(value).lower()
+
+
+# a node's editable columns: history field name -> (column, how the history writes a value)
+_NODE_FIELDS = {"label": ("human_label", label_text), "excluded": ("excluded", _excluded_text)}
+
+
+def _edit_node(session: Session, turn_id: int, field_name: str, value: bool | None, *, who: str,
+               note: str | None, expected_version: int | None, undoes: int | None
+               ) -> tuple[Turn, LabelEvent]:
+    """Change one editable column of a node if its version is still `expected_version`; one
+    history entry with a new label revision."""
+    column, text = _NODE_FIELDS[field_name]
+    before = session.get(Turn, turn_id)
+    if before is None:
+        raise KeyError(f"no node with id {turn_id}")
+    old = text(getattr(before, column))
     q = update(Turn).where(Turn.id == turn_id)
     if expected_version is not None:
         q = q.where(Turn.version == expected_version)
-    if session.execute(q.values(version=Turn.version + 1, **values)).rowcount == 0:
-        turn = session.get(Turn, turn_id)
-        if turn is None:
-            raise KeyError(f"no node with id {turn_id}")
-        raise StaleEdit(f"node {turn.agent} round {turn.round} was changed by someone else since "
-                        f"you loaded it (version {expected_version} → {turn.version}); reload it "
-                        "and apply your change again")
-    turn = session.get(Turn, turn_id)
-    session.refresh(turn)
-    return turn
+    if session.execute(q.values({column: value, "version": Turn.version + 1})).rowcount == 0:
+        raise StaleEdit(f"node {before.agent} round {before.round} was changed by someone else "
+                        f"since you loaded it (version {expected_version} → {before.version}); "
+                        "reload it and apply your change again")
+    session.refresh(before)
+    event = _record(session, discussion_id=before.discussion_id, turn_id=turn_id,
+                    field_name=field_name, old=old, new=text(value), who=who, note=note,
+                    revision=bump_revision(session), undoes=undoes)
+    return before, event
 
 
 def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
               note: str | None = None, expected_version: int | None = None,
               undoes: int | None = None) -> LabelEvent:
     """Set (or with None, clear) a node's human label; one history entry."""
-    before = session.get(Turn, turn_id)
-    if before is None:
-        raise KeyError(f"no node with id {turn_id}")
-    old = label_text(before.human_label)
-    turn = _edit_turn(session, turn_id, expected_version, human_label=label)
-    event = _record(session, discussion_id=turn.discussion_id, turn_id=turn_id, field_name="label",
-                    old=old, new=label_text(label), who=who, note=note,
-                    revision=bump_revision(session), undoes=undoes)
+    turn, event = _edit_node(session, turn_id, "label", label, who=who, note=note,
+                             expected_version=expected_version, undoes=undoes)
     refresh_summary(session, turn.discussion_id)
     return event
 
@@ -117,14 +127,8 @@ def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
 def set_excluded(session: Session, turn_id: int, excluded: bool, *, who: str,
                  note: str | None = None, expected_version: int | None = None,
                  undoes: int | None = None) -> LabelEvent:
-    before = session.get(Turn, turn_id)
-    if before is None:
-        raise KeyError(f"no node with id {turn_id}")
-    old = str(before.excluded).lower()
-    turn = _edit_turn(session, turn_id, expected_version, excluded=excluded)
-    return _record(session, discussion_id=turn.discussion_id, turn_id=turn_id,
-                   field_name="excluded", old=old, new=str(excluded).lower(), who=who, note=note,
-                   revision=bump_revision(session), undoes=undoes)
+    return _edit_node(session, turn_id, "excluded", excluded, who=who, note=note,
+                      expected_version=expected_version, undoes=undoes)[1]
 
 
 def preview_gold(session: Session, discussion_id: int, gold: str) -> list[tuple[Turn, bool, bool]]:
