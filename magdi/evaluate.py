@@ -47,6 +47,7 @@ import yaml
 from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, label_answer, normalize_answer
 from magdi.benchmarks import Question, read_questions
 from magdi.config import DistillConfig
+from magdi.files import write_json_atomic
 from magdi.formats import read_jsonl
 from magdi.generate import Run, generate, load_run, question_prompt
 from magdi.mag import Discussion
@@ -329,12 +330,6 @@ def read_predictions(path: Path) -> list[Scored]:
     return out
 
 
-def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool] | None = None) -> dict | None:
     """Evaluate into cfg.output_dir; returns the summary, or None when stopped before the end."""
     out = Path(cfg.output_dir)
@@ -358,10 +353,10 @@ def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool
 
     def progress(n: int, _: int, eta: float | None) -> None:
         step = len(done) + n
-        _write_json(out / "progress.json", {"step": step, "total_steps": total, "eta_s": eta})
+        write_json_atomic(out / "progress.json", {"step": step, "total_steps": total, "eta_s": eta})
         print(f"questions {step}/{total} | eta {eta:.0f}s", flush=True)
 
-    _write_json(out / "progress.json", {"step": len(done), "total_steps": total, "eta_s": None})
+    write_json_atomic(out / "progress.json", {"step": len(done), "total_steps": total, "eta_s": None})
     t0 = time.monotonic()
     fresh = evaluate(student, todo, cfg, teacher=teacher, on_batch=write, on_progress=progress,
                      should_stop=should_stop)
@@ -372,7 +367,7 @@ def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool
     summary = {**summarize(results), **describe(cfg, student),
                "decoding": "sampling" if cfg.sampling else "greedy", "k": cfg.k,
                "wall_s": time.monotonic() - t0, "device": str(student.device), "config": asdict(cfg)}
-    _write_json(out / "summary.json", summary)
+    write_json_atomic(out / "summary.json", summary)
     print(f"accuracy {summary['accuracy']:.3f} ({summary['correct']}/{summary['questions']}, "
           f"95% CI {summary['ci_low']:.3f}-{summary['ci_high']:.3f})", flush=True)
     return summary

@@ -44,6 +44,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from magdi.chains import build_examples, encode_examples
 from magdi.config import CONFIG_NAME, DistillConfig
+from magdi.files import write_json_atomic
 from magdi.formats import read_jsonl
 from magdi.model import (DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing,
                          feature_cache_key, load_base, load_features, node_features, save_features)
@@ -114,12 +115,6 @@ def step_micro_batches(order: list[int], step_in_epoch: int, batch_size: int, gr
 
 
 # ---------------------------------------------------------------- run directory
-
-def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
 
 def latest_checkpoint(run_dir: Path) -> Path | None:
     found = sorted((run_dir / "checkpoints").glob("step-*.pt"))
@@ -274,7 +269,7 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
             _checkpoint(run_dir, done, student, optimizer, scheduler, scaler, cfg, is_main, world)
         status = "stopped" if stop else progress["status"]
         if is_main:
-            _write_json(run_dir / "progress.json", {k: v for k, v in progress.items() if k != "metrics"}
+            write_json_atomic(run_dir / "progress.json", {k: v for k, v in progress.items() if k != "metrics"}
                         | {"status": status})
         if stop:
             break
@@ -296,7 +291,7 @@ def _prepare_run_dir(run_dir: Path, cfg: DistillConfig, summary: dict, tokenizer
         if changed:
             warnings.warn(f"resuming with changed settings: {', '.join(changed)}", stacklevel=3)
     cfg.save(run_dir)
-    _write_json(run_dir / "data_summary.json", summary)
+    write_json_atomic(run_dir / "data_summary.json", summary)
     tokenizer.save_pretrained(run_dir / "tokenizer")
     if cfg.model is None:
         base.save_pretrained(run_dir / "base")

@@ -36,6 +36,7 @@ from db import discussions as store
 from db.engine import session_scope
 from magdi.agents import Agent, AgentConfig, Messages, Reply, Usage, agent_configs, make_agent
 from magdi.benchmarks import FORMATS, Question, read_questions
+from magdi.files import write_json_atomic
 from magdi.reconcile import DiscussionError, TurnOutcome, run_discussion
 
 CONFIG_NAME = "discuss_config.json"
@@ -151,12 +152,6 @@ class _Stoppable:
         return self._agent.reply(messages)
 
 
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)  # readers (worker, page) never see half a file
-
-
 class Tracker:
     """Progress and usage of the job, written to the run directory as they change."""
 
@@ -183,15 +178,16 @@ class Tracker:
     def _write(self) -> None:
         seen = self.done + self.failed
         eta = (time.monotonic() - self.started) / seen * (self.total - seen) if seen else None
-        _write_json(self.run_dir / "progress.json", {"step": seen, "total_steps": self.total, "eta_s": eta,
-                                                     "failed": self.failed, "new_turns": self.new_turns})
+        write_json_atomic(self.run_dir / "progress.json",
+                          {"step": seen, "total_steps": self.total, "eta_s": eta, "failed": self.failed,
+                           "new_turns": self.new_turns})
         per_agent = {}
         for cfg, agent in zip(self.configs, self.agents):
             usage = Usage()
             usage.merge(self.base.get(cfg.name, Usage()))
             usage.merge(agent.usage)
             per_agent[cfg.name] = {**dataclasses.asdict(usage), "cost": cfg.cost(usage)}
-        _write_json(self.run_dir / "usage.json", {"agents": per_agent})
+        write_json_atomic(self.run_dir / "usage.json", {"agents": per_agent})
 
 
 def _read_usage(run_dir: Path) -> dict[str, dict]:

@@ -21,13 +21,13 @@ process ends; a failure to store fails the job, and resuming it stores again wit
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import json
 import sys
 from pathlib import Path
 
+from app.jobkinds import parse_run_dir, run_dir_command
 from app.services import jobs
 from db import browsing, evaluations, queries
 from db.engine import session_scope, snapshot_scope
@@ -79,7 +79,7 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
 
 
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
-    return [sys.executable, "-m", "app.jobkinds.evaluate", str(run_dir)] + (["--resume"] if resume else [])
+    return run_dir_command(__spec__.name, run_dir, resume=resume)
 
 
 def _model(config: dict, url: str | None) -> tuple[dict, str]:
@@ -143,13 +143,8 @@ def store_results(run_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.jobkinds.evaluate",
-                                     description="Run a prepared eval job and store its predictions.")
-    parser.add_argument("run_dir")
-    parser.add_argument("--resume", action="store_true")
-    args = parser.parse_args(argv)
-    run_dir = Path(args.run_dir)
-    code = ev.main([str(run_dir / "eval_config.json")] + (["--resume"] if args.resume else []))
+    run_dir, resume = parse_run_dir(__spec__.name, "Run a prepared eval job and store its predictions.", argv)
+    code = ev.main([str(run_dir / "eval_config.json")] + (["--resume"] if resume else []))
     if code != 0:
         return code
     print(f"stored as evaluation {store_results(run_dir)}", flush=True)

@@ -14,7 +14,6 @@ MAGDI_DATABASE_URL). A resumed attempt predicts again and stores under its own i
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -22,10 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.jobkinds import parse_run_dir, run_dir_command
 from app.services.predictions import trained_classifier
 from db import browsing, predictions, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import Job
+from magdi.files import write_json_atomic
 from magdi.node_predict import load_classifier, predict
 
 CHUNK = 256  # discussions between progress updates
@@ -39,14 +40,14 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
 
 
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
-    return [sys.executable, "-m", "app.jobkinds.predict", str(run_dir)] + (["--resume"] if resume else [])
+    return run_dir_command(__spec__.name, run_dir, resume=resume)
 
 
 def _write_progress(run_dir: Path, done: int, total: int, elapsed: float) -> None:
     eta = elapsed / done * (total - done) if done else None
     status = "done" if done == total else "running"
-    (run_dir / "progress.json").write_text(json.dumps(
-        {"step": done, "total_steps": total, "eta_s": eta, "status": status}))
+    write_json_atomic(run_dir / "progress.json",
+                      {"step": done, "total_steps": total, "eta_s": eta, "status": status})
 
 
 def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tuple[int, float]]:
@@ -75,14 +76,9 @@ def _attempt(run_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.jobkinds.predict",
-                                     description="Score stored nodes with a trained node classifier.")
-    parser.add_argument("run_dir")
-    parser.add_argument("--resume", action="store_true")
-    args = parser.parse_args(argv)
-    run_dir = Path(args.run_dir)
+    run_dir, resume = parse_run_dir(__spec__.name, "Score stored nodes with a trained node classifier.", argv)
     spec = json.loads((run_dir / "predict_job.json").read_text())
-    job_id = _attempt(run_dir) if args.resume else spec["job_id"]
+    job_id = _attempt(run_dir) if resume else spec["job_id"]
     scores = score_store(run_dir, spec["train_run"], spec["filter"])
     with session_scope(write=True) as s:  # the worker hands its store down in MAGDI_DATABASE_URL
         n = predictions.replace_predictions(s, job_id, scores)

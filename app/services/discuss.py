@@ -21,6 +21,7 @@ from app.services import explore, jobs
 from db.engine import ROOT
 from magdi.agents import AgentConfig, load_agent_configs, make_agent
 from magdi.benchmarks import Question
+from magdi.files import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
 
 
@@ -46,10 +47,8 @@ def save_agents(configs: list[AgentConfig], path: str | Path | None = None) -> P
     path = Path(path or agents_file())
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"agents": [c.to_dict() for c in configs]}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1) if path.suffix == ".json"
-                   else yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=1) if path.suffix == ".json"
+                      else yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return path
 
 
