@@ -10,6 +10,7 @@ evaluation: temperature 0.7, top-p 0.9, top-k 50, up to 300 new tokens.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,9 @@ def generate(run: Run, prompts: list[str], *, max_new_tokens: int = 300, do_samp
         options |= {"temperature": temperature, "top_p": top_p, "top_k": top_k}
     devices = [run.device] if run.device.type == "cuda" else []
     out: list[list[str]] = []
-    with torch.random.fork_rng(devices=devices):
+    # A seed draws from a private generator state; without one, calls draw on, so that two calls
+    # sample differently.
+    with torch.random.fork_rng(devices=devices) if seed is not None else nullcontext():
         if seed is not None:
             torch.manual_seed(seed)
         for start in range(0, len(prompts), batch_size):

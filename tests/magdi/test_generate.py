@@ -52,6 +52,9 @@ def test_sampling_k_samples_is_seeded(run):
     assert [len(x) for x in out] == [3, 3]
     assert out == generate(run, prompts, do_sample=True, num_samples=3, seed=7, max_new_tokens=8)
     assert len({s for x in out for s in x}) > 1
+    # unseeded calls draw on from the global generator: a second call samples afresh
+    unseeded = [generate(run, prompts, do_sample=True, num_samples=3, max_new_tokens=8) for _ in range(2)]
+    assert unseeded[0] != unseeded[1]
     with pytest.raises(ValueError):
         generate(run, prompts, num_samples=2)
 
