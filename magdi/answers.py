@@ -183,6 +183,22 @@ def _option_name(i: int, letters: bool) -> str:
     return _LETTERS[i] if letters else str(i + 1)
 
 
+_LABELLED_OPTION = re.compile(r"^\s*\(?[A-Za-z0-9]\s*[).:]")
+
+
+def option_name(i: int, task: str) -> str:
+    """How answers to the task name option i: "2" where they are numbers (ECQA), else "B"."""
+    return _option_name(i, task_kind(task) != "choice_number")
+
+
+def option_lines(options: list[str], task: str) -> list[str]:
+    """The options as prompts list them, each labelled as the task's answers name it; options
+    that come labelled ("A) ...") stay as written."""
+    if all(_LABELLED_OPTION.match(o) for o in options):
+        return list(options)
+    return [f"{option_name(i, task)}) {o}" for i, o in enumerate(options)]
+
+
 def _choice(text: str, options: tuple[str, ...] | None, letters: bool) -> str | None:
     """The single option the answer names, as a letter ("B") or 1-based number ("2").
 

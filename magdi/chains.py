@@ -21,13 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from magdi.answers import option_lines
 from magdi.config import LEVELS, DistillConfig
 from magdi.mag import Discussion, Turn, TurnKey
 
 _AGREEMENT = re.compile(r"I\s+(?:dis)?agree\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])(\s+)")
-_LABELLED_OPTION = re.compile(r"^\s*\(?[A-Za-z0-9]\s*[).:]")
-_NUMBERED_TASKS = ("ecqa", "commonsenseqa")  # answered with the option number (ReConcile)
 
 
 @dataclass(frozen=True)
@@ -60,12 +59,7 @@ def format_question(question: str, options: list[str] | None, task: str) -> str:
     """The question, then its options one per line, labelled 1) .. for ECQA and A) .. otherwise."""
     if not options:
         return question
-    if all(_LABELLED_OPTION.match(o) for o in options):
-        lines = options
-    else:
-        numbered = task.lower() in _NUMBERED_TASKS
-        lines = [f"{i + 1 if numbered else chr(ord('A') + i)}) {o}" for i, o in enumerate(options)]
-    return question + "\nOptions:\n" + "\n".join(lines)
+    return question + "\nOptions:\n" + "\n".join(option_lines(options, task))
 
 
 def make_prompt(cfg: DistillConfig, question: str, options: list[str] | None = None, task: str = "") -> str:

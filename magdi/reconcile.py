@@ -26,12 +26,11 @@ from typing import Any
 import json_repair
 
 from magdi.agents import Agent, Messages, Usage
-from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, normalize_answer, task_kind
+from magdi.answers import (NormalizedAnswer, answers_equal, extract_answer, normalize_answer, option_lines,
+                           option_name, task_kind)
 from magdi.mag import Discussion, Turn, TurnKey
 
 JSON_FORMAT = '{"reasoning": "", "answer": "", "confidence_level": ""}'
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LABELLED_OPTION = re.compile(r"^\s*\(?[A-Za-z0-9]\s*[).:]")
 _FENCE = re.compile(r"```[A-Za-z]*\s*(.*?)```", re.DOTALL)
 _NUMBER = re.compile(r"(-?(?:\d+(?:\.\d+)?|\.\d+))\s*(%?)")
 _PROSE_CONFIDENCE = re.compile(
@@ -59,7 +58,7 @@ def answer_format(task: str, options: list[str] | None = None) -> str:
     if kind == "number":
         return 'Only place a single numeric value in the "answer" field.'
     if kind in ("choice_number", "choice_letter"):
-        names = [str(i + 1) if kind == "choice_number" else _LETTERS[i] for i in range(n)]
+        names = [option_name(i, task) for i in range(n)]
         return f'Only place {",".join(names)} representing your choice in the "answer" field.'
     if kind == "math":
         return ('Only place the final answer, as a simplified LaTeX expression without $ signs, '
@@ -71,11 +70,7 @@ def format_question(question: str, task: str, options: list[str] | None = None) 
     """"Q: …" and the options, labelled as the task answers them (1) … for ECQA, A) … otherwise)."""
     if not options:
         return f"Q: {question}"
-    if all(_LABELLED_OPTION.match(o) for o in options):
-        lines = options
-    else:
-        numbered = task_kind(task) == "choice_number"
-        lines = [f"{i + 1 if numbered else _LETTERS[i]}) {o}" for i, o in enumerate(options)]
+    lines = option_lines(options, task)
     return f"Q: {question}\nThe options are:\n" + "\n".join(lines) + "\nPlease select an option as your answer."
 
 

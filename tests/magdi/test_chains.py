@@ -6,6 +6,8 @@ import pytest
 
 from magdi.chains import (build_examples, drop_agreement, encode_chain, encode_examples,
                           format_question, repeat_pairs)
+from magdi import reconcile
+from magdi.answers import label_answer
 from magdi.config import DistillConfig
 from magdi.offline import offline_tokenizer
 from tests.magdi.toy_mags import hand_made
@@ -90,6 +92,15 @@ def test_format_question_options():
     assert format_question("Q?", ["x", "y"], "arc") == "Q?\nOptions:\nA) x\nB) y"
     assert format_question("Q?", ["A)5", "B)6"], "aqua") == "Q?\nOptions:\nA)5\nB)6"
     assert format_question("Q?", None, "gsm8k") == "Q?"
+
+
+def test_options_are_labelled_as_the_task_answers_them():
+    """Training prompts, discussion prompts and answer labelling agree on how options are named."""
+    for task, first, second in (("ecqa", "1", "2"), ("commonsenseqa", "A", "B"), ("arc", "A", "B")):
+        assert format_question("Q?", ["x", "y"], task).endswith(f"{first}) x\n{second}) y")
+        assert reconcile.format_question("Q?", task, ["x", "y"]).count(f"{second}) y") == 1
+        correct, parsed = label_answer(task, second, second, ["x", "y"])
+        assert correct and parsed.value == second
 
 
 def test_encoding_marks_the_prompt_and_ends_with_eos():
