@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session, SQLModel
 
 from db import models  # noqa: F401  (registers the tables)
@@ -93,8 +93,26 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
+def _schema_ready(engine: Engine) -> bool:
+    """Whether the store already has everything `init_db` creates; read without a write lock,
+    so a process that opens a store during a long import does not wait for it."""
+    search = "discussion_fts" if is_sqlite(engine) else "discussion_search"
+    with engine.connect() as conn:
+        found = inspect(conn)
+        names = set(found.get_table_names()) | set(found.get_view_names())
+        if not set(SQLModel.metadata.tables) | {search, "discussion_text"} <= names:
+            return False
+        if is_sqlite(engine) and "content=" not in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'").scalar():
+            return False  # the old self-contained index: rebuilt below
+        return conn.execute(text(
+            "SELECT 1 FROM storemeta WHERE key = 'label_revision'")).first() is not None
+
+
 def init_db(engine: Engine) -> None:
     """Create tables, full-text search structures and the label revision counter."""
+    if _schema_ready(engine):
+        return
     if is_sqlite(engine):  # several processes may start at once: take the write lock first
         engine = engine.execution_options(sqlite_immediate=True)
     with engine.begin() as conn:

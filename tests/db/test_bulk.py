@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +19,7 @@ from app.services.store import _parse_block
 from db import browsing, engine
 from db.engine import session_scope
 from magdi.formats import FormatError
+from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
 
 
@@ -142,6 +146,24 @@ def test_a_store_with_the_old_search_index_is_rebuilt(sqlite_url, tmp_path):
             "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
     assert len(found) == 1
     _fts_check(sqlite_url)
+
+
+def test_a_store_opens_while_a_long_import_holds_the_write_lock(sqlite_url, tmp_path):
+    """A new process (the app, `stats`, a job) reads the store during an import instead of
+    waiting for its write lock and failing after the busy timeout."""
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(3)), url=sqlite_url)
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # as an import's one transaction does
+    try:
+        done = subprocess.run([sys.executable, "-m", "app", "stats", "--db", sqlite_url],
+                              capture_output=True, text=True, timeout=20, cwd=ROOT)
+    finally:
+        writer.rollback()
+        writer.close()
+    assert done.returncode == 0, done.stderr
+    printed = {line.split()[0]: line.split()[1] for line in done.stdout.splitlines()[1:-1]}
+    assert printed == {row["dataset"]: str(row["discussions"]) for row in store.stats(sqlite_url)}
+    assert sum(map(int, printed.values())) == 3
 
 
 @pytest.mark.parametrize("parallel", [False, True])
