@@ -11,7 +11,12 @@ stamp=".venv/.installed-$kind"
 want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "installing $req into .venv ..."
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req" 2>&1 | grep -v "is ignored: it is neither" || true
+  # the grep drops one known warning and always succeeds, so pip's status decides (pipefail)
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req" 2>&1 \
+      | { grep -v "is ignored: it is neither" || true; }; then
+    echo "error: pip could not install $req" >&2
+    exit 1
+  fi
   .venv/bin/python -m pip check >/dev/null
   echo "$want" > "$stamp"
 fi
