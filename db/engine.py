@@ -109,6 +109,9 @@ def _schema_ready(engine: Engine) -> bool:
             "SELECT 1 FROM storemeta WHERE key = 'label_revision'")).first() is not None
 
 
+_POSTGRES_SCHEMA_LOCK, _POSTGRES_WRITE_LOCK = 7238411, 7238412  # advisory lock keys
+
+
 def init_db(engine: Engine) -> None:
     """Create tables, full-text search structures and the label revision counter."""
     if _schema_ready(engine):
@@ -117,7 +120,7 @@ def init_db(engine: Engine) -> None:
         engine = engine.execution_options(sqlite_immediate=True)
     with engine.begin() as conn:
         if not is_sqlite(engine):
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7238411)")  # one creator at a time
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_POSTGRES_SCHEMA_LOCK})")  # one creator at a time
         SQLModel.metadata.create_all(conn)
         if is_sqlite(engine):
             _create_sqlite_search(conn)
@@ -168,14 +171,18 @@ def session_scope(url: str | None = None, *, write: bool = False,
                   bulk_load: bool = False) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any error.
 
-    `bulk_load` (SQLite) skips foreign-key checks, for imports whose rows reference only rows
-    they insert themselves or that already exist.
+    Write units of work take turns on both back ends (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+    transaction-level advisory lock), so an edit that checks a row and then changes it never
+    overwrites a change committed in between. `bulk_load` (SQLite) skips foreign-key checks, for
+    imports whose rows reference only rows they insert themselves or that already exist.
     """
     engine = get_engine(url)
     if write and is_sqlite(engine):
         engine = engine.execution_options(sqlite_immediate=True, bulk_load=bulk_load)
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if write and not is_sqlite(engine):
+                session.execute(text(f"SELECT pg_advisory_xact_lock({_POSTGRES_WRITE_LOCK})"))
             yield session
             session.commit()
         except BaseException:

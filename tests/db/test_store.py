@@ -2,6 +2,7 @@
 
 import io
 import json
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -98,6 +99,27 @@ def test_stale_edit_is_refused_and_loses_nothing(db_url, tmp_path):
     with session_scope(db_url) as s:
         assert s.get(Turn, tid).human_label is False
         assert [e.who for e in labels.history(s, turn_id=tid)] == ["first"]
+
+
+def test_write_units_of_work_take_turns(db_url, tmp_path):
+    """A second editor waits for the first to commit, then reads what it wrote, so its history
+    entry never records a value that was already replaced."""
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    tid = _turn_id(db_url, "a", 0)
+    second: list[str | None] = []
+
+    def edit() -> None:
+        with session_scope(db_url, write=True) as s:
+            second.append(labels.set_label(s, tid, True, who="second").old)
+
+    with session_scope(db_url, write=True) as s:
+        labels.set_label(s, tid, False, who="first")
+        other = threading.Thread(target=edit)
+        other.start()
+        other.join(1.0)
+        assert other.is_alive() and not second
+    other.join(30)
+    assert second == ["incorrect"]
 
 
 def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
