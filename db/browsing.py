@@ -179,8 +179,8 @@ def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offs
     return rows, total
 
 
-def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, bool]:
-    """Whether the agents gave different answers in the last round of each discussion."""
+def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, int]:
+    """The last round of each discussion whose agents gave different answers in it."""
     if not discussion_ids:
         return {}
     by_disc: dict[int, list] = {}
@@ -190,5 +190,6 @@ def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, b
     out = {}
     for d, rows in by_disc.items():
         last = max(r for r, _ in rows)
-        out[d] = len({a for r, a in rows if r == last}) > 1
+        if len({a for r, a in rows if r == last}) > 1:
+            out[d] = last
     return out

@@ -442,28 +442,28 @@ class ReviewItem:
 
 def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 50,
                  url: str | None = None) -> tuple[list[ReviewItem], int]:
-    """Ranked nodes that deserve a human look (see `db.browsing.review_queue`), and their total.
+    """Ranked nodes that deserve a human look (see `db.browsing.review_queue`; 1-based `page`,
+    clamped to the last page), and their total.
     The node classifier's signal comes from the newest predict job, when there is one."""
     with session_scope(url) as s:
         ds_ids = None
         if dataset:
             found = queries.find_dataset(s, dataset)
             ds_ids = [found if found is not None else -1]
-        rows, total = browsing.review_queue(s, dataset_ids=ds_ids,
-                                           offset=max(0, page - 1) * page_size, limit=page_size,
-                                           prediction_job=predictions.latest_job(s))
+        job = predictions.latest_job(s)
+        offset = max(0, page - 1) * page_size
+        rows, total = browsing.review_queue(s, dataset_ids=ds_ids, offset=offset, limit=page_size,
+                                           prediction_job=job)
+        if not rows and total and offset >= total:  # past the end (e.g. after labels were saved)
+            offset = (-(-total // page_size) - 1) * page_size
+            rows, total = browsing.review_queue(s, dataset_ids=ds_ids, offset=offset,
+                                               limit=page_size, prediction_job=job)
         split = browsing.split_last_round(s, sorted({r["turn"].discussion_id for r in rows}))
-        last_round = {}
-        if rows:
-            last_round = dict(s.execute(
-                select(Turn.discussion_id, func.max(Turn.round))
-                .where(Turn.discussion_id.in_(split)).group_by(Turn.discussion_id)).all())
         items = []
         for r in rows:
             t = r["turn"]
             node = Node(t.agent, t.round, t.answer_norm, t.confidence, t.auto_label, t.human_label)
-            reasons = review_reasons(node, split.get(t.discussion_id, False)
-                                     and t.round == last_round.get(t.discussion_id))
+            reasons = review_reasons(node, t.round == split.get(t.discussion_id))
             reasons += ["classifier_disagrees"] if r["classifier_disagrees"] else []
             items.append(ReviewItem(
                 t.id, t.discussion_id, r["dataset"], r["discussion"], r["question"], t.agent,

@@ -276,6 +276,15 @@ def test_review_queue_ranks_unparseable_answers_first(url):
     assert "d" in at.query_params and "n" in at.query_params
 
 
+def test_review_queue_past_its_end_shows_the_last_page(url):
+    """A page number beyond the queue (it shrank since, or the page size grew) gives the last page."""
+    everything, total = explore.review_queue(page=1, page_size=10_000, url=url)
+    last = -(-total // 5)
+    assert last > 1
+    items, again = explore.review_queue(page=last + 3, page_size=5, url=url)
+    assert again == total and items and items == everything[(last - 1) * 5:]
+
+
 # ---------------------------------------------------------------- bulk
 
 def test_bulk_label_reaches_every_match_not_one_page(url):
