@@ -39,6 +39,10 @@ def find_dataset(session: Session, name: str) -> int | None:
     return session.execute(select(Dataset.id).where(Dataset.name == name)).scalar()
 
 
+def dataset_names(session: Session) -> list[str]:
+    return list(session.execute(select(Dataset.name).order_by(Dataset.name)).scalars())
+
+
 def get_or_create_dataset(session: Session, name: str) -> int:
     found = find_dataset(session, name)
     if found is not None:

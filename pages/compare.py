@@ -132,7 +132,7 @@ def launch() -> None:
         where = st.radio("Questions", ["dataset", "benchmark"], horizontal=True, key="compare_new_where",
                          format_func={"dataset": "held-out discussions of a stored dataset",
                                       "benchmark": "a benchmark file"}.get)
-        dataset = st.selectbox("Dataset", compare.dataset_names(url), key="compare_new_dataset")
+        dataset = st.selectbox("Dataset", ui.filter_options().datasets, key="compare_new_dataset")
         path = st.text_input("Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)",
                              key="compare_new_path")
         c = st.columns(4)

@@ -135,7 +135,7 @@ kind = st.radio("Questions from", ["dataset", "benchmark", "path"], horizontal=T
                 format_func={"dataset": "a stored dataset", "benchmark": "a benchmark file",
                              "path": "a file path"}.get)
 if kind == "dataset":
-    source = {"dataset": st.selectbox("Dataset", discuss.stored_datasets(url), key="job_dataset")}
+    source = {"dataset": st.selectbox("Dataset", ui.filter_options().datasets, key="job_dataset")}
 elif kind == "benchmark":
     files = discuss.benchmarks()
     picked = st.selectbox("Benchmark file", files, key="job_benchmark")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from app.services import jobs
+from app.services import jobs, store
 from app.services.jobs import JobView
 from db import evaluations, queries
 from db.engine import session_scope
@@ -270,11 +270,6 @@ def eval_jobs(url: str | None = None) -> list[JobView]:
     return jobs.list_all(kind="eval", url=url)
 
 
-def dataset_names(url: str | None = None) -> list[str]:
-    with session_scope(url) as s:
-        return [row["dataset"] for row in queries.dataset_stats(s)]
-
-
 def eval_job_config(*, run_job: int | None = None, base_model: str | None = None, student: dict | None = None,
                     dataset: str | None = None, benchmark: str | None = None, fmt: str = "auto",
                     exclude_trained: bool = True, limit: int | None = None, sampling: bool = False, k: int = 1,
@@ -305,7 +300,7 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
         read_questions(benchmark, fmt, limit=1)  # the file exists and its first record reads
         source: dict = {"benchmark": str(Path(benchmark).resolve()), "format": fmt}
     else:
-        if dataset not in dataset_names(url):
+        if dataset not in store.dataset_names(url):
             raise LookupError(f"no dataset named {dataset!r}")
         source = {"dataset": dataset, "exclude_trained": exclude_trained}
     return {"model": model, "student": dict(student or {}), "source": source, "limit": limit,

@@ -17,7 +17,7 @@ import openai
 import yaml
 
 from app.jobkinds import discuss as kind
-from app.services import explore, jobs
+from app.services import jobs
 from db.engine import ROOT
 from magdi.agents import AgentConfig, load_agent_configs, make_agent
 from magdi.benchmarks import Question
@@ -108,10 +108,6 @@ def _explain(config: AgentConfig, exc: Exception) -> str:
 
 
 # ---------------------------------------------------------------- question sources
-
-def stored_datasets(url: str | None = None) -> list[str]:
-    return explore.filter_options(url).datasets
-
 
 def benchmarks(root: Path = SHARED_DATASETS) -> list[str]:
     """The benchmark files of the shared datasets folder (none when there is no such folder);

@@ -159,7 +159,7 @@ def store_stamp(url: str | None = None) -> tuple[int, int]:
 
 def filter_options(url: str | None = None) -> FilterOptions:
     with session_scope(url) as s:
-        datasets = list(s.execute(select(Dataset.name).order_by(Dataset.name)).scalars())
+        datasets = queries.dataset_names(s)
         tasks = sorted(s.execute(select(Discussion.task).distinct()).scalars())
         # sorted here: ORDER BY makes SQLite sort all nodes before DISTINCT (3× slower)
         agents = sorted(s.execute(select(Turn.agent).distinct()).scalars())

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.services import explore
+from app.services import explore, store
 from app.services.explore import Filter
 from db import jobs as job_queries
 from db import browsing, queries
@@ -147,7 +147,7 @@ def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
     resolved = DistillConfig(**{k: v for k, v in overrides.items() if k not in ("data", "output_dir")})
     train = {k: v for k, v in resolved.to_dict().items() if k not in ("data", "output_dir")}
     f = data or Filter()
-    unknown = set(f.datasets) - set(explore.filter_options(url).datasets)
+    unknown = set(f.datasets) - set(store.dataset_names(url))
     if unknown:
         raise LookupError(f"no dataset named {', '.join(map(repr, sorted(unknown)))}")
     if nproc < 1:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from db import bulk, queries
-from db.engine import session_scope
+from db.engine import session_scope, snapshot_scope
 from magdi import formats
 from magdi.formats import FormatError
 
@@ -150,8 +150,8 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Ba
 def export_discussions(out: io.TextIOBase, *, fmt: Literal["jsonl", "magdi"] = "jsonl",
                        dataset: str | None = None, discussion_ids: Iterable[int] | None = None,
                        drop_excluded: bool = False, url: str | None = None) -> int:
-    """Write discussions with their current effective labels; returns how many."""
-    with session_scope(url) as session:
+    """Write discussions with their current effective labels, as of one moment; returns how many."""
+    with snapshot_scope(url) as session:
         dataset_ids = None
         if dataset is not None:
             ds_id = dataset_id(session, dataset)
@@ -176,6 +176,11 @@ def dataset_id(session, name: str) -> int:
     return found
 
 
+def dataset_names(url: str | None = None) -> list[str]:
+    with session_scope(url) as session:
+        return queries.dataset_names(session)
+
+
 def stats(url: str | None = None) -> list[dict]:
     with session_scope(url) as session:
         return queries.dataset_stats(session)
@@ -192,6 +197,6 @@ def demo_files() -> Iterator[Path]:
 
 def load_demo_if_empty(url: str | None = None) -> list[ImportReport]:
     """First start: an empty store gets the demonstration set."""
-    if stats(url):
+    if dataset_names(url):
         return []
     return [import_file(p, url=url) for p in demo_files()]
