@@ -66,11 +66,14 @@ current = st.selectbox("Job", ids, key="jobs_selected", on_change=_select_job,
                        format_func=lambda i: next(f"#{j.id} {j.name} ({j.status})" for j in all_jobs
                                                    if j.id == i))
 st.query_params["job"] = str(current)
+shown = next(j for j in all_jobs if j.id == current)
 
 
-@st.fragment(run_every="2s")
+@st.fragment(run_every="2s" if shown.active else None)  # a finished job needs no polling
 def job_detail(job_id: int) -> None:
     job = jobs.get(job_id, url=ui.db_url())
+    if job.status != shown.status:  # the table above and the polling follow the new status
+        st.rerun(scope="app")
     st.subheader(ui.esc(f"Job {job.id} · {job.kind} · {job.status}"))
     # What comes and goes with the job's status sits in containers, so the tabs keep their place
     # in the page; otherwise a rerun briefly shows the old tabs beside the new ones.
@@ -82,8 +85,11 @@ def job_detail(job_id: int) -> None:
                 beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or timezone.utc)
                 st.caption(f"last heartbeat {int((datetime.now(timezone.utc) - beat).total_seconds())}"
                            f" s ago · worker {ui.esc(job.worker or '-')}")
-        if job.error:
-            st.error(ui.esc(job.error))
+        if job.error:  # a reason, then the log's last lines as they were written
+            reason, _, lines = job.error.partition("\n")
+            st.error(ui.esc(reason))
+            if lines:
+                st.code(lines, language=None)
     buttons = st.columns(4)
     if job.active and not job.cancel_requested:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):

@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 from app.services import jobs
+from db import jobs as job_queries
+from db.engine import session_scope
 from tests.app.test_pages import page as open_page
 from tests.app.test_worker import TINY, demo_store  # noqa: F401 (a fixture)
 from tests.conftest import ROOT
@@ -51,3 +53,13 @@ def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
     assert (attempt.resume_of, attempt.attempt, attempt.status) == (waiting, 2, "queued")
     at.multiselect(key="jobs_compare").set_value([done]).run()
     assert len(at.get("plotly_chart")) >= 1
+
+
+def test_a_failed_job_shows_its_reason_and_the_lines_of_its_log(demo_store):
+    failed = jobs.submit(jobs.train_config(TINY), name="bad")
+    error = "exit status 1: Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: *boom*"
+    with session_scope(write=True) as s:
+        job_queries.finish(s, failed, "failed", error)
+    at = open_page("jobs", {"job": str(failed)})
+    assert [e.value.replace("\\", "") for e in at.error] == [error.split("\n")[0]]
+    assert at.code[0].value == error.split("\n", 1)[1]
