@@ -85,14 +85,14 @@ class Worker:
         for r in list(self.running.values()):
             self._signal(r, signal.SIGKILL)
             r.proc.wait()
-            self._finish(r, "failed", "the worker was stopped while the job ran")
+            self._finish(r, "failed", STOPPED)
 
     def _on_signal(self, *_):
         self._stopping = True
 
     def queue_empty(self) -> bool:
         with session_scope(self.url) as s:
-            return not any(j.status == "queued" for j in q.list_jobs(s, limit=1000))
+            return not q.has_queued(s)
 
     def claim(self) -> Job | None:
         with session_scope(self.url, write=True) as s:
@@ -148,7 +148,9 @@ class Worker:
                     self._finish(r, "cancelled", None)
                 elif code == 0:
                     self._finish(r, "succeeded", None)
-                elif not shutting_down:
+                elif shutting_down:
+                    self._finish(r, "failed", STOPPED)
+                else:
                     self._finish(r, "failed", f"exit status {code}: {_last_lines(r.run_dir / 'job.log')}")
                 continue
             progress = _read_progress(r.run_dir)
@@ -213,6 +215,7 @@ class Worker:
 
 # Each job kind is a module with `prepare(job_id, config, run_dir, url) -> dict` (job fields to
 # record; called once, not on resume) and `command(config, run_dir, resume) -> list[str]`.
+STOPPED = "the worker was stopped while the job ran"
 KINDS = {"train": "app.jobkinds.train", "discuss": "app.jobkinds.discuss", "eval": "app.jobkinds.evaluate",
          "predict": "app.jobkinds.predict"}
 

@@ -33,6 +33,10 @@ def create_job(session: Session, *, kind: str, config: dict, name: str = "",
     return job
 
 
+def has_queued(session: Session) -> bool:
+    return session.execute(select(Job.id).where(Job.status == "queued").limit(1)).first() is not None
+
+
 def claim_next(session: Session, *, worker: str, kinds: tuple[str, ...] | None = None) -> Job | None:
     """Take the oldest queued job, or None. Safe against concurrent workers."""
     q = select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(5)

@@ -123,6 +123,20 @@ def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
         stop(worker)
 
 
+def test_a_stopped_worker_stops_its_jobs_resumable_without_waiting_out_the_grace(demo_store, tmp_path):
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400, "save_every": 1}))
+    worker = start_worker(demo_store, tmp_path, "--grace", "300")
+    try:
+        wait_for(lambda: jobs.get(job_id).step >= 2, what="the job to start")
+        worker.terminate()
+        assert worker.wait(120) == 0  # the job stopped at once on SIGTERM; no 300 s wait
+    finally:
+        stop(worker)
+    job = jobs.get(job_id)
+    assert (job.status, job.error) == ("failed", "the worker was stopped while the job ran")
+    assert job.resumable and list((Path(job.run_dir) / "checkpoints").glob("step-*.pt"))
+
+
 def _alive(pid: int | None) -> bool:
     if pid is None:
         return False
