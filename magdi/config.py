@@ -230,3 +230,44 @@ def _coerce(name: str, value: Any, hint: Any) -> Any:
             raise ValueError(f"{name} must be a string, got {value!r}")
         return str(value)
     return value
+
+
+@dataclass
+class EvalConfig:
+    questions: str  # a question file in any format `magdi.benchmarks` reads
+    output_dir: str = "runs/eval"
+    format: str = "auto"
+    limit: int | None = None
+    discussions: str | None = None  # canonical discussion JSONL of the questions: teacher tokens
+    run_dir: str | None = None  # a finished training run
+    model: str | None = None  # a Hugging Face causal LM (id or path), used without an adapter
+    student: dict[str, Any] = field(default_factory=dict)  # DistillConfig fields without a run
+    sampling: bool = False
+    k: int = 1
+    temperature: float = 0.7
+    top_p: float = 0.9
+    top_k: int = 50
+    max_new_tokens: int | None = None  # None: 300, or 600 when a question is MATH
+    batch_size: int | None = None  # questions per generate call; None: sized to the device
+    seed: int = 0
+    device: str | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError("k must be >= 1")
+        if self.k > 1 and not self.sampling:
+            raise ValueError("k > 1 samples need sampling (greedy decoding gives one answer)")
+        if self.run_dir and self.model:
+            raise ValueError("give run_dir (a trained student) or model (a base model), not both")
+        for name in ("limit", "max_new_tokens", "batch_size"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1 or null")
+
+    @classmethod
+    def load(cls, path: str | Path) -> EvalConfig:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        unknown = sorted(set(raw) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys: {', '.join(unknown)}")
+        return cls(**raw)

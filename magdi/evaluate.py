@@ -1,4 +1,4 @@
-"""Evaluate a student on questions, and read the teachers' side of the same questions.
+"""Evaluate a student on questions (the teachers' side of the same questions: `magdi.consensus`).
 
     python -m magdi.evaluate CONFIG [--resume]      (YAML or JSON of `EvalConfig` fields)
 
@@ -37,67 +37,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-import yaml
 
-from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, label_answer, normalize_answer
+from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, normalize_answer
 from magdi.benchmarks import Question, read_questions
-from magdi.config import DistillConfig
+from magdi.config import DistillConfig, EvalConfig
+from magdi.consensus import wilson
 from magdi.files import write_json_atomic
 from magdi.formats import read_jsonl
 from magdi.generate import Run, generate, load_run, question_prompt
 from magdi.mag import Discussion
 from magdi.model import load_base
-from magdi.reconcile import vote
 
 CHARS_PER_TOKEN = 4
-
-
-# ---------------------------------------------------------------- configuration
-
-@dataclass
-class EvalConfig:
-    questions: str  # a question file in any format `magdi.benchmarks` reads
-    output_dir: str = "runs/eval"
-    format: str = "auto"
-    limit: int | None = None
-    discussions: str | None = None  # canonical discussion JSONL of the questions: teacher tokens
-    run_dir: str | None = None  # a finished training run
-    model: str | None = None  # a Hugging Face causal LM (id or path), used without an adapter
-    student: dict[str, Any] = field(default_factory=dict)  # DistillConfig fields without a run
-    sampling: bool = False
-    k: int = 1
-    temperature: float = 0.7
-    top_p: float = 0.9
-    top_k: int = 50
-    max_new_tokens: int | None = None  # None: 300, or 600 when a question is MATH
-    batch_size: int | None = None  # questions per generate call; None: sized to the device
-    seed: int = 0
-    device: str | None = None
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        if self.k < 1:
-            raise ValueError("k must be >= 1")
-        if self.k > 1 and not self.sampling:
-            raise ValueError("k > 1 samples need sampling (greedy decoding gives one answer)")
-        if self.run_dir and self.model:
-            raise ValueError("give run_dir (a trained student) or model (a base model), not both")
-        for name in ("limit", "max_new_tokens", "batch_size"):
-            if getattr(self, name) is not None and getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1 or null")
-
-    @classmethod
-    def load(cls, path: str | Path) -> EvalConfig:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        unknown = sorted(set(raw) - {f.name for f in fields(cls)})
-        if unknown:
-            raise ValueError(f"{path}: unknown config keys: {', '.join(unknown)}")
-        return cls(**raw)
 
 
 # ---------------------------------------------------------------- scoring
@@ -159,16 +115,6 @@ def score(q: Question, texts: list[str], tokenizer: Any, latency_s: float) -> Sc
     return Scored(q, samples, answer, correct)
 
 
-def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a proportion (95% with z = 1.96); (0, 0) when n is 0."""
-    if n == 0:
-        return 0.0, 0.0
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def summarize(results: list[Scored]) -> dict[str, Any]:
     n, right = len(results), sum(r.correct for r in results)
     low, high = wilson(right, n)
@@ -185,52 +131,6 @@ def summarize(results: list[Scored]) -> dict[str, Any]:
         "token_ratio": (sum(r.teacher_tokens for r in both) / student_on_both) if student_on_both else None,
         "mean_latency_s": sum(s.latency_s for s in samples) / len(samples) if samples else 0.0,
     }
-
-
-# ---------------------------------------------------------------- the teachers' side
-
-@dataclass(frozen=True)
-class TeacherAnswer:
-    agent: str
-    round: int
-    answer: str  # as the agent wrote it
-    value: str | None  # canonical; None: unparseable
-    confidence: float | None
-    correct: bool  # the effective label when the turn has one (human corrections win)
-
-
-@dataclass(frozen=True)
-class Consensus:
-    round: int | None  # the round voted on: the discussion's last
-    majority: str | None
-    weighted: str | None  # ReConcile's vote weighted by recalibrated confidences
-    majority_correct: bool
-    weighted_correct: bool
-
-
-def teacher_answers(d: Discussion) -> list[TeacherAnswer]:
-    """Every agent's answer in every round, in round then agent order."""
-    out = []
-    for t in sorted(d.turns, key=lambda t: (t.round, d.agents.index(t.agent))):
-        correct, value = label_answer(d.task, t.answer, d.gold_answer, d.options)
-        if t.label is not None:
-            correct = t.label == "correct"
-        out.append(TeacherAnswer(t.agent, t.round, t.answer, value.value, t.confidence, correct))
-    return out
-
-
-def consensus(d: Discussion) -> Consensus:
-    """Majority and confidence-weighted vote over the last round's turns, as ReConcile decides."""
-    if not d.turns:
-        return Consensus(None, None, None, False, False)
-    last = max(t.round for t in d.turns)
-    v = vote(d.task, [t for t in d.turns if t.round == last], d.options)
-    gold = normalize_answer(d.task, d.gold_answer, d.options)
-
-    def right(a: str | None) -> bool:
-        return a is not None and answers_equal(d.task, NormalizedAnswer(a, a), gold)
-
-    return Consensus(last, v.majority, v.weighted, right(v.majority), right(v.weighted))
 
 
 def teacher_tokens(d: Discussion, tokenizer: Any | None = None) -> int:

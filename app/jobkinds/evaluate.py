@@ -33,6 +33,7 @@ from db import browsing, evaluations, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import evaluate as ev
+from magdi.config import EvalConfig
 from magdi import formats
 from magdi.benchmarks import Question, read_questions, write_questions
 from magdi.mag import Discussion
@@ -67,7 +68,7 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
     frozen = run_dir / "questions.jsonl"
     with open(frozen, "w", encoding="utf-8") as fh:
         write_questions(questions, fh)
-    cfg = ev.EvalConfig(questions=str(frozen), output_dir=str(run_dir), format="questions",
+    cfg = EvalConfig(questions=str(frozen), output_dir=str(run_dir), format="questions",
                         discussions=str(discussions) if discussions else None,
                         label=config.get("label") or label, **model,
                         **{k: v for k, v in config.get("decoding", {}).items() if k in DECODING})

@@ -25,7 +25,8 @@ from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun
 from magdi.answers import NormalizedAnswer, answers_equal
 from magdi.benchmarks import FORMATS, read_questions
-from magdi.evaluate import Consensus, EvalConfig, TeacherAnswer, consensus, teacher_answers, wilson
+from magdi.config import EvalConfig
+from magdi.consensus import Consensus, TeacherAnswer, consensus, teacher_answers, wilson
 from magdi.mag import TurnKey
 
 FILTERS = {

@@ -11,8 +11,9 @@ import pytest
 
 from magdi.answers import extract_answer, label_answer
 from magdi.benchmarks import Question
-from magdi.evaluate import (EvalConfig, consensus, majority_vote, read_predictions, run, score, teacher_answers,
-                            teacher_tokens, wilson)
+from magdi.config import EvalConfig
+from magdi.consensus import consensus, teacher_answers, wilson
+from magdi.evaluate import majority_vote, read_predictions, run, score, teacher_tokens
 from magdi.mag import Discussion, Turn
 from magdi.offline import offline_tokenizer
 from tests.conftest import ROOT
