@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
+from urllib.parse import parse_qs
 
 import yaml
 
@@ -13,13 +15,29 @@ from app.services import jobs
 from app.services.explore import Filter
 
 
+def _filter(query: str, datasets: list[str]) -> Filter:
+    """The Browse filter of `--filter` plus the `--dataset` names; a key it cannot read is an error."""
+    given = parse_qs(query, keep_blank_values=True)
+    unknown = sorted(set(given) - set(Filter.QUERY_KEYS))
+    if unknown:
+        raise ValueError(f"--filter: unknown key {unknown[0]!r} (known: {', '.join(Filter.QUERY_KEYS)})")
+    f = Filter.from_query(given)
+    unread = sorted(set(given) - set(f.to_query()))
+    if unread:
+        raise ValueError(f"--filter: cannot read {unread[0]}={given[unread[0]][-1]!r}")
+    return replace(f, datasets=f.datasets + tuple(d for d in datasets if d not in f.datasets))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m app train",
                                  description="Queue a MAGDi distillation job for the worker.")
     ap.add_argument("--db", metavar="URL")
-    ap.add_argument("--dataset", action="append", help="train on this dataset (repeatable; default all)")
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                    help="a DistillConfig field (python -m magdi.train --fields lists them)")
+    ap.add_argument("--dataset", nargs="+", action="extend", default=[], metavar="NAME",
+                    help="train on these datasets (default all)")
+    ap.add_argument("--filter", default="", metavar="QUERY",
+                    help="the Browse page's filter as its URL writes it, e.g. 'task=gsm8k&maj=0&q=eggs'")
+    ap.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                    help="DistillConfig fields (python -m magdi.train --fields lists them)")
     ap.add_argument("--nproc", type=int, default=1, help="processes (DDP) for the job")
     ap.add_argument("--name", default="")
     ap.add_argument("--wait", action="store_true", help="wait for the job and print its progress")
@@ -33,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             if not sep:
                 raise ValueError(f"--set {item!r} is not KEY=VALUE")
             overrides[key.strip()] = yaml.safe_load(value)
-        data = Filter(datasets=tuple(args.dataset or ()))
+        data = _filter(args.filter, args.dataset)
         config = jobs.train_config(overrides, data=data, nproc=args.nproc)
     except (ValueError, TypeError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from urllib.parse import urlencode
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -175,7 +176,10 @@ def command_line(config: dict) -> str:
     """The shell command that queues the same job (shown on the Train page)."""
     defaults = DistillConfig().to_dict()
     parts = ["python -m app train"]
-    parts += [f"--dataset {shlex.quote(name)}" for name in Filter.from_query(config.get("data", {})).datasets]
+    query = Filter.from_query(config.get("data", {})).to_query()
+    parts += [f"--dataset {shlex.quote(name)}" for name in query.pop("ds", [])]
+    if query:
+        parts.append(f"--filter {shlex.quote(urlencode(query))}")
     if config.get("nproc", 1) != 1:
         parts.append(f"--nproc {config['nproc']}")
     for key, value in config["train"].items():

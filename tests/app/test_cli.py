@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from app.services import jobs, store
+from app.services.explore import Filter
 from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
 
@@ -74,3 +76,24 @@ def test_import_progress_line(capsys):
     assert err.startswith("… 1,500 discussions read (") and err.endswith("/s)\n")
     ImportProgress(every_s=3600)(2000)  # within the interval: silent
     assert capsys.readouterr().err == ""
+
+
+def test_train_queues_the_command_line_the_train_page_shows(sqlite_url):
+    """The Train page's command line, run in a shell, queues the same data and settings."""
+    store.load_demo_if_empty(sqlite_url)
+    data = Filter(datasets=("gsm8k", "ecqa"), majority_correct=False, search="it's eggs & ham")
+    shown = jobs.command_line(jobs.train_config({"level": "3", "lr": 0.001}, data=data, url=sqlite_url))
+    assert "--filter" in shown
+    done = subprocess.run(["bash", "-c", shown.replace("python", sys.executable, 1)
+                           + f" --db {sqlite_url}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [job] = jobs.list_all(url=sqlite_url)
+    assert Filter.from_query(job.config["data"]) == data
+    assert (job.config["train"]["level"], job.config["train"]["lr"]) == ("3", 0.001)
+
+
+@pytest.mark.parametrize("query, message", [("maj=0&colour=red", "unknown key 'colour'"),
+                                            ("maj=maybe", "cannot read maj='maybe'")])
+def test_train_refuses_a_filter_it_cannot_read(sqlite_url, query, message):
+    done = cli("train", "--filter", query, url=sqlite_url)
+    assert done.returncode == 2 and message in done.stderr
