@@ -172,6 +172,12 @@ def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
     return event
 
 
+def recomputed_labels(session: Session, revision: int) -> int:
+    """How many automatic labels the gold correction of this revision recomputed."""
+    return session.execute(select(func.count()).where(
+        LabelEvent.revision == revision, LabelEvent.field == "auto_label")).scalar()
+
+
 def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
     """Revert one history entry by applying its inverse as a new entry.
 

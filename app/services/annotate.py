@@ -96,14 +96,19 @@ def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None
     who, note, gold = _who(who), _note(note), (gold or "").strip()
     if not gold:
         return EditResult(False, "the gold answer cannot be empty")
-    changes = preview_gold(discussion_id, gold, url=url)
+    recomputed = 0
 
     def act():
+        nonlocal recomputed
         with session_scope(url, write=True) as s:
-            return labels.set_gold(s, discussion_id, gold, who=who, note=note,
+            event = labels.set_gold(s, discussion_id, gold, who=who, note=note,
                                     expected_version=expected_version)
-    result = _run(act, f"gold answer set to {gold}; {len(changes)} automatic label(s) recomputed")
-    result.changed = len(changes) if result.ok else 0
+            recomputed = labels.recomputed_labels(s, event.revision)
+            return event
+    result = _run(act, "")
+    if result.ok:  # counted in the transaction that wrote them
+        result.message = f"gold answer set to {gold}; {recomputed} automatic label(s) recomputed"
+        result.changed = recomputed
     return result
 
 

@@ -240,7 +240,9 @@ def test_mag_gold_correction_preview_then_apply(url):
     with session_scope(url) as s:
         d = s.get(Discussion, did)
         assert d.gold_answer == "235" and d.n_correct == 1
-    assert "gold answer set to 235" in at.success[0].value.replace("\\", "")
+    assert "gold answer set to 235; 6 automatic label(s) recomputed" in at.success[0].value.replace("\\", "")
+    gone = annotate.set_gold(10**9, "1", who="alice", url=url)  # a discussion deleted meanwhile
+    assert not gone.ok and "no discussion" in gone.message
 
 
 def test_mag_without_annotator_cannot_edit(url):
