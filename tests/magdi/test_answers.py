@@ -1,7 +1,6 @@
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -331,14 +330,6 @@ def test_non_math_stays_light():
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
-
-
-def test_bulk_normalisation_is_fast():
-    start = time.perf_counter()
-    for i in range(20_000):
-        normalize_answer("gsm8k", f"${i:,}.50 dollars")
-        normalize_answer("aqua", f"({'ABCDE'[i % 5]}) {i}", AQUA_OPTIONS)
-    assert time.perf_counter() - start < 2.0  # ~60,000 distinct answers/s needed at import
 
 
 @given(answers=st.lists(st.sampled_from(
