@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,24 +21,32 @@ PG_URL = os.environ.get("MAGDI_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
-def _postgres_database() -> str:
+def _postgres(sql: str) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
     base = make_url(PG_URL)
-    name = f"magdi_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(host=base.host, port=base.port, user=base.username,
                          password=base.password, dbname=base.database, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base.set(database=name).render_as_string(hide_password=False)
+        conn.execute(sql)
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, monkeypatch) -> str:
-    """URL of an empty store; also exported as MAGDI_DATABASE_URL for code that reads it."""
-    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else _postgres_database()
+def db_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """URL of an empty store; also exported as MAGDI_DATABASE_URL for code that reads it. A
+    PostgreSQL store is a database of its own, dropped afterwards."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        from sqlalchemy.engine import make_url
+
+        name = f"magdi_test_{uuid.uuid4().hex[:12]}"
+        _postgres(f'CREATE DATABASE "{name}"')
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     monkeypatch.setenv("MAGDI_DATABASE_URL", url)
-    return url
+    yield url
+    if request.param == "postgresql":  # FORCE: ends the connections the test's engines keep
+        _postgres(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
