@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -121,19 +120,24 @@ def test_sigterm_stops_the_cli_with_a_checkpoint(tmp_path, capsys):
     cfg.save(tmp_path)
     progress = Path(cfg.output_dir) / "progress.json"
 
+    returned = threading.Event()
+
     def terminate_after_two_steps() -> None:
-        deadline = time.time() + 120
-        while time.time() < deadline:
+        # never after main() has returned: the signal would then reach pytest itself
+        while not returned.wait(0.05):
             if progress.exists() and json.loads(progress.read_text())["step"] >= 2:
-                break
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)  # handled by main() in the main thread
+                os.kill(os.getpid(), signal.SIGTERM)  # handled by main() in the main thread
+                return
 
     handler = signal.getsignal(signal.SIGTERM)
     killer = threading.Thread(target=terminate_after_two_steps)
     killer.start()
-    assert main([str(tmp_path / CONFIG_NAME)]) == 128 + signal.SIGTERM
-    killer.join()
+    try:
+        code = main([str(tmp_path / CONFIG_NAME)])
+    finally:
+        returned.set()
+        killer.join()
+    assert code == 128 + signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) is handler  # restored
     assert "stopped by SIGTERM" in capsys.readouterr().out
     state = json.loads(progress.read_text())
