@@ -44,7 +44,6 @@ def js(answer: str, confidence: float = 0.9, reasoning: str = "Because it is so.
 def env(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
     path = tmp_path / "sqa.json"
     path.write_text(json.dumps(QUESTIONS))
     servers: list[ModelServer] = []
@@ -164,7 +163,8 @@ def assert_no_secret(url: str, tmp_path: Path, job_ids: list[int]) -> None:
 def test_cancel_keeps_the_turns_in_flight_and_asks_nothing_new(env, tmp_path):
     url, path, serve = env
     servers = {"a": serve([js("yes"), js("no")]), "b": serve([js("no"), js("no")]),
-               "c": serve([{"delay": 3, "text": js("no")}, js("no")])}
+               # c answers late enough for the cancel to land first, even on a busy machine
+               "c": serve([{"delay": 8, "text": js("no")}, js("no")])}
     job_id = discuss.submit(config(servers, path))
     worker = start_worker(url, tmp_path)
     try:

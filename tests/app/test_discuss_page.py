@@ -29,7 +29,7 @@ def texts(at: AppTest, kind: str) -> str:
 def page(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
-    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
+    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
     reply = json.dumps({"reasoning": "The Pacific covers a third of the Earth.", "answer": "yes",
                         "confidence_level": 0.9})
     server = ModelServer(ScriptedBackend([reply]), api_key_env="MAGDI_TEST_KEY").start()

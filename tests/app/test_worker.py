@@ -27,7 +27,6 @@ TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_eve
 @pytest.fixture
 def demo_store(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setattr(jobs, "RUNS_DIR", tmp_path / "runs")
     store.load_demo_if_empty(sqlite_url)
     return sqlite_url
 
