@@ -64,12 +64,13 @@ def main() -> None:
           f"({report.turns:,} turns, {report.edges:,} edges)")
 
     filters = {
-        "no filter, page 1": browsing.BrowseFilter(),
+        "no filter": browsing.BrowseFilter(),
         "majority wrong": browsing.BrowseFilter(majority_correct=False),
         "agent + round-0 disagreement": browsing.BrowseFilter(agent="bard", round0_disagree=True),
         "flip right→wrong, needs review": browsing.BrowseFilter(flip="right_wrong", needs_review=True),
         "full-text 'mountain engine'": browsing.BrowseFilter(search="mountain engine"),
     }
+    print("browse: page 3 (50 per page), sorted by review count, descending")
     for name, f in filters.items():
         with session_scope(url) as s:
             def run():

@@ -1,0 +1,26 @@
+"""The store and page benchmarks run end to end on a small store and print every figure (the
+figures themselves are for bench/, not for tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("script, figures", [
+    ("store.py", ["import: 200 MAGs", "browse no filter", "browse full-text", "label change"]),
+    ("pages.py", ["MAG page script", "Label save end to end", "review queue page 1",
+                  "Overview page script"]),
+])
+def test_bench_smoke(tmp_path, script, figures):
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--n", "200", "--repeat", "1",
+                           "--db", f"sqlite:///{tmp_path / 'bench.db'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for figure in figures:
+        assert figure in done.stdout, figure
+    assert "median" in done.stdout
