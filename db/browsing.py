@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from db import predictions
+from db.engine import is_sqlite
 from db.models import Dataset, Discussion, NodePrediction, Turn
 from magdi.summary import CONFIDENT
 
@@ -67,7 +68,7 @@ def _conditions(session: Session, f: BrowseFilter) -> list:
     if f.needs_review is not None:
         c.append(Discussion.n_review > 0 if f.needs_review else Discussion.n_review == 0)
     if f.search and f.search.strip():
-        if session.get_bind().dialect.name == "sqlite":
+        if is_sqlite(session.get_bind()):
             c.append(Discussion.id.in_(text(
                 "SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts"
             ).bindparams(fts=fts_query(f.search))))
@@ -83,26 +84,26 @@ def browse(session: Session, f: BrowseFilter, *, sort: str = "id", descending: b
     """One page of discussions matching `f`, and the total number of matches."""
     cond = _conditions(session, f)
     total = session.execute(select(func.count()).select_from(Discussion).where(*cond)).scalar_one()
-    col = SORTS[sort]
-    order = [col.desc() if descending else col.asc(), Discussion.id]
-    rows = session.execute(select(Discussion).where(*cond).order_by(*order)
+    rows = session.execute(select(Discussion).where(*cond).order_by(*_order(sort, descending))
                            .offset(offset).limit(limit)).scalars().all()
     return list(rows), total
 
 
-def matching_ids(session: Session, f: BrowseFilter) -> list[int]:
-    """Every discussion id matching `f` (not only one page), in id order."""
-    return list(session.execute(select(Discussion.id).where(*_conditions(session, f))
-                                .order_by(Discussion.id)).scalars())
+def _order(sort: str, descending: bool) -> list:
+    col = SORTS[sort]
+    return [col.desc() if descending else col.asc(), Discussion.id]
 
 
 def ordered_ids(session: Session, f: BrowseFilter, *, sort: str = "id",
                 descending: bool = False) -> list[int]:
     """Every matching discussion id in the Browse order (for previous / next navigation)."""
-    col = SORTS[sort]
-    order = [col.desc() if descending else col.asc(), Discussion.id]
     return list(session.execute(select(Discussion.id).where(*_conditions(session, f))
-                                .order_by(*order)).scalars())
+                                .order_by(*_order(sort, descending))).scalars())
+
+
+def matching_ids(session: Session, f: BrowseFilter) -> list[int]:
+    """Every discussion id matching `f` (not only one page), in id order."""
+    return ordered_ids(session, f)
 
 
 UNPARSEABLE = "\x00unparseable"  # answer value of the nodes whose answer could not be read

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from db.engine import CACHE_KIB
-from db.models import Dataset, Discussion, Turn
+from db.engine import CACHE_KIB, is_sqlite
+from db.models import Discussion, Turn
 from db.queries import bump_revision, find_dataset, get_or_create_dataset
 from magdi import mag
 from magdi.summary import prepare
@@ -102,7 +102,7 @@ def import_batches(session: Session, batches: Iterable[Batch], *, skip_existing:
     (unless `skip_existing`); the caller's rollback then leaves the store untouched.
     `progress` is called after each batch with the number of discussions read so far.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = not is_sqlite(session.get_bind())
     if postgres:  # serialise importers so the ids we hand out stay ours (SQLite: BEGIN IMMEDIATE)
         session.execute(text("LOCK TABLE discussion, turn IN EXCLUSIVE MODE"))
     else:  # the turn, edge and search indexes outgrow the default cache at ~10^5 MAGs
@@ -161,16 +161,17 @@ def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
 
 def _open_dataset(session: Session, dataset: str) -> set[str]:
     """Create `dataset` if need be; the external ids it already holds."""
-    if find_dataset(session, dataset) is None:
+    found = find_dataset(session, dataset)
+    if found is None:
         get_or_create_dataset(session, dataset)
         return set()
-    return set(session.execute(select(Discussion.external_id).join(Dataset).where(
-        Dataset.name == dataset)).scalars())
+    return set(session.execute(select(Discussion.external_id)
+                               .where(Discussion.dataset_id == found)).scalars())
 
 
 def _insert(session: Session, b: Batch, base_d: int, base_t: int) -> None:
     """Plain DB-API executemany; the id bases are integer literals of the statements."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    sqlite = is_sqlite(session.get_bind())
     mark = "?" if sqlite else "%s"
 
     def insert(table: str, cols: tuple[str, ...], values: list[str], rows: list[tuple]) -> None:

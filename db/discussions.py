@@ -14,9 +14,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from db.engine import is_sqlite
 from db.models import Dataset, Discussion, Edge, Turn
 from db.labels import refresh_summary
-from db.queries import bump_revision, find_dataset
+from db.queries import bump_revision, find_dataset, require_dataset
 from magdi import mag
 from magdi.answers import label_answer
 from magdi.benchmarks import Question
@@ -100,13 +101,13 @@ def append_turn(session: Session, *, discussion_id: int, turn: mag.Turn) -> bool
 def _unindex(session: Session, d: Discussion) -> None:
     """SQLite: drop the discussion's search row while its turns are still the indexed ones (the
     index reads the text to remove from the `discussion_text` view)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session.get_bind()):
         session.execute(text("DELETE FROM discussion_fts WHERE rowid = :id"), {"id": d.id})
 
 
 def _index(session: Session, d: Discussion) -> None:
     """Write the discussion's full-text search row (question and every turn's reasoning)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session.get_bind()):
         session.execute(text("INSERT INTO discussion_fts (rowid, question, reasoning) SELECT "
                              "id, question, reasoning FROM discussion_text WHERE id = :id"),
                         {"id": d.id})
@@ -145,9 +146,7 @@ def set_discussion_meta(session: Session, *, discussion_id: int, meta: dict) -> 
 
 def dataset_questions(session: Session, *, dataset: str) -> list[Question]:
     """The questions (with options and gold answers) of a stored dataset, in id order."""
-    ds = find_dataset(session, dataset)
-    if ds is None:
-        raise LookupError(f"no dataset named {dataset!r}")
+    ds = require_dataset(session, dataset)
     rows = session.execute(select(Discussion.external_id, Discussion.task, Discussion.question,
                                   Discussion.gold_answer, Discussion.options)
                            .where(Discussion.dataset_id == ds).order_by(Discussion.id))

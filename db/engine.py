@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlmodel import Session, SQLModel
 
 from db import models  # noqa: F401  (registers the tables)
@@ -31,8 +31,8 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("MAGDI_DATABASE_URL") or DEFAULT_URL
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
+def is_sqlite(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "sqlite"
 
 
 _ENGINE_LOCK = threading.Lock()

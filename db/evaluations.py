@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from db.models import Discussion, EvalQuestion, EvalRun, Prediction
+from db.queries import CHUNK
 
 
 def replace_eval_run(session: Session, run: EvalRun,
@@ -59,8 +60,8 @@ def discussion_ids(session: Session, dataset_id: int, external_ids: Iterable[str
     """Store ids of a dataset's discussions by external id."""
     wanted = list(external_ids)
     found: dict[str, int] = {}
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start: start + 1000]
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start: start + CHUNK]
         found.update(session.execute(select(Discussion.external_id, Discussion.id).where(
             Discussion.dataset_id == dataset_id, Discussion.external_id.in_(chunk))).all())
     return found

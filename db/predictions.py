@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlmodel import Session
 
 from db.models import Dataset, Discussion, NodePrediction, Turn
+from db.queries import CHUNK
 
 THRESHOLD = 0.5
-CHUNK = 2000
 
 
 def turn_ids(session: Session, discussion_ids: list[int]) -> dict[tuple[int, str, int], int]:

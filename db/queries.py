@@ -39,6 +39,14 @@ def find_dataset(session: Session, name: str) -> int | None:
     return session.execute(select(Dataset.id).where(Dataset.name == name)).scalar()
 
 
+def require_dataset(session: Session, name: str) -> int:
+    """The dataset's id; LookupError when there is none of that name."""
+    found = find_dataset(session, name)
+    if found is None:
+        raise LookupError(f"no dataset named {name!r}")
+    return found
+
+
 def dataset_names(session: Session) -> list[str]:
     return list(session.execute(select(Dataset.name).order_by(Dataset.name)).scalars())
 

@@ -108,9 +108,7 @@ def _held_out(url: str | None, dataset: str, filter_fields: dict, trained: set[s
     """The dataset's discussions matching the filter and not trained on, their store ids and the
     label revision, all from one snapshot."""
     with snapshot_scope(url) as s:
-        ds_id = queries.find_dataset(s, dataset)
-        if ds_id is None:
-            raise LookupError(f"no dataset named {dataset!r}")
+        ds_id = queries.require_dataset(s, dataset)
         f = browsing.BrowseFilter(**{**filter_fields, "dataset_ids": [ds_id]})
         held_out = [d for d, _ in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
                     if d.id not in trained][:limit]

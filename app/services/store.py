@@ -125,8 +125,9 @@ def _parse_block(path: str, dataset: str | None, default: str,
 def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Batch]:
     """Yield batches in file order while forked processes parse a few blocks ahead.
 
-    The inserting process is the bottleneck, so parsers get the other cores (at least one), and
-    at most two blocks per parser wait in memory, however large the file.
+    The inserting process is the bottleneck, so parsers get the other cores (one at least, two
+    at most: more cannot feed a single inserter faster), and at most two blocks per parser wait
+    in memory, however large the file.
     """
     parsers = max(1, min(2, (os.cpu_count() or 1) - 1))
     work = functools.partial(_parse_block, str(path), dataset, default)
@@ -152,10 +153,7 @@ def export_discussions(out: io.TextIOBase, *, fmt: Literal["jsonl", "magdi"] = "
                        drop_excluded: bool = False, url: str | None = None) -> int:
     """Write discussions with their current effective labels, as of one moment; returns how many."""
     with snapshot_scope(url) as session:
-        dataset_ids = None
-        if dataset is not None:
-            ds_id = dataset_id(session, dataset)
-            dataset_ids = [ds_id]
+        dataset_ids = None if dataset is None else [queries.require_dataset(session, dataset)]
         items = queries.iter_discussions(session, dataset_ids=dataset_ids,
                                          discussion_ids=discussion_ids, drop_excluded=drop_excluded)
         if fmt == "magdi":
@@ -167,13 +165,6 @@ def export_file(path: str | Path, **kwargs) -> int:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         return export_discussions(fh, **kwargs)
-
-
-def dataset_id(session, name: str) -> int:
-    found = queries.find_dataset(session, name)
-    if found is None:
-        raise LookupError(f"no dataset named {name!r}")
-    return found
 
 
 def dataset_names(url: str | None = None) -> list[str]:
