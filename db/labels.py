@@ -36,14 +36,7 @@ def _nodes(session: Session, discussion_id: int) -> list[Turn]:
 
 def refresh_summary(session: Session, discussion_id: int) -> None:
     """Recompute the discussion's summary columns and its nodes' review flags."""
-    turns = _nodes(session, discussion_id)
-    nodes = [Node(t.agent, t.round, t.answer_norm, t.confidence, t.auto_label, t.human_label)
-             for t in turns]
-    summary, review = summarize(nodes)
-    session.execute(update(Discussion).where(Discussion.id == discussion_id).values(**summary))
-    for t, flag in zip(turns, review):
-        if t.needs_review != flag:
-            session.execute(update(Turn).where(Turn.id == t.id).values(needs_review=flag))
+    refresh_summaries(session, [discussion_id])
 
 
 def refresh_summaries(session: Session, discussion_ids: list[int]) -> None:
