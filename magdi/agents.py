@@ -237,18 +237,12 @@ class LocalAgent(_Counted):
 def load_local_model(source: str) -> Any:
     """A `magdi.generate.Run` for a run directory (LoRA merged), a Hugging Face id or path, or
     the offline default model when `source` is ''."""
-    import torch
-
-    from magdi.config import CONFIG_NAME, DistillConfig
-    from magdi.generate import Run, load_run
-    from magdi.model import load_base
+    from magdi.config import CONFIG_NAME
+    from magdi.generate import load_base_run, load_run
 
     if source and (Path(source) / CONFIG_NAME).is_file():
         return load_run(source, merge=True)
-    cfg = DistillConfig(model=source or None)
-    model, tokenizer, _ = load_base(cfg)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
+    return load_base_run(source or None)
 
 
 def chat_prompt(run: Any, messages: Messages) -> str:

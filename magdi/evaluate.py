@@ -45,13 +45,12 @@ import torch
 
 from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, normalize_answer
 from magdi.benchmarks import Question, read_questions
-from magdi.config import DistillConfig, EvalConfig
+from magdi.config import EvalConfig
 from magdi.consensus import wilson
 from magdi.files import write_json_atomic
 from magdi.formats import read_jsonl
-from magdi.generate import Run, generate, load_run, question_prompt
+from magdi.generate import Run, generate, load_base_run, load_run, question_prompt
 from magdi.mag import Discussion
-from magdi.model import load_base
 
 CHARS_PER_TOKEN = 4
 
@@ -146,12 +145,9 @@ def teacher_tokens(d: Discussion, tokenizer: Any | None = None) -> int:
 
 def load_student(cfg: EvalConfig) -> Run:
     """The trained run, or a base model (the offline default without `model`) with no adapter."""
-    device = torch.device(cfg.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if cfg.run_dir:
-        return load_run(cfg.run_dir, merge=True, device=device)
-    dc = DistillConfig(**{**cfg.student, "model": cfg.model})
-    model, tokenizer, _ = load_base(dc)
-    return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=dc, device=device)
+        return load_run(cfg.run_dir, merge=True, device=cfg.device)
+    return load_base_run(cfg.model, student=cfg.student, device=cfg.device)
 
 
 def describe(cfg: EvalConfig, run: Run) -> dict[str, str]:

@@ -22,7 +22,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
 
 from magdi.chains import encode_prompt, make_prompt
 from magdi.config import DistillConfig
-from magdi.model import DTYPES, quiet_peft
+from magdi.model import DTYPES, load_base, quiet_peft
 
 
 @dataclass
@@ -41,7 +41,7 @@ def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.de
     cfg = DistillConfig.load(run_dir)
     if not (run_dir / "adapter").is_dir():
         raise FileNotFoundError(f"{run_dir} has no adapter: the run has not finished")
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    device = _device(device)
     source = run_dir / "base" if cfg.model is None else cfg.model
     local = Path(source).exists()
     tokenizer = AutoTokenizer.from_pretrained(run_dir / "tokenizer", local_files_only=True)
@@ -51,6 +51,20 @@ def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.de
     if merge:
         model = model.merge_and_unload()
     return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
+
+
+def load_base_run(model: str | None, *, student: dict[str, Any] | None = None,
+                  device: str | torch.device | None = None) -> Run:
+    """A base model without an adapter: a Hugging Face id or path, or with None the offline
+    default (`student`: DistillConfig fields of its shape)."""
+    cfg = DistillConfig(**{**(student or {}), "model": model})
+    base, tokenizer, _ = load_base(cfg)
+    device = _device(device)
+    return Run(model=base.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
+
+
+def _device(device: str | torch.device | None) -> torch.device:
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 
 def question_prompt(run: Run, question: str, options: list[str] | None = None, task: str = "") -> str:
