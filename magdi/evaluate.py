@@ -187,8 +187,11 @@ def evaluate(run: Run, questions: list[Question], cfg: EvalConfig, *,
     """
     max_new = cfg.max_new_tokens or (600 if any(q.task == "math" for q in questions) else 300)
     prompts = [question_prompt(run, q.question, q.options, q.task) for q in questions]
-    longest = max((len(run.tokenizer.encode(p)) for p in prompts), default=0)
-    size = cfg.batch_size or auto_batch_size(run, cfg.k, longest + max_new)
+    if cfg.batch_size:
+        size = cfg.batch_size
+    else:
+        longest = max((len(run.tokenizer.encode(p)) for p in prompts), default=0)
+        size = auto_batch_size(run, cfg.k, longest + max_new)
     out: list[Scored] = []
     started = time.monotonic()
     for b, i in enumerate(range(0, len(questions), size)):
@@ -236,10 +239,12 @@ def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool
     predictions.write_text("".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in done.values()),
                            encoding="utf-8")  # rewritten without a torn last line
     student = load_student(cfg)
-    teacher = {}
-    if cfg.discussions:
-        teacher = {d.id: teacher_tokens(d, student.tokenizer) for _, d, _ in read_jsonl(cfg.discussions)}
     todo = [q for q in questions if q.id not in done]
+    teacher = {}
+    if cfg.discussions:  # only the questions still to do are counted
+        wanted = {q.id for q in todo}
+        teacher = {d.id: teacher_tokens(d, student.tokenizer) for _, d, _ in read_jsonl(cfg.discussions)
+                   if d.id in wanted}
     total = len(questions)
     print(f"evaluating {len(todo)} of {total} questions ({len(done)} done before)", flush=True)
 
