@@ -104,9 +104,14 @@ def build_example(cfg: DistillConfig, d: Discussion, level: str | None = None) -
     if level in ("3", "4"):
         example.pairs = repeat_pairs(positives, [i for i, c in enumerate(chains) if not c.correct])
     if level == "4":
-        index = {c.key: i for i, c in enumerate(chains)}
-        example.edges = [(index[s], index[t]) for s, t in d.edges() if s in index and t in index]
+        example.edges = graph_edges(d, chains)
     return example
+
+
+def graph_edges(d: Discussion, chains: list[Chain]) -> list[tuple[int, int]]:
+    """The MAG's edges between the given chains' turns, as (source, target) chain indices."""
+    index = {c.key: i for i, c in enumerate(chains)}
+    return [(index[s], index[t]) for s, t in d.edges() if s in index and t in index]
 
 
 def _counts(examples: list[Example]) -> dict[str, int]:

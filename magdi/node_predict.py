@@ -22,7 +22,7 @@ import torch
 from safetensors.torch import load_file
 from torch import Tensor
 
-from magdi.chains import Example, encode_examples, make_chain
+from magdi.chains import Example, encode_examples, graph_edges, make_chain
 from magdi.config import DistillConfig
 from magdi.generate import load_run
 from magdi.mag import Discussion, TurnKey
@@ -54,10 +54,8 @@ def load_classifier(run_dir: str | Path, *, device: str | torch.device | None = 
 
 def graph_example(cfg: DistillConfig, d: Discussion) -> Example:
     """The question's MAG over its non-excluded turns, as a level-4 unit without pairs."""
-    turns = [t for t in d.turns if not t.excluded]
-    index = {t.key: i for i, t in enumerate(turns)}
-    return Example(id=d.id, chains=[make_chain(cfg, d, t) for t in turns], positives=[],
-                   edges=[(index[s], index[t]) for s, t in d.edges() if s in index and t in index])
+    chains = [make_chain(cfg, d, t) for t in d.turns if not t.excluded]
+    return Example(id=d.id, chains=chains, positives=[], edges=graph_edges(d, chains))
 
 
 @torch.no_grad()
