@@ -34,7 +34,6 @@ import json
 import math
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -47,7 +46,7 @@ from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, norma
 from magdi.benchmarks import Question, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import wilson
-from magdi.files import write_json_atomic
+from magdi.plumbing import stop_on_sigterm, write_json_atomic
 from magdi.formats import read_jsonl
 from magdi.generate import Run, generate, load_base_run, load_run, question_prompt
 from magdi.mag import Discussion
@@ -280,12 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="keep predictions.jsonl and do the rest")
     args = parser.parse_args(argv)
     cfg = EvalConfig.load(args.config)
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with stop_on_sigterm() as stop:
         summary = run(cfg, resume=args.resume, should_stop=stop.is_set)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if summary is None:
         print(f"stopped by SIGTERM; continue with: python -m magdi.evaluate {args.config} --resume", flush=True)
         return 128 + signal.SIGTERM

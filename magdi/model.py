@@ -28,6 +28,7 @@ from magdi.config import DistillConfig
 from magdi.gcn import GCN, batch_graphs
 from magdi.losses import IGNORE, combine, margin_loss, node_loss, ntp_loss, pool, shift_targets
 from magdi.offline import offline_key, offline_model, offline_tokenizer
+from magdi.plumbing import replace_atomically
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -274,6 +275,4 @@ def load_features(path: Path) -> list[Tensor]:
 
 def save_features(path: Path, features: list[Tensor]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save(features, tmp)
-    tmp.replace(path)
+    replace_atomically(path, lambda tmp: torch.save(features, tmp))

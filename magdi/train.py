@@ -27,7 +27,6 @@ import os
 import random
 import signal
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -44,7 +43,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from magdi.chains import build_examples, encode_examples
 from magdi.config import CONFIG_NAME, DistillConfig
-from magdi.files import write_json_atomic
+from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
 from magdi.formats import read_jsonl
 from magdi.model import (DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing,
                          feature_cache_key, load_base, load_features, node_features, save_features)
@@ -124,9 +123,7 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
 def _save_checkpoint(run_dir: Path, step: int, state: dict[str, Any], keep: int) -> None:
     folder = run_dir / "checkpoints"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"step-{step:08d}.pt"
-    torch.save(state, path.with_suffix(".tmp"))
-    path.with_suffix(".tmp").replace(path)
+    replace_atomically(folder / f"step-{step:08d}.pt", lambda tmp: torch.save(state, tmp))
     for old in sorted(folder.glob("step-*.pt"))[:-keep]:
         old.unlink()
 
@@ -134,7 +131,7 @@ def _save_checkpoint(run_dir: Path, step: int, state: dict[str, Any], keep: int)
 def _truncate_metrics(path: Path, step: int) -> None:
     if path.exists():
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        path.write_text("".join(ln + "\n" for ln in lines if json.loads(ln)["step"] <= step), encoding="utf-8")
+        write_text_atomic(path, "".join(ln + "\n" for ln in lines if json.loads(ln)["step"] <= step))
 
 
 def _format_eta(seconds: float) -> str:
@@ -383,13 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.config:
         parser.error("a config file is required")
     cfg = DistillConfig.from_file(args.config, args.overrides)
-    # SIGTERM (a job runner cancelling) stops after the current step, with a checkpoint to resume from
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with stop_on_sigterm() as stop:  # after the current step, with a checkpoint to resume from
         train(cfg, resume=args.resume, callback=lambda _: stop.is_set())
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if stop.is_set():
         print(f"stopped by SIGTERM; continue with: python -m magdi.train {args.config} --resume", flush=True)
         return 128 + signal.SIGTERM  # unfinished: the conventional status of a terminated process

@@ -36,7 +36,7 @@ from db import discussions as store
 from db.engine import session_scope
 from magdi.agents import Agent, AgentConfig, Messages, Reply, Usage, agent_configs, make_agent
 from magdi.benchmarks import FORMATS, Question, read_questions
-from magdi.files import write_json_atomic
+from magdi.plumbing import write_json_atomic
 from magdi.reconcile import DiscussionError, TurnOutcome, run_discussion
 
 CONFIG_NAME = "discuss_config.json"

@@ -26,7 +26,7 @@ from app.services.predictions import trained_classifier
 from db import browsing, predictions, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import Job
-from magdi.files import write_json_atomic
+from magdi.plumbing import write_json_atomic
 from magdi.node_predict import load_classifier, predict
 
 CHUNK = 256  # discussions between progress updates

@@ -21,7 +21,7 @@ from app.services import jobs
 from db.engine import ROOT
 from magdi.agents import AgentConfig, load_agent_configs, make_agent
 from magdi.benchmarks import Question
-from magdi.files import write_text_atomic
+from magdi.plumbing import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
 
 
