@@ -27,13 +27,13 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, get_args
 
 from magdi.answers import _last_boxed  # the MATH gold is read exactly as MATH answers are
 from magdi.formats import FormatError
 
 Format = Literal["questions", "strategyqa", "gsm8k", "ecqa", "aqua", "arc", "math"]
-FORMATS: tuple[str, ...] = ("questions", "strategyqa", "gsm8k", "ecqa", "aqua", "arc", "math")
+FORMATS: tuple[str, ...] = get_args(Format)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 

@@ -23,8 +23,8 @@ from typing import Any, Literal
 import yaml
 
 CONFIG_NAME = "distill_config.json"
-LEVELS = ("single-teacher", "1", "2", "3", "4")
 Level = Literal["single-teacher", "1", "2", "3", "4"]
+LEVELS: tuple[str, ...] = typing.get_args(Level)
 
 
 @dataclass
