@@ -160,10 +160,16 @@ seed = c[2].number_input("Random sample seed", value=None, step=1, key="job_seed
                          help="Empty: the first questions of the source.")
 parallel = c[3].number_input("Questions at once", 1, 64, 1, key="job_parallel")
 chosen = st.multiselect("Agents", list(by_name), default=list(by_name), key="job_agents")
+samples = st.text_area(
+    "Convincing samples (optional)", key="job_few_shot", height=100,
+    placeholder='{"question": "Is fire cold?", "reasoning": "Fire burns, so it is hot.", "answer": "no"}',
+    help="ReConcile's human-written example explanations, shown before every question: one JSON "
+         "object per line with question, reasoning, answer (and options).")
 config = {"agents": [by_name[a].to_dict() for a in chosen], "source": source, "target_dataset": target,
           "task": task.strip() or None, "rounds": int(rounds), "sample": int(n) or None,
           "seed": None if seed is None else int(seed), "parallel": int(parallel)}
 try:
+    config["few_shot"] = discuss.parse_few_shot(samples)
     questions = discuss.preview(config, url)
 except (OSError, LookupError, ValueError) as exc:
     ui.notice("warning", str(exc))

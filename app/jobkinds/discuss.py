@@ -6,7 +6,9 @@ Config (plain data, never a key; agents name the environment variable that holds
      "task": None (the source's) | "task", "rounds": 3,
      "sample": None (all) | N (the first N, or with a seed a random sample in source order),
      "seed": None | int,
-     "parallel": 1 (questions discussed at once)}
+     "parallel": 1 (questions discussed at once),
+     "few_shot": [] (ReConcile's convincing samples, shown before every question:
+                     {"question", "reasoning", "answer", "options"?})}
 
 The worker launches `python -m app.jobkinds.discuss RUN_DIR`. Every turn is written to the store
 as it arrives (its own short transaction), so a crashed or cancelled job resumes without asking
@@ -37,7 +39,7 @@ from db.engine import session_scope
 from magdi.agents import Agent, AgentConfig, Messages, Reply, Usage, agent_configs, make_agent
 from magdi.benchmarks import FORMATS, Question, read_questions
 from magdi.plumbing import write_json_atomic
-from magdi.reconcile import DiscussionError, TurnOutcome, run_discussion
+from magdi.reconcile import DiscussionError, FewShot, TurnOutcome, run_discussion
 
 CONFIG_NAME = "discuss_config.json"
 JOB_NAME = "job.json"
@@ -60,7 +62,8 @@ def agents_of(items: list[dict[str, Any]]) -> list[AgentConfig]:
 
 def validate(config: dict[str, Any]) -> dict[str, Any]:
     """The config with defaults filled in; ValueError naming the first problem."""
-    known = {"agents", "source", "target_dataset", "task", "rounds", "sample", "seed", "parallel"}
+    known = {"agents", "source", "target_dataset", "task", "rounds", "sample", "seed", "parallel",
+             "few_shot"}
     if unknown := sorted(set(config) - known):
         raise ValueError(f"unknown settings {unknown}")
     configs = agents_of(list(config.get("agents") or []))
@@ -87,10 +90,27 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
            "task": config.get("task") or None, "rounds": int(config.get("rounds", 3)),
            "sample": None if config.get("sample") is None else int(config["sample"]),
            "seed": None if config.get("seed") is None else int(config["seed"]),
-           "parallel": int(config.get("parallel", 1))}
+           "parallel": int(config.get("parallel", 1)),
+           "few_shot": [_few_shot(i, x) for i, x in enumerate(config.get("few_shot") or [], 1)]}
     if out["rounds"] < 0 or out["parallel"] < 1 or (out["sample"] is not None and out["sample"] < 1):
         raise ValueError("rounds must be >= 0, parallel >= 1 and sample >= 1")
     return out
+
+
+def _few_shot(n: int, item: Any) -> dict[str, Any]:
+    """A convincing sample: question, reasoning and answer (text), options (a list) if any."""
+    if not isinstance(item, dict):
+        raise ValueError(f"convincing sample {n}: expected an object with question, reasoning, answer")
+    if unknown := sorted(set(item) - {"question", "reasoning", "answer", "options"}):
+        raise ValueError(f"convincing sample {n}: unknown field {unknown[0]!r}")
+    for key in ("question", "reasoning", "answer"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise ValueError(f"convincing sample {n}: {key!r} must be non-empty text")
+    options = item.get("options")
+    if options is not None and not (isinstance(options, list) and all(isinstance(o, str) for o in options)):
+        raise ValueError(f"convincing sample {n}: 'options' must be a list of text")
+    return {"question": item["question"], "reasoning": item["reasoning"], "answer": item["answer"],
+            "options": options}
 
 
 def load_questions(config: dict[str, Any], url: str | None) -> list[Question]:
@@ -257,7 +277,8 @@ class Job:
         try:
             result = run_discussion(q.question, self.agents, q.task, rounds=self.config["rounds"],
                                     options=q.options, gold_answer=q.gold_answer, id=q.id,
-                                    existing_turns=existing, on_turn=on_turn)
+                                    existing_turns=existing, on_turn=on_turn,
+                                    few_shot=[FewShot(**x) for x in self.config["few_shot"]])
         except DiscussionError as exc:
             stopped = isinstance(exc.__cause__, Stopped)
             print(f"{head}: {'stopped' if stopped else 'FAILED: ' + str(exc)} ({_count(new)})")

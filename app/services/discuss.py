@@ -124,6 +124,18 @@ def preview(config: dict[str, Any], url: str | None = None) -> list[Question]:
 
 # ---------------------------------------------------------------- jobs
 
+def parse_few_shot(text: str) -> list[dict[str, Any]]:
+    """Convincing samples written as JSON Lines (one object per line; blank lines skipped)."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"convincing samples, line {n}: malformed JSON ({exc.msg})") from None
+    return out
+
+
 def submit(config: dict[str, Any], *, name: str = "", url: str | None = None) -> int:
     """Validate the config and its source, then queue a discussion job for the worker."""
     config = kind.validate(config)

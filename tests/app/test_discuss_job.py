@@ -258,6 +258,41 @@ def test_questions_are_discussed_in_parallel(db_url, tmp_path, monkeypatch):
     assert json.loads((tmp_path / "progress.json").read_text())["step"] == 6
 
 
+def test_convincing_samples_come_before_every_question(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
+    path = tmp_path / "gsm.jsonl"
+    path.write_text("".join(json.dumps({"question": f"{i} + 1?", "answer": "#### 1"}) + "\n" for i in range(2)))
+    servers = {n: ModelServer(ScriptedBackend([js("1")] * 2), api_key_env="MAGDI_TEST_KEY").start()
+               for n in "ab"}
+    sample = {"question": "What is 2 + 2?", "reasoning": "Two and two make four.", "answer": "4"}
+    try:
+        cfg = discuss_kind.validate({**config(servers, path), "source": {"file": str(path), "format": "auto"},
+                                     "few_shot": [sample]})
+        assert discuss_kind.Job(cfg, tmp_path, sqlite_url, None).run() == 0
+    finally:
+        for s in servers.values():
+            s.close()
+    prompts = [request[-1]["content"] for s in servers.values() for request in s.backend.requests]
+    assert len(prompts) == 4
+    for prompt in prompts:
+        assert prompt.index("Q: What is 2 + 2?") < prompt.index("Two and two make four.") < prompt.index(" + 1?")
+
+
+@pytest.mark.parametrize("samples, message", [
+    (["Is fire cold?"], "convincing sample 1: expected an object"),
+    ([{"question": "q", "reasoning": "r"}], "convincing sample 1: 'answer' must be non-empty text"),
+    ([{"question": "q", "reasoning": "r", "answer": "a", "why": "x"}], "unknown field 'why'"),
+    ([{"question": "q", "reasoning": "r", "answer": "a", "options": "A, B"}], "'options' must be a list"),
+])
+def test_convincing_samples_are_checked(env, samples, message):
+    url, path, serve = env
+    s = serve([])
+    with pytest.raises(ValueError, match=message):
+        discuss.submit(config({"a": s, "b": s}, path, few_shot=samples), url=url)
+    with pytest.raises(ValueError, match="line 2: malformed JSON"):
+        discuss.parse_few_shot('{"question": "q", "reasoning": "r", "answer": "a"}\n{oops')
+
+
 def test_trying_an_agent_reads_its_reply_or_says_what_went_wrong(env, monkeypatch):
     _, _, serve = env
     s = serve([js("no", 0.7, "Goldfish have no legs."), "I would rather not say.", {"delay": 5}])

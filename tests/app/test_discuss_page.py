@@ -101,9 +101,15 @@ def test_a_job_is_started_listed_and_cancelled(page):
     assert "name the dataset the discussions go into" in texts(at, "warning")
     at.text_input(key="job_target").set_value("gsm-teachers").run()
     assert "3 question(s), e.g. “What is 0 + 1?”" in texts(at, "caption")
+    at.text_area(key="job_few_shot").set_value('{"question": "2 + 2?", "reasoning": "Four."').run()
+    assert "convincing samples, line 1: malformed JSON" in texts(at, "warning")
+    assert "job_start" not in [b.key for b in at.button]
+    sample = {"question": "2 + 2?", "reasoning": "Two and two make four.", "answer": "4"}
+    at.text_area(key="job_few_shot").set_value("\n" + json.dumps(sample) + "\n").run()
     at.button(key="job_start").click().run()
     assert not at.exception, at.exception
     [job] = jobs.list_all(kind="discuss")
+    assert job.config["few_shot"] == [{**sample, "options": None}]
     assert job.status == "queued" and job.config["sample"] == 3 and job.name == "discuss → gsm-teachers"
     assert [a["name"] for a in job.config["agents"]] == ["a", "b"] and SECRET not in json.dumps(job.config)
     assert f"#{job.id} discuss → gsm-teachers — queued: 0/? questions" in texts(at, "markdown")
