@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 import streamlit as st
 
 from app import graph_view
-from app.services import annotate, explore, predictions, store
+from app.services import annotate, compare, explore, predictions, store
 from app.services.explore import Filter
 from db.engine import database_url
 
@@ -331,6 +331,43 @@ def require_annotator() -> str | None:
     if not name:
         st.info("Enter your name in the sidebar to edit labels (it goes into the history).")
     return name
+
+
+# ---------------------------------------------------------------- compare
+
+def compare_stamp(runs: list[compare.RunInfo]) -> tuple:
+    """What the Compare views read changes with: the stored evaluations, the teachers' labels and
+    gold answers (the label revision) and the stored discussions."""
+    return (revision(), explore.store_stamp(db_url()),
+            tuple((r.id, r.created_at, r.questions) for r in runs))
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _compare_questions(url, stamp, run_ids, flt) -> list[compare.QuestionView]:
+    return compare.questions(list(run_ids), flt=flt, url=url)
+
+
+def compare_questions(stamp: tuple, run_ids: list[int], flt: str) -> list[compare.QuestionView]:
+    return _compare_questions(db_url(), stamp, tuple(run_ids), flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _compare_question(url, stamp, run_ids, dataset, key) -> compare.QuestionView | None:
+    return compare.question(list(run_ids), dataset, key, url=url)
+
+
+def compare_question(stamp: tuple, run_ids: list[int], dataset: str, key: str
+                     ) -> compare.QuestionView | None:
+    return _compare_question(db_url(), stamp, tuple(run_ids), dataset, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _compare_aggregate(url, stamp, run_ids) -> list[dict]:
+    return compare.aggregate(list(run_ids), url=url)
+
+
+def compare_aggregate(stamp: tuple, run_ids: list[int]) -> list[dict]:
+    return _compare_aggregate(db_url(), stamp, tuple(run_ids))
 
 
 # ---------------------------------------------------------------- small shared widgets

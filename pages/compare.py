@@ -42,10 +42,10 @@ def graph(view: compare.QuestionView) -> go.Figure:
     return fig
 
 
-def per_question(chosen: list[int]) -> None:
+def per_question(stamp: tuple, chosen: list[int]) -> None:
     flt = st.radio("Show", list(compare.FILTERS), key="compare_filter", horizontal=True,
                    format_func=compare.FILTERS.get)
-    views = compare.questions(chosen, flt=flt, url=ui.db_url())
+    views = ui.compare_questions(stamp, chosen, flt)
     st.caption(f"{len(views)} question(s)")
     if not views:
         st.info("No question matches.")
@@ -53,7 +53,7 @@ def per_question(chosen: list[int]) -> None:
     pick = st.selectbox("Question", range(len(views)), key="compare_question",
                         format_func=lambda i: f"{views[i].dataset} · {views[i].key} · "
                                               f"{views[i].question[:90]}")
-    v = compare.question(chosen, views[pick].dataset, views[pick].key, url=ui.db_url())
+    v = ui.compare_question(stamp, chosen, views[pick].dataset, views[pick].key)
     st.text(v.question)
     if v.options:
         st.text("\n".join(f"{i + 1}. {o}" for i, o in enumerate(v.options)))
@@ -94,8 +94,8 @@ def per_question(chosen: list[int]) -> None:
                 st.text(x.text or "(empty)")
 
 
-def aggregate(chosen: list[int]) -> None:
-    rows = compare.aggregate(chosen, url=ui.db_url())
+def aggregate(stamp: tuple, chosen: list[int]) -> None:
+    rows = ui.compare_aggregate(stamp, chosen)
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, key="compare_table",
                  column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
@@ -164,15 +164,16 @@ runs = compare.list_runs(ui.db_url())
 labels = {r.id: r.label for r in runs}
 chosen = st.multiselect("Evaluations", list(labels), default=list(labels)[:2], format_func=labels.get,
                         key="compare_runs")
+stamp = ui.compare_stamp(runs)
 tab_question, tab_aggregate, tab_new = st.tabs(["Per question", "Aggregate", "New evaluation"])
 with tab_question:
     if chosen:
-        per_question(chosen)
+        per_question(stamp, chosen)
     else:
         st.info("Choose evaluations above, or queue one.")
 with tab_aggregate:
     if chosen:
-        aggregate(chosen)
+        aggregate(stamp, chosen)
     else:
         st.info("Choose evaluations above, or queue one.")
 with tab_new:

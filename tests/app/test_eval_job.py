@@ -16,7 +16,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import evaluate as eval_kind
-from app.services import compare, jobs, store
+from app.services import annotate, compare, explore, jobs, store
 from db import jobs as job_queries
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
@@ -181,6 +181,16 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
     assert at.multiselect(key="compare_runs").value == [r.id for r in runs]
     # per question: the question, the teachers' turns, both students, the MAG with student nodes
     assert any(v.startswith("**Gold answer:** 3") for v in texts(at))
+    # the views are cached, keyed by what they read: a teacher's corrected label shows at once
+    first = compare.questions([r.id for r in runs], url=page_url)[0]
+    view = explore.discussion(explore.find_discussion(first.dataset, first.key, page_url), page_url)
+    node = next(n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round))
+    assert frame(at, "agent")["correct"].iloc[0] == ("✓" if node.label else "✗")
+    assert annotate.set_label(node.id, not node.label, who="ann", url=page_url).ok
+    at.run()
+    assert frame(at, "agent")["correct"].iloc[0] == ("✗" if node.label else "✓")
+    assert annotate.set_label(node.id, None, who="ann", url=page_url).ok
+    at.run()
     assert len(frame(at, "student")) == 2
     assert len(frame(at, "agent")) == 6  # ecqa-001: 3 agents x 2 rounds
     assert len(at.expander) == 2
