@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         job = jobs.get(job_id)
         print(f"job {job_id}: {job.status} step {job.step}/{job.total_steps or '?'}", flush=True)
-        if job.status in ("succeeded", "failed", "cancelled"):
+        if not job.active:
             if job.error:
                 print(job.error, file=sys.stderr)
             return 0 if job.status == "succeeded" else 1

@@ -6,12 +6,14 @@ Y correct · N incorrect · E exclude/include · J next node needing review · K
 H / L previous / next discussion.
 """
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from app import graph_view, ui
 from app.services import annotate
-from app.services.explore import REASONS, neighbours, with_changes
+from app.services.explore import REASONS, neighbours
 
 s = st.session_state
 f, view = ui.current_filter(), ui.current_view()
@@ -60,7 +62,7 @@ def next_review() -> None:
     for n in d.nodes[cur + 1:]:
         if n.needs_review:
             return go_node(n.id)
-    waiting = ui.ordered_ids(with_changes(f, needs_review=True), sort=view["sort"],
+    waiting = ui.ordered_ids(replace(f, needs_review=True), sort=view["sort"],
                              desc=view["desc"])
     later = [i for i in waiting if i != d.id and (d.id not in ids or i not in ids
                                                   or ids.index(i) > ids.index(d.id))]

@@ -88,9 +88,7 @@ def _model(config: dict, url: str | None) -> tuple[dict, str]:
     and its default label."""
     model = config.get("model", {})
     if "run_job" in model:
-        job = jobs.get(int(model["run_job"]), url=url)
-        if job is None or job.kind != "train" or job.status != "succeeded" or not job.run_dir:
-            raise ValueError(f"job {model['run_job']} is not a finished training job")
+        job = jobs.finished_training(int(model["run_job"]), url=url)
         return {"run_dir": job.run_dir}, f"job {job.id}" + (f" {job.name}" if job.name else "")
     return {"model": model.get("base"), "student": config.get("student", {})}, ""
 

@@ -264,7 +264,7 @@ def aggregate_csv(rows: Iterable[dict]) -> str:
 # ---------------------------------------------------------------- launching evaluations
 
 def trained_jobs(url: str | None = None) -> list[JobView]:
-    return [j for j in jobs.list_all(kind="train", url=url) if j.status == "succeeded"]
+    return [j for j in jobs.list_all(kind="train", url=url) if j.trained]
 
 
 def eval_jobs(url: str | None = None) -> list[JobView]:
@@ -289,9 +289,7 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
     if (dataset is None) == (benchmark is None):
         raise ValueError("choose either a stored dataset or a benchmark file")
     if run_job is not None:
-        job = jobs.get(run_job, url=url)
-        if job is None or job.kind != "train" or job.status != "succeeded":
-            raise ValueError(f"job {run_job} is not a finished training job")
+        jobs.finished_training(run_job, url=url)
         model: dict = {"run_job": run_job}
     else:
         model = {"base": base_model} if base_model else {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -470,12 +470,3 @@ def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 
                 t.round, t.answer, t.answer_norm, t.confidence, node.label, t.human_label,
                 r["score"], reasons, r["p_correct"]))
     return items, total
-
-
-def with_changes(f: Filter, **changes) -> Filter:
-    """A copy of the filter with some fields changed (unknown names are an error)."""
-    names = {x.name for x in fields(Filter)}
-    bad = set(changes) - names
-    if bad:
-        raise TypeError(f"unknown filter fields: {sorted(bad)}")
-    return replace(f, **changes)

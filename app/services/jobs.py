@@ -70,6 +70,18 @@ class JobView:
     def resumable(self) -> bool:
         return self.status in job_queries.RESUMABLE
 
+    @property
+    def trained(self) -> bool:
+        """A training run that finished: its run directory holds a student to load."""
+        return self.kind == "train" and self.status == "succeeded" and self.run_dir is not None
+
+
+def finished_training(job_id: int, *, url: str | None = None) -> JobView:
+    job = get(job_id, url=url)
+    if job is None or not job.trained:
+        raise ValueError(f"job {job_id} is not a finished training job")
+    return job
+
 
 def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
     with session_scope(url, write=True) as s:

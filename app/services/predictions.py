@@ -27,8 +27,8 @@ class Disagreement:
 
 def is_classifier(job: JobView) -> bool:
     """A succeeded level-4 train job whose run holds the trained heads."""
-    return (job.kind == "train" and job.status == "succeeded" and job.config["train"].get("level") == "4"
-            and job.run_dir is not None and (Path(job.run_dir) / "heads.safetensors").is_file())
+    return (job.trained and job.config["train"].get("level") == "4"
+            and (Path(job.run_dir) / "heads.safetensors").is_file())
 
 
 def classifier_jobs(*, url: str | None = None) -> list[JobView]:
