@@ -184,7 +184,7 @@ else:
 # ---------------------------------------------------------------- jobs
 
 st.subheader("Discussion jobs")
-active = any(r.job.active for r in discuss.list_jobs(url))
+active = any(j.active for j in jobs.list_all(kind="discuss", url=url))
 
 
 def _cancel(job_id: int) -> None:
