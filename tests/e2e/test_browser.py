@@ -7,13 +7,17 @@ when MAGDI_UPDATE_SCREENSHOTS=1 (otherwise they go to a temporary folder, keepin
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from app.services import explore
+from app.services import annotate, explore, store
+from app.services.explore import Filter
 from tests.conftest import ROOT
 from tests.e2e.conftest import choose
 
@@ -137,4 +141,26 @@ def test_hostile_file_displays_as_text_and_runs_nothing(page: Page, app_server):
         for fr in page.frames[1:]:
             clean, title = fr.evaluate(checks)
             assert clean and title != "PWNED", (path, fr.url)
+    assert page.external_requests == []
+
+
+def test_export_downloads_the_filter_with_the_labels_of_the_click(page: Page, app_server):
+    _, url = app_server
+    page.goto("/export?ds=gsm8k")
+    expect(page.get_by_text("14 discussion(s) in the filter")).to_be_visible()
+    # a label saved after the page was drawn is in the file: it is written at the click
+    did = explore.find_discussion("gsm8k", "gsm8k-002", url)
+    node = explore.discussion(did, url).nodes[0]
+    assert annotate.set_label(node.id, not node.label, who="exporter", url=url).ok
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    assert download.value.suggested_filename.startswith("magdi-filtered-r")
+    written = Path(download.value.path()).read_bytes()
+    expected = io.StringIO()
+    ids = explore.ordered_ids(Filter(datasets=("gsm8k",)), url=url)
+    assert store.export_discussions(expected, discussion_ids=ids, url=url) == 14
+    assert written == expected.getvalue().encode()
+    line = next(json.loads(x) for x in written.splitlines() if json.loads(x)["id"] == "gsm8k-002")
+    turn = next(t for t in line["turns"] if (t["agent"], t["round"]) == (node.agent, node.round))
+    assert (turn["label"], turn["label_source"]) == ("incorrect" if node.label else "correct", "human")
     assert page.external_requests == []
