@@ -70,8 +70,11 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
-    for kind, text in st.session_state.pop("flash", []):
-        notice(kind, text)
+    # One container whether or not there is a message, so that what follows keeps its place in
+    # the page: otherwise the next rerun briefly shows old elements beside their new copies.
+    with st.container():
+        for kind, text in st.session_state.pop("flash", []):
+            notice(kind, text)
 
 
 # ---------------------------------------------------------------- store and cached reads

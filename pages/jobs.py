@@ -47,8 +47,9 @@ st.dataframe(
     hide_index=True, key="jobs_table",
     column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
 queued = sum(j.status == "queued" for j in all_jobs)
-if queued:
-    st.caption(f"{queued} job(s) waiting in the queue.")
+with st.container():  # present either way: the job's tabs below keep their place
+    if queued:
+        st.caption(f"{queued} job(s) waiting in the queue.")
 
 ids = [j.id for j in all_jobs]
 # The URL decides which job shows (a link, Train's switch, Resume's new attempt): a keyed
