@@ -25,8 +25,8 @@ from db import browsing, queries
 from db.engine import session_scope
 from db.models import Discussion, Turn
 from magdi.agents import AgentConfig
-from tests.app.test_worker import start_worker, stop
-from tests.utils import wait_for
+from tests.utils import js, wait_for
+from tests.utils.workers import start_worker, stop
 
 SECRET = "sk-test-SECRET-0123456789"
 QUESTIONS = [  # StrategyQA's published format
@@ -34,10 +34,6 @@ QUESTIONS = [  # StrategyQA's published format
     {"qid": "q2", "question": "Can a goldfish climb a ladder?", "answer": False},
     {"qid": "q3", "question": "Is the Pacific larger than the Atlantic?", "answer": True},
 ]
-
-
-def js(answer: str, confidence: float = 0.9, reasoning: str = "Because it is so.") -> str:
-    return json.dumps({"reasoning": reasoning, "answer": answer, "confidence_level": confidence})
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ real scripted chat-completions server on loopback. No mocks."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,13 +11,10 @@ from streamlit.testing.v1 import AppTest
 from app.serve_model import ModelServer, ScriptedBackend
 from app.services import jobs
 from tests.conftest import ROOT
+from tests.utils import free_port, unescape
 
 SECRET = "sk-test-SECRET-page"
 PAGE = str(ROOT / "pages" / "discuss.py")
-
-
-def unescape(md: str) -> str:
-    return re.sub(r"\\(.)", r"\1", md)
 
 
 def texts(at: AppTest, kind: str) -> str:
@@ -70,7 +66,7 @@ def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
     assert "The Pacific covers a third of the Earth." in texts(at, "text")
     assert "Is the Pacific Ocean larger" in server.backend.requests[0][0]["content"]
 
-    fill_agent(at, name="offline", model="m", base_url=f"http://127.0.0.1:{_free_port()}/v1",
+    fill_agent(at, name="offline", model="m", base_url=f"http://127.0.0.1:{free_port()}/v1",
                api_key_env="", max_retries=0)
     at.selectbox(key="try_agent").set_value("offline")
     at.button(key="try_ask").click().run()
@@ -121,10 +117,3 @@ def test_a_job_is_started_listed_and_cancelled(page):
     assert (again.resume_of, again.status, again.run_dir) == (job.id, "queued", None)
     at.radio(key="job_source").set_value("dataset").run()
     assert "choose the stored dataset" in texts(at, "warning")  # the store has none yet
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -22,12 +22,11 @@ from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import formats
 from magdi.answers import extract_answer, label_answer
-from tests.app.test_worker import demo_store, run_until_idle  # noqa: F401  (demo_store: a fixture)
+from tests.utils.workers import TINY_STUDENT, run_until_idle
 from tests.conftest import ROOT
 from tests.utils import copy_store
 
 SHARED_GSM8K = ROOT.parent / "shared" / "datasets" / "gsm8k" / "test.jsonl"
-TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
 HOSTILE = "<img src=x onerror=alert(1)> **bold** :red[red]"
 
 

@@ -18,7 +18,7 @@ from app.services import annotate, explore, store
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
-from tests.utils import copy_store
+from tests.utils import copy_store, unescape
 
 MAIN = str(ROOT / "app" / "main.py")
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
@@ -69,10 +69,6 @@ def node_id(url, ext: str, agent: str, rnd: int) -> int:
 
 def captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
-
-
-def unescape(md: str) -> str:
-    return re.sub(r"\\(.)", r"\1", md)
 
 
 # ---------------------------------------------------------------- overview

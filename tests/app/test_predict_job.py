@@ -16,7 +16,7 @@ from db import browsing, queries
 from db.engine import session_scope
 from db.models import NodePrediction, Turn
 from magdi.node_predict import load_classifier, predict
-from tests.app.test_worker import TINY, run_until_idle
+from tests.utils.workers import TINY, run_until_idle
 from tests.conftest import ROOT
 
 

@@ -23,13 +23,10 @@ from magdi.formats import discussion_to_dict
 from magdi.mag import Turn
 from magdi.reconcile import DiscussionError, parse_reply, run_discussion
 from tests.conftest import ROOT
+from tests.utils import js
 
 SECRET = "sk-test-SECRET"
 USER = [{"role": "user", "content": "Is water wet?"}]
-
-
-def js(answer, confidence=0.9, reasoning="Because.") -> str:
-    return json.dumps({"reasoning": reasoning, "answer": answer, "confidence_level": confidence})
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from app.services import jobs
 from db import jobs as job_queries
 from db.engine import session_scope
 from tests.app.test_pages import page as open_page
-from tests.app.test_worker import TINY, demo_store  # noqa: F401 (a fixture)
+from tests.utils.workers import TINY
 from tests.conftest import ROOT
 
 def test_train_page_previews_and_queues_a_job(demo_store):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -16,44 +13,8 @@ import pytest
 from app.services import jobs, store
 from db import jobs as job_queries
 from db.engine import session_scope
-from tests.conftest import ROOT
 from tests.utils import wait_for
-
-TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_every": 1,
-        "save_every": 2, "max_length": 128, "offline_hidden": 32, "offline_intermediate": 64,
-        "gcn_hidden": 32}
-
-
-@pytest.fixture
-def demo_store(sqlite_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
-    store.load_demo_if_empty(sqlite_url)
-    return sqlite_url
-
-
-def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
-    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "wb")
-    env = {**os.environ, "MAGDI_DATABASE_URL": url, "MAGDI_RUNS_DIR": str(tmp_path / "runs")}
-    return subprocess.Popen([sys.executable, "-m", "app", "worker", "--poll", "0.2", *extra],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def run_until_idle(url: str, tmp_path: Path) -> None:
-    """A worker that runs every queued job and exits 0."""
-    worker = start_worker(url, tmp_path, "--until-idle")
-    try:
-        assert worker.wait(240) == 0
-    finally:
-        stop(worker)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+from tests.utils.workers import TINY, run_until_idle, start_worker, stop
 
 
 def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT
+from tests.utils import free_port
 
 CHROMIUM = os.environ.get("MAGDI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -32,12 +32,6 @@ HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
 def pytest_configure(config):
     config.addinivalue_line("markers",
                             "e2e: end-to-end tests in a real browser against a running app")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -66,7 +60,7 @@ def app_server(tmp_path_factory):
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
     store.import_file(HOSTILE, url=url)
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, MAGDI_DATABASE_URL=url, PYTHONPATH=str(ROOT))
     log = open(tmp / "streamlit.log", "w")
     proc = subprocess.Popen(

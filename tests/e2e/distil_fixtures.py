@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.utils import free_port
 from tests.utils import wait_for as poll
-from tests.e2e.conftest import CHROMIUM, _free_port, _wait_healthy, guarded_page
+from tests.utils.workers import stop
+from tests.e2e.conftest import CHROMIUM, _wait_healthy, guarded_page
 
 
 @dataclass
@@ -38,16 +40,6 @@ class DistilApp:
         return "\n".join(parts)
 
 
-def _stop(proc: subprocess.Popen, timeout: float = 30) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def distil_app(tmp_path_factory):
     """`streamlit run app/main.py` and `python -m app worker --poll 0.2` on a fresh store with
@@ -63,7 +55,7 @@ def distil_app(tmp_path_factory):
     runs.mkdir()
     store.load_demo_if_empty(url)
     env = dict(os.environ, MAGDI_DATABASE_URL=url, MAGDI_RUNS_DIR=str(runs), PYTHONPATH=str(ROOT))
-    port = _free_port()
+    port = free_port()
     app_log = open(tmp / "streamlit.log", "wb")
     worker_log_path = tmp / "worker.log"
     worker_log = open(worker_log_path, "wb")
@@ -79,8 +71,8 @@ def distil_app(tmp_path_factory):
         _wait_healthy(base, app)
         yield DistilApp(base, url, runs, tmp, worker, worker_log_path)
     finally:
-        _stop(worker)  # stops a running job's process group, too
-        _stop(app, 10)
+        stop(worker)  # stops a running job's process group, too
+        stop(app, 10)
         app_log.close()
         worker_log.close()
 

@@ -19,16 +19,16 @@ from app.services import compare, jobs
 from app.services.explore import Filter
 from tests.e2e.conftest import choose
 from tests.e2e.distil_fixtures import DistilApp, distil_app, distil_page, wait_for  # noqa: F401
+from tests.utils.workers import TINY_STUDENT
 
 pytestmark = pytest.mark.e2e
 JOB_TIMEOUT_MS = 120_000
-# the tiny settings of tests/app/test_worker.py, as far as the Train page offers them
+# the tiny settings of tests/utils/workers.py, as far as the Train page offers them
 TINY_FORM = {"max steps (0: epochs decide)": 4, "batch (questions)": 2, "warm-up steps": 0,
              "max tokens per chain": 128, "log every (steps)": 1, "checkpoint every (steps)": 2}
 TINY_CLI = {"max_steps": 4, "batch_size": 2, "warmup_steps": 0, "max_length": 128, "log_every": 1,
             "save_every": 2}
-TINY = {**TINY_CLI, "offline_hidden": 32, "offline_intermediate": 64, "gcn_hidden": 32}
-TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
+TINY = {**TINY_CLI, **TINY_STUDENT, "gcn_hidden": 32}
 
 
 def command(page: Page):

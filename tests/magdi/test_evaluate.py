@@ -17,8 +17,8 @@ from magdi.evaluate import majority_vote, read_predictions, run, score, teacher_
 from magdi.mag import Discussion, Turn
 from magdi.offline import offline_tokenizer
 from tests.conftest import ROOT
+from tests.utils.workers import TINY_STUDENT
 
-TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
 
 
 @pytest.mark.parametrize("answers, expected", [

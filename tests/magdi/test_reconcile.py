@@ -20,10 +20,7 @@ from magdi.reconcile import (
     DiscussionError, FewShot, TurnOutcome, agree, discussion_prompt, parse_reply, read_confidence,
     recalibrate, round0_prompt, run_discussion, vote,
 )
-
-
-def js(answer, confidence=0.9, reasoning="Because.") -> str:
-    return json.dumps({"reasoning": reasoning, "answer": answer, "confidence_level": confidence})
+from tests.utils import js
 
 
 class ScriptedAgent:

@@ -1,8 +1,10 @@
-"""Small factories for tests: hand-made discussions and files."""
+"""Small factories for tests: hand-made discussions, files, agent replies and ports."""
 
 from __future__ import annotations
 
 import json
+import re
+import socket
 from pathlib import Path
 
 
@@ -46,3 +48,19 @@ def wait_for(predicate, timeout: float = 120, what: str = "condition", detail=la
         time.sleep(0.2)
     extra = detail()
     raise AssertionError(f"timed out waiting for {what}" + (f"\n{extra}" if extra else ""))
+
+
+def js(answer: str, confidence: float = 0.9, reasoning: str = "Because.") -> str:
+    """An agent's reply in the JSON that ReConcile asks for."""
+    return json.dumps({"reasoning": reasoning, "answer": answer, "confidence_level": confidence})
+
+
+def unescape(md: str) -> str:
+    """Markdown-escaped text (app.ui.esc) as the reader sees it."""
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
