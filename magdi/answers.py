@@ -17,8 +17,10 @@ import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Literal, TypeVar
 
+T = TypeVar("T")
 AnswerKind = Literal["yesno", "choice_number", "choice_letter", "number", "math", "text"]
 
 _KINDS: dict[str, AnswerKind] = {
@@ -320,7 +322,31 @@ def normalize_answer(task: str, raw: str, options: list[str] | None = None) -> N
 
 def answers_equal(task: str, a: NormalizedAnswer, b: NormalizedAnswer) -> bool:
     """Same canonical value; for MATH also symbolic equality. Unparseable is never equal."""
-    return _equal(task_kind(task), a.value, b.value)
+    return values_equal(task, a.value, b.value)
+
+
+def values_equal(task: str, a: str | None, b: str | None) -> bool:
+    """`answers_equal` of two canonical values; None (unparseable) equals nothing."""
+    return _equal(task_kind(task), a, b)
+
+
+def group_equal(task: str, items: Iterable[T], value: Callable[[T], str | None]
+                ) -> list[tuple[str, list[T]]]:
+    """Items grouped by equal canonical values (symbolically for MATH), as (the first value of the
+    group, its items) in order of first appearance; items whose value is None are left out."""
+    kind = task_kind(task)
+    groups: list[tuple[str, list[T]]] = []
+    for item in items:
+        v = value(item)
+        if v is None:
+            continue
+        for rep, members in groups:
+            if _equal(kind, rep, v):
+                members.append(item)
+                break
+        else:
+            groups.append((v, [item]))
+    return groups
 
 
 def _equal(kind: AnswerKind, a: str | None, b: str | None) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from magdi.answers import NormalizedAnswer, answers_equal, label_answers, normalize_answer
+from magdi.answers import label_answers, normalize_answer, values_equal
 from magdi.mag import Discussion
 from magdi.reconcile import vote
 
@@ -49,10 +49,8 @@ def consensus(d: Discussion) -> Consensus:
     v = vote(d.task, [t for t in d.turns if t.round == last], d.options)
     gold = normalize_answer(d.task, d.gold_answer, d.options)
 
-    def right(a: str | None) -> bool:
-        return a is not None and answers_equal(d.task, NormalizedAnswer(a, a), gold)
-
-    return Consensus(last, v.majority, v.weighted, right(v.majority), right(v.weighted))
+    return Consensus(last, v.majority, v.weighted, values_equal(d.task, v.majority, gold.value),
+                     values_equal(d.task, v.weighted, gold.value))
 
 
 def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:

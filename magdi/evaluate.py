@@ -42,7 +42,7 @@ from typing import Any
 
 import torch
 
-from magdi.answers import NormalizedAnswer, answers_equal, extract_answer, normalize_answer
+from magdi.answers import answers_equal, extract_answer, group_equal, normalize_answer, values_equal
 from magdi.benchmarks import Question, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import wilson
@@ -88,17 +88,8 @@ class Scored:
 
 def majority_vote(task: str, answers: Iterable[str | None]) -> str | None:
     """The most frequent parsed answer; None abstains; a tie goes to the earliest answer given."""
-    groups: list[list[str]] = []  # in order of first appearance
-    for a in answers:
-        if a is None:
-            continue
-        for g in groups:
-            if answers_equal(task, NormalizedAnswer(g[0], g[0]), NormalizedAnswer(a, a)):
-                g.append(a)
-                break
-        else:
-            groups.append([a])
-    return max(groups, key=len)[0] if groups else None  # max keeps the first of equal lengths
+    groups = group_equal(task, answers, lambda a: a)
+    return max(groups, key=lambda g: len(g[1]))[0] if groups else None  # max keeps the first of ties
 
 
 def score(q: Question, texts: list[str], tokenizer: Any, latency_s: float) -> Scored:
@@ -109,7 +100,7 @@ def score(q: Question, texts: list[str], tokenizer: Any, latency_s: float) -> Sc
         samples.append(Sample(i, text, parsed.value, answers_equal(q.task, parsed, gold),
                               len(tokenizer.encode(text, add_special_tokens=False)), latency_s))
     answer = majority_vote(q.task, (s.parsed for s in samples))
-    correct = answer is not None and answers_equal(q.task, NormalizedAnswer(answer, answer), gold)
+    correct = values_equal(q.task, answer, gold.value)
     return Scored(q, samples, answer, correct)
 
 

@@ -26,8 +26,7 @@ from typing import Any
 import json_repair
 
 from magdi.agents import Agent, Messages, Usage
-from magdi.answers import (NormalizedAnswer, answers_equal, extract_answer, normalize_answer, option_lines,
-                           option_name, task_kind)
+from magdi.answers import extract_answer, group_equal, normalize_answer, option_lines, option_name, task_kind
 from magdi.mag import Discussion, Turn, TurnKey
 
 JSON_FORMAT = '{"reasoning": "", "answer": "", "confidence_level": ""}'
@@ -103,9 +102,9 @@ def discussion_prompt(question: str, task: str, previous: Sequence[Turn], option
     groups = sorted(_groups(task, previous, options), key=lambda g: -len(g[1]))  # stable: ties keep order
     solutions = []
     for answer, turns in groups:
-        lines = [f"There are {len(turns)} agents think the answer is {answer.value}."]
+        lines = [f"There are {len(turns)} agents think the answer is {answer}."]
         for t in turns:
-            said = f"One agent solution: I think the answer is {answer.value} because {t.reasoning.strip()}"
+            said = f"One agent solution: I think the answer is {answer} because {t.reasoning.strip()}"
             if t.confidence is not None:
                 said += f" My confidence level is {t.confidence}."
             lines.append(said)
@@ -207,21 +206,9 @@ def recalibrate(confidence: float | None) -> float:
     return 1.0
 
 
-def _groups(task: str, turns: Iterable[Turn], options: list[str] | None
-            ) -> list[tuple[NormalizedAnswer, list[Turn]]]:
-    """Readable turns grouped by equal answers, groups in order of first appearance."""
-    groups: list[tuple[NormalizedAnswer, list[Turn]]] = []
-    for t in turns:
-        a = normalize_answer(task, t.answer, options)
-        if not a.ok:
-            continue
-        for rep, members in groups:
-            if answers_equal(task, rep, a):
-                members.append(t)
-                break
-        else:
-            groups.append((a, [t]))
-    return groups
+def _groups(task: str, turns: Iterable[Turn], options: list[str] | None) -> list[tuple[str, list[Turn]]]:
+    """Readable turns grouped by equal answers (canonical value, turns), in order of first appearance."""
+    return group_equal(task, turns, lambda t: normalize_answer(task, t.answer, options).value)
 
 
 @dataclass(frozen=True)
@@ -236,8 +223,8 @@ def vote(task: str, turns: Iterable[Turn], options: list[str] | None = None) -> 
     """Weighted and majority vote over the parseable turns; unparseable ones abstain. Ties go to
     the answer given first (as in ReConcile); sums are rounded so that 0.1 + 0.1 + 0.1 ties 0.3."""
     groups = _groups(task, turns, options)
-    scores = {a.value: round(sum(recalibrate(t.confidence) for t in ts), 6) for a, ts in groups}
-    counts = {a.value: len(ts) for a, ts in groups}
+    scores = {a: round(sum(recalibrate(t.confidence) for t in ts), 6) for a, ts in groups}
+    counts = {a: len(ts) for a, ts in groups}
     return Vote(weighted=max(scores, key=scores.__getitem__, default=None),
                 majority=max(counts, key=counts.__getitem__, default=None),
                 scores=scores, counts=counts)  # type: ignore[arg-type]

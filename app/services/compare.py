@@ -23,7 +23,7 @@ from app.services.jobs import JobView
 from db import evaluations, queries
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun
-from magdi.answers import NormalizedAnswer, answers_equal
+from magdi.answers import values_equal
 from magdi.benchmarks import FORMATS, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import Consensus, TeacherAnswer, consensus, teacher_answers, wilson
@@ -36,12 +36,6 @@ FILTERS = {
     "students_disagree": "two students disagree",
     "disagree_with_teachers": "a student disagrees with the teachers",
 }
-
-
-def _same(task: str, a: str | None, b: str | None) -> bool:
-    """Two canonical answers are equal (symbolically for MATH); an unparseable one equals nothing."""
-    return a is not None and b is not None and answers_equal(task, NormalizedAnswer(a, a),
-                                                             NormalizedAnswer(b, b))
 
 
 # ---------------------------------------------------------------- evaluations
@@ -124,7 +118,7 @@ class QuestionView:
             if c.weighted_correct and any(not s.correct for s in students):
                 out.add("teachers_right_student_wrong")
         answers = [s.answer for s in students]
-        if any(not (_same(self.task, a, b) or (a is None and b is None)) for a in answers for b in answers):
+        if any(not (values_equal(self.task, a, b) or (a is None and b is None)) for a in answers for b in answers):
             out.add("students_disagree")  # an unparseable answer differs from any parsed one
         if any(s.agrees_with_teachers is False for s in students):
             out.add("disagree_with_teachers")
@@ -171,9 +165,9 @@ def _views(s: Session, run_ids: list[int], *, keys: list[str] | None = None, dat
         c = consensus(d) if d else None
         students = [StudentView(
             run_id=i, label=runs[i].label, answer=eq.answer, correct=eq.correct, tokens=eq.tokens,
-            agrees_with=[(t.agent, t.round) for t in teachers if _same(eq.task, eq.answer, t.value)],
+            agrees_with=[(t.agent, t.round) for t in teachers if values_equal(eq.task, eq.answer, t.value)],
             agrees_with_teachers=None if c is None or c.weighted is None
-            else _same(eq.task, eq.answer, c.weighted),
+            else values_equal(eq.task, eq.answer, c.weighted),
             samples=by_sample.get((i, key), []),
         ) for i in order if (eq := per_run.get(i)) is not None]
         out.append(QuestionView(
