@@ -109,7 +109,7 @@ def _schema_ready(engine: Engine) -> bool:
             "SELECT 1 FROM storemeta WHERE key = 'label_revision'")).first() is not None
 
 
-_POSTGRES_SCHEMA_LOCK, _POSTGRES_WRITE_LOCK = 7238411, 7238412  # advisory lock keys
+_POSTGRES_SCHEMA_LOCK = 7238411  # advisory lock key: one process creates the schema
 
 
 def init_db(engine: Engine) -> None:
@@ -171,18 +171,14 @@ def session_scope(url: str | None = None, *, write: bool = False,
                   bulk_load: bool = False) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any error.
 
-    Write units of work take turns on both back ends (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
-    transaction-level advisory lock), so an edit that checks a row and then changes it never
-    overwrites a change committed in between. `bulk_load` (SQLite) skips foreign-key checks, for
-    imports whose rows reference only rows they insert themselves or that already exist.
+    `bulk_load` (SQLite) skips foreign-key checks, for imports whose rows reference only rows
+    they insert themselves or that already exist.
     """
     engine = get_engine(url)
     if write and is_sqlite(engine):
         engine = engine.execution_options(sqlite_immediate=True, bulk_load=bulk_load)
     with Session(engine, expire_on_commit=False) as session:
         try:
-            if write and not is_sqlite(engine):
-                session.execute(text(f"SELECT pg_advisory_xact_lock({_POSTGRES_WRITE_LOCK})"))
             yield session
             session.commit()
         except BaseException:

@@ -8,17 +8,35 @@ transaction (`db.engine.session_scope(write=True)`).
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlmodel import Session
 
 from db.browsing import BrowseFilter, node_scope
+from db.engine import is_sqlite
 from db.models import Dataset, Discussion, LabelEvent, Turn, utcnow
 from db.queries import CHUNK, bump_revision, label_text
 from magdi.answers import label_answer
 from magdi.summary import Node, summarize
+
+R = TypeVar("R")
+_POSTGRES_EDIT_LOCK = 7238412  # advisory lock key of label edits
+
+
+def _takes_turns(edit: Callable[..., R]) -> Callable[..., R]:
+    """A label edit reads what it changes, so edits take turns: on PostgreSQL through a
+    transaction-level advisory lock (SQLite writers already do, with BEGIN IMMEDIATE). No edit
+    then overwrites one committed between its read and its write."""
+    @functools.wraps(edit)
+    def in_turn(session: Session, *args, **kwargs) -> R:
+        if not is_sqlite(session.get_bind()):
+            session.execute(text(f"SELECT pg_advisory_xact_lock({_POSTGRES_EDIT_LOCK})"))
+        return edit(session, *args, **kwargs)
+    return in_turn
 
 
 class StaleEdit(RuntimeError):
@@ -107,6 +125,7 @@ def _edit_node(session: Session, turn_id: int, field_name: str, value: bool | No
     return before, event
 
 
+@_takes_turns
 def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
               note: str | None = None, expected_version: int | None = None,
               undoes: int | None = None) -> LabelEvent:
@@ -117,6 +136,7 @@ def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
     return event
 
 
+@_takes_turns
 def set_excluded(session: Session, turn_id: int, excluded: bool, *, who: str,
                  note: str | None = None, expected_version: int | None = None,
                  undoes: int | None = None) -> LabelEvent:
@@ -136,6 +156,7 @@ def preview_gold(session: Session, discussion_id: int, gold: str) -> list[tuple[
     return changes
 
 
+@_takes_turns
 def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
              note: str | None = None, expected_version: int | None = None,
              undoes: int | None = None) -> LabelEvent:
@@ -171,6 +192,7 @@ def recomputed_labels(session: Session, revision: int) -> int:
         LabelEvent.revision == revision, LabelEvent.field == "auto_label")).scalar()
 
 
+@_takes_turns
 def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
     """Revert one history entry by applying its inverse as a new entry.
 
@@ -199,6 +221,7 @@ def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
     raise ValueError(f"history entries of kind {event.field!r} are undone with their gold edit")
 
 
+@_takes_turns
 def undo_revision(session: Session, revision: int, *, who: str) -> int:
     """Undo every label entry of one revision (a bulk action) that is still current; returns how
     many were undone. Entries whose node changed again since are left alone (never overwritten)."""
@@ -281,6 +304,7 @@ def bulk_preview(session: Session, f: BrowseFilter, label: bool, *, answer: str 
                 effective_flips=flips or 0)
 
 
+@_takes_turns
 def bulk_set_label(session: Session, f: BrowseFilter, label: bool, *, who: str,
                    answer: str | None = None, agent: str | None = None,
                    round_: int | None = None, note: str | None = None) -> dict:

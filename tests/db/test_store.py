@@ -101,7 +101,7 @@ def test_stale_edit_is_refused_and_loses_nothing(db_url, tmp_path):
         assert [e.who for e in labels.history(s, turn_id=tid)] == ["first"]
 
 
-def test_write_units_of_work_take_turns(db_url, tmp_path):
+def test_label_edits_take_turns(db_url, tmp_path):
     """A second editor waits for the first to commit, then reads what it wrote, so its history
     entry never records a value that was already replaced."""
     store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
