@@ -15,6 +15,7 @@ questions of `make_questions(kind, n, seed)` are the same for every n >= k.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -120,7 +121,9 @@ def trace(q: SyntheticQuestion, overrides: Mapping[int, int] | None = None) -> T
     return Trace(tuple(results), " ".join(sentences), answer_of(q, results[-1]))
 
 
-# ---------------------------------------------------------------- word material
+# ---------------------------------------------------------------- word problems
+# A question is written first and its steps are then read back from its text (`solve`), so the
+# generator and the simulated teachers, who see only the text, share one reading of it.
 
 _NAMES = [("Tom", "he"), ("Ana", "she"), ("Ben", "he"), ("Mia", "she"), ("Sam", "he"),
           ("Eva", "she"), ("Leo", "he"), ("Zoe", "she"), ("Max", "he"), ("Ivy", "she"),
@@ -128,12 +131,18 @@ _NAMES = [("Tom", "he"), ("Ana", "she"), ("Ben", "he"), ("Mia", "she"), ("Sam", 
           ("Kim", "she"), ("Ali", "he"), ("Rosa", "she"), ("Finn", "he"), ("Uma", "she")]
 _OBJECTS = ["apples", "stamps", "marbles", "coins", "cards", "books", "shells", "pens",
             "stickers", "beads", "eggs", "cookies", "toys", "plums", "nuts", "rocks"]
-_GAIN = ["buys {b} more", "finds {b} more", "gets {b} more", "wins {b} more", "picks {b} more"]
-_LOSE = ["gives away {b}", "sells {b}", "loses {b}", "uses {b}", "trades away {b}"]
+_GAIN = ["buys", "finds", "gets", "wins", "picks"]
+_LOSE = ["gives away", "sells", "loses", "uses", "trades away"]
 _PACKS = ["bags", "boxes", "packs", "jars"]
 _ASK = ["How many {o} does {p} have now?", "How many {o} does {n} have now?",
-        "How many {o} are left?", "How many {o} does {p} end with?"]
-# The solution's phrasing of a step: (start, gain, lose, packs), picked once per question.
+        "How many {o} does {p} end with?"]
+_ASK_LEFT = "How many {o} are left?"
+_EVENT = re.compile(rf"(?P<gain>{'|'.join(_GAIN)}) (?P<g>\d+) more"
+                    rf"|(?P<lose>{'|'.join(_LOSE)}) (?P<l>\d+)"
+                    rf"|buys (?P<k>\d+) (?P<u>{'|'.join(_PACKS)}) of (?P<m>\d+)")
+_STORY = re.compile(r"(?P<name>[A-Z][a-z]+) has (?P<start>\d+) (?P<obj>[a-z]+)\. (?P<pron>He|She) "
+                    r"(?P<events>.+)\. How many [^?]+\?")
+# How a solution phrases its steps: (start, gain, lose, packs); {v} is the question's verb.
 _STYLES = [
     ("{n} starts with {{r}}.", "{P} {v} {{b}}: {{a}} + {{b}} = {{r}}.",
      "{P} {v} {{b}}: {{a}} - {{b}} = {{r}}.", "{k} {u} of {m}: {{a}} x {{b}} = {{r}}."),
@@ -142,175 +151,218 @@ _STYLES = [
     ("Start: {{r}}.", "{V} {{b}}: {{a}} + {{b}} = {{r}}.", "{V} {{b}}: {{a}} - {{b}} = {{r}}.",
      "{U}: {{a}} x {{b}} = {{r}}."),
 ]
+STYLES = len(_STYLES)
+_PICKS = ["That is option {r}.", "{a} is option {r}.", "So option {r} fits."]
+MAX_VALUE = 199  # no intermediate result of a word problem above this
+MAX_CHARS = 120  # the longest question
+
+
 _ING = {"buys": "buying", "finds": "finding", "gets": "getting", "wins": "winning",
         "picks": "picking", "gives": "giving", "sells": "selling", "loses": "losing",
         "uses": "using", "trades": "trading"}
-MAX_VALUE = 199  # no intermediate result above this
 
 
-@dataclass(frozen=True, slots=True)
-class _Problem:
-    question: str  # the story and its question
-    steps: tuple[Step, ...]
-    unit: str  # the objects counted, for options
+def _ing(verb: str) -> str:
+    head, _, rest = verb.partition(" ")
+    return f"{_ING[head]} {rest}".strip()
 
 
-def _story(rng: random.Random, n_ops: int) -> _Problem:
-    """A word problem of `n_ops` operations (+, -, and x with a one-digit factor) on a count."""
+def _story_steps(m: re.Match, style: int) -> tuple[Step, ...] | None:
+    st = _STYLES[style % STYLES]
+    name, pron, start = m["name"], m["pron"], int(m["start"])
+    steps = [Step("=", start, 0, start, st[0].format(n=name))]
+    for phrase in re.split(r", | and ", m["events"]):
+        e = _EVENT.fullmatch(phrase)
+        if e is None:
+            return None
+        prev = len(steps) - 1
+        if e["k"]:
+            k, n, unit = int(e["k"]), int(e["m"]), e["u"]
+            steps.append(Step("x", k, n, k * n, st[3].format(k=k, m=n, u=unit, U=unit.capitalize())))
+            steps.append(Step("+", 0, 0, steps[prev].result + k * n, "{a} + {b} = {r}.",
+                              a_from=prev, b_from=prev + 1))
+            continue
+        op, verb, b = ("+", e["gain"], int(e["g"])) if e["gain"] else ("-", e["lose"], int(e["l"]))
+        template = st[1 if op == "+" else 2].format(P=pron, v=verb, w=_ing(verb), V=verb.capitalize())
+        steps.append(Step(op, 0, b, compute(op, steps[prev].result, b), template, a_from=prev))
+    return tuple(steps)
+
+
+def _write_story(rng: random.Random, n_ops: int) -> tuple[str, str]:
+    """(question, what it counts): a count changed by `n_ops` operations (+, -, and x with a
+    one-digit factor), every intermediate result in 0..MAX_VALUE."""
     (name, pron), obj = rng.choice(_NAMES), rng.choice(_OBJECTS)
-    style = rng.choice(_STYLES)
-    start = rng.randint(12, 99)
-    steps = [Step("=", start, 0, start, style[0].format(n=name))]
-    phrases = []
-    value = start
+    value = rng.randint(12, 99)
+    start, phrases, last = value, [], "+"
     for _ in range(n_ops):
-        choices = ["+", "-", "x"] if value <= MAX_VALUE - 20 else ["-"]
-        op = rng.choices(choices, weights=[5, 5, 2][: len(choices)])[0]
+        ops = ["+", "-", "x"] if value <= MAX_VALUE - 20 else ["-"]
+        op = rng.choices(ops, weights=[5, 5, 2][: len(ops)])[0]
         if op == "-" and value < 4:
             op = "+"
         if op == "x":
-            k, m = rng.randint(2, 9), rng.randint(2, 12)
-            while value + k * m > MAX_VALUE:
-                k, m = max(2, k - 1), max(2, m - 2)
-            unit = rng.choice(_PACKS)
-            phrases.append(f"buys {k} {unit} of {m}")
-            steps.append(Step("x", k, m, k * m, style[3].format(k=k, m=m, u=unit, U=unit.capitalize())))
-            prod = len(steps) - 1
-            value += k * m
-            steps.append(Step("+", 0, 0, value, "{a} + {b} = {r}.", a_from=prod - 1, b_from=prod))
-            continue
-        if op == "+":
+            k, n = rng.randint(2, 9), rng.randint(2, 12)
+            while value + k * n > MAX_VALUE:
+                k, n = max(2, k - 1), max(2, n - 2)
+            phrases.append(f"buys {k} {rng.choice(_PACKS)} of {n}")
+            value, last = value + k * n, "+"
+        elif op == "+":
             b = rng.randint(2, min(99, MAX_VALUE - value))
-            phrase = rng.choice(_GAIN)
+            phrases.append(f"{rng.choice(_GAIN)} {b} more")
+            value, last = value + b, "+"
         else:
             b = rng.randint(2, min(99, value - 1))
-            phrase = rng.choice(_LOSE)
-        phrases.append(phrase.format(b=b))
-        verb = phrase.split()[0]
-        sol_verb = phrase.split(" {b}")[0].replace(" more", "")
-        template = style[1 if op == "+" else 2].format(
-            P=pron.capitalize(), v=sol_verb, w=_ING[verb] + sol_verb[len(verb):],
-            V=sol_verb.capitalize())
-        value = compute(op, value, b)
-        steps.append(Step(op, 0, b, value, template, a_from=len(steps) - 1))
+            phrases.append(f"{rng.choice(_LOSE)} {b}")
+            value, last = value - b, "-"
     events = ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    asks = _ASK if steps[-1].op == "-" else [a for a in _ASK if "left" not in a]
-    ask = rng.choice(asks).format(o=obj, p=pron, n=name)
-    question = f"{name} has {start} {obj}. {pron.capitalize()} {events}. {ask}"
-    return _Problem(question, tuple(steps), obj)
-
-
-def _arithmetic(rng: random.Random) -> _Problem:
-    for _ in range(20):
-        p = _story(rng, rng.choice([2, 2, 3]))
-        if len(p.question) <= 120 and len(_solution(p.steps)) <= 130:
-            return p
-    return _story(rng, 2)
-
-
-def _solution(steps: tuple[Step, ...], options: list[str] | None = None) -> str:
-    q = SyntheticQuestion("", "gsm8k", "", options, "", steps, "")
-    return trace(q).text
+    ask = rng.choice(_ASK + [_ASK_LEFT] * (last == "-")).format(o=obj, p=pron, n=name)
+    return f"{name} has {start} {obj}. {pron.capitalize()} {events}. {ask}", obj
 
 
 # ---------------------------------------------------------------- yes / no
 
-_PEOPLE_ATTRS = [("is {x} years old", "older than", "is {d} years older than"),
-                 ("is {x} cm tall", "taller than", "is {d} cm taller than"),
-                 ("has {x} coins", "more coins than", "has {d} more coins than")]
+_ATTRS = [("is {x} years old", "older than", "is {d} years older than"),
+          ("is {x} cm tall", "taller than", "is {d} cm taller than"),
+          ("has {x} coins", "more coins than", "has {d} more coins than")]
+_EXPR = r"(?P<a>\d+) (?P<op>[+-]) (?P<b>\d+)(?: (?P<op2>[+-]) (?P<c>\d+))?"
+_PARITY = re.compile(rf"Is (?:the result of )?{_EXPR} (?:an even number|even)\?")
+_COMPARE = re.compile(rf"Is {_EXPR} (?P<w>more|greater|less|smaller) than (?P<t>\d+)\?"
+                      r"(?: Answer yes or no\.)?")
+_PEOPLE = re.compile(r"(?P<n1>[A-Z][a-z]+) (?:is|has) (?P<x>\d+) [^.]+\. (?P<n2>[A-Z][a-z]+) "
+                     r"(?:is|has) (?P<d>\d+) [^.]+ than (?P=n1)\. (?P<n3>[A-Z][a-z]+) (?:is|has) "
+                     r"(?P<y>\d+) [^.]+\. Is (?P=n2) [a-z ]+ than (?P=n3)\?")
+_LESS = ("less", "smaller")
 
 
-def _yesno(rng: random.Random) -> tuple[str, tuple[Step, ...]]:
+def _expr_steps(m: re.Match) -> list[Step]:
+    a, op, b = int(m["a"]), m["op"], int(m["b"])
+    steps = [Step(op, a, b, compute(op, a, b), "{a} " + op + " {b} = {r}.")]
+    if m["op2"]:
+        op2, c = m["op2"], int(m["c"])
+        steps.append(Step(op2, 0, c, compute(op2, steps[0].result, c), "{a} " + op2 + " {b} = {r}.",
+                          a_from=0))
+    return steps
+
+
+def _yesno_steps(question: str) -> tuple[Step, ...] | None:
+    if m := _PEOPLE.fullmatch(question):
+        x, d, y = int(m["x"]), int(m["d"]), int(m["y"])
+        return (Step("+", x, d, x + d, f"{m['n2']}: {{a}} + {{b}} = {{r}}."),
+                Step(">", 0, y, int(x + d > y), "{a} {is} more than {b}.", a_from=0))
+    if m := _PARITY.fullmatch(question):
+        steps = _expr_steps(m)
+        return (*steps, Step("even", 0, 0, steps[-1].result % 2 ^ 1, "{a} {is} even.",
+                             a_from=len(steps) - 1))
+    if m := _COMPARE.fullmatch(question):
+        steps = _expr_steps(m)
+        check, t = ("<" if m["w"] in _LESS else ">"), int(m["t"])
+        return (*steps, Step(check, 0, t, compute(check, steps[-1].result, t),
+                             "{a} {is} " + m["w"] + " than {b}.", a_from=len(steps) - 1))
+    return None
+
+
+def _write_yesno(rng: random.Random) -> str:
     form = rng.randrange(4)
-    if form == 3:  # ordering of named people by an attribute
+    if form == 3:  # named people ordered by an attribute
         (n1, _), (n2, _), (n3, _) = rng.sample(_NAMES, 3)
-        attr, comp, more = rng.choice(_PEOPLE_ATTRS)
+        attr, comp, more = rng.choice(_ATTRS)
         x, d = rng.randint(10, 80), rng.randint(2, 19)
         y = x + d + rng.choice([-1, 1]) * rng.randint(1, 9)
-        question = (f"{n1} {attr.format(x=x)}. {n2} {more.format(d=d)} {n1}. "
-                    f"{n3} {attr.format(x=y)}. Is {n2} {comp} {n3}?")
-        steps = (Step("+", x, d, x + d, f"{n2}: {{a}} + {{b}} = {{r}}."),
-                 Step(">", 0, y, int(x + d > y), "{a} {is} more than {b}.", a_from=0))
-        return question, steps
+        return (f"{n1} {attr.format(x=x)}. {n2} {more.format(d=d)} {n1}. "
+                f"{n3} {attr.format(x=y)}. Is {n2} {comp} {n3}?")
     a, b = rng.randint(10, 99), rng.randint(10, 99)
     op = rng.choice(["+", "-"])
     if op == "-" and b > a:
         a, b = b, a
-    steps = [Step(op, a, b, compute(op, a, b), "{a} " + op + " {b} = {r}.")]
-    expr = f"{a} {op} {b}"
+    expr, value = f"{a} {op} {b}", compute(op, a, b)
     if form == 2:  # two steps
         c = rng.randint(2, 40)
-        op2 = "-" if steps[0].result > c and rng.random() < 0.5 else "+"
-        steps.append(Step(op2, 0, c, compute(op2, steps[0].result, c), "{a} " + op2 + " {b} = {r}.",
-                          a_from=0))
-        expr += f" {op2} {c}"
-    value = steps[-1].result
+        op2 = "-" if value > c and rng.random() < 0.5 else "+"
+        expr, value = f"{expr} {op2} {c}", compute(op2, value, c)
     if form == 0:
-        question = rng.choice(["Is {e} an even number?", "Is {e} even?", "Is the result of {e} even?"])
-        steps.append(Step("even", 0, 0, int(value % 2 == 0), "{a} {is} even.", a_from=len(steps) - 1))
-        return question.format(e=expr), tuple(steps)
-    c = max(0, value + rng.choice([-1, 1]) * rng.randint(1, 12))
-    check = rng.choice([">", "<"])
-    word = rng.choice(["more", "greater"] if check == ">" else ["less", "smaller"])
-    question = rng.choice(["Is {e} {w} than {c}?", "Is {e} {w} than {c}? Answer yes or no."])
-    steps.append(Step(check, 0, c, compute(check, value, c), "{a} {is} " + word + " than {b}.",
-                      a_from=len(steps) - 1))
-    return question.format(e=expr, w=word, c=c), tuple(steps)
+        return rng.choice(["Is {e} an even number?", "Is {e} even?", "Is the result of {e} even?"]
+                          ).format(e=expr)
+    t = max(0, value + rng.choice([-1, 1]) * rng.randint(1, 12))
+    word = rng.choice(["more", "greater", *_LESS])
+    return rng.choice(["Is {e} {w} than {t}?", "Is {e} {w} than {t}? Answer yes or no."]
+                      ).format(e=expr, w=word, t=t)
 
 
 # ---------------------------------------------------------------- multiple choice
 
 def distractors(steps: tuple[Step, ...]) -> list[int]:
-    """Wrong results a careless solver reaches: off by one or ten, the last step's operation
-    swapped, its operands swapped (|b - a|); non-negative, distinct, never the right result."""
+    """Wrong results a careless solver reaches: off by one, the last step's operation swapped,
+    its operands swapped (|b - a|), off by ten; non-negative, distinct, never the right result."""
     last = steps[-1]
-    a = next((s for s in reversed(steps) if s.op in ARITHMETIC_OPS), last)
+    prev = steps[last.a_from].result if last.a_from >= 0 else last.a
+    b = steps[last.b_from].result if last.b_from >= 0 else last.b
     right = last.result
-    prev = steps[a.a_from].result if a.a_from >= 0 else a.a
-    b = steps[a.b_from].result if a.b_from >= 0 else a.b
-    swapped = {"+": prev - b, "-": prev + b, "x": prev + b}[a.op]
-    cands = [right + 1, right - 1, swapped, abs(b - prev) if a.op == "-" else right + 10,
-             right - 10, right + 2, right + 9, right - 2, right + 11]
+    swapped_op = {"+": prev - b, "-": prev + b}.get(last.op, right + 10)
+    swapped_args = abs(b - prev) if last.op == "-" else right - 10
     out: list[int] = []
-    for c in cands:
+    for c in (right + 1, right - 1, swapped_op, swapped_args, right + 10, right - 10, right + 2,
+              right - 2, right + 11, right + 9):
         if c >= 0 and c != right and c not in out:
             out.append(c)
     return out
 
 
-def _choice(rng: random.Random) -> tuple[str, list[str], tuple[Step, ...]]:
-    for _ in range(20):
-        p = _story(rng, 2)
-        if len(p.question) <= 120:
-            break
-    wrong = distractors(p.steps)[:4]
-    values = [p.steps[-1].result, *wrong]
+def _write_choice(rng: random.Random) -> tuple[str, list[str]]:
+    question, unit = _write_story(rng, 2)
+    steps = _steps(question, None, 0)
+    assert steps is not None
+    values = [steps[-1].result, *distractors(steps)[:4]]
     rng.shuffle(values)
-    options = [f"{v} {p.unit}" for v in values]
-    gold = values.index(p.steps[-1].result) + 1
-    template = rng.choice(["That is option {r}.", "{a} is option {r}.", "So option {r} fits."])
-    steps = (*p.steps, Step("pick", 0, 0, gold, template, a_from=len(p.steps) - 1))
-    return p.question, options, steps
+    return question, [f"{v} {unit}" for v in values]
 
 
-# ---------------------------------------------------------------- the generator
+# ---------------------------------------------------------------- reading and writing questions
+
+def _steps(question: str, options: list[str] | None, style: int) -> tuple[Step, ...] | None:
+    if m := _STORY.fullmatch(question):
+        steps = _story_steps(m, style)
+        if steps is None or options is None:
+            return steps
+        return (*steps, Step("pick", 0, 0, 0, _PICKS[style % len(_PICKS)], a_from=len(steps) - 1))
+    return _yesno_steps(question) if options is None else None
+
+
+def solve(task: str, question: str, options: list[str] | None = None, style: int = 0
+          ) -> SyntheticQuestion | None:
+    """The question, its steps and its correct solution read back from its text (in phrasing
+    `style`), or None when it is not one of this module's questions."""
+    try:
+        values = option_values(options)
+    except (ValueError, IndexError):
+        return None
+    steps = _steps(question.strip(), options, style)
+    if steps is None or (options is not None and len(values) < 2):
+        return None
+    kind = "yesno" if steps[-1].op in CHECK_OPS else "choice" if options else "arithmetic"
+    if TASKS[kind] != task:
+        return None
+    t = trace(SyntheticQuestion("", task, question, options, "", steps, ""))
+    return SyntheticQuestion("", task, question, options, t.answer, steps, t.text)
+
 
 def make_question(kind: str, index: int, seed: int = 0) -> SyntheticQuestion:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     rng = random.Random(f"{kind}-{seed}-{index}")
-    options = None
-    if kind == "arithmetic":
-        p = _arithmetic(rng)
-        question, steps = p.question, p.steps
-    elif kind == "yesno":
-        question, steps = _yesno(rng)
-    else:
-        question, options, steps = _choice(rng)
-    q = SyntheticQuestion(f"{_ID_PREFIX[kind]}-{index:05d}", TASKS[kind], question, options, "",
-                          steps, "")
-    t = trace(q)
-    return SyntheticQuestion(q.id, q.task, question, options, t.answer, steps, t.text)
+    style = rng.randrange(STYLES)
+    for _ in range(50):  # a short one: question <= 120 and solution <= 125 characters
+        options = None
+        if kind == "arithmetic":
+            question, _ = _write_story(rng, rng.choice([2, 2, 3]))
+        elif kind == "yesno":
+            question = _write_yesno(rng)
+        else:
+            question, options = _write_choice(rng)
+        q = solve(TASKS[kind], question, options, style)
+        assert q is not None, question
+        if len(question) <= MAX_CHARS and len(q.solution) <= MAX_CHARS + 5:
+            break
+    return SyntheticQuestion(f"{_ID_PREFIX[kind]}-{index:05d}", q.task, question, options,
+                             q.gold_answer, q.steps, q.solution)
 
 
 def make_questions(kind: str, n: int, seed: int = 0) -> list[SyntheticQuestion]:
