@@ -9,6 +9,7 @@ import sys
 import time
 
 from app.services import store
+from db import migrations
 from magdi.formats import FormatError
 
 
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _with_db(sub.add_parser("stats", help="discussions, turns and labels per dataset"))
     _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
+    p = _with_db(sub.add_parser("db", help="the store's schema: upgrade it, show its revision"))
+    p.add_argument("action", choices=["upgrade", "current", "history"])
     for name, (_, text) in DELEGATED.items():
         sub.add_parser(name, help=f"{text} (see: python -m app {name} --help)", add_help=False)
     return parser
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MAGDI_DATABASE_URL"] = args.db
     try:
         return COMMANDS[args.command](args)
-    except (FormatError, LookupError) as exc:
+    except (FormatError, LookupError, migrations.StoreTooNew) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except store.ParserDied as exc:
@@ -121,4 +124,28 @@ def _demo(args) -> int:
     return 0
 
 
-COMMANDS = {"import": _import, "export": _export, "stats": _stats, "demo": _demo}
+def _db(args) -> int:
+    if args.action == "history":
+        print("\n".join(migrations.history()))
+        return 0
+    from db.engine import database_url, schema_engine
+
+    engine = schema_engine(database_url())
+    if args.action == "upgrade":
+        done = migrations.upgrade(engine)
+        if done is None:
+            print(f"the store is up to date (revision {migrations.head()})")
+        else:
+            print(f"upgraded the store from {done.before or 'no revision'} to {done.after}"
+                  + (f"; the old store is copied to {done.backup}" if done.backup else ""))
+        return 0
+    with engine.connect() as conn:
+        found = migrations.stored_revision(conn)
+    head = migrations.head()
+    state = ("up to date" if found == head else f"the code's is {head}" if migrations.known(found)
+             else f"newer than this code, whose newest is {head}")
+    print(f"{found or 'no revision (a new store, or one made before migrations)'} ({state})")
+    return 0
+
+
+COMMANDS = {"import": _import, "export": _export, "stats": _stats, "demo": _demo, "db": _db}

@@ -138,6 +138,7 @@ def test_a_store_with_the_old_search_index_is_rebuilt(sqlite_url, tmp_path):
     with session_scope(sqlite_url, write=True) as s:  # the index as stores made it before
         s.execute(text("DROP TABLE discussion_fts"))
         s.execute(text("CREATE VIRTUAL TABLE discussion_fts USING fts5(question, reasoning)"))
+        s.execute(text("DROP TABLE alembic_version"))  # and, made before migrations, no revision
     engine.get_engine(sqlite_url).dispose()
     engine._engine.cache_clear()  # as a fresh process would open the store
     with session_scope(sqlite_url) as s:
