@@ -2,7 +2,8 @@
 
 An agent is either an OpenAI-compatible chat-completions API reached through the official `openai`
 client (hosted APIs, vLLM, Ollama, llama.cpp, `python -m app serve-model`) or a local Hugging Face
-model / distillation run generating in-process through `magdi.generate`.
+model / distillation run generating in-process through `magdi.generate`, or a simulated teacher
+(`magdi.simulated`: offline and seeded, for the synthetic questions of `magdi.synthetic`).
 
 Keys: a config holds only the *name* of the environment variable with the key (`api_key_env`). The
 client reads the variable on every request, so no key is ever in a config, a store, a log or an
@@ -61,11 +62,13 @@ class AgentConfig:
     """One agent. Every field is plain data: `to_dict()` is safe to store, log and export."""
 
     name: str = field(metadata={"help": "Name of the agent in discussions (a MAG node's agent)."})
-    kind: Literal["openai", "local"] = field(default="openai", metadata={
-        "help": "openai: an OpenAI-compatible chat-completions API; local: a model run in-process."})
+    kind: Literal["openai", "local", "simulated"] = field(default="openai", metadata={
+        "help": "openai: an OpenAI-compatible chat-completions API; local: a model run in-process; "
+                "simulated: a simulated teacher for synthetic questions (offline)."})
     model: str = field(default="", metadata={
         "help": "openai: the model name sent to the API; local: a run directory, a Hugging Face id "
-                "or path, or '' for the offline default model."})
+                "or path, or '' for the offline default model; simulated: a profile (strong, "
+                "average, weak)."})
     base_url: str | None = field(default=None, metadata={
         "help": "API base URL, e.g. http://127.0.0.1:8000/v1; None: the official OpenAI API."})
     api_key_env: str | None = field(default=None, metadata={
@@ -85,8 +88,16 @@ class AgentConfig:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("an agent needs a name")
-        if self.kind not in ("openai", "local"):
-            raise ValueError(f"agent {self.name!r}: kind must be 'openai' or 'local', got {self.kind!r}")
+        if self.kind not in ("openai", "local", "simulated"):
+            raise ValueError(f"agent {self.name!r}: kind must be 'openai', 'local' or 'simulated', "
+                             f"got {self.kind!r}")
+        if self.kind == "simulated":
+            from magdi.simulated import profile_of
+
+            try:
+                profile_of(self.model)
+            except ValueError as exc:
+                raise ValueError(f"agent {self.name!r}: {exc}") from None
         if self.kind == "openai" and not self.model:
             raise ValueError(f"agent {self.name!r}: an openai agent needs a model name")
         if self.max_tokens < 1 or self.max_concurrency < 1 or self.max_retries < 0 or self.timeout_s <= 0:
@@ -137,7 +148,9 @@ def load_agent_configs(path: str | Path) -> list[AgentConfig]:
     return agent_configs(data)
 
 
-def make_agent(config: AgentConfig) -> OpenAIAgent | LocalAgent:
+def make_agent(config: AgentConfig) -> OpenAIAgent | LocalAgent | SimulatedTeacher:
+    if config.kind == "simulated":
+        return SimulatedTeacher(config)
     return OpenAIAgent(config) if config.kind == "openai" else LocalAgent(config)
 
 
@@ -230,6 +243,22 @@ class LocalAgent(_Counted):
                 raise
         tok = run.tokenizer
         reply = Reply(text, len(encode_prompt(tok, prompt)), len(tok.encode(text, add_special_tokens=False)))
+        self._count(reply)
+        return reply
+
+
+class SimulatedTeacher(_Counted):
+    """A simulated teacher (`magdi.simulated.SimulatedAgent`) of the profile named by `model`."""
+
+    def __init__(self, config: AgentConfig) -> None:
+        from magdi.simulated import SimulatedAgent, profile_of
+
+        super().__init__(config)
+        self._agent = SimulatedAgent(config.name, profile_of(config.model))
+
+    def reply(self, messages: Messages) -> Reply:
+        with self._slots:
+            reply = self._agent.reply(messages)
         self._count(reply)
         return reply
 
