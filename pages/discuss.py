@@ -10,6 +10,7 @@ from app import ui
 from app.services import discuss, jobs
 from magdi.agents import AgentConfig
 from magdi.benchmarks import FORMATS
+from magdi.synthetic import KINDS as SYNTHETIC
 
 s = st.session_state
 FIELDS = {f: AgentConfig.__dataclass_fields__[f] for f in (
@@ -58,7 +59,7 @@ st.selectbox("Edit", [NEW, *by_name], key="ag_pick", on_change=_load_form)
 with st.form("discuss_agent_form"):
     c = st.columns(3)
     c[0].text_input("Name", key="ag_name", help=FIELDS["name"].metadata["help"])
-    c[1].selectbox("Kind", ["openai", "local"], key="ag_kind", help=FIELDS["kind"].metadata["help"])
+    c[1].selectbox("Kind", ["openai", "local", "simulated"], key="ag_kind", help=FIELDS["kind"].metadata["help"])
     c[2].text_input("Model", key="ag_model", help=FIELDS["model"].metadata["help"])
     c = st.columns(2)
     c[0].text_input("Base URL", key="ag_base_url", help=FIELDS["base_url"].metadata["help"])
@@ -89,6 +90,13 @@ if save:
         del s["ag_name"]  # an empty form on the next run
         s.pop("job_agents", None)  # the discussion's agents: all of them again
         st.rerun()
+if st.button("Add the three simulated teachers", key="ag_add_simulated",
+             help="Offline teachers (strong, average, weak) for synthetic questions: pick "
+                  "'synthetic questions' below to run a discussion without any model or key."):
+    discuss.save_agents(discuss.with_simulated_agents(agents), path)
+    ui.flash("success", "Added the simulated teachers sim-strong, sim-average and sim-weak.")
+    s.pop("job_agents", None)
+    st.rerun()
 if agents:
     c = st.columns([3, 1])
     gone = c[0].selectbox("Remove an agent", list(by_name), key="ag_remove", label_visibility="collapsed")
@@ -131,9 +139,9 @@ else:
 
 st.subheader("Start a discussion")
 url = ui.db_url()
-kind = st.radio("Questions from", ["dataset", "benchmark", "path"], horizontal=True, key="job_source",
-                format_func={"dataset": "a stored dataset", "benchmark": "a benchmark file",
-                             "path": "a file path"}.get)
+kind = st.radio("Questions from", ["dataset", "benchmark", "path", "synthetic"], horizontal=True,
+                key="job_source", format_func={"dataset": "a stored dataset", "benchmark": "a benchmark file",
+                                               "path": "a file path", "synthetic": "synthetic questions"}.get)
 if kind == "dataset":
     source = {"dataset": st.selectbox("Dataset", ui.filter_options().datasets, key="job_dataset")}
 elif kind == "benchmark":
@@ -142,6 +150,13 @@ elif kind == "benchmark":
     source = {"file": picked, "format": "auto"} if picked else {}
     if not files:
         st.caption("No shared benchmark folder here; give a file path instead.")
+elif kind == "synthetic":
+    c = st.columns(3)
+    source = {"synthetic": c[0].selectbox("Kind", SYNTHETIC, key="job_synthetic",
+                                          help="arithmetic (gsm8k), yes/no (strategyqa) or "
+                                               "multiple choice (ecqa), with step-by-step solutions"),
+              "count": int(c[1].number_input("How many", 1, 10_000, 20, key="job_synthetic_count")),
+              "seed": int(c[2].number_input("Generator seed", value=0, step=1, key="job_synthetic_seed"))}
 else:
     c = st.columns([3, 1])
     source = {"file": c[0].text_input("File", key="job_path"),
@@ -166,7 +181,8 @@ samples = st.text_area(
     help="ReConcile's human-written example explanations, shown before every question: one JSON "
          "object per line with question, reasoning, answer (and options).")
 config = {"agents": [by_name[a].to_dict() for a in chosen], "source": source, "target_dataset": target,
-          "task": task.strip() or None, "rounds": int(rounds), "sample": int(n) or None,
+          "task": task.strip() or None, "rounds": int(rounds),
+          "sample": None if kind == "synthetic" else int(n) or None,  # synthetic: its own count
           "seed": None if seed is None else int(seed), "parallel": int(parallel)}
 try:
     config["few_shot"] = discuss.parse_few_shot(samples)

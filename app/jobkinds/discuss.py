@@ -2,7 +2,9 @@
 
 Config (plain data, never a key; agents name the environment variable that holds theirs):
     {"agents": [AgentConfig.to_dict(), ...], "target_dataset": "name",
-     "source": {"dataset": "stored name"} | {"file": "path", "format": "auto" | "gsm8k" | ...},
+     "source": {"dataset": "stored name"} | {"file": "path", "format": "auto" | "gsm8k" | ...}
+               | {"synthetic": "arithmetic" | "yesno" | "choice", "count": N, "seed": int}
+                 (questions of magdi.synthetic, made on the spot),
      "task": None (the source's) | "task", "rounds": 3,
      "sample": None (all) | N (the first N, or with a seed a random sample in source order),
      "seed": None | int,
@@ -40,6 +42,7 @@ from magdi.agents import Agent, AgentConfig, Messages, Reply, Usage, agent_confi
 from magdi.benchmarks import FORMATS, Question, read_questions
 from magdi.plumbing import write_json_atomic
 from magdi.reconcile import DiscussionError, FewShot, TurnOutcome, run_discussion
+from magdi.synthetic import KINDS, make_questions
 
 CONFIG_NAME = "discuss_config.json"
 JOB_NAME = "job.json"
@@ -79,8 +82,15 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
                              f"{', '.join(FORMATS)}")
         if not Path(source["file"]).is_file():
             raise ValueError(f"no question file at {source['file']}")
+    elif set(source) == {"synthetic", "count", "seed"}:
+        if source["synthetic"] not in KINDS:
+            raise ValueError(f"synthetic questions are one of {', '.join(KINDS)}, got {source['synthetic']!r}")
+        source = {"synthetic": source["synthetic"], "count": int(source["count"]), "seed": int(source["seed"])}
+        if source["count"] < 1:
+            raise ValueError("ask for at least one synthetic question")
     else:
-        raise ValueError('source must be {"dataset": name} or {"file": path, "format": name}')
+        raise ValueError('source must be {"dataset": name}, {"file": path, "format": name} or '
+                         '{"synthetic": kind, "count": n, "seed": s}')
     target = str(config.get("target_dataset") or "").strip()
     if not target:
         raise ValueError("name the dataset the discussions go into")
@@ -119,6 +129,9 @@ def load_questions(config: dict[str, Any], url: str | None) -> list[Question]:
     if "dataset" in source:
         with session_scope(url) as s:
             questions = store.dataset_questions(s, dataset=source["dataset"])
+    elif "synthetic" in source:
+        questions = [Question(q.id, q.task, q.question, q.options, q.gold_answer)
+                     for q in make_questions(source["synthetic"], source["count"], source["seed"])]
     else:
         questions = read_questions(source["file"], source["format"])
     if config.get("task"):

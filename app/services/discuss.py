@@ -23,6 +23,7 @@ from magdi.agents import AgentConfig, load_agent_configs, make_agent
 from magdi.benchmarks import Question
 from magdi.plumbing import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
+from magdi.simulated import PROFILES
 
 
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
@@ -62,6 +63,15 @@ def upsert_agent(configs: list[AgentConfig], item: dict[str, Any]) -> list[Agent
     [new] = validate_agents([item])
     items = [new.to_dict() if c.name == new.name else c.to_dict() for c in configs]
     return validate_agents(items if new.name in {c.name for c in configs} else [*items, new.to_dict()])
+
+
+def with_simulated_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
+    """The agents plus the three default simulated teachers (`magdi.simulated.PROFILES`: strong,
+    average, weak; offline, for synthetic questions), those whose names are not taken yet."""
+    taken = {c.name for c in configs}
+    new = [AgentConfig(name=p.name, kind="simulated", model=key)
+           for key, p in PROFILES.items() if p.name not in taken]
+    return validate_agents([c.to_dict() for c in [*configs, *new]])
 
 
 def key_status(config: AgentConfig) -> str:

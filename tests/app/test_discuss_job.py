@@ -26,7 +26,7 @@ from db.engine import session_scope
 from db.models import Discussion, Turn
 from magdi.agents import AgentConfig
 from tests.utils import js, wait_for
-from tests.utils.workers import start_worker, stop
+from tests.utils.workers import run_until_idle, start_worker, stop
 
 SECRET = "sk-test-SECRET-0123456789"
 QUESTIONS = [  # StrategyQA's published format
@@ -305,3 +305,30 @@ def test_trying_an_agent_reads_its_reply_or_says_what_went_wrong(env, monkeypatc
     refused = discuss.try_agent(dataclasses.replace(agent, api_key_env="MAGDI_TEST_WRONG"), "Q?", "strategyqa")
     assert refused.error.startswith(f"{s.url} refused the key ($MAGDI_TEST_WRONG is set)")
     assert "sk-wrong" not in refused.error
+
+
+def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_mags(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
+    agents = [a.to_dict() for a in discuss.with_simulated_agents([])]
+    assert [(a["name"], a["kind"], a["model"]) for a in agents] == [
+        ("sim-strong", "simulated", "strong"), ("sim-average", "simulated", "average"),
+        ("sim-weak", "simulated", "weak")]
+    cfg = {"agents": agents, "source": {"synthetic": "arithmetic", "count": 12, "seed": 3},
+           "target_dataset": "simulated", "rounds": 3}
+    assert [q.id for q in discuss.preview(cfg, sqlite_url)][:2] == ["arith-00000", "arith-00001"]
+    with pytest.raises(ValueError, match="synthetic questions are one of"):
+        discuss.submit({**cfg, "source": {"synthetic": "riddles", "count": 3, "seed": 0}}, url=sqlite_url)
+    job_id = discuss.submit(cfg, url=sqlite_url)
+    run_until_idle(sqlite_url, tmp_path)
+    job = jobs.get(job_id, url=sqlite_url)
+    assert job.status == "succeeded", job.error
+    [stats] = store.stats(sqlite_url)
+    assert (stats["dataset"], stats["discussions"], stats["unparseable"]) == ("simulated", 12, 0)
+    assert 0 < stats["correct"] < stats["turns"]  # labelled against the generator's gold answers
+    with session_scope(sqlite_url) as s:
+        rows, total = browsing.browse(s, browsing.BrowseFilter())
+    assert total == 12 and {r.n_turns % 3 for r in rows} == {0}
+    view = explore.discussion(rows[0].id, sqlite_url)  # what the MAG page shows
+    assert view.summary["n_turns"] == len(view.nodes) and all(n.agent.startswith("sim-") for n in view.nodes)
+    usage = json.loads((Path(job.run_dir) / "usage.json").read_text())["agents"]
+    assert set(usage) == {"sim-strong", "sim-average", "sim-weak"} and all(u["failures"] == 0 for u in usage.values())

@@ -4,6 +4,7 @@ real scripted chat-completions server on loopback. No mocks."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -117,3 +118,33 @@ def test_a_job_is_started_listed_and_cancelled(page):
     assert (again.resume_of, again.status, again.run_dir) == (job.id, "queued", None)
     at.radio(key="job_source").set_value("dataset").run()
     assert "choose the stored dataset" in texts(at, "warning")  # the store has none yet
+
+
+def test_the_simulated_teachers_are_added_tried_and_discuss_synthetic_questions(page):
+    at, _, tmp_path = page
+    at.button(key="ag_add_simulated").click().run()
+    assert not at.exception, at.exception
+    assert "Added the simulated teachers" in texts(at, "success")
+    assert list(at.dataframe[0].value["name"]) == ["sim-strong", "sim-average", "sim-weak"]
+    at.button(key="ag_add_simulated").click().run()  # once only
+    assert (tmp_path / "agents.yaml").read_text().count("kind: simulated") == 3
+
+    at.selectbox(key="try_agent").set_value("sim-strong")
+    at.selectbox(key="try_task").set_value("gsm8k")
+    at.text_area(key="try_question").set_value(
+        "Tom has 37 apples. He buys 45 more and gives away 19. How many apples does he have now?")
+    at.button(key="try_ask").click().run()
+    answer = re.search(r"Answer: (\d+) · confidence", texts(at, "success"))[1]  # right or a slip
+    steps = texts(at, "text")
+    assert "37 + 45 = " in steps and steps.endswith(f" - 19 = {answer}.")
+
+    at.radio(key="job_source").set_value("synthetic").run()
+    at.selectbox(key="job_synthetic").set_value("choice")
+    at.number_input(key="job_synthetic_count").set_value(25)
+    at.text_input(key="job_target").set_value("sim-choice").run()
+    assert "25 question(s), e.g. “" in texts(at, "caption")
+    at.button(key="job_start").click().run()
+    assert not at.exception, at.exception
+    [job] = jobs.list_all(kind="discuss")
+    assert job.config["source"] == {"synthetic": "choice", "count": 25, "seed": 0}
+    assert {a["kind"] for a in job.config["agents"]} == {"simulated"} and job.config["sample"] is None
