@@ -33,6 +33,12 @@ class DistillConfig:
 
     # ---- data and run
     data: str = field(default="", metadata={"help": "Path to the MAG export (canonical JSONL with labels)."})
+    validation_data: str | None = field(default=None, metadata={
+        "help": "Held-out questions (same format as data): validation next-token loss and accuracy during "
+                "training choose the best checkpoint; None or an empty file: the last step is kept."})
+    test_data: str | None = field(default=None, metadata={
+        "help": "Test questions (same format as data): their next-token loss with the kept weights goes "
+                "into final_metrics.json at the end."})
     output_dir: str = field(default="runs/magdi", metadata={"help": "Run directory to write."})
     cache_dir: str | None = field(default=None, metadata={
         "help": "Where frozen node features are cached (keyed by model, data and pooling); "
@@ -102,6 +108,14 @@ class DistillConfig:
     save_every: int = field(default=500, metadata={"help": "Steps between checkpoints; 0: only at the end."})
     keep_checkpoints: int = field(default=2, metadata={"help": "Checkpoints kept (the newest)."})
     feature_batch_size: int = field(default=16, metadata={"help": "Chains per forward for frozen features."})
+    eval_every: int = field(default=0, metadata={
+        "help": "Steps between validations (with validation_data); 0: ten times per run. "
+                "The last step is always validated."})
+    val_questions: int = field(default=8, metadata={
+        "help": "Validation questions answered greedily at each validation for val_accuracy "
+                "(the best checkpoint then has the highest accuracy); 0: loss only."})
+    val_max_new_tokens: int = field(default=300, metadata={
+        "help": "New tokens per validation answer."})
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
@@ -110,11 +124,11 @@ class DistillConfig:
         for name in ("offline_hidden", "offline_layers", "offline_heads", "offline_kv_heads",
                      "offline_intermediate", "offline_max_positions", "lora_r", "lora_alpha",
                      "gcn_hidden", "epochs", "batch_size", "grad_accum", "max_length", "log_every",
-                     "keep_checkpoints", "feature_batch_size"):
+                     "keep_checkpoints", "feature_batch_size", "val_max_new_tokens"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
         for name in ("alpha", "beta", "gamma", "margin", "lr", "weight_decay", "grad_clip",
-                     "warmup_steps", "save_every"):
+                     "warmup_steps", "save_every", "eval_every", "val_questions"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         for name in ("lora_dropout", "gcn_dropout"):

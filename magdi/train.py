@@ -6,7 +6,9 @@ gloo on CPU); only rank 0 writes. The run directory holds:
     distill_config.json  resolved config          data_summary.json  chains/pairs/graphs per level
     tokenizer/           the student's tokenizer  base/              the offline base (no `model` given)
     adapter/             PEFT LoRA adapter        heads.safetensors  scorer and GCN weights
-    metrics.jsonl        step, losses, lr, tokens/s
+    metrics.jsonl        step, losses, lr, tokens/s; val_loss, val_accuracy where validated
+    best.pt, final_metrics.json   the best validation step (its weights are the saved adapter and
+                         heads) and the test loss: see magdi.validation
     progress.json        {step, total_steps, epoch, eta_s, status}, rewritten every step
     checkpoints/step-XXXXXXXX.pt   trainable weights, optimizer, scheduler, scaler, RNG of every rank
     feature_cache/       frozen node features (unless cache_dir is set)
@@ -44,6 +46,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from magdi.chains import build_examples, encode_examples
 from magdi.config import CONFIG_NAME, DistillConfig
 from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
+from magdi.validation import Validator, read_discussions
 from magdi.formats import read_jsonl
 from magdi.model import (DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing,
                          feature_cache_key, load_base, load_features, node_features, save_features)
@@ -90,9 +93,10 @@ def set_rng_state(state: dict[str, Any]) -> None:
 
 
 def lr_factor(step: int, warmup: int, total: int, schedule: str) -> float:
-    """Multiplier of the peak lr at 0-based `step`: linear warm-up, then linear or cosine decay to 0."""
+    """Multiplier of the peak lr at 0-based `step`: linear warm-up (`step / warmup`, so the first
+    step has lr 0), then linear or cosine decay to 0, as Hugging Face's schedules with warm-up."""
     if step < warmup:
-        return (step + 1) / (warmup + 1)
+        return step / warmup
     progress = min(1.0, (step - warmup) / max(1, total - warmup))
     return 1.0 - progress if schedule == "linear" else 0.5 * (1.0 + math.cos(math.pi * progress))
 
@@ -180,12 +184,15 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
         resume = False
 
     examples, summary = build_examples(cfg, (d for _, d, _ in read_jsonl(data_path)))
+    held_out = {"validation": read_discussions(cfg.validation_data), "test": read_discussions(cfg.test_data)}
+    summary["split"] = {"train": summary["questions_total"], **{k: len(v) for k, v in held_out.items()}}
     if not examples:
         teacher = f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
         raise ValueError(f"no question has a correct chain at level {cfg.level}{teacher}")
     seed_everything(cfg.seed)
     base, tokenizer, model_key = load_base(cfg)
     items, summary["chains_truncated"] = encode_examples(examples, tokenizer, cfg.max_length)
+    validator = Validator(cfg, held_out["validation"], held_out["test"], tokenizer, device)
     if is_main:
         _prepare_run_dir(run_dir, cfg, summary, tokenizer, base, resume)
         _print_summary(summary)
@@ -215,6 +222,7 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
         start = _load_checkpoint(run_dir, student, optimizer, scheduler, scaler, rank, world)
     if is_main:  # drop lines a crashed attempt logged after its last checkpoint
         _truncate_metrics(run_dir / "metrics.jsonl", start)
+        validator.restore(run_dir, start)
     model = DDP(student) if world > 1 else student
 
     autocast = torch.autocast(device.type, dtype=dtype, enabled=cfg.precision != "fp32")
@@ -253,9 +261,11 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
         progress = {"step": done, "total_steps": total, "epoch": done / steps_per_epoch,
                     "eta_s": (now - t_start) / (done - start) * (total - done),
                     "status": "done" if done == total else "running"}
-        if done % cfg.log_every == 0 or done == total:
+        validating = validator.active and (done % (cfg.eval_every or -(-total // 10)) == 0 or done == total)
+        if done % cfg.log_every == 0 or done == total or validating:
+            scores = validator(student, done, run_dir) if validating and is_main else {}
             progress["metrics"] = _log(run_dir, sums, lr, grad_norm, tokens, now - t_log, progress,
-                                       is_main, world)
+                                       is_main, world, scores)
             t_log, tokens = now, 0
         stop = bool(callback(progress)) if is_main and callback else False
         if world > 1:
@@ -271,6 +281,8 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
         if stop:
             break
     if is_main and status == "done":
+        final = validator.finish(student, run_dir, total)  # the run keeps the best step's weights
+        print(f"best step {final['best_step']} by {final['criterion']}; test loss {final['test_loss']}")
         student.lm.save_pretrained(run_dir / "adapter")
         heads = student.heads_state_dict()
         if heads:
@@ -310,7 +322,8 @@ def _frozen_features(cfg: DistillConfig, student: MAGDiStudent, items: list, pad
 
 
 def _log(run_dir: Path, sums: dict[str, torch.Tensor], lr: float, grad_norm: torch.Tensor, tokens: int,
-         seconds: float, progress: dict, is_main: bool, world: int) -> dict[str, Any]:
+         seconds: float, progress: dict, is_main: bool, world: int,
+         scores: dict[str, float] | None = None) -> dict[str, Any]:
     """Average the step's losses over processes, append a metrics line and print it (rank 0)."""
     present = sorted(sums, key=lambda name: name != "loss")  # the total first
     values = torch.stack([sums[n] for n in present] + [torch.tensor(float(tokens), device=sums["loss"].device)])
@@ -320,6 +333,7 @@ def _log(run_dir: Path, sums: dict[str, torch.Tensor], lr: float, grad_norm: tor
     record = {"step": progress["step"], "epoch": round(progress["epoch"], 4)}
     record |= {n: float(v) for n, v in zip(present, values[:-1].tolist())}
     record |= {"lr": lr, "grad_norm": float(grad_norm), "tokens_per_s": float(values[-1]) / max(seconds, 1e-9)}
+    record |= scores or {}  # validation, on the lines where it ran
     if is_main:
         with open(run_dir / "metrics.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")
