@@ -17,6 +17,9 @@ import pytest
 warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=DeprecationWarning)
 
 ROOT = Path(__file__).resolve().parent.parent
+# Stores filled "as on first start" get only the team-written demo set (its 40 discussions are what
+# the tests count); tests of the synthetic set name it (store.load_demo_if_empty(url, sets=...)).
+os.environ.setdefault("MAGDI_DEMO_SETS", "demo")
 PG_URL = os.environ.get("MAGDI_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

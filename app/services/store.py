@@ -24,6 +24,9 @@ from magdi.formats import FormatError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
+# The demonstration sets a first start loads: the team-written discussions and the synthetic set of
+# simulated teachers (scripts/make_synthetic_demo.py).
+DEMO_SETS = {"demo": DEMO_DIR, "synthetic": ROOT / "data" / "synthetic"}
 
 
 @dataclass
@@ -182,12 +185,22 @@ def revision(url: str | None = None) -> int:
         return queries.label_revision(session)
 
 
-def demo_files() -> Iterator[Path]:
-    return iter(sorted(DEMO_DIR.glob("*.jsonl")))
+def demo_sets() -> list[str]:
+    """The sets named in $MAGDI_DEMO_SETS (comma-separated, e.g. "demo"), else all of DEMO_SETS."""
+    names = [n.strip() for n in os.environ.get("MAGDI_DEMO_SETS", "").split(",") if n.strip()]
+    if unknown := sorted(set(names) - set(DEMO_SETS)):
+        raise ValueError(f"MAGDI_DEMO_SETS: unknown demonstration sets {unknown}; "
+                         f"expected some of {', '.join(DEMO_SETS)}")
+    return names or list(DEMO_SETS)
 
 
-def load_demo_if_empty(url: str | None = None) -> list[ImportReport]:
-    """First start: an empty store gets the demonstration set."""
+def demo_files(sets: Iterable[str] | None = None) -> Iterator[Path]:
+    for name in demo_sets() if sets is None else sets:
+        yield from sorted(DEMO_SETS[name].glob("*.jsonl"))
+
+
+def load_demo_if_empty(url: str | None = None, sets: Iterable[str] | None = None) -> list[ImportReport]:
+    """First start: an empty store gets the demonstration sets (`demo_sets()` unless named)."""
     if dataset_names(url):
         return []
-    return [import_file(p, url=url) for p in demo_files()]
+    return [import_file(p, url=url) for p in demo_files(sets)]
