@@ -93,9 +93,9 @@ class Belief:
     confidence: float
 
 
-def _errors(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> list[Overrides]:
-    """Candidate wrong chains of the error kind drawn by the agent's weights (others if that kind
-    yields none): each makes the answer wrong."""
+def _error(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> Overrides:
+    """A wrong chain of the error kind drawn by the agent's weights (another kind if that one
+    yields none); () when the question allows none of its kinds."""
     arith = [i for i, s in enumerate(q.steps) if s.op in ARITHMETIC_OPS]
     last = len(q.steps) - 1
     kinds = [k for k in ERROR_KINDS if cfg.errors.get(k, 0) > 0 and (
@@ -119,8 +119,8 @@ def _errors(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> li
                     cands.append(((i, wrong),))
         cands = [c for c in cands if _wrong_but_plausible(q, c)]
         if cands:
-            return [rng.choice(cands)]
-    return []
+            return rng.choice(cands)
+    return ()
 
 
 def _wrong_but_plausible(q: SyntheticQuestion, overrides: Overrides) -> bool:
@@ -136,9 +136,7 @@ def _confidence(cfg: SimAgentConfig, right: bool, rng: random.Random, shift: flo
 
 def first_belief(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> Belief:
     """Round 0: right with probability `skill`, else one of the agent's errors."""
-    wrong = rng.random() >= cfg.skill
-    chains = _errors(q, cfg, rng) if wrong else []
-    overrides = chains[0] if chains else ()
+    overrides = _error(q, cfg, rng) if rng.random() >= cfg.skill else ()
     return Belief(overrides, trace(q, dict(overrides)).answer,
                   _confidence(cfg, not overrides, rng))
 
@@ -257,7 +255,6 @@ def simulate_discussions(questions: Sequence[SyntheticQuestion], agents: list[Si
 
 _QUESTION = re.compile(r"^Q: (.*)$", re.MULTILINE)
 _OPTION = re.compile(r"^\(?([1-9A-Ea-e])\)\s*(.*)$")
-_GROUP = re.compile(r"^There are \d+ agents think the answer is (.*)\.$")
 _SOLUTION = re.compile(r"^One agent solution: I think the answer is (.*?) because (.*?)"
                        r"(?: My confidence level is ([\d.]+)\.)?$")
 
@@ -311,14 +308,16 @@ class SimulatedAgent:
         if q is None:
             return Reply(json.dumps({"reasoning": "I cannot work this question out.", "answer": "",
                                      "confidence_level": 0.0}), len(text) // 4, 12)
-        rng = _rng(self.seed, self.name, text)
         key = f"{p.task}\n{p.question}\n{p.options}"
-        own = self._beliefs.get(key) or first_belief(q, self.config, _rng(self.seed, self.name, key))
+        # Round 0 depends on the question only, so a resumed job's agent gets the same one back.
+        first = first_belief(q, self.config, _rng(self.seed, self.name, key))
         if not p.peers:
-            belief, said = first_belief(q, self.config, _rng(self.seed, self.name, key)), ""
+            belief, said = first, ""
         else:
+            rng = _rng(self.seed, self.name, text)
+            own = self._beliefs.get(key, first)
             peers, seen = [], False
-            for i, (answer, conf) in enumerate(p.peers):
+            for answer, conf in p.peers:
                 value = normalize_answer(q.task, answer, q.options).value
                 if not seen and value == own.answer:
                     seen = True  # its own solution, shown among the others
