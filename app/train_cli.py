@@ -28,6 +28,17 @@ def _filter(query: str, datasets: list[str]) -> Filter:
     return replace(f, datasets=f.datasets + tuple(d for d in datasets if d not in f.datasets))
 
 
+def _settings(items: list[str], flag: str) -> dict:
+    """KEY=VALUE arguments as a dict, each value read as YAML (numbers, booleans, lists)."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"{flag} {item!r} is not KEY=VALUE")
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m app train",
                                  description="Queue a MAGDi distillation job for the worker.")
@@ -38,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the Browse page's filter as its URL writes it, e.g. 'task=gsm8k&maj=0&q=eggs'")
     ap.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                     help="DistillConfig fields (python -m magdi.train --fields lists them)")
+    ap.add_argument("--split", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                    help="the split by question: train, validation, test fractions and seed "
+                         "(default train=0.8 validation=0.1 test=0.1 seed=0)")
     ap.add_argument("--nproc", type=int, default=1, help="processes (DDP) for the job")
     ap.add_argument("--name", default="")
     ap.add_argument("--wait", action="store_true", help="wait for the job and print its progress")
@@ -45,18 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         os.environ["MAGDI_DATABASE_URL"] = args.db
     try:
-        overrides = {}
-        for item in args.overrides:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise ValueError(f"--set {item!r} is not KEY=VALUE")
-            overrides[key.strip()] = yaml.safe_load(value)
         data = _filter(args.filter, args.dataset)
-        config = jobs.train_config(overrides, data=data, nproc=args.nproc)
+        config = jobs.train_config(_settings(args.overrides, "--set"), data=data, nproc=args.nproc,
+                                   split=_settings(args.split, "--split"))
+        job_id = jobs.submit(config, name=args.name)  # refused when it would have nothing to do
     except (ValueError, TypeError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    job_id = jobs.submit(config, name=args.name)
     print(f"queued job {job_id}")
     if not args.wait:
         return 0

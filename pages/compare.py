@@ -124,13 +124,17 @@ def launch() -> None:
     url = ui.db_url()
     trained = {j.id: f"#{j.id} {j.name}".strip() for j in compare.trained_jobs(url)}
     with st.form("compare_launch"):
-        who = st.radio("Student", ["offline", "run", "base"], horizontal=True, key="compare_new_who",
+        # with a finished training job, the defaults evaluate the newest one on its own test split
+        who = st.radio("Student", ["offline", "run", "base"], index=1 if trained else 0, horizontal=True,
+                       key="compare_new_who",
                        format_func={"offline": "offline default", "run": "a finished training job",
                                     "base": "a base model"}.get)
         run_job = st.selectbox("Training job", list(trained), format_func=trained.get, key="compare_new_run")
         base = st.text_input("Base model (Hugging Face id or local path)", key="compare_new_base")
-        where = st.radio("Questions", ["dataset", "benchmark"], horizontal=True, key="compare_new_where",
-                         format_func={"dataset": "held-out discussions of a stored dataset",
+        where = st.radio("Questions", ["split", "dataset", "benchmark"], index=0 if trained else 1,
+                         horizontal=True, key="compare_new_where",
+                         format_func={"split": "the training job's test split",
+                                      "dataset": "a stored dataset, without the training job's questions",
                                       "benchmark": "a benchmark file"}.get)
         dataset = st.selectbox("Dataset", ui.filter_options().datasets, key="compare_new_dataset")
         path = st.text_input("Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)",
@@ -147,7 +151,7 @@ def launch() -> None:
         cfg = compare.eval_job_config(
             run_job=run_job if who == "run" else None, base_model=base.strip() if who == "base" else None,
             dataset=dataset if where == "dataset" else None,
-            benchmark=path.strip() if where == "benchmark" else None,
+            benchmark=path.strip() if where == "benchmark" else None, split="test" if where == "split" else None,
             limit=limit or None, sampling=sampling, k=int(k), max_new_tokens=max_new or None, label=label,
             url=url)
         job_id = compare.submit_eval(cfg, name=label, url=url)

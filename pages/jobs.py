@@ -8,7 +8,7 @@ import streamlit as st
 from app import ui
 from app.services import jobs
 
-LOSSES = ("loss", "ntp", "margin", "node")
+LOSSES = ("loss", "ntp", "margin", "node", "val_loss")  # val_loss: next-token loss on validation questions
 
 
 def eta(seconds: float | None) -> str:
@@ -111,6 +111,9 @@ def job_detail(job_id: int) -> None:
                               key=f"jobs_loss_{job.id}")
             right.plotly_chart(curves({f"#{job.id}": records}, ("tokens_per_s",),
                                       "throughput (tokens/s)"), key=f"jobs_tps_{job.id}")
+            if any(r.get("val_accuracy") is not None for r in records):
+                left.plotly_chart(curves({f"#{job.id}": records}, ("val_accuracy",),
+                                         "validation accuracy (greedy)"), key=f"jobs_val_{job.id}")
         elif job.kind == "train":
             st.caption("No metrics yet.")
     info, log = st.tabs(["Run", "Log"])
@@ -119,6 +122,17 @@ def job_detail(job_id: int) -> None:
         c[0].metric("label revision", job.label_revision if job.label_revision is not None else "-")
         c[1].metric("attempt", job.attempt)
         c[2].metric("data hash", (job.data_hash or "-")[:12])
+        split = (job.data_summary or {}).get("split")
+        if split:
+            c = st.columns(3)
+            for column, part in zip(c, ("train", "validation", "test")):
+                column.metric(f"{part} questions", split.get(part, "-"))
+        final = jobs.final_metrics(job)
+        if final:
+            c = st.columns(3)
+            c[0].metric("kept step", final["best_step"], help=f"best by {final['criterion']}")
+            for column, name in zip(c[1:], ("val_loss", "test_loss")):
+                column.metric(name.replace("_", " "), "-" if final[name] is None else f"{final[name]:.4f}")
         if job.data_summary:
             st.caption("Training data")
             st.json({k: v for k, v in job.data_summary.items() if k != "by_level"}, expanded=False)
@@ -138,7 +152,7 @@ st.subheader("Compare runs")
 train_jobs = [j for j in all_jobs if j.kind == "train" and j.run_dir]
 chosen = st.multiselect("Jobs", [j.id for j in train_jobs], key="jobs_compare",
                         format_func=lambda i: f"#{i}")
-metric = st.selectbox("Curve", LOSSES + ("tokens_per_s", "lr"), key="jobs_compare_metric")
+metric = st.selectbox("Curve", LOSSES + ("val_accuracy", "tokens_per_s", "lr"), key="jobs_compare_metric")
 if chosen:
     runs = {f"#{j.id}": jobs.metrics(j) for j in train_jobs if j.id in chosen}
     st.plotly_chart(curves(runs, (metric,), metric), key="jobs_compare_chart")

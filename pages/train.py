@@ -99,10 +99,26 @@ with st.expander("Optimisation"):
     overrides["grad_checkpointing"] = c[3].checkbox("gradient checkpointing",
                                                     default("grad_checkpointing"),
                                                     help=tip("grad_checkpointing"))
+with st.expander("Split and validation"):
+    st.caption("The selected questions are split, seeded, into training, validation and test parts when the "
+               "job starts; training sees only the first. Validation picks the best step, whose weights the "
+               "run keeps; a New evaluation of the job defaults to its test part.")
+    c = st.columns(4)
+    split = {"validation": c[0].number_input("validation share", 0.0, 0.9, jobs.DEFAULT_SPLIT["validation"],
+                                             step=0.05, key="train_split_val"),
+             "test": c[1].number_input("test share", 0.0, 0.9, jobs.DEFAULT_SPLIT["test"], step=0.05,
+                                       key="train_split_test"),
+             "seed": int(c[2].number_input("split seed", 0, 2**31 - 1, jobs.DEFAULT_SPLIT["seed"],
+                                           key="train_split_seed"))}
+    c = st.columns(4)
+    overrides["eval_every"] = c[0].number_input("validate every (steps; 0: ten times)", 0, 10**6,
+                                                default("eval_every"), help=tip("eval_every"))
+    overrides["val_questions"] = c[1].number_input("questions answered (0: loss only)", 0, 1024,
+                                                   default("val_questions"), help=tip("val_questions"))
 name = st.text_input("Job name", key="train_name", placeholder="optional")
 
 try:
-    config = jobs.train_config(overrides, data=data, nproc=int(nproc), url=ui.db_url())
+    config = jobs.train_config(overrides, data=data, nproc=int(nproc), split=split, url=ui.db_url())
 except (ValueError, LookupError) as exc:
     ui.notice("error", f"Invalid settings: {exc}")
     st.stop()
@@ -112,9 +128,16 @@ st.caption("The equivalent command line (the worker runs the job either way):")
 st.code(jobs.command_line(config), language="bash")
 if st.button("Count what this level trains on", key="train_preview"):
     with st.spinner("Reading the store …"):
-        summary = jobs.preview_training(config, url=ui.db_url())
+        try:
+            summary = jobs.preview_training(config, url=ui.db_url())
+        except ValueError as exc:
+            ui.notice("error", str(exc))
+            st.stop()
+    c = st.columns(3)
+    for column, part in zip(c, ("train", "validation", "test")):
+        column.metric(f"{part} questions", summary["split"][part])
     c = st.columns(4)
-    c[0].metric("questions", summary["questions"])
+    c[0].metric("questions trained on", summary["questions"])
     c[1].metric("positive chains", summary["chains"])
     c[2].metric("pairs", summary["pairs"])
     c[3].metric("graphs", summary["graphs"])
@@ -125,5 +148,9 @@ if st.button("Count what this level trains on", key="train_preview"):
                           "and are left out.")
 
 if st.button("Start training", type="primary", key="train_start"):
-    job_id = jobs.submit(config, name=name, url=ui.db_url())
+    try:
+        job_id = jobs.submit(config, name=name, url=ui.db_url())
+    except ValueError as exc:  # nothing to train on: refused before it is queued
+        ui.notice("error", f"Not queued: {exc}")
+        st.stop()
     st.switch_page(ui.PAGES["jobs"], query_params={"job": str(job_id)})

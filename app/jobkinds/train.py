@@ -1,38 +1,107 @@
-"""Train jobs: freeze the selected discussions, then run `python -m magdi.train` (torchrun for N>1)."""
+"""Train jobs: freeze the selected discussions and their split, then run `python -m magdi.train`
+(torchrun for N>1).
+
+A frozen data directory holds data.jsonl (every selected discussion, effective labels, excluded
+turns dropped), data.json (label revision, hash, counts) and split.json (`magdi.splits`). `freeze`
+makes one; `prepare` makes one in the run directory, or, when the config names `"frozen": DIR`
+(an experiment freezes once for all its cells), hard-links (else copies) DIR's files into it. Either
+way the run directory then gets train.jsonl, validation.jsonl and test.jsonl, the parts of data.jsonl
+that magdi.train reads.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
 from db import browsing, queries
 from db.engine import snapshot_scope
 from magdi import formats
+from magdi.splits import PARTS, SPLIT_NAME, make_split, part_of, question_key, read_split, write_split
+
+FROZEN_FILES = ("data.jsonl", "data.json", SPLIT_NAME)
+
+
+def freeze(filter_fields: dict, split: dict, directory: Path, url: str | None) -> dict:
+    """Export the discussions matching the Browse filter, with current labels, and their seeded
+    split into `directory`; returns {label_revision, data_hash, counts}.
+
+    The export and the label revision come from one snapshot of the store, so they agree. An
+    empty selection, or one the split cannot divide, is a ValueError and leaves no split file.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    data = directory / "data.jsonl"
+    keys = []
+    with snapshot_scope(url) as s:
+        ids = browsing.matching_ids(s, browsing.BrowseFilter(**filter_fields))
+        revision = queries.label_revision(s)
+        with open(data, "w", encoding="utf-8") as fh:
+            for d, dataset in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True):
+                formats.write_jsonl([(d, dataset)], fh)
+                keys.append(question_key(dataset, d.id))
+    parts = make_split(keys, split)
+    write_split(directory, parts)
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    (directory / "data.json").write_text(json.dumps(
+        {"discussions": len(keys), "label_revision": revision, "sha256": digest,
+         "split": parts["counts"]}, indent=1))
+    return {"label_revision": revision, "data_hash": digest, "counts": parts["counts"]}
 
 
 def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
-    """Export the selected discussions with current labels into the run dir; returns job fields.
+    """Freeze (or link the experiment's frozen) data and split, write the parts; returns job fields."""
+    if config.get("frozen"):
+        source = Path(config["frozen"])
+        for name in FROZEN_FILES:
+            _link(source / name, run_dir / name)
+        meta = json.loads((run_dir / "data.json").read_text())
+        frozen = {"label_revision": meta["label_revision"], "data_hash": meta["sha256"],
+                  "counts": read_split(run_dir)["counts"]}
+    else:
+        frozen = freeze(config.get("filter", {}), config.get("split", {}), run_dir, url)
+    write_parts(run_dir)
+    return {"label_revision": frozen["label_revision"], "data_hash": frozen["data_hash"],
+            "data_summary": json.dumps({"split": frozen["counts"]})}
 
-    The export and the label revision come from one snapshot of the store, so they agree.
-    """
-    data = run_dir / "data.jsonl"
-    with snapshot_scope(url) as s:
-        f = browsing.BrowseFilter(**config.get("filter", {}))
-        ids = browsing.matching_ids(s, f)
-        revision = queries.label_revision(s)
-        with open(data, "w", encoding="utf-8") as fh:
-            n = formats.write_jsonl(
-                queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True), fh)
-    digest = hashlib.sha256(data.read_bytes()).hexdigest()
-    (run_dir / "data.json").write_text(json.dumps(
-        {"job": job_id, "discussions": n, "label_revision": revision, "sha256": digest}, indent=1))
-    return {"label_revision": revision, "data_hash": digest}
+
+def write_parts(run_dir: Path) -> dict[str, int]:
+    """train.jsonl, validation.jsonl and test.jsonl: data.jsonl's lines by split.json's parts."""
+    where = part_of(read_split(run_dir))
+    handles = {p: open(run_dir / f"{p}.jsonl", "w", encoding="utf-8") for p in PARTS}
+    counts = dict.fromkeys(PARTS, 0)
+    try:
+        with open(run_dir / "data.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                part = where.get(question_key(record.get("dataset"), record["id"]))
+                if part is not None:
+                    handles[part].write(line)
+                    counts[part] += 1
+    finally:
+        for h in handles.values():
+            h.close()
+    return counts
+
+
+def _link(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise FileNotFoundError(f"frozen data: {source} is missing")
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copyfile(source, target)
 
 
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
-    train = {**config.get("train", {}), "data": str(run_dir / "data.jsonl"),
+    train = {**config.get("train", {}), "data": str(run_dir / "train.jsonl"),
+             "validation_data": str(run_dir / "validation.jsonl"), "test_data": str(run_dir / "test.jsonl"),
              "output_dir": str(run_dir)}
     # Frozen node features are keyed by model, data and pooling: share them between jobs.
     train["cache_dir"] = train.get("cache_dir") or str(run_dir.parent / "feature_cache")

@@ -20,14 +20,16 @@ from sqlmodel import Session
 
 from app.services import jobs, store
 from app.services.jobs import JobView
-from db import evaluations, queries
-from db.engine import session_scope
+from db import browsing, evaluations, queries
+from db.engine import session_scope, snapshot_scope
 from db.models import EvalQuestion, EvalRun
+from magdi import formats
 from magdi.answers import values_equal
-from magdi.benchmarks import FORMATS, read_questions
+from magdi.benchmarks import FORMATS, Question, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import Consensus, TeacherAnswer, consensus, teacher_answers, wilson
-from magdi.mag import TurnKey
+from magdi.mag import Discussion, TurnKey
+from magdi.splits import SPLIT_NAME, question_key, read_split
 
 FILTERS = {
     "all": "every question",
@@ -266,32 +268,46 @@ def eval_jobs(url: str | None = None) -> list[JobView]:
 
 
 def eval_job_config(*, run_job: int | None = None, base_model: str | None = None, student: dict | None = None,
-                    dataset: str | None = None, benchmark: str | None = None, fmt: str = "auto",
-                    exclude_trained: bool = True, limit: int | None = None, sampling: bool = False, k: int = 1,
-                    max_new_tokens: int | None = None, batch_size: int | None = None, seed: int = 0,
-                    label: str = "", url: str | None = None) -> dict:
+                    dataset: str | None = None, benchmark: str | None = None, split: str | None = None,
+                    fmt: str = "auto", exclude_trained: bool = True, limit: int | None = None,
+                    sampling: bool = False, k: int = 1, max_new_tokens: int | None = None,
+                    batch_size: int | None = None, seed: int = 0, label: str = "", url: str | None = None) -> dict:
     """An eval job's config, checked before anything is queued (see app.jobkinds.evaluate).
 
     The student: a finished train job, a base model, or (neither) the offline default.
-    The questions: a stored dataset's held-out discussions, or a benchmark file.
+    The questions: a part ("test" or "validation") of the training job's own split (the default
+    for a training job when no other source is given), a stored dataset's held-out discussions, or
+    a benchmark file.
     """
     decoding = {"sampling": sampling, "k": k, "max_new_tokens": max_new_tokens, "batch_size": batch_size,
                 "seed": seed}
     EvalConfig(questions="", limit=limit, **decoding)  # raises on a bad combination
     if run_job is not None and base_model:
         raise ValueError("choose a trained run or a base model, not both")
-    if (dataset is None) == (benchmark is None):
-        raise ValueError("choose either a stored dataset or a benchmark file")
+    if run_job is not None and dataset is None and benchmark is None and split is None:
+        split = "test"
+    if sum(x is not None for x in (dataset, benchmark, split)) != 1:
+        raise ValueError("choose one source of questions: the training job's split, a stored dataset or "
+                         "a benchmark file")
     if run_job is not None:
-        jobs.finished_training(run_job, url=url)
+        trained = jobs.finished_training(run_job, url=url)
         model: dict = {"run_job": run_job}
     else:
         model = {"base": base_model} if base_model else {}
-    if benchmark is not None:
+    if split is not None:
+        if run_job is None:
+            raise ValueError("a split belongs to a training job: choose a finished training job")
+        if split not in ("test", "validation"):
+            raise ValueError(f"split must be 'test' or 'validation', got {split!r}")
+        if not (Path(trained.run_dir) / SPLIT_NAME).is_file():
+            raise ValueError(f"job {run_job} has no split (it was trained before splits existed): "
+                             "choose a dataset")
+        source: dict = {"split": split}
+    elif benchmark is not None:
         if fmt != "auto" and fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
         read_questions(benchmark, fmt, limit=1)  # the file exists and its first record reads
-        source: dict = {"benchmark": str(Path(benchmark).resolve()), "format": fmt}
+        source = {"benchmark": str(Path(benchmark).resolve()), "format": fmt}
     else:
         if dataset not in store.dataset_names(url):
             raise LookupError(f"no dataset named {dataset!r}")
@@ -301,4 +317,79 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
 
 
 def submit_eval(config: dict, *, name: str = "", url: str | None = None) -> int:
+    """Queue an evaluation; one without questions is refused here (ValueError)."""
+    select_questions(config, url)
     return jobs.submit(config, kind="eval", name=name, url=url)
+
+
+@dataclass
+class Selection:
+    """An evaluation's questions: from one snapshot of the store (each with its discussion and
+    dataset), or from a benchmark file."""
+    dataset: str  # EvalRun.dataset: the dataset name(s), or the benchmark file's
+    questions: list[Question]
+    discussions: list[tuple[Discussion, str]] | None  # None for a benchmark
+    ids: dict[str, int]  # store discussion id by question key
+    label_revision: int | None
+
+
+def select_questions(config: dict, url: str | None = None) -> Selection:
+    """The questions an eval job (see `eval_job_config`) evaluates, as its worker will freeze them.
+
+    Raises ValueError when there are none, with the reason.
+    """
+    source, limit = config["source"], config.get("limit")
+    if "benchmark" in source:
+        path = Path(source["benchmark"])
+        questions = read_questions(path, source.get("format", "auto"), limit)
+        if not questions:
+            raise ValueError(f"no questions to evaluate in {path.name!r}")
+        return Selection(f"{path.parent.name}/{path.name}", questions, None, {}, None)
+    run_dir = jobs.finished_training(int(config["model"]["run_job"]), url=url).run_dir \
+        if "run_job" in config.get("model", {}) else None
+    with snapshot_scope(url) as s:
+        if "split" in source:
+            ids = _store_ids(s, read_split(Path(run_dir))[source["split"]])
+            chosen = list(queries.iter_discussions(s, discussion_ids=ids.values()))[:limit]
+            why = f"the job's {source['split']} split is empty, or its discussions are no longer stored"
+        else:
+            ds_id = queries.require_dataset(s, source["dataset"])
+            trained = (_trained_keys(Path(run_dir)) if run_dir and source.get("exclude_trained", True)
+                       else set())
+            f = browsing.BrowseFilter(**{**source.get("filter", {}), "dataset_ids": [ds_id]})
+            chosen = [(d, ds) for d, ds in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
+                      if question_key(ds, d.id) not in trained][:limit]
+            ids = {question_key(source["dataset"], e): i for e, i in
+                   evaluations.discussion_ids(s, ds_id, [d.id for d, _ in chosen]).items()}
+            why = "none matches the filter, or the student was trained on all of them"
+        revision = queries.label_revision(s)
+    if not chosen:
+        raise ValueError(f"no questions to evaluate ({why})")
+    if len({d.id for d, _ in chosen}) < len(chosen):
+        raise ValueError("question ids repeat across the split's datasets: evaluate one dataset at a time")
+    return Selection("+".join(sorted({ds for _, ds in chosen})),
+                     [Question(d.id, d.task, d.question, d.options, d.gold_answer) for d, _ in chosen],
+                     chosen, {d.id: ids[question_key(ds, d.id)] for d, ds in chosen}, revision)
+
+
+def _store_ids(s: Session, keys: list[str]) -> dict[str, int]:
+    """Store discussion ids by split key ("<dataset>/<id>"), for those still stored."""
+    by_dataset: dict[str, list[str]] = {}
+    for key in keys:
+        dataset, _, external = key.partition("/")
+        by_dataset.setdefault(dataset, []).append(external)
+    out = {}
+    for dataset, externals in by_dataset.items():
+        ds_id = queries.find_dataset(s, dataset)
+        if ds_id is not None:
+            out |= {question_key(dataset, e): i for e, i in evaluations.discussion_ids(s, ds_id, externals).items()}
+    return out
+
+
+def _trained_keys(run_dir: Path) -> set[str]:
+    """Keys of the questions the run trained on: its split's train part, or (a run from before
+    splits) every discussion of its frozen data."""
+    if (run_dir / SPLIT_NAME).is_file():
+        return set(read_split(run_dir)["train"])
+    data = run_dir / "data.jsonl"
+    return {question_key(ds, d.id) for _, d, ds in formats.read_jsonl(data)} if data.exists() else set()

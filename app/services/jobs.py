@@ -2,7 +2,11 @@
 
 Jobs run in the worker (`python -m app worker`), never in Streamlit's script threads. A job's
 config is a plain dict: {"train": DistillConfig fields, "filter": BrowseFilter fields,
-"nproc": processes}; the worker adds the data path and run directory at start.
+"split": {"train", "validation", "test" fractions, "seed"}, "nproc": processes} and, for the cells of
+an experiment, "frozen": a directory of frozen data and split (see app.jobkinds.train); the worker
+freezes the data and sets the run directory at start.
+
+A job that would have nothing to do is refused when it is queued (`submit` raises ValueError).
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from db import jobs as job_queries
 from db import browsing, queries
 from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
+from magdi import formats
 from magdi.chains import build_examples
 from magdi.config import DistillConfig
+from magdi.mag import Discussion
+from magdi.splits import DEFAULT_SPLIT, SPLIT_NAME, check_split, make_split, question_key, read_split
 
 RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
 
@@ -84,6 +91,9 @@ def finished_training(job_id: int, *, url: str | None = None) -> JobView:
 
 
 def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
+    """Queue a job; a training job with nothing to train on is refused here (ValueError)."""
+    if kind == "train":
+        preview_training(config, url=url)
     with session_scope(url, write=True) as s:
         return job_queries.create_job(s, kind=kind, config=config, name=name).id
 
@@ -132,6 +142,13 @@ def metrics(job: JobView) -> list[dict]:
     return out
 
 
+def final_metrics(job: JobView) -> dict | None:
+    """A finished training run's final_metrics.json: the kept (best) step, its validation scores
+    and the test loss (see magdi.validation); None before the run ends."""
+    path = Path(job.run_dir) / "final_metrics.json" if job.run_dir else None
+    return json.loads(path.read_text()) if path is not None and path.is_file() else None
+
+
 def log_tail(job: JobView, max_bytes: int = 8000) -> str:
     if not job.log_path or not Path(job.log_path).exists():
         return ""
@@ -149,13 +166,13 @@ def artifacts(job: JobView) -> list[tuple[str, int]]:
     return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file())
 
 
-def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
-                 url: str | None = None) -> dict:
+def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1, split: dict | None = None,
+                 frozen: str | Path | None = None, url: str | None = None) -> dict:
     """Validate training settings and build a train job's config.
 
-    Settings go through `DistillConfig`, so a bad value fails here, before anything is queued.
-    `data` is a Browse filter (dataset names etc.); the worker freezes the matching
-    discussions when the job starts and sets the data path and run directory then.
+    Settings go through `DistillConfig` and `check_split`, so a bad value fails here, before anything
+    is queued. `data` is a Browse filter (dataset names etc.); the worker freezes the matching
+    discussions and their split when the job starts, or links `frozen` (a directory `freeze` made).
     """
     resolved = DistillConfig(**{k: v for k, v in overrides.items() if k not in ("data", "output_dir")})
     train = {k: v for k, v in resolved.to_dict().items() if k not in ("data", "output_dir")}
@@ -167,7 +184,13 @@ def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
         raise ValueError("nproc must be >= 1")
     with session_scope(url) as s:
         flt = {k: v for k, v in asdict(explore.to_browse_filter(s, f)).items() if v is not None}
-    return {"train": train, "filter": flt, "data": f.to_query(), "nproc": nproc}
+    config = {"train": train, "filter": flt, "data": f.to_query(), "nproc": nproc, "split": check_split(split)}
+    if frozen is not None:
+        missing = [n for n in ("data.jsonl", "data.json", SPLIT_NAME) if not (Path(frozen) / n).is_file()]
+        if missing:
+            raise ValueError(f"frozen data: {frozen} lacks {', '.join(missing)}")
+        config["frozen"] = str(Path(frozen).resolve())
+    return config
 
 
 def config_help() -> dict[str, tuple]:
@@ -176,12 +199,30 @@ def config_help() -> dict[str, tuple]:
 
 
 def preview_training(config: dict, *, url: str | None = None) -> dict:
-    """What the job would train on now: chains, pairs and graphs at its level (and at every level)."""
+    """What the job would train on now: its split's counts ("split") and the chains, pairs and
+    graphs of its training questions at its level (and at every level), computed as the worker
+    will. Raises ValueError when it would have nothing to do: no question selected, a split that
+    leaves none for training, or no training question with a correct chain at the level."""
     cfg = DistillConfig(**config["train"])
+    selected, split = _selection(config, url)
+    train = set(split["train"])
+    examples, summary = build_examples(cfg, [d for d, ds in selected if question_key(ds, d.id) in train])
+    if not examples:
+        who = f" of teacher {cfg.teacher!r}" if cfg.level == "single-teacher" else ""
+        raise ValueError(f"nothing to train on: none of the {split['counts']['train']} training question(s) "
+                         f"has a correct chain{who} at level {cfg.level}")
+    return {**summary, "split": split["counts"]}
+
+
+def _selection(config: dict, url: str | None) -> tuple[list[tuple[Discussion, str | None]], dict]:
+    """The discussions a train job would freeze and their split (the frozen ones, for an experiment's cell)."""
+    if config.get("frozen"):
+        frozen = Path(config["frozen"])
+        return [(d, ds) for _, d, ds in formats.read_jsonl(frozen / "data.jsonl")], read_split(frozen)
     with snapshot_scope(url) as s:
         ids = browsing.matching_ids(s, browsing.BrowseFilter(**config["filter"]))
-        discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True)]
-    return build_examples(cfg, discussions)[1]
+        selected = list(queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True))
+    return selected, make_split([question_key(ds, d.id) for d, ds in selected], config.get("split"))
 
 
 def command_line(config: dict) -> str:
@@ -194,6 +235,10 @@ def command_line(config: dict) -> str:
         parts.append(f"--filter {shlex.quote(urlencode(query))}")
     if config.get("nproc", 1) != 1:
         parts.append(f"--nproc {config['nproc']}")
+    split = check_split(config.get("split"))
+    changed = [f"{k}={split[k]}" for k in ("validation", "test", "seed") if DEFAULT_SPLIT[k] != split[k]]
+    if changed:
+        parts.append("--split " + " ".join(changed))
     for key, value in config["train"].items():
         if defaults.get(key) != value:
             text = ",".join(map(str, value)) if isinstance(value, list) else value

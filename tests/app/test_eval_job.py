@@ -22,7 +22,7 @@ from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import formats
 from magdi.answers import extract_answer, label_answer
-from tests.utils.workers import TINY_STUDENT, run_until_idle
+from tests.utils.workers import TINY, TINY_STUDENT, run_until_idle
 from tests.conftest import ROOT
 from tests.utils import copy_store
 
@@ -116,6 +116,47 @@ def test_held_out_questions_leave_out_the_training_data(demo_store, tmp_path):
         compare.eval_job_config(run_job=9999, dataset="ecqa", url=demo_store)
     with pytest.raises(ValueError, match="need sampling"):
         compare.eval_job_config(dataset="ecqa", k=3, url=demo_store)
+
+
+def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(demo_store, tmp_path):
+    train_id = jobs.submit(jobs.train_config(TINY), name="defaults")
+    run_until_idle(demo_store, tmp_path)
+    trained = jobs.get(train_id)
+    assert trained.status == "succeeded", trained.error
+    cfg = compare.eval_job_config(run_job=train_id, max_new_tokens=8, url=demo_store)  # no source: the test split
+    assert cfg["source"] == {"split": "test"}
+    job_id = compare.submit_eval(cfg)
+    run_until_idle(demo_store, tmp_path)
+    job = jobs.get(job_id)
+    assert job.status == "succeeded", job.error
+    run = stored_run(demo_store, job_id)
+    test_keys = json.loads((Path(trained.run_dir) / "split.json").read_text())["test"]
+    with session_scope(demo_store) as s:
+        qs = s.execute(select(EvalQuestion).where(EvalQuestion.eval_run_id == run.id)).scalars().all()
+    assert sorted(f"{q.dataset}/{q.key}" for q in qs) == test_keys and all(q.discussion_id for q in qs)
+    assert run.dataset == "+".join(sorted({k.split("/")[0] for k in test_keys}))
+    assert (run.questions, run.correct) == recount(demo_store, run.id)
+    # a stored dataset's questions leave out the training part only: validation and test remain
+    held_out = compare.select_questions(compare.eval_job_config(run_job=train_id, dataset="gsm8k", url=demo_store),
+                                        demo_store)
+    split = json.loads((Path(trained.run_dir) / "split.json").read_text())
+    assert sorted(f"gsm8k/{q.id}" for q in held_out.questions) == sorted(
+        k for k in split["validation"] + split["test"] if k.startswith("gsm8k/"))
+
+
+def test_an_evaluation_without_questions_is_refused_when_queued(demo_store, tmp_path):
+    train_id = jobs.submit(jobs.train_config(TINY, split={"validation": 0.1, "test": 0.0}), name="no test")
+    run_until_idle(demo_store, tmp_path)
+    assert jobs.get(train_id).status == "succeeded", jobs.get(train_id).error
+    with pytest.raises(ValueError, match="no questions to evaluate .the job's test split is empty"):
+        compare.submit_eval(compare.eval_job_config(run_job=train_id, url=demo_store))
+    with pytest.raises(ValueError, match="a split belongs to a training job"):
+        compare.eval_job_config(split="test", url=demo_store)
+    empty = compare.eval_job_config(dataset="gsm8k", url=demo_store)
+    empty["source"]["filter"] = {"task": "ecqa"}
+    with pytest.raises(ValueError, match="none matches the filter"):
+        compare.submit_eval(empty)
+    assert not jobs.list_all(kind="eval")
 
 
 # ---------------------------------------------------------------- the Compare page

@@ -19,11 +19,27 @@ def test_train_page_previews_and_queues_a_job(demo_store):
     assert "--dataset gsm8k --set level=3" in at.code[0].value
     at.button(key="train_preview").click().run()
     metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["questions"], metrics["graphs"]) == ("14", "0")
+    # 14 GSM8K questions split 80/10/10, with at least one in each held-out part
+    assert [metrics[f"{p} questions"] for p in ("train", "validation", "test")] == ["12", "1", "1"]
+    assert (metrics["questions trained on"], metrics["graphs"]) == ("12", "0")
     assert int(metrics["pairs"]) > 0
+    at.number_input(key="train_split_test").set_value(0.3).run()
+    assert "--split test=0.3" in at.code[0].value
     at.button(key="train_start").click().run()
     [job] = jobs.list_all()
     assert (job.status, job.config["train"]["level"], job.config["data"]) == ("queued", "3", {"ds": ["gsm8k"]})
+    assert job.config["split"] == {"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 0}
+
+
+def test_train_page_refuses_a_job_with_nothing_to_train_on(demo_store):
+    at = open_page("train")
+    at.multiselect(key="train_datasets").set_value(["gsm8k"]).run()
+    at.number_input(key="train_split_val").set_value(0.5).run()
+    at.number_input(key="train_split_test").set_value(0.49).run()
+    at.button(key="train_start").click().run()
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(e.startswith("Not queued: cannot split 14 question(s)") for e in errors), errors
+    assert not jobs.list_all()
 
 
 def test_train_page_rejects_bad_settings(demo_store):
@@ -43,7 +59,10 @@ def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
 
     at = open_page("jobs", {"job": str(done)})
     assert jobs.get(done).status == "succeeded"
-    assert len(at.get("plotly_chart")) == 2  # losses and throughput
+    assert len(at.get("plotly_chart")) == 3  # losses (with validation loss), throughput, validation accuracy
+    metrics = {m.label: m.value for m in at.metric}
+    assert [metrics[f"{p} questions"] for p in ("train", "validation", "test")] == ["32", "4", "4"]
+    assert metrics["kept step"] == str(jobs.final_metrics(jobs.get(done))["best_step"])
     assert "step 4/4" in at.code[0].value  # the log tail
     at.selectbox(key="jobs_selected").set_value(waiting).run()
     at.button(key=f"jobs_cancel_{waiting}").click().run()

@@ -30,9 +30,20 @@ def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
     assert hashlib.sha256(frozen.read_bytes()).hexdigest() == job.data_hash
     steps = [m["step"] for m in jobs.metrics(job)]
     assert steps == [1, 2, 3, 4] and {"ntp", "margin", "node"} <= set(jobs.metrics(job)[0])
-    assert job.data_summary["graphs"] == 40
+    # the default split 80/10/10 by question, frozen beside the data; training reads its train part
+    split = json.loads((Path(job.run_dir) / "split.json").read_text())
+    assert split["counts"] == {"train": 32, "validation": 4, "test": 4} == job.data_summary["split"]
+    assert job.config["split"] == {"train": 0.8, "validation": 0.1, "test": 0.1, "seed": 0}
+    for part in ("train", "validation", "test"):
+        lines = [json.loads(line) for line in (Path(job.run_dir) / f"{part}.jsonl").read_text().splitlines()]
+        assert sorted(f"{d['dataset']}/{d['id']}" for d in lines) == split[part]
+    assert job.data_summary["graphs"] == 32
+    # validated at every step of a 4-step run (ten times a run, at most every step)
+    assert all("val_loss" in m and 0 <= m["val_accuracy"] <= 1 for m in jobs.metrics(job))
+    final = jobs.final_metrics(job)
+    assert final["last_step"] == 4 and final["best_step"] in steps and final["test_questions"] == 4
     names = {name for name, _ in jobs.artifacts(job)}
-    assert {"adapter/adapter_model.safetensors", "heads.safetensors", "metrics.jsonl"} <= names
+    assert {"adapter/adapter_model.safetensors", "heads.safetensors", "metrics.jsonl", "best.pt"} <= names
     assert "step 4/4" in jobs.log_tail(job)
 
 
@@ -165,3 +176,23 @@ def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo
     assert failed.status == "failed" and failed.error.startswith("exit status")
     assert not (Path(failed.run_dir) / "progress.json").exists()
     assert jobs.get(fine).status == "succeeded"
+
+
+def test_a_training_job_with_nothing_to_do_is_refused_when_queued(demo_store, capsys):
+    from app import train_cli
+    from app.services.explore import Filter
+
+    gsm8k = Filter(datasets=("gsm8k",))
+    with pytest.raises(ValueError, match="selection is empty"):
+        jobs.submit(jobs.train_config(TINY, data=Filter(datasets=("gsm8k",), task="ecqa")))
+    with pytest.raises(ValueError, match="no question is left for training"):
+        jobs.submit(jobs.train_config(TINY, data=gsm8k, split={"validation": 0.5, "test": 0.49}))
+    with pytest.raises(ValueError, match="nothing to train on: none of the 12 training question"):
+        jobs.submit(jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, data=gsm8k))
+    with pytest.raises(ValueError, match="add up to 1"):
+        jobs.train_config(TINY, split={"train": 0.5})
+    assert not jobs.list_all()  # nothing was queued
+    args = ["--db", demo_store, "--dataset", "gsm8k", "--split", "validation=0.5", "test=0.49"]
+    assert train_cli.main(args) == 2
+    assert "error: cannot split 14 question(s)" in capsys.readouterr().err
+    assert not jobs.list_all()
