@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.services import store
 from app.services.store import _parse_block
-from db import browsing, engine
+from db import browsing
 from db.engine import session_scope
 from magdi.formats import FormatError
 from tests.conftest import ROOT
@@ -131,22 +131,6 @@ def test_search_index_matches_the_stored_text(sqlite_url, tmp_path, monkeypatch)
         s.execute(text("UPDATE turn SET reasoning = 'changed behind the index' WHERE id = 1"))
     with pytest.raises(Exception, match="malformed"):
         _fts_check(sqlite_url)
-
-
-def test_a_store_with_the_old_search_index_is_rebuilt(sqlite_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(4)), url=sqlite_url)
-    with session_scope(sqlite_url, write=True) as s:  # the index as stores made it before
-        s.execute(text("DROP TABLE discussion_fts"))
-        s.execute(text("CREATE VIRTUAL TABLE discussion_fts USING fts5(question, reasoning)"))
-        s.execute(text("DROP TABLE alembic_version"))  # and, made before migrations, no revision
-    engine.get_engine(sqlite_url).dispose()
-    engine._engine.cache_clear()  # as a fresh process would open the store
-    with session_scope(sqlite_url) as s:
-        found = browsing.matching_ids(s, browsing.BrowseFilter(search="question 2"))
-        assert "content='discussion_text'" in s.execute(text(
-            "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
-    assert len(found) == 1
-    _fts_check(sqlite_url)
 
 
 def test_a_store_opens_while_a_long_import_holds_the_write_lock(sqlite_url, tmp_path):
