@@ -123,9 +123,16 @@ def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(d
     run_until_idle(demo_store, tmp_path)
     trained = jobs.get(train_id)
     assert trained.status == "succeeded", trained.error
-    cfg = compare.eval_job_config(run_job=train_id, max_new_tokens=8, url=demo_store)  # no source: the test split
-    assert cfg["source"] == {"split": "test"}
-    job_id = compare.submit_eval(cfg)
+    assert compare.eval_job_config(run_job=train_id, url=demo_store)["source"] == {"split": "test"}
+    # New evaluation with every default: the finished job, on its own test split
+    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
+    at.run()
+    at.number_input(key="compare_new_max").set_value(8)  # short answers keep the test quick
+    next(b for b in at.button if b.label == "Queue evaluation").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    [queued] = jobs.list_all(kind="eval")
+    assert (queued.config["model"], queued.config["source"]) == ({"run_job": train_id}, {"split": "test"})
+    job_id = queued.id
     run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
     assert job.status == "succeeded", job.error

@@ -98,11 +98,14 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page
     page.get_by_role("button", name="Count what this level trains on").click()
     config = jobs.train_config({"level": "4", **TINY_CLI}, data=Filter(datasets=("gsm8k",)), url=url)
     summary = jobs.preview_training(config, url=url)
-    for label, key in (("questions", "questions"), ("positive chains", "chains"), ("pairs", "pairs"),
-                       ("graphs", "graphs")):
+    counts = {**{f"{p} questions": summary["split"][p] for p in ("train", "validation", "test")},
+              **{label: summary[key] for label, key in (("questions trained on", "questions"),
+                                                        ("positive chains", "chains"), ("pairs", "pairs"),
+                                                        ("graphs", "graphs"))}}
+    for label, value in counts.items():
         metric = page.locator("[data-testid=stMetric]").filter(
             has=page.get_by_text(label, exact=True))
-        expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(str(summary[key]))
+        expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(str(value))
     assert summary["graphs"] > 0 and summary["pairs"] > 0  # level 4 has something to train on
 
     page.get_by_role("button", name="Start training").click()
@@ -121,14 +124,16 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page
 
     expect(page.get_by_role("button", name=re.compile("^(Cancel|Resume)$"))).to_have_count(0)
 
-    # the fragment draws both charts once metrics exist: the losses as named traces, by step
-    charts = page.locator(".stPlotlyChart .js-plotly-plot")
-    expect(charts).to_have_count(2)
-    expect(page.locator(".legendtext")).to_have_count(4)
-    drawn = {p["title"]: p for p in plots(page)}
-    assert set(drawn) == {"losses", "throughput (tokens/s)"}
-    assert drawn["losses"]["legend"] == ["loss", "ntp", "margin", "node"]
+    # the fragment draws the charts once metrics exist: the losses as named traces, by step
+    # (validation loss among them where it was measured), throughput and validation accuracy
     records = jobs.metrics(job)
+    losses = [k for k in ("loss", "ntp", "margin", "node", "val_loss") if any(r.get(k) is not None for r in records)]
+    charts = page.locator(".stPlotlyChart .js-plotly-plot")
+    expect(charts).to_have_count(3)
+    expect(page.locator(".legendtext")).to_have_count(len(losses))
+    drawn = {p["title"]: p for p in plots(page)}
+    assert set(drawn) == {"losses", "throughput (tokens/s)", "validation accuracy (greedy)"}
+    assert drawn["losses"]["legend"] == losses
     assert [r["step"] for r in records] == [1, 2, 3, 4]
     for trace in drawn["losses"]["traces"]:
         assert trace["x"] == [1, 2, 3, 4], trace
