@@ -100,9 +100,12 @@ def _link(source: Path, target: Path) -> None:
 
 
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
-    train = {**config.get("train", {}), "data": str(run_dir / "train.jsonl"),
-             "validation_data": str(run_dir / "validation.jsonl"), "test_data": str(run_dir / "test.jsonl"),
-             "output_dir": str(run_dir)}
+    if (run_dir / "train.jsonl").exists():
+        parts = {"data": str(run_dir / "train.jsonl"), "validation_data": str(run_dir / "validation.jsonl"),
+                 "test_data": str(run_dir / "test.jsonl")}
+    else:  # a resumed attempt of a job frozen before splits existed: all of its data, no validation
+        parts = {"data": str(run_dir / "data.jsonl")}
+    train = {**config.get("train", {}), **parts, "output_dir": str(run_dir)}
     # Frozen node features are keyed by model, data and pooling: share them between jobs.
     train["cache_dir"] = train.get("cache_dir") or str(run_dir.parent / "feature_cache")
     path = run_dir / "train_config.json"
