@@ -56,7 +56,11 @@ DELEGATED = {
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in DELEGATED:
-        return importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:])
+        try:
+            return importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:])
+        except migrations.StoreTooNew as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     args = build_parser().parse_args(argv)
     if args.db:
         os.environ["MAGDI_DATABASE_URL"] = args.db
