@@ -140,8 +140,7 @@ def _db(args) -> int:
         if done is None:
             print(f"the store is up to date (revision {migrations.head()})")
         else:
-            print(f"upgraded the store from {done.before or 'no revision'} to {done.after}"
-                  + (f"; the old store is copied to {done.backup}" if done.backup else ""))
+            print(done)
         return 0
     with engine.connect() as conn:
         found = migrations.stored_revision(conn)

@@ -8,6 +8,7 @@ when a read lock cannot be upgraded.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -49,7 +50,9 @@ def get_engine(url: str | None = None) -> Engine:
 def _engine(url: str) -> Engine:
     """The engine, its store upgraded to the code's schema on first use (`db.migrations`)."""
     engine = schema_engine(url)
-    migrations.upgrade(engine)
+    done = migrations.upgrade(engine)
+    if done is not None and not done.new:  # an existing store changed: say so (and its copy)
+        logging.getLogger(__name__).warning("%s", done)
     return engine
 
 

@@ -37,7 +37,14 @@ class StoreTooNew(RuntimeError):
 class Upgrade:
     before: str | None  # None: a new store, or one made before migrations
     after: str
+    new: bool  # the store was empty: its schema was made
     backup: Path | None = None
+
+    def __str__(self) -> str:
+        if self.new:
+            return f"made the schema of a new store (revision {self.after})"
+        return (f"upgraded the store from {self.before or 'no revision'} to {self.after}"
+                + (f"; the old store is copied to {self.backup}" if self.backup else ""))
 
 
 def config(connection: Connection | None = None) -> Config:
@@ -105,13 +112,12 @@ def upgrade(engine: Engine) -> Upgrade | None:
         if found == target:  # another process upgraded it meanwhile
             return None
         _check_known(found, engine)
-        backup = None
-        if engine.dialect.name == "sqlite" and (found or inspect(conn).get_table_names()):
-            backup = _backup(engine, found)
+        new = found is None and not inspect(conn).get_table_names()
+        backup = _backup(engine, found) if engine.dialect.name == "sqlite" and not new else None
         command.upgrade(config(conn), "head")
         if engine.dialect.name == "sqlite":
             _check_foreign_keys(conn)
-    return Upgrade(found, target, backup)
+    return Upgrade(found, target, new, backup)
 
 
 @contextmanager

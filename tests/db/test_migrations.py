@@ -164,7 +164,7 @@ def test_a_store_with_the_old_search_index_gets_it_rebuilt(sqlite_url):
     assert found == _mentioning(_contents(sqlite_url), "marathon") and found
 
 
-def test_a_sqlite_store_is_copied_aside_before_it_is_upgraded(sqlite_url):
+def test_a_sqlite_store_is_copied_aside_before_it_is_upgraded(sqlite_url, caplog):
     _load_release(sqlite_url)
     folder = Path(sqlite_url.removeprefix("sqlite:///")).parent
     writer = sqlite3.connect(folder / "store.db", isolation_level=None)
@@ -178,13 +178,16 @@ def test_a_sqlite_store_is_copied_aside_before_it_is_upgraded(sqlite_url):
     copy_url = f"sqlite:///{copies[0]}"
     assert _unchanged(copy_url, before) and _revision(copy_url) is None
     assert before["job"][1][0][2] == "renamed in the WAL"
+    assert f"upgraded the store from no revision to {migrations.head()}; the old store is " \
+           f"copied to {copies[0]}" in caplog.text  # on stderr, where the app and workers run
     _reopen(sqlite_url)
     store.stats(sqlite_url)  # up to date: no second copy
     assert list(folder.glob("store.db.bak-*")) == copies
 
 
-def test_a_new_store_is_not_copied(sqlite_url):
+def test_a_new_store_is_not_copied(sqlite_url, caplog):
     store.stats(sqlite_url)
+    assert "upgraded" not in caplog.text
     assert _revision(sqlite_url) == migrations.head()
     assert not list(Path(sqlite_url.removeprefix("sqlite:///")).parent.glob("*.bak-*"))
 

@@ -99,15 +99,22 @@ def _tables() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('dataset_id', 'external_id'),
         if_not_exists=True)
-    op.create_index('ix_discussion_consensus_round', 'discussion', ['consensus_round'], if_not_exists=True)
-    op.create_index('ix_discussion_dataset_id_id', 'discussion', ['dataset_id', 'id'], if_not_exists=True)
-    op.create_index('ix_discussion_flip_right_wrong', 'discussion', ['flip_right_wrong'], if_not_exists=True)
-    op.create_index('ix_discussion_flip_wrong_right', 'discussion', ['flip_wrong_right'], if_not_exists=True)
-    op.create_index('ix_discussion_majority_correct', 'discussion', ['majority_correct'], if_not_exists=True)
+    op.create_index('ix_discussion_consensus_round', 'discussion',
+                    ['consensus_round'], if_not_exists=True)
+    op.create_index('ix_discussion_dataset_id_id', 'discussion',
+                    ['dataset_id', 'id'], if_not_exists=True)
+    op.create_index('ix_discussion_flip_right_wrong', 'discussion',
+                    ['flip_right_wrong'], if_not_exists=True)
+    op.create_index('ix_discussion_flip_wrong_right', 'discussion',
+                    ['flip_wrong_right'], if_not_exists=True)
+    op.create_index('ix_discussion_majority_correct', 'discussion',
+                    ['majority_correct'], if_not_exists=True)
     op.create_index('ix_discussion_n_human', 'discussion', ['n_human'], if_not_exists=True)
     op.create_index('ix_discussion_n_review', 'discussion', ['n_review'], if_not_exists=True)
-    op.create_index('ix_discussion_review_desc', 'discussion', [sa.literal_column('n_review DESC'), 'id'], if_not_exists=True)
-    op.create_index('ix_discussion_round0_disagree', 'discussion', ['round0_disagree'], if_not_exists=True)
+    op.create_index('ix_discussion_review_desc', 'discussion',
+                    [sa.literal_column('n_review DESC'), 'id'], if_not_exists=True)
+    op.create_index('ix_discussion_round0_disagree', 'discussion',
+                    ['round0_disagree'], if_not_exists=True)
     op.create_index('ix_discussion_task', 'discussion', ['task'], if_not_exists=True)
     op.create_table('evalrun',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -149,7 +156,8 @@ def _tables() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('eval_run_id', 'key'),
         if_not_exists=True)
-    op.create_index('ix_evalquestion_discussion_id', 'evalquestion', ['discussion_id'], if_not_exists=True)
+    op.create_index('ix_evalquestion_discussion_id', 'evalquestion',
+                    ['discussion_id'], if_not_exists=True)
     op.create_table('prediction',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('eval_run_id', sa.Integer(), nullable=False),
@@ -163,7 +171,8 @@ def _tables() -> None:
         sa.ForeignKeyConstraint(['eval_run_id'], ['evalrun.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
         if_not_exists=True)
-    op.create_index('ix_prediction_run_key', 'prediction', ['eval_run_id', 'question_key', 'sample'], if_not_exists=True)
+    op.create_index('ix_prediction_run_key', 'prediction',
+                    ['eval_run_id', 'question_key', 'sample'], if_not_exists=True)
     op.create_table('turn',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('discussion_id', sa.Integer(), nullable=False),
@@ -211,7 +220,8 @@ def _tables() -> None:
         sa.PrimaryKeyConstraint('id'),
         if_not_exists=True)
     op.create_index('ix_labelevent_at', 'labelevent', ['at'], if_not_exists=True)
-    op.create_index('ix_labelevent_discussion_id', 'labelevent', ['discussion_id'], if_not_exists=True)
+    op.create_index('ix_labelevent_discussion_id', 'labelevent',
+                    ['discussion_id'], if_not_exists=True)
     op.create_index('ix_labelevent_turn_id_id', 'labelevent', ['turn_id', 'id'], if_not_exists=True)
     op.create_table('nodeprediction',
         sa.Column('job_id', sa.Integer(), nullable=False),
