@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 DELEGATED = {
     "worker": ("app.worker", "run queued jobs in background processes"),
     "train": ("app.train_cli", "queue a distillation job for the worker"),
+    "experiment": ("app.experiment_cli", "level ablations: variants × seeds on one frozen split"),
     "serve-model": ("app.serve_model", "serve a trained student via an OpenAI-compatible API"),
 }
 

@@ -36,6 +36,7 @@ PAGE_INFO = {
     "train": ("Train", ":material/model_training:", "Distil"),
     "jobs": ("Jobs", ":material/work_history:", "Distil"),
     "compare": ("Compare", ":material/compare_arrows:", "Distil"),
+    "experiments": ("Experiments", ":material/science:", "Distil"),
     "export": ("Export", ":material/download:", "Data"),
 }
 PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}

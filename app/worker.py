@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from app.services import experiments
 from app.services.jobs import RUNS_DIR
 from db import jobs as q
 from db.engine import ROOT, session_scope
@@ -180,6 +181,10 @@ class Worker:
         r.log.close()
         del self.running[r.job_id]
         print(f"worker {self.name}: job {r.job_id} {status}", flush=True)
+        try:  # a cell of an experiment: queue its evaluation when its training succeeded
+            experiments.after_job(r.job_id, url=self.url)
+        except Exception as exc:  # noqa: BLE001 - the Experiments page and CLI advance it again
+            print(f"worker {self.name}: experiment of job {r.job_id} not advanced: {exc}", flush=True)
 
     # ------------------------------------------------------------ recovery
 

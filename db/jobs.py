@@ -21,10 +21,11 @@ DONE = ("succeeded", "failed", "cancelled")
 
 
 def create_job(session: Session, *, kind: str, config: dict, name: str = "",
-               resume_of: Job | None = None) -> Job:
-    job = Job(kind=kind, name=name, config=json.dumps(config, sort_keys=True))
+               resume_of: Job | None = None, experiment_id: int | None = None) -> Job:
+    job = Job(kind=kind, name=name, config=json.dumps(config, sort_keys=True), experiment_id=experiment_id)
     if resume_of is not None:
         job.resume_of, job.attempt = resume_of.id, resume_of.attempt + 1
+        job.experiment_id = resume_of.experiment_id  # a new attempt stays in its experiment
         job.run_dir, job.label_revision, job.data_hash = (
             resume_of.run_dir, resume_of.label_revision, resume_of.data_hash)
         job.data_summary = resume_of.data_summary

@@ -134,6 +134,7 @@ class Job(SQLModel, table=True):
     cancel_requested: bool = False
     attempt: int = 1
     resume_of: int | None = Field(default=None, foreign_key="job.id")
+    experiment_id: int | None = Field(default=None, foreign_key="experiment.id", index=True)
 
 
 # Browse sorts by "nodes to review", most first, with the id as tie-break: this index serves that
@@ -205,3 +206,16 @@ class NodePrediction(SQLModel, table=True):
     job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
     turn_id: int = Field(foreign_key="turn.id", primary_key=True, index=True, ondelete="CASCADE")
     p_correct: float
+
+
+# ---------------------------------------------------------------- experiments (level ablations)
+
+class Experiment(SQLModel, table=True):
+    """A level ablation: variants × seeds on one frozen data set and split (`app.services.experiments`).
+    Its jobs point at it (Job.experiment_id); its cells and results are read from them."""
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    config: str = Field(sa_column=Column(Text, nullable=False))  # data, split, variants, seeds, ... JSON
+    status: str = "running"  # running | finished | failed | cancelled (as last seen)
+    directory: str | None = None  # the frozen data.jsonl, data.json and split.json
+    created_at: datetime = Field(default_factory=utcnow)
