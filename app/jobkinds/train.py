@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from db import browsing, queries
@@ -68,25 +69,15 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
             "data_summary": json.dumps({"split": frozen["counts"]})}
 
 
-def write_parts(run_dir: Path) -> dict[str, int]:
+def write_parts(run_dir: Path) -> None:
     """train.jsonl, validation.jsonl and test.jsonl: data.jsonl's lines by split.json's parts."""
     where = part_of(read_split(run_dir))
-    handles = {p: open(run_dir / f"{p}.jsonl", "w", encoding="utf-8") for p in PARTS}
-    counts = dict.fromkeys(PARTS, 0)
-    try:
-        with open(run_dir / "data.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
+    with ExitStack() as stack:
+        out = {p: stack.enter_context(open(run_dir / f"{p}.jsonl", "w", encoding="utf-8")) for p in PARTS}
+        for line in stack.enter_context(open(run_dir / "data.jsonl", encoding="utf-8")):
+            if line.strip():
                 record = json.loads(line)
-                part = where.get(question_key(record.get("dataset"), record["id"]))
-                if part is not None:
-                    handles[part].write(line)
-                    counts[part] += 1
-    finally:
-        for h in handles.values():
-            h.close()
-    return counts
+                out[where[question_key(record.get("dataset"), record["id"])]].write(line)
 
 
 def _link(source: Path, target: Path) -> None:

@@ -354,8 +354,8 @@ def select_questions(config: dict, url: str | None = None) -> Selection:
             why = f"the job's {source['split']} split is empty, or its discussions are no longer stored"
         else:
             ds_id = queries.require_dataset(s, source["dataset"])
-            trained = (_trained_keys(Path(run_dir)) if run_dir and source.get("exclude_trained", True)
-                       else set())
+            exclude = run_dir is not None and source.get("exclude_trained", True)
+            trained = _trained_keys(Path(run_dir), source["dataset"]) if exclude else set()
             f = browsing.BrowseFilter(**{**source.get("filter", {}), "dataset_ids": [ds_id]})
             chosen = [(d, ds) for d, ds in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
                       if question_key(ds, d.id) not in trained][:limit]
@@ -373,23 +373,23 @@ def select_questions(config: dict, url: str | None = None) -> Selection:
 
 
 def _store_ids(s: Session, keys: list[str]) -> dict[str, int]:
-    """Store discussion ids by split key ("<dataset>/<id>"), for those still stored."""
-    by_dataset: dict[str, list[str]] = {}
-    for key in keys:
-        dataset, _, external = key.partition("/")
-        by_dataset.setdefault(dataset, []).append(external)
+    """Store discussion ids by split key ("<dataset>/<id>"), for those still stored (read by the
+    stored datasets' names, so that an id may hold a "/")."""
     out = {}
-    for dataset, externals in by_dataset.items():
-        ds_id = queries.find_dataset(s, dataset)
-        if ds_id is not None:
-            out |= {question_key(dataset, e): i for e, i in evaluations.discussion_ids(s, ds_id, externals).items()}
+    for dataset in queries.dataset_names(s):
+        prefix = question_key(dataset, "")
+        externals = [k.removeprefix(prefix) for k in keys if k.startswith(prefix)]
+        if externals:
+            found = evaluations.discussion_ids(s, queries.require_dataset(s, dataset), externals)
+            out |= {question_key(dataset, e): i for e, i in found.items()}
     return out
 
 
-def _trained_keys(run_dir: Path) -> set[str]:
+def _trained_keys(run_dir: Path, dataset: str) -> set[str]:
     """Keys of the questions the run trained on: its split's train part, or (a run from before
-    splits) every discussion of its frozen data."""
+    splits) every discussion of its frozen data (a line without a dataset counts as `dataset`'s)."""
     if (run_dir / SPLIT_NAME).is_file():
         return set(read_split(run_dir)["train"])
     data = run_dir / "data.jsonl"
-    return {question_key(ds, d.id) for _, d, ds in formats.read_jsonl(data)} if data.exists() else set()
+    return ({question_key(ds or dataset, d.id) for _, d, ds in formats.read_jsonl(data)} if data.exists()
+            else set())
