@@ -134,6 +134,25 @@ def test_experiments_page_creates_an_experiment_and_lists_its_cells(demo_store):
     assert (view.name, view.config["variants"], view.config["seeds"]) == ("page", ["1", "4-joint"], [0, 1])
     assert view.config["split"]["test"] == 0.3 and view.config["train"]["max_steps"] == 4
     assert all(c.train.status == "queued" for c in view.cells) and len(view.cells) == 4
+    assert [c.train.config["train"]["node_features"] for c in view.cells] == ["frozen"] * 2 + ["joint"] * 2
     cells = at.dataframe[0].value
     assert list(cells["variant"]) == ["1", "1", "4-joint", "4-joint"]
     assert any("The table appears as cells finish" in i.value for i in at.info)
+
+
+def test_cli_creates_lists_cancels_and_refuses(demo_store, capsys):
+    assert experiment_cli.main(["create", "--dataset", "gsm8k", "--variants", "2", "4-frozen", "--seeds", "1",
+                                "--split", "validation=0.1", "test=0.3", "--set", "max_steps=4",
+                                "--name", "cli"]) == 0
+    assert capsys.readouterr().out == "created experiment 1\n"
+    (view,) = experiments.list_all()
+    assert view.config["split"] == {"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 0}
+    assert [c.train.config["train"]["node_features"] for c in view.cells] == ["frozen", "frozen"]
+    assert experiment_cli.main(["list"]) == 0
+    assert capsys.readouterr().out == "1\trunning\t0/2 cells\tcli\n"
+    assert experiment_cli.main(["cancel", "1"]) == 0
+    assert capsys.readouterr().out == "experiment 1: 2 jobs cancelled\n"
+    assert experiment_cli.main(["create", "--dataset", "nope", "--variants", "2"]) == 2
+    assert "no dataset named 'nope'" in capsys.readouterr().err
+    assert experiment_cli.main(["show", "7"]) == 2
+    assert "no experiment 7" in capsys.readouterr().err
