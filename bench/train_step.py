@@ -109,8 +109,8 @@ def peak_flops(args: argparse.Namespace, device: torch.device) -> float | None:
 def build_student(args: argparse.Namespace, device: torch.device) -> MAGDiStudent:
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    cfg = DistillConfig(level=args.level, node_features=args.node_features, lora_r=args.lora_r,
-                        lora_alpha=2 * args.lora_r, precision=args.dtype, seed=args.seed)
+    cfg = DistillConfig(level=args.level, node_features=args.node_features, lora_r=args.lora_r,  # a stand-in
+                        lora_alpha=2 * args.lora_r, precision=args.dtype, seed=args.seed, preset="paper")  # for a real LM
     config = LlamaConfig(vocab_size=args.vocab, hidden_size=args.hidden, intermediate_size=args.intermediate,
                          num_hidden_layers=args.layers, num_attention_heads=args.heads,
                          num_key_value_heads=args.kv_heads, max_position_embeddings=max(2048, args.seq_len),
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
             _, losses = student(batch)
         scaler.scale(losses["loss"]).backward()
         scaler.unscale_(optimizer)
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        student.clip_gradients(1.0)
         scaler.step(optimizer)
         scaler.update()
         optimizer.zero_grad(set_to_none=True)

@@ -153,11 +153,16 @@ def build_examples(cfg: DistillConfig, discussions: Iterable[Discussion]) -> tup
 def encode_chain(tokenizer: Any, chain: Chain, max_length: int) -> tuple[list[int], int, bool]:
     """Token ids of prompt + completion + EOS cut to max_length, the prompt's length, whether cut.
 
-    Prompt and completion are tokenised apart, as generation sees the prompt alone.
+    The chain is tokenised whole, as its text reads: tokenised apart, the completion (" reasoning
+    …") would start with a stray "▁" on SentencePiece tokenizers (Llama-2, Mistral). The prompt's
+    length is the common prefix of these ids and the prompt's own (what generation is given): all
+    of the prompt when it is a token prefix, else up to the token that straddles the boundary,
+    which then takes the loss.
     """
     prompt = encode_prompt(tokenizer, chain.prompt)
-    ids = prompt + tokenizer.encode(chain.completion, add_special_tokens=False) + [tokenizer.eos_token_id]
-    return ids[:max_length], min(len(prompt), max_length), len(ids) > max_length
+    ids = encode_prompt(tokenizer, chain.prompt + chain.completion) + [tokenizer.eos_token_id]
+    n_prompt = next((i for i, (a, b) in enumerate(zip(prompt, ids)) if a != b), len(prompt))
+    return ids[:max_length], min(n_prompt, max_length), len(ids) > max_length
 
 
 def encode_prompt(tokenizer: Any, prompt: str) -> list[int]:

@@ -11,7 +11,9 @@ and rejects unknown keys, so a typo is an error rather than a silently ignored s
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import string
 import types
 import typing
@@ -25,6 +27,22 @@ import yaml
 CONFIG_NAME = "distill_config.json"
 Level = Literal["single-teacher", "1", "2", "3", "4"]
 LEVELS: tuple[str, ...] = typing.get_args(Level)
+Preset = Literal["auto", "paper", "cpu"]
+
+# The fields a preset fills when they are left None. paper: the MAGDi settings for a 7B student;
+# cpu: the small offline student, whose base is random-init, so that it learns within minutes on
+# a CPU: every linear layer adapted, embeddings, norms and LM head trained in full, a far higher
+# learning rate, warm-up as a fraction of the steps, epochs sized to the data (`sized_to`).
+PRESETS: dict[str, dict[str, Any]] = {
+    "paper": {"lr": 5e-6, "warmup_steps": 100, "warmup_ratio": 0.0, "epochs": 10, "lora_r": 16,
+              "lora_alpha": 32, "lora_dropout": 0.05,
+              "lora_target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"], "modules_to_save": []},
+    "cpu": {"lr": 2e-3, "warmup_steps": 0, "warmup_ratio": 0.05, "epochs": None, "lora_r": 64,
+            "lora_alpha": 64, "lora_dropout": 0.0,  # dropout copies every layer's input: 1.8x a step
+            "lora_target_modules": ["all-linear"], "modules_to_save": ["embed_tokens", "lm_head", "norm"]},
+}
+CPU_STEPS = 1200  # the cpu preset's epochs give about this many optimizer steps
+MAX_SIZED_EPOCHS = 50
 
 
 @dataclass
@@ -60,6 +78,13 @@ class DistillConfig:
     model: str | None = field(default=None, metadata={
         "help": "Hugging Face causal LM id or local path (a path loads with local_files_only); "
                 "None builds the offline default: a random-init Llama of the offline_* shape."})
+    preset: Preset = field(default="auto", metadata={
+        "help": "Defaults of the fields left empty (lr, warm-up, epochs, LoRA): paper (MAGDi's "
+                "7B settings: lr 5e-6, 100 warm-up steps, 10 epochs, LoRA r 16 on attention) or cpu "
+                "(the offline student: lr 2e-3, warm-up 5% of the steps, epochs for about 1200 steps, "
+                "LoRA r 64 without dropout on every linear layer, embeddings, norms and LM head "
+                "trained in full); "
+                "auto: cpu for the offline student, else paper. Saved resolved."})
     offline_hidden: int = field(default=64, metadata={"help": "Offline default student: hidden size."})
     offline_layers: int = field(default=2, metadata={"help": "Offline default student: decoder layers."})
     offline_heads: int = field(default=4, metadata={"help": "Offline default student: attention heads."})
@@ -67,12 +92,18 @@ class DistillConfig:
     offline_intermediate: int = field(default=128, metadata={"help": "Offline default student: MLP size."})
     offline_max_positions: int = field(default=4096, metadata={
         "help": "Offline default student: maximum positions (its tokenizer is byte level)."})
-    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
-    lora_alpha: int = field(default=32, metadata={"help": "LoRA scaling alpha."})
-    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout."})
-    lora_target_modules: list[str] = field(
-        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"],
-        metadata={"help": "Modules that get LoRA adapters (the paper: q_proj, v_proj)."})
+    offline_seed: int = field(default=0, metadata={
+        "help": "Offline default student: seed of its random init; apart from `seed`, so that a seed "
+                "sweep varies the training only, on one base."})
+    lora_r: int | None = field(default=None, metadata={"help": "LoRA rank; None: the preset's."})
+    lora_alpha: int | None = field(default=None, metadata={"help": "LoRA scaling alpha; None: the preset's."})
+    lora_dropout: float | None = field(default=None, metadata={"help": "LoRA dropout; None: the preset's."})
+    lora_target_modules: list[str] | None = field(default=None, metadata={
+        "help": "Modules that get LoRA adapters (the paper: q_proj, v_proj; all-linear: every linear "
+                "layer but the LM head); None: the preset's."})
+    modules_to_save: list[str] | None = field(default=None, metadata={
+        "help": "Modules trained in full beside the adapters and saved with them (PEFT "
+                "modules_to_save; a name matches every module ending with it); None: the preset's."})
     # ---- losses: L = alpha * L_ntp + beta * L_node + gamma * L_margin
     mask_prompt: bool = field(default=True, metadata={
         "help": "Next-token loss on the completion only (the released code also trained on the prompt)."})
@@ -88,14 +119,21 @@ class DistillConfig:
     gamma: float = field(default=0.1, metadata={"help": "Weight of the margin-ranking loss (levels 3, 4)."})
     margin: float = field(default=1.0, metadata={"help": "Margin of the ranking loss."})
     # ---- optimisation
-    epochs: int = field(default=10, metadata={"help": "Passes over the questions."})
+    epochs: int | None = field(default=None, metadata={
+        "help": "Passes over the questions; None: the preset's (cpu: sized to the data at the start "
+                "of training, about 1200 steps, and saved so)."})
     max_steps: int | None = field(default=None, metadata={
         "help": "Optimizer steps in total; overrides epochs when set."})
     batch_size: int = field(default=4, metadata={"help": "Questions per micro-batch and process."})
     grad_accum: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
-    lr: float = field(default=5e-6, metadata={"help": "Peak learning rate (the paper: 5e-6)."})
+    lr: float | None = field(default=None, metadata={
+        "help": "Peak learning rate (the paper: 5e-6); None: the preset's."})
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay on matrices."})
-    warmup_steps: int = field(default=100, metadata={"help": "Linear warm-up steps."})
+    warmup_steps: int | None = field(default=None, metadata={
+        "help": "Linear warm-up steps; 0: warmup_ratio decides. None (with warmup_ratio None): the "
+                "preset's."})
+    warmup_ratio: float | None = field(default=None, metadata={
+        "help": "Warm-up as a fraction of the total steps (rounded up), when warmup_steps is 0."})
     schedule: Literal["cosine", "linear"] = field(default="linear", metadata={
         "help": "Decay to 0 after warm-up."})
     grad_clip: float = field(default=1.0, metadata={"help": "Gradient-norm clip; 0 disables."})
@@ -121,9 +159,10 @@ class DistillConfig:
         hints = typing.get_type_hints(type(self))
         for f in fields(self):
             setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
+        self._apply_preset()
         for name in ("offline_hidden", "offline_layers", "offline_heads", "offline_kv_heads",
                      "offline_intermediate", "offline_max_positions", "lora_r", "lora_alpha",
-                     "gcn_hidden", "epochs", "batch_size", "grad_accum", "max_length", "log_every",
+                     "gcn_hidden", "batch_size", "grad_accum", "max_length", "log_every",
                      "keep_checkpoints", "feature_batch_size", "val_max_new_tokens"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
@@ -136,6 +175,10 @@ class DistillConfig:
                 raise ValueError(f"{name} must be in [0, 1)")
         if self.max_steps is not None and self.max_steps < 1:
             raise ValueError("max_steps must be >= 1 or None")
+        if self.epochs is not None and self.epochs < 1:
+            raise ValueError("epochs must be >= 1 or None")
+        if not 0.0 <= self.warmup_ratio < 1.0:
+            raise ValueError("warmup_ratio must be in [0, 1)")
         if self.level == "single-teacher" and not self.teacher:
             raise ValueError("level 'single-teacher' needs a teacher (an agent name)")
         if self.offline_hidden % self.offline_heads or self.offline_heads % self.offline_kv_heads:
@@ -146,6 +189,31 @@ class DistillConfig:
         _check_template("completion_template", self.completion_template, {"reasoning", "answer"})
         if self.level != "4" and self.node_features == "joint":
             warnings.warn("node_features='joint' has no effect below level 4", stacklevel=3)
+
+    def _apply_preset(self) -> None:
+        """Resolve `auto` and fill the fields left None from the preset (warm-up: when both warm-up
+        fields are None; one given alone makes the other 0)."""
+        if self.preset == "auto":
+            self.preset = "cpu" if self.model is None else "paper"
+        values = PRESETS[self.preset]
+        if self.warmup_steps is not None or self.warmup_ratio is not None:
+            self.warmup_steps = self.warmup_steps or 0
+            self.warmup_ratio = self.warmup_ratio or 0.0
+        for name, value in values.items():
+            if getattr(self, name) is None:
+                setattr(self, name, list(value) if isinstance(value, list) else value)
+
+    def sized_to(self, steps_per_epoch: int) -> DistillConfig:
+        """This config with epochs set, when the preset left them to the data: about CPU_STEPS
+        optimizer steps, 1 to MAX_SIZED_EPOCHS epochs."""
+        if self.epochs is not None:
+            return self
+        epochs = min(MAX_SIZED_EPOCHS, max(1, round(CPU_STEPS / steps_per_epoch)))
+        return dataclasses.replace(self, epochs=epochs)
+
+    def warmup_for(self, total_steps: int) -> int:
+        """Warm-up steps of a run of `total_steps`: warmup_steps, else warmup_ratio of them."""
+        return self.warmup_steps or math.ceil(self.warmup_ratio * total_steps)
 
     # ---------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ evaluation: temperature 0.7, top-p 0.9, top-k 50, up to 300 new tokens.
 
 from __future__ import annotations
 
+import json
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.de
     if not (run_dir / "adapter").is_dir():
         raise FileNotFoundError(f"{run_dir} has no adapter: the run has not finished")
     device = _device(device)
-    source = run_dir / "base" if cfg.model is None else cfg.model
+    source = run_dir / "base" if cfg.model is None else _recorded_base(run_dir, cfg.model)
     local = Path(source).exists()
     tokenizer = AutoTokenizer.from_pretrained(run_dir / "tokenizer", local_files_only=True)
     base = AutoModelForCausalLM.from_pretrained(source, dtype=dtype or DTYPES[cfg.precision], local_files_only=local)
@@ -51,6 +52,14 @@ def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.de
     if merge:
         model = model.merge_and_unload()
     return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
+
+
+def _recorded_base(run_dir: Path, model: str) -> str:
+    """The base as training found it (`base_model_name_or_path` of the adapter: a local model as
+    an absolute path), so a relative `model` does not depend on the caller's working directory;
+    runs that recorded none fall back to `model`."""
+    adapter = json.loads((run_dir / "adapter" / "adapter_config.json").read_text(encoding="utf-8"))
+    return adapter.get("base_model_name_or_path") or model
 
 
 def load_base_run(model: str | None, *, student: dict[str, Any] | None = None,

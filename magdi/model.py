@@ -61,10 +61,28 @@ def _model_key(name_or_path: str) -> str:
     return str(path.resolve()) if path.exists() else name_or_path
 
 
+def base_reference(cfg: DistillConfig, run_dir: Path) -> str:
+    """The base a run's adapter belongs to, as loaders should find it from anywhere: the run's
+    saved offline base, a local model as an absolute path, or a Hugging Face model id."""
+    return str((run_dir / "base").resolve()) if cfg.model is None else _model_key(cfg.model)
+
+
+def save_adapter(lm: PeftModel, cfg: DistillConfig, run_dir: Path) -> None:
+    """`<run>/adapter`, naming its base (`base_model_name_or_path`), so that plain PEFT
+    (`AutoPeftModelForCausalLM.from_pretrained`) loads it; a random-init base has no name."""
+    for config in lm.peft_config.values():
+        config.base_model_name_or_path = base_reference(cfg, run_dir)
+    lm.save_pretrained(run_dir / "adapter")
+
+
 def add_lora(model: PreTrainedModel, cfg: DistillConfig) -> PeftModel:
-    """Wrap with LoRA adapters (fp32 even on a bf16/fp16 base); the base weights are frozen."""
+    """Wrap with LoRA adapters (fp32 even on a bf16/fp16 base); the base weights are frozen but
+    for `cfg.modules_to_save`, which train in full (a random-init base needs its embeddings,
+    norms and LM head trained)."""
+    targets = cfg.lora_target_modules
     config = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                        target_modules=list(cfg.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+                        target_modules="all-linear" if targets == ["all-linear"] else list(targets),
+                        modules_to_save=list(cfg.modules_to_save) or None, bias="none", task_type="CAUSAL_LM")
     with quiet_peft():
         return get_peft_model(model, config)
 
@@ -83,6 +101,44 @@ def enable_grad_checkpointing(model: PreTrainedModel) -> None:
         model.activation_checkpointing_enable(kwargs)
     else:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+
+
+def lm_logits(model: PreTrainedModel, states: Tensor) -> Tensor:
+    """The model's logits of selected final hidden states: its LM head, then the processing its
+    own forward applies (Cohere's logit_scale, Granite's logits_scaling, Gemma-2/3's final soft-
+    capping). Shapes: (N, H) -> (N, V)."""
+    logits = model.get_output_embeddings()(states)
+    config = model.config.get_text_config()
+    if scale := getattr(config, "logit_scale", None):
+        logits = logits * scale
+    if scaling := getattr(config, "logits_scaling", None):
+        logits = logits / scaling
+    if cap := getattr(config, "final_logit_softcapping", None):
+        logits = torch.tanh(logits / cap) * cap
+    return logits
+
+
+@torch.no_grad()
+def check_lm_head(student: MAGDiStudent, tokens: int = 8) -> None:
+    """Refuse a model whose forward does more to its logits than `lm_logits` knows of (e.g.
+    Falcon-H1's lm_head_multiplier): its next-token loss would be computed on other logits than
+    it generates from. One short forward, compared within 2% of the largest logit (bf16 noise)."""
+    base = student.lm.get_base_model()
+    device = next(base.parameters()).device
+    vocab = base.get_output_embeddings().weight.shape[0]
+    ids = (torch.arange(tokens, device=device) * 7919 % vocab).unsqueeze(0)  # (1, T)
+    mask = torch.ones_like(ids)
+    was_training = student.training
+    student.eval()
+    try:
+        ours = lm_logits(base, student.hidden_states(ids, mask)[0]).float()  # (T, V)
+        theirs = student.lm(input_ids=ids, attention_mask=mask).logits[0].float()
+    finally:
+        student.train(was_training)
+    if (ours - theirs).abs().max() > 0.02 * theirs.abs().max() + 1e-6:
+        raise ValueError(f"{type(base).__name__} processes its logits in a way MAGDi's loss does not "
+                         "reproduce (it applies the LM head to the selected states itself); this model "
+                         "family is not supported as a student")
 
 
 # ---------------------------------------------------------------- batches
@@ -204,7 +260,7 @@ class MAGDiStudent(nn.Module):
     def forward(self, batch: Batch) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
         hidden = self.hidden_states(batch.input_ids, batch.attention_mask)  # (C, T, H)
         states, targets = shift_targets(hidden, batch.labels)  # (N_tok, H), (N_tok,)
-        logits = self.lm.get_base_model().get_output_embeddings()(states)  # (N_tok, V)
+        logits = lm_logits(self.lm.get_base_model(), states)  # (N_tok, V)
         losses = {"ntp": ntp_loss(logits, targets)}
         outputs: dict[str, Tensor] = {}
         if self.scorer is not None:  # heads run in fp32, outside autocast
@@ -218,6 +274,18 @@ class MAGDiStudent(nn.Module):
                     losses["node"] = node_loss(node_logits, batch.node_labels)
         losses["loss"] = combine(losses, self.weights)
         return outputs, losses
+
+    def clip_gradients(self, max_norm: float) -> dict[str, Tensor]:
+        """Clip the LM's gradients (LoRA and any weights trained in full) and the heads' (scorer,
+        GCN) apart, each to `max_norm`: one global clip would let a level's heads shrink the LM's
+        step, so that levels differed by more than their losses. Returns each part's norm before
+        clipping ("heads" is 0 without heads)."""
+        heads = {id(p) for m in (self.scorer, self.gcn) if m is not None for p in m.parameters()}
+        parts: dict[str, list[Tensor]] = {"lm": [], "heads": []}
+        for p in self.parameters():
+            if p.requires_grad:
+                parts["heads" if id(p) in heads else "lm"].append(p)
+        return {name: torch.nn.utils.clip_grad_norm_(ps, max_norm) for name, ps in parts.items()}
 
     def trainable_state_dict(self) -> dict[str, Tensor]:
         return {n: p.detach().clone() for n, p in self.named_parameters() if p.requires_grad}

@@ -48,8 +48,9 @@ from magdi.config import CONFIG_NAME, DistillConfig
 from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
 from magdi.validation import Validator, read_discussions
 from magdi.formats import read_jsonl
-from magdi.model import (DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing,
-                         feature_cache_key, load_base, load_features, node_features, save_features)
+from magdi.model import (DTYPES, MAGDiStudent, add_lora, check_lm_head, collate,
+                         enable_grad_checkpointing, feature_cache_key, load_base, load_features,
+                         node_features, save_adapter, save_features)
 
 Callback = Callable[[dict[str, Any]], "bool | None"]
 
@@ -192,6 +193,10 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     seed_everything(cfg.seed)
     base, tokenizer, model_key = load_base(cfg)
     items, summary["chains_truncated"] = encode_examples(examples, tokenizer, cfg.max_length)
+    per_rank = -(-len(items) // world)
+    steps_per_epoch = -(-per_rank // (cfg.batch_size * cfg.grad_accum))
+    if cfg.max_steps is None:
+        cfg = cfg.sized_to(steps_per_epoch)  # epochs the preset leaves to the data, saved resolved
     validator = Validator(cfg, held_out["validation"], held_out["test"], tokenizer, device)
     if is_main:
         _prepare_run_dir(run_dir, cfg, summary, tokenizer, base, resume)
@@ -199,6 +204,7 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     if cfg.grad_checkpointing:
         enable_grad_checkpointing(base)
     student = MAGDiStudent(add_lora(base, cfg), cfg).to(device)
+    check_lm_head(student)  # refuses a model whose logits the loss would not reproduce
     dtype = DTYPES[cfg.precision]
     features = None
     if cfg.level == "4" and cfg.node_features == "frozen":
@@ -209,11 +215,9 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     optimizer = torch.optim.AdamW(
         [{"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
          {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}], lr=cfg.lr)
-    per_rank = -(-len(items) // world)
-    steps_per_epoch = -(-per_rank // (cfg.batch_size * cfg.grad_accum))
     total = cfg.max_steps or cfg.epochs * steps_per_epoch
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: lr_factor(s, cfg.warmup_steps, total, cfg.schedule))
+    warmup = cfg.warmup_for(total)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, warmup, total, cfg.schedule))
     scaler = torch.amp.GradScaler(device.type, enabled=cfg.precision == "fp16")
 
     start = 0
@@ -250,7 +254,7 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
             for name, value in losses.items():
                 sums[name] = sums.get(name, 0.0) + value.detach() / len(micro)
         scaler.unscale_(optimizer)
-        grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip if cfg.grad_clip > 0 else math.inf)
+        grad_norm = student.clip_gradients(cfg.grad_clip if cfg.grad_clip > 0 else math.inf)["lm"]
         scaler.step(optimizer)
         scaler.update()
         scheduler.step()
@@ -283,7 +287,7 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     if is_main and status == "done":
         final = validator.finish(student, run_dir, total)  # the run keeps the best step's weights
         print(f"best step {final['best_step']} by {final['criterion']}; test loss {final['test_loss']}")
-        student.lm.save_pretrained(run_dir / "adapter")
+        save_adapter(student.lm, cfg, run_dir)
         heads = student.heads_state_dict()
         if heads:
             save_file(heads, run_dir / "heads.safetensors")

@@ -53,6 +53,8 @@ model = right.text_input("Student model", key="train_model",
 overrides["model"] = model.strip() or None
 overrides["precision"] = right.selectbox("Precision", ["fp32", "bf16", "fp16"], key="train_precision",
                                          help=tip("precision"))
+overrides["preset"] = right.selectbox("Preset (fields left empty)", ["auto", "paper", "cpu"],
+                                      key="train_preset", help=tip("preset"))
 nproc = right.number_input("Processes (DDP)", 1, 64, 1, key="train_nproc",
                            help="torchrun with this many processes; one per GPU")
 
@@ -63,8 +65,8 @@ with st.expander("LoRA and losses"):
     overrides["lora_dropout"] = c[2].number_input("dropout", 0.0, 0.99, default("lora_dropout"),
                                                   help=tip("lora_dropout"))
     overrides["lora_target_modules"] = c[3].text_input(
-        "target modules", ",".join(default("lora_target_modules")), key="train_lora_targets",
-        help=tip("lora_target_modules"))
+        "target modules", key="train_lora_targets", placeholder="preset",
+        help=tip("lora_target_modules")) or None
     c = st.columns(4)
     overrides["alpha"] = c[0].number_input("α · ntp", 0.0, 100.0, default("alpha"), help=tip("alpha"))
     overrides["beta"] = c[1].number_input("β · node", 0.0, 100.0, default("beta"), help=tip("beta"))
@@ -124,6 +126,13 @@ except (ValueError, LookupError) as exc:
     st.stop()
 
 st.subheader("Before you start")
+t = config["train"]
+warmup = f"{t['warmup_steps']} steps" if t["warmup_steps"] else f"{t['warmup_ratio']:.0%} of the steps"
+full = f"; trained in full: {ui.esc(', '.join(t['modules_to_save']))}" if t["modules_to_save"] else ""
+targets = ui.esc(", ".join(t["lora_target_modules"]))
+st.caption(f"Preset **{t['preset']}** for the fields left empty: lr {t['lr']:g}, warm-up {warmup}, epochs "
+           f"{t['epochs'] or 'sized to the data (about 1200 steps)'}, LoRA r {t['lora_r']} (alpha "
+           f"{t['lora_alpha']}, dropout {t['lora_dropout']:g}) on {targets}{full}")
 st.caption("The equivalent command line (the worker runs the job either way):")
 st.code(jobs.command_line(config), language="bash")
 if st.button("Count what this level trains on", key="train_preview"):

@@ -3,6 +3,7 @@ figures themselves are for bench/, not for tests)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -24,3 +25,16 @@ def test_bench_smoke(tmp_path, script, figures):
     for figure in figures:
         assert figure in done.stdout, figure
     assert "median" in done.stdout
+
+
+def test_learn_bench_smoke(tmp_path):
+    """bench/learn.py on a few questions for a few seconds: the curve, the time split, the plot."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "learn.py"), "--questions", "40", "--held-out", "8",
+                           "--minutes", "0.2", "--eval-every", "4", "--max-new-tokens", "16", "--threads", "1",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "preset cpu" in done.stdout and "held-out accuracy" in done.stdout
+    assert "trained " in done.stdout and "s validating" in done.stdout
+    report = json.loads((tmp_path / "learn.json").read_text())
+    assert report["curve"] and report["config"]["preset"] == "cpu"
+    assert (tmp_path / "learn.html").stat().st_size > 1000

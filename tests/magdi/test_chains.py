@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from magdi.chains import (build_examples, drop_agreement, encode_chain, encode_examples,
-                          format_question, repeat_pairs)
+from magdi.chains import (Chain, build_examples, drop_agreement, encode_chain, encode_examples,
+                          encode_prompt, format_question, repeat_pairs)
 from magdi import reconcile
 from magdi.answers import label_answer
 from magdi.config import DistillConfig
@@ -110,8 +110,8 @@ def test_encoding_marks_the_prompt_and_ends_with_eos():
     assert not cut and ids[-1] == tok.eos_token_id
     assert tok.decode(ids[:n_prompt]) == chain.prompt
     assert tok.decode(ids[n_prompt:], skip_special_tokens=True) == chain.completion
-    short, n_short, cut = encode_chain(tok, chain, 20)
-    assert cut and short == ids[:20] and n_short == 20
+    short, n_short, cut = encode_chain(tok, chain, n_prompt - 3)  # cut inside the prompt
+    assert cut and short == ids[: n_prompt - 3] and n_short == n_prompt - 3
 
     examples = build_examples(DistillConfig(level="4"), hand_made())[0]
     items, truncated = encode_examples(examples, tok, 10_000)
@@ -119,3 +119,49 @@ def test_encoding_marks_the_prompt_and_ends_with_eos():
     assert [it.node_labels for it in items][1] == [0, 0, 1, 0]
     all_uids = [u for it in items for u in it.uids]
     assert len(set(all_uids)) == len(all_uids)  # every turn's text differs here
+
+
+def _llama_style_tokenizer():
+    """A small BPE with Llama-2's SentencePiece conventions (a "▁" prepended to the text, spaces as
+    "▁", no pre-tokenizer), trained here on a few strings: encoding " Two" alone gives a stray "▁"."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    texts = ["[INST] ### Question: What is 2 + 3?[/INST] ### Answer: Two plus three is five. "
+             "So the answer is 5"] * 3 + ["Reasoning about the answer is simple."]
+    tk = Tokenizer(models.BPE(unk_token="<unk>"))
+    tk.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")  # word-bounded merges
+    tk.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>"],
+                                                      show_progress=False))
+    tk.pre_tokenizer = None
+    tk.normalizer = normalizers.Sequence([normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")])
+    tk.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.Fuse(), decoders.Strip(" ", 1, 0)])
+    return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
+                                   pad_token="</s>")
+
+
+def test_a_chain_is_tokenised_whole_so_no_stray_space_token_starts_the_completion():
+    tok = _llama_style_tokenizer()
+    chain = Chain(key=("a", 0), prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Answer:",
+                  completion=" Two plus three is five. So the answer is 5", correct=True)
+    assert tok.convert_ids_to_tokens(tok.encode(chain.completion, add_special_tokens=False))[0] == "▁"
+    ids, n_prompt, cut = encode_chain(tok, chain, 10_000)
+    whole = tok.encode(chain.prompt + chain.completion, add_special_tokens=False)
+    assert not cut and ids == [tok.bos_token_id] + whole + [tok.eos_token_id]
+    assert ids[:n_prompt] == encode_prompt(tok, chain.prompt)  # what generation is given
+    assert tok.convert_ids_to_tokens(ids[n_prompt:])[:2] == ["▁Two", "▁plus"]
+
+
+def test_a_prompt_that_is_no_token_prefix_masks_the_common_prefix_only():
+    tok = offline_tokenizer()  # bytes: every prompt is a token prefix ...
+    chain = Chain(key=("a", 0), prompt="Q: 12", completion="3 is it", correct=True)
+    ids, n_prompt, _ = encode_chain(tok, chain, 10_000)
+    assert n_prompt == len(encode_prompt(tok, chain.prompt))
+    tok = _llama_style_tokenizer()  # ... here "▁Answer:" + "▁Two" vs "▁Ans" + "wer:▁Two"-style merges
+    chain = Chain(key=("a", 0), prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Ans",
+                  completion="wer: Two", correct=True)
+    prompt = encode_prompt(tok, chain.prompt)
+    ids, n_prompt, _ = encode_chain(tok, chain, 10_000)
+    assert ids[:len(prompt)] != prompt  # the boundary token merges across prompt and completion
+    assert ids[:n_prompt] == prompt[:n_prompt] and n_prompt < len(prompt)
+    assert ids[n_prompt] != prompt[n_prompt]  # the loss starts at the first token that differs

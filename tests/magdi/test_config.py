@@ -16,9 +16,11 @@ from magdi.config import CONFIG_NAME, DistillConfig
 def test_every_field_has_a_default_and_help():
     for f in fields(DistillConfig):
         assert f.metadata.get("help"), f.name
-    cfg = DistillConfig()
+    cfg = DistillConfig(model="some/model")  # a real model: the paper's settings
+    assert cfg.preset == "paper"
     assert (cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout) == (16, 32, 0.05)
-    assert cfg.lora_target_modules == ["q_proj", "k_proj", "v_proj", "o_proj"]
+    assert cfg.lora_target_modules == ["q_proj", "k_proj", "v_proj", "o_proj"] and cfg.modules_to_save == []
+    assert (cfg.lr, cfg.warmup_steps, cfg.epochs) == (5e-6, 100, 10)
     assert (cfg.alpha, cfg.beta, cfg.gamma, cfg.margin) == (1.0, 1.0, 0.1, 1.0)
     assert (cfg.gcn_hidden, cfg.gcn_dropout, cfg.pooling, cfg.mask_prompt) == (512, 0.5, "position", True)
 
@@ -50,6 +52,7 @@ def test_yaml_file_and_overrides_are_coerced(tmp_path):
     {"level": "5"}, {"level": "single-teacher"}, {"pooling": "max"}, {"lora_r": 0}, {"lr": -1},
     {"gcn_dropout": 1.0}, {"epochs": 1.5}, {"mask_prompt": "maybe"}, {"max_steps": 0},
     {"offline_hidden": 30, "offline_heads": 4}, {"completion_template": "{reasoning}"},
+    {"preset": "gpu"}, {"epochs": 0},
 ])
 def test_invalid_values_raise(bad):
     with pytest.raises(ValueError):
@@ -73,3 +76,24 @@ def test_unknown_keys(tmp_path):
         assert DistillConfig.load(tmp_path).level == "2"
     assert any("from_the_future" in str(w.message) for w in caught)
 
+
+
+def test_the_offline_student_gets_the_cpu_preset_and_it_is_saved_resolved(tmp_path):
+    cfg = DistillConfig()
+    assert cfg.preset == "cpu" and cfg.lr == 2e-3 and cfg.lora_target_modules == ["all-linear"]
+    assert (cfg.warmup_steps, cfg.warmup_ratio, cfg.epochs) == (0, 0.05, None)
+    assert set(cfg.modules_to_save) == {"embed_tokens", "lm_head", "norm"}
+    assert cfg.warmup_for(200) == 10 and cfg.warmup_for(7) == 1
+    sized = cfg.sized_to(60)  # epochs for about 1200 steps
+    assert sized.epochs == 20 and cfg.sized_to(5_000).epochs == 1 and cfg.sized_to(1).epochs == 50
+    sized.save(tmp_path)
+    saved = json.loads((tmp_path / CONFIG_NAME).read_text())
+    assert (saved["preset"], saved["lr"], saved["epochs"], saved["warmup_ratio"]) == ("cpu", 2e-3, 20, 0.05)
+    assert DistillConfig.load(tmp_path) == sized
+    # what is given wins; one warm-up field given makes the other 0
+    mine = DistillConfig(lr=1e-4, warmup_steps=7, epochs=3)
+    assert (mine.lr, mine.warmup_steps, mine.warmup_ratio, mine.epochs) == (1e-4, 7, 0.0, 3)
+    assert DistillConfig(model="m", warmup_ratio=0.1).warmup_for(100) == 10
+    assert DistillConfig(preset="paper").lr == 5e-6 and DistillConfig(model="m", preset="cpu").lr == 2e-3
+    with pytest.raises(ValueError):
+        DistillConfig(warmup_ratio=1.0)

@@ -43,7 +43,9 @@ def test_score_keeps_unparseable_samples_visible():
     assert [(s.parsed, s.correct) for s in scored.samples] == [("12", True), (None, False), ("13", False),
                                                                ("12", True)]
     assert scored.samples[1].text == "I am not sure."
-    assert [s.tokens for s in scored.samples] == [len(t.encode()) for t in texts]  # bytes: ByT5
+    tok = offline_tokenizer()  # the student's own tokens, no EOS
+    assert [s.tokens for s in scored.samples] == [len(tok.encode(t, add_special_tokens=False)) for t in texts]
+    assert [s.tokens for s in scored.samples] != [len(t.encode()) for t in texts]  # not bytes
     assert (scored.answer, scored.correct) == ("12", True)
     none = score(q, ["no idea", "??"], offline_tokenizer(), 0.0)
     assert (none.answer, none.correct) == (None, False)
@@ -99,7 +101,8 @@ def test_consensus_majority_and_confidence_weighted():
 def test_teacher_tokens_with_tokenizer_and_heuristic():
     d = discussion()
     texts = [f"{t.reasoning} {t.answer}" for t in d.turns]
-    assert teacher_tokens(d, offline_tokenizer()) == sum(len(s.encode()) for s in texts)
+    tok = offline_tokenizer()
+    assert teacher_tokens(d, tok) == sum(len(tok.encode(s, add_special_tokens=False)) for s in texts)
     assert teacher_tokens(d) == sum(-(-len(s) // 4) for s in texts)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 from peft import PeftModel
 
+from magdi.config import DistillConfig
 from magdi.generate import Run, generate, load_run, question_prompt
+from magdi.model import quiet_peft
 from magdi.offline import offline_model, offline_tokenizer
 from magdi.train import latest_checkpoint, train
-from tests.magdi.test_train import make_cfg
+from tests.magdi.test_train import TINY, make_cfg
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +35,12 @@ def test_reloaded_model_holds_the_trained_weights(run_dir, run):
     loaded = dict(run.model.named_parameters())
     assert trained and all(torch.equal(v, loaded[k.removeprefix("lm.")]) for k, v in trained.items())
     fresh = offline_model(run.config, offline_tokenizer()).state_dict()
-    base = run.model.get_base_model().state_dict()
-    assert torch.equal(base["model.embed_tokens.weight"], fresh["model.embed_tokens.weight"])
-    assert torch.equal(base["lm_head.weight"], fresh["lm_head.weight"])
+    base = run.model.get_base_model().state_dict()  # the saved random base under LoRA and the
+    for name in ("model.embed_tokens", "lm_head"):  # copies the cpu preset trains in full
+        assert torch.equal(base[f"{name}.original_module.weight"], fresh[f"{name}.weight"])
+        assert not torch.equal(base[f"{name}.modules_to_save.default.weight"], fresh[f"{name}.weight"])
+    q = "model.layers.0.self_attn.q_proj"
+    assert torch.equal(base[f"{q}.base_layer.weight"], fresh[f"{q}.weight"])
 
 
 def test_batched_left_padded_greedy_equals_one_by_one_and_merge(run_dir, run):
@@ -64,3 +71,39 @@ def test_unfinished_run_cannot_be_loaded(tmp_path):
     run_dir = train(cfg, callback=lambda p: p["step"] == 1)
     with pytest.raises(FileNotFoundError, match="adapter"):
         load_run(run_dir)
+
+
+def _logits(model, ids: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        return model(input_ids=ids).logits
+
+
+def test_the_adapter_names_its_base_so_plain_peft_loads_it(run_dir, run):
+    from peft import AutoPeftModelForCausalLM
+
+    recorded = json.loads((run_dir / "adapter" / "adapter_config.json").read_text())["base_model_name_or_path"]
+    assert recorded == str((run_dir / "base").resolve())
+    with quiet_peft():
+        plain = AutoPeftModelForCausalLM.from_pretrained(run_dir / "adapter").eval()
+    ids = torch.tensor([run.tokenizer.encode("What is 2 + 3?")])
+    assert torch.equal(_logits(plain, ids), _logits(run.model, ids))
+
+
+def test_a_relative_model_path_resolves_as_the_run_recorded_it(tmp_path, monkeypatch):
+    """A run trained on `models/tiny` (relative to where training ran) loads from any directory."""
+    from transformers import LlamaForCausalLM
+
+    cfg = make_cfg(tmp_path, level="2", max_steps=2, model="models/tiny")  # the paper preset
+    base_cfg = DistillConfig(**TINY)
+    offline_model(base_cfg, offline_tokenizer()).save_pretrained(tmp_path / "models" / "tiny")
+    offline_tokenizer().save_pretrained(tmp_path / "models" / "tiny")
+    monkeypatch.chdir(tmp_path)
+    run_dir = train(cfg)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    loaded = load_run(run_dir, device="cpu")
+    assert DistillConfig.load(run_dir).model == "models/tiny"  # the config keeps what was asked
+    base = LlamaForCausalLM.from_pretrained(tmp_path / "models" / "tiny")
+    assert torch.equal(loaded.model.get_base_model().lm_head.weight, base.lm_head.weight)
+    assert generate(loaded, [question_prompt(loaded, "What is 2 + 3?")], max_new_tokens=4)

@@ -13,7 +13,7 @@ import torch
 from safetensors.torch import load_file
 
 from magdi.config import CONFIG_NAME, DistillConfig
-from magdi.train import latest_checkpoint, main, train
+from magdi.train import latest_checkpoint, lr_factor, main, train
 from tests.magdi.toy_mags import demo_like, write_export
 
 TINY = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1,
@@ -143,3 +143,14 @@ def test_sigterm_stops_the_cli_with_a_checkpoint(tmp_path, capsys):
     state = json.loads(progress.read_text())
     assert state["status"] == "stopped" and 2 <= state["step"] < 5_000
     assert latest_checkpoint(Path(cfg.output_dir)).name == f"step-{state['step']:08d}.pt"
+
+
+@pytest.mark.parametrize("schedule", ["linear", "cosine"])
+@pytest.mark.parametrize("warmup, total", [(0, 10), (4, 20), (10, 10), (3, 7)])
+def test_lr_schedule_matches_hugging_face(schedule, warmup, total):
+    from transformers import get_cosine_schedule_with_warmup, get_linear_schedule_with_warmup
+
+    make = get_linear_schedule_with_warmup if schedule == "linear" else get_cosine_schedule_with_warmup
+    hf = make(torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0), warmup, total)
+    assert [lr_factor(s, warmup, total, schedule) for s in range(total)] == pytest.approx(
+        [hf.lr_lambdas[0](s) for s in range(total)], abs=1e-12)

@@ -1,0 +1,93 @@
+"""The student's model-level behaviour: gradient clipping per part, the LM head's logits path."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from magdi.chains import build_examples, encode_examples
+from magdi.config import DistillConfig
+from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
+from tests.magdi.toy_mags import hand_made
+
+TINY = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1,
+            offline_intermediate=64, lora_r=4, max_length=96, lora_dropout=0.0)  # GCN at its 512
+
+
+def _backward(level: str) -> MAGDiStudent:
+    """A level-3 or level-4 (frozen features) student after one backward on the same batch."""
+    cfg = DistillConfig(level=level, node_features="frozen", gcn_dropout=0.0, preset="paper", **TINY)
+    base, tokenizer, _ = load_base(cfg)
+    torch.manual_seed(0)
+    student = MAGDiStudent(add_lora(base, cfg), cfg)
+    g = torch.Generator().manual_seed(1)  # the GCN's init drew on the global generator
+    with torch.no_grad():  # LoRA B starts at zero; make every adapter weight get a gradient
+        for name, p in student.named_parameters():
+            if "lora_B" in name:
+                p.copy_(torch.randn(p.shape, generator=g) * 0.1)
+    items, _ = encode_examples(build_examples(DistillConfig(level="4"), hand_made())[0], tokenizer, 96)
+    feats = node_features(student, items, tokenizer.pad_token_id, 4, torch.device("cpu"), torch.float32)
+    batch = collate(items, tokenizer.pad_token_id, features=feats if level == "4" else None)
+    _, losses = student(batch)
+    losses["loss"].backward()
+    return student
+
+
+def _lm_norm(student: MAGDiStudent) -> float:
+    """Gradient norm of the LM's trainable weights (LoRA and the modules trained in full)."""
+    grads = [p.grad for n, p in student.named_parameters() if n.startswith("lm.") and p.requires_grad]
+    return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])))
+
+
+def test_levels_3_and_4_frozen_clip_the_lm_alike():
+    """Level 4 with frozen features adds the GCN's gradients: clipped together with the LM's they
+    would shrink the LM's step, making level 4 level 3 with a smaller learning rate."""
+    three, four = _backward("3"), _backward("4")
+    assert _lm_norm(three) == pytest.approx(_lm_norm(four), rel=1e-6)  # same LM gradient
+    clip = 0.5 * _lm_norm(three)
+    together = [p for p in four.parameters() if p.grad is not None]
+    global_scale = clip / float(torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in together])))
+    norms = {level: s.clip_gradients(clip) for level, s in (("3", three), ("4", four))}
+    assert _lm_norm(three) == pytest.approx(clip, rel=1e-4)
+    assert _lm_norm(four) == pytest.approx(_lm_norm(three), rel=1e-5)
+    assert global_scale * norms["4"]["lm"] < 0.9 * clip  # what one global clip would have left
+    assert set(norms["3"]) == set(norms["4"]) == {"lm", "heads"}
+    assert float(norms["4"]["heads"]) > float(norms["3"]["heads"]) > 0  # the GCN's part
+
+
+def _tiny(kind: str):
+    """A random-init model of a family whose forward post-processes the LM head's logits."""
+    from transformers import AutoModelForCausalLM, CohereConfig, Gemma2Config, GraniteConfig, LlamaConfig
+
+    shape = dict(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                 num_attention_heads=2, num_key_value_heads=1, pad_token_id=0, eos_token_id=1, bos_token_id=None)
+    config = {"gemma2": lambda: Gemma2Config(head_dim=16, final_logit_softcapping=0.05, **shape),
+              "cohere": lambda: CohereConfig(logit_scale=0.0625, **shape),
+              "granite": lambda: GraniteConfig(logits_scaling=8.0, **shape),
+              "llama": lambda: LlamaConfig(**shape)}[kind]()
+    torch.manual_seed(0)
+    return AutoModelForCausalLM.from_config(config)
+
+
+@pytest.mark.parametrize("kind", ["gemma2", "cohere", "granite", "llama"])
+def test_next_token_loss_goes_through_the_models_own_logits(kind):
+    """Gemma-2 soft-caps its logits, Cohere and Granite scale them: the student's loss on the
+    selected positions equals the loss on the model's own logits."""
+    from magdi.chains import EncodedExample
+    from magdi.losses import IGNORE
+    from magdi.model import check_lm_head
+
+    cfg = DistillConfig(model="local", level="2", lora_dropout=0.0)
+    student = MAGDiStudent(add_lora(_tiny(kind), cfg), cfg).eval()
+    g = torch.Generator().manual_seed(0)
+    ids = [torch.randint(2, 96, (n,), generator=g).tolist() for n in (12, 9)]
+    items = [EncodedExample(ids=[s], prompt_lens=[4], uids=[i], positives=[0], pairs=[], edges=None, node_labels=[1])
+             for i, s in enumerate(ids)]
+    batch = collate(items, 0)
+    _, losses = student(batch)
+    with torch.no_grad():
+        logits = student.lm(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
+    labels = batch.labels[:, 1:]
+    expected = torch.nn.functional.cross_entropy(logits[:, :-1][labels != IGNORE], labels[labels != IGNORE])
+    assert losses["ntp"].item() == pytest.approx(expected.item(), rel=1e-5)
+    check_lm_head(student)  # the model's own logits agree: accepted
