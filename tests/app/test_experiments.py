@@ -26,7 +26,7 @@ TRAIN = {**TINY, "val_max_new_tokens": 8}  # validation answers as short as the 
 
 
 def _create(url: str, **extra) -> int:
-    return experiments.create(data=Filter(datasets=("gsm8k",)), variants=["2", "3"], seeds=[0, 1],
+    return experiments.create(data=Filter(datasets=("gsm8k",)), variants=["3", "4-frozen"], seeds=[0, 1],
                               train=TRAIN, split=SPLIT, max_new_tokens=8, name="tiny", url=url, **extra)
 
 
@@ -51,13 +51,18 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     run_until_idle(demo_store, tmp_path)  # the worker queues each cell's evaluation itself
     view = experiments.get(finished)
     assert view.status == "finished", experiments.for_display(view)
-    assert [(c.variant, c.seed) for c in view.cells] == [("2", 0), ("2", 1), ("3", 0), ("3", 1)]
+    assert [(c.variant, c.seed) for c in view.cells] == [("3", 0), ("3", 1), ("4-frozen", 0), ("4-frozen", 1)]
     frozen = Path(view.directory)
     for c in view.cells:
         assert c.status == "done" and c.train.config["frozen"] == str(frozen)
-        assert c.train.config["train"]["seed"] == c.seed and c.train.config["train"]["level"] == c.variant
+        assert c.train.config["train"]["seed"] == c.seed
+        assert c.train.config["train"]["level"] == experiments.VARIANTS[c.variant]["level"]
         assert c.train.data_hash == view.config["frozen"]["data_hash"]  # one frozen data set for all
         assert c.evals["greedy"].config["model"] == {"run_job": c.train.id}
+    # the two 4-frozen cells share one frozen-feature file: the second one reads it
+    assert len(list((tmp_path / "runs" / "feature_cache").glob("node-features-*.pt"))) == 1
+    computed = ["computing frozen node features" in jobs.log_tail(c.train) for c in view.cells]
+    assert computed == [False, False, True, False]
     res = experiments.results(finished)
     test_keys = json.loads((frozen / "split.json").read_text())["test"]
     assert res.questions == len(test_keys) > 0
@@ -74,14 +79,14 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
         assert row["test_loss"] == (pytest.approx(sum(known) / len(known)) if known else None)
     binomtest = pytest.importorskip("scipy.stats").binomtest
     (pair,) = res.paired
-    pairs = [(correct[("2", s)][k], correct[("3", s)][k]) for s in (0, 1) for k in correct[("2", s)]]
+    pairs = [(correct[("3", s)][k], correct[("4-frozen", s)][k]) for s in (0, 1) for k in correct[("3", s)]]
     a_only = sum(a and not b for a, b in pairs)
     b_only = sum(b and not a for a, b in pairs)
-    assert (pair["a"], pair["b"], pair["pairs"]) == ("2", "3", len(pairs))
+    assert (pair["a"], pair["b"], pair["pairs"]) == ("3", "4-frozen", len(pairs))
     assert (pair["a_only"], pair["b_only"]) == (a_only, b_only)
     expected_p = binomtest(a_only, a_only + b_only, 0.5).pvalue if a_only + b_only else 1.0
     assert pair["p_value"] == pytest.approx(expected_p)
-    assert json.loads(res.to_json())["rows"][0]["variant"] == "2"
+    assert json.loads(res.to_json())["rows"][0]["variant"] == "3"
     assert res.to_csv().splitlines()[0].startswith("variant,level,seeds,questions,accuracy")
 
     # advancing again queues nothing; the CLI shows the same table
@@ -91,7 +96,7 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     out_csv = tmp_path / "table.csv"
     assert experiment_cli.main(["show", str(finished), "--csv", str(out_csv)]) == 0
     printed = capsys.readouterr().out
-    assert "finished" in printed and "McNemar" in printed and "4-frozen" not in printed
+    assert "finished" in printed and "McNemar" in printed and "4-joint" not in printed
     assert out_csv.read_bytes() == experiments.results(finished).to_csv().encode()
 
 
