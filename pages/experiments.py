@@ -76,6 +76,7 @@ def detail(experiment_id: int, shown_status: str) -> None:
         st.info("The table appears as cells finish their evaluation.")
         return
     st.markdown(f"**Results** · {res.questions} test questions · accuracy over every (seed, question)")
+    st.caption(ui.esc(experiments.settings_text(res.settings)))
     st.dataframe(pd.DataFrame(res.rows), hide_index=True, key="experiments_table",
                  column_config={c: st.column_config.NumberColumn(format="%.3f") for c in
                                 ("accuracy", "ci_low", "ci_high", "unanswered", "test_loss", "test_loss_sd",

@@ -133,6 +133,8 @@ def create(*, data: Filter | None = None, variants: list[str], seeds: int | list
         with session_scope(url, write=True) as s:
             exp = q.create_experiment(s, name=name, config=settings)
             directory = staging.parent / f"experiment-{exp.id}"
+            if directory.exists():  # another store's experiment in a shared runs directory
+                directory = directory.with_name(f"{directory.name}-{staging.name.removeprefix('.new-')[:8]}")
             staging.rename(directory)
             q.update_experiment(s, exp.id, directory=str(directory))
             for (v, seed), cfg in configs.items():
@@ -334,6 +336,17 @@ def results(experiment_id: int, *, url: str | None = None, reps: int = 2000) -> 
     settings = {k: view.config[k] for k in ("data", "split", "variants", "seeds", "teacher", "train", "eval")}
     settings["frozen"] = view.config["frozen"]
     return Results(settings, len(keys), rows, [p for p in paired if p is not None])
+
+
+def settings_text(settings: dict) -> str:
+    """One line of what the table was measured with (the full settings are in the JSON)."""
+    sp, train = settings["split"], settings["train"]
+    data = ", ".join(f"{k}={'+'.join(v) if isinstance(v, list) else v}" for k, v in settings["data"].items())
+    steps = train.get("max_steps") or (f"{train['epochs']} epochs" if train.get("epochs") else "preset")
+    return (f"data {data or 'every discussion'} · split {sp['train']}/{sp['validation']}/{sp['test']} "
+            f"(seed {sp['seed']}) · student {train.get('model') or 'offline default'} · {steps} steps · "
+            f"seeds {', '.join(map(str, settings['seeds']))}"
+            + (f" · teacher {settings['teacher']}" if settings.get("teacher") else ""))
 
 
 def figure(rows: list[dict]) -> go.Figure:

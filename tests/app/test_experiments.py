@@ -100,8 +100,13 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     assert out_csv.read_bytes() == experiments.results(finished).to_csv().encode()
 
 
-def test_cancel_and_resume_cover_every_cell(demo_store):
+def test_cancel_and_resume_cover_every_cell(demo_store, tmp_path):
+    taken = tmp_path / "runs" / "experiments" / "experiment-1"  # left by another store's experiment
+    taken.mkdir(parents=True)
     experiment_id = _create(demo_store)
+    directory = Path(experiments.get(experiment_id).directory)
+    assert directory.parent == taken.parent and directory != taken and (directory / "split.json").is_file()
+    assert not any(taken.iterdir())
     assert experiments.cancel(experiment_id) == 4  # queued train jobs are cancelled at once
     view = experiments.get(experiment_id)
     assert view.status == "cancelled" and {c.status for c in view.cells} == {"cancelled"}

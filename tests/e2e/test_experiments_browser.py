@@ -23,9 +23,12 @@ NAME = "<b>e2e</b> levels"  # shown as text, never as HTML
 @pytest.fixture(scope="module")
 def finished(distil_app: DistilApp) -> int:
     url = distil_app.url
-    experiment_id = experiments.create(
-        data=Filter(datasets=("gsm8k",)), variants=["1", "2"], seeds=[0, 1], train={**TINY, "val_max_new_tokens": 8},
-        split={"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 1}, max_new_tokens=8, name=NAME, url=url)
+    with pytest.MonkeyPatch.context() as mp:  # the frozen data goes where the app's runs go
+        mp.setenv("MAGDI_RUNS_DIR", str(distil_app.runs))
+        experiment_id = experiments.create(
+            data=Filter(datasets=("gsm8k",)), variants=["1", "2"], seeds=[0, 1],
+            train={**TINY, "val_max_new_tokens": 8}, split={"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 1},
+            max_new_tokens=8, name=NAME, url=url)
     wait_for(lambda: experiments.get(experiment_id, url=url).status != "running", timeout=400,
              what="the experiment", app=distil_app)
     view = experiments.get(experiment_id, url=url)
@@ -40,6 +43,9 @@ def test_experiments_page_shows_the_table_and_the_plot(distil_page: Page, distil
     expect(page.get_by_role("heading", name=f"Experiment {finished} · {NAME} · finished")).to_be_visible()
     expect(page.get_by_text("4/4 cells done")).to_be_visible()
     expect(page.get_by_text(f"{res.questions} test questions")).to_be_visible()
+    caption = experiments.settings_text(res.settings)  # the settings beside the table
+    assert caption.startswith("data ds=gsm8k · split 0.6/0.1/0.3 (seed 1) · student offline default · 4 steps")
+    expect(page.get_by_text(caption)).to_be_visible()
     tables = page.get_by_test_id("stDataFrame")
     expect(tables).to_have_count(3)  # cells, results, paired tests
     chart = page.locator(".stPlotlyChart .js-plotly-plot")
