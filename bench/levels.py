@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -68,10 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     workers = [subprocess.Popen([sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.5"],
                                 cwd=ROOT, env=dict(os.environ), stdout=open(work / f"worker-{i}.log", "wb"),
                                 stderr=subprocess.STDOUT) for i in range(args.workers)]
-    while any(w.poll() is None for w in workers):
-        view = experiments.get(experiment_id, url=url)
-        print(f"{time.monotonic() - started:6.0f} s  {view.done}/{len(view.cells)} cells done", flush=True)
-        time.sleep(15)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the workers
+    try:
+        while any(w.poll() is None for w in workers):
+            view = experiments.get(experiment_id, url=url)
+            print(f"{time.monotonic() - started:6.0f} s  {view.done}/{len(view.cells)} cells done", flush=True)
+            time.sleep(15)
+    finally:
+        for w in workers:  # a worker stops its running job's process group on SIGTERM
+            w.terminate()
+        for w in workers:
+            w.wait(60)
     experiments.advance(experiment_id, url=url)
     view = experiments.get(experiment_id, url=url)
     print(f"experiment {experiment_id}: {view.status} after {time.monotonic() - started:.0f} s", flush=True)
