@@ -85,13 +85,13 @@ class DistillConfig:
                 "LoRA r 64 without dropout on every linear layer, embeddings, norms and LM head "
                 "trained in full); "
                 "auto: cpu for the offline student, else paper. Saved resolved."})
-    offline_hidden: int = field(default=64, metadata={"help": "Offline default student: hidden size."})
-    offline_layers: int = field(default=2, metadata={"help": "Offline default student: decoder layers."})
+    offline_hidden: int = field(default=128, metadata={"help": "Offline default student: hidden size."})
+    offline_layers: int = field(default=3, metadata={"help": "Offline default student: decoder layers."})
     offline_heads: int = field(default=4, metadata={"help": "Offline default student: attention heads."})
-    offline_kv_heads: int = field(default=2, metadata={"help": "Offline default student: key/value heads."})
-    offline_intermediate: int = field(default=128, metadata={"help": "Offline default student: MLP size."})
+    offline_kv_heads: int = field(default=4, metadata={"help": "Offline default student: key/value heads."})
+    offline_intermediate: int = field(default=512, metadata={"help": "Offline default student: MLP size."})
     offline_max_positions: int = field(default=4096, metadata={
-        "help": "Offline default student: maximum positions (its tokenizer is byte level)."})
+        "help": "Offline default student: maximum positions (tokens of its BPE, about 0.4-0.7 per byte)."})
     offline_seed: int = field(default=0, metadata={
         "help": "Offline default student: seed of its random init; apart from `seed`, so that a seed "
                 "sweep varies the training only, on one base."})
