@@ -57,7 +57,10 @@ def create_form() -> None:
 def detail(experiment_id: int, shown_status: str) -> None:
     """The experiment's cells, buttons and results; polled (as a fragment) while it runs."""
     url = ui.db_url()
-    experiments.advance(experiment_id, url=url)
+    try:
+        experiments.advance(experiment_id, url=url)
+    except (ValueError, LookupError) as exc:  # e.g. a cell's test questions were deleted from the store
+        ui.notice("error", f"Cannot queue an evaluation: {exc}")
     view = experiments.get(experiment_id, url=url)
     if view.status != shown_status:  # the selector's label and the polling follow the new status
         st.rerun(scope="app")
