@@ -7,6 +7,7 @@ evaluation code), and the paired test is checked against scipy's binomial test.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -31,24 +32,32 @@ def _create(url: str, **extra) -> int:
 
 
 def recount(url: str, job_id: int) -> dict[str, bool]:
-    """question key -> correct, from the stored greedy sample of an eval job, parsed again."""
+    """question key -> correct, from the stored samples of an eval job, parsed again: the majority
+    of the parsed answers, the first-given winning a tie (one sample: greedy)."""
     with session_scope(url) as s:
         run = s.execute(select(EvalRun).where(EvalRun.job_id == job_id)).scalar_one()
         questions = {q.key: q for q in s.execute(select(EvalQuestion).where(
             EvalQuestion.eval_run_id == run.id)).scalars()}
-        samples = s.execute(select(Prediction).where(Prediction.eval_run_id == run.id)).scalars().all()
-    out = {}
+        samples = s.execute(select(Prediction).where(Prediction.eval_run_id == run.id)
+                            .order_by(Prediction.question_key, Prediction.sample)).scalars().all()
+    parsed: dict[str, list[str]] = {key: [] for key in questions}
     for p in samples:
         q = questions[p.question_key]
-        options = json.loads(q.options) if q.options else None
-        value = extract_answer(q.task, p.text, options).value
-        out[p.question_key] = value is not None and label_answer(q.task, value, q.gold_answer, options)[0]
+        value = extract_answer(q.task, p.text, json.loads(q.options) if q.options else None).value
+        if value is not None:
+            parsed[p.question_key].append(value)
+    out = {}
+    for key, values in parsed.items():
+        q, votes = questions[key], Counter(values)
+        answer = next((v for v in values if votes[v] == max(votes.values())), None)
+        out[key] = answer is not None and label_answer(
+            q.task, answer, q.gold_answer, json.loads(q.options) if q.options else None)[0]
     return out
 
 
 def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_store, tmp_path, capsys):
-    finished = _create(demo_store)
-    run_until_idle(demo_store, tmp_path)  # the worker queues each cell's evaluation itself
+    finished = _create(demo_store, sc_k=2)
+    run_until_idle(demo_store, tmp_path)  # the worker queues each cell's evaluations itself
     view = experiments.get(finished)
     assert view.status == "finished", experiments.for_display(view)
     assert [(c.variant, c.seed) for c in view.cells] == [("3", 0), ("3", 1), ("4-frozen", 0), ("4-frozen", 1)]
@@ -58,7 +67,8 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
         assert c.train.config["train"]["seed"] == c.seed
         assert c.train.config["train"]["level"] == experiments.VARIANTS[c.variant]["level"]
         assert c.train.data_hash == view.config["frozen"]["data_hash"]  # one frozen data set for all
-        assert c.evals["greedy"].config["model"] == {"run_job": c.train.id}
+        assert c.evals["greedy"].config["model"] == c.evals["sc"].config["model"] == {"run_job": c.train.id}
+        assert (c.evals["sc"].config["decoding"]["sampling"], c.evals["sc"].config["decoding"]["k"]) == (True, 2)
     # the two 4-frozen cells share one frozen-feature file: the second one reads it
     assert len(list((tmp_path / "runs" / "feature_cache").glob("node-features-*.pt"))) == 1
     computed = ["computing frozen node features" in jobs.log_tail(c.train) for c in view.cells]
@@ -67,12 +77,15 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     test_keys = json.loads((frozen / "split.json").read_text())["test"]
     assert res.questions == len(test_keys) > 0
     correct = {(c.variant, c.seed): recount(demo_store, c.evals["greedy"].id) for c in view.cells}
+    voted = {(c.variant, c.seed): recount(demo_store, c.evals["sc"].id) for c in view.cells}
     assert all(len(v) == res.questions for v in correct.values())
     for row in res.rows:
         cells = [v for (variant, _), v in correct.items() if variant == row["variant"]]
         expected = sum(sum(v.values()) for v in cells) / sum(len(v) for v in cells)
         assert row["accuracy"] == pytest.approx(expected)
         assert row["ci_low"] <= row["accuracy"] <= row["ci_high"] and row["seeds"] == 2
+        sc = [v for (variant, _), v in voted.items() if variant == row["variant"]]
+        assert row["sc_accuracy"] == pytest.approx(sum(sum(v.values()) for v in sc) / sum(len(v) for v in sc))
         losses = [json.loads((Path(c.train.run_dir) / "final_metrics.json").read_text())["test_loss"]
                   for c in view.cells if c.variant == row["variant"]]
         known = [x for x in losses if x is not None]
@@ -92,7 +105,7 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     # advancing again queues nothing; the CLI shows the same table
     with session_scope(demo_store) as s:
         before = len(s.execute(select(Job.id).where(Job.experiment_id == finished)).all())
-    assert experiments.advance(finished) == [] and before == 8  # 4 train, 4 eval
+    assert experiments.advance(finished) == [] and before == 12  # 4 train, 4 greedy, 4 sampled
     out_csv = tmp_path / "table.csv"
     assert experiment_cli.main(["show", str(finished), "--csv", str(out_csv)]) == 0
     printed = capsys.readouterr().out
