@@ -91,3 +91,24 @@ def test_next_token_loss_goes_through_the_models_own_logits(kind):
     expected = torch.nn.functional.cross_entropy(logits[:, :-1][labels != IGNORE], labels[labels != IGNORE])
     assert losses["ntp"].item() == pytest.approx(expected.item(), rel=1e-5)
     check_lm_head(student)  # the model's own logits agree: accepted
+
+
+def test_a_model_whose_logits_the_loss_cannot_reproduce_is_refused():
+    """Falcon-H1 multiplies its logits by lm_head_multiplier, which `lm_logits` does not know."""
+    import warnings
+
+    from transformers import AutoModelForCausalLM, FalconH1Config
+
+    from magdi.model import check_lm_head
+
+    config = FalconH1Config(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                            num_attention_heads=2, num_key_value_heads=1, head_dim=16, mamba_d_ssm=32,
+                            mamba_n_heads=2, mamba_d_head=16, mamba_d_state=8, mamba_chunk_size=8,
+                            lm_head_multiplier=0.05)
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its reference (slow) mamba kernels
+        model = AutoModelForCausalLM.from_config(config)
+    cfg = DistillConfig(model="local", level="2", lora_dropout=0.0)
+    with pytest.raises(ValueError, match="FalconH1ForCausalLM processes its logits"):
+        check_lm_head(MAGDiStudent(add_lora(model, cfg), cfg))
