@@ -120,8 +120,9 @@ def main(argv: list[str] | None = None) -> dict:
     resolved = DistillConfig.load(run_dir)
     print(f"data: {args.questions - args.held_out} training questions, {len(held)} held out; "
           f"threads {torch.get_num_threads()}")
+    warmup = f"{resolved.warmup_steps} steps" if resolved.warmup_steps is not None else f"{resolved.warmup_ratio:.0%}"
     print(f"student: offline default, preset {resolved.preset}: hidden {resolved.offline_hidden}, layers "
-          f"{resolved.offline_layers}, lr {resolved.lr:g}, warm-up ratio {resolved.warmup_ratio:g}, epochs "
+          f"{resolved.offline_layers}, lr {resolved.lr:g}, warm-up {warmup}, epochs "
           f"{resolved.epochs}, batch {resolved.batch_size} questions, LoRA r {resolved.lora_r} on "
           f"{','.join(resolved.lora_target_modules)} + {','.join(resolved.modules_to_save)}")
     print("time to accuracy (training seconds from the cold start, validation excluded):")

@@ -34,10 +34,10 @@ Preset = Literal["auto", "paper", "cpu"]
 # a CPU: every linear layer adapted, embeddings, norms and LM head trained in full, a far higher
 # learning rate, warm-up as a fraction of the steps, epochs sized to the data (`sized_to`).
 PRESETS: dict[str, dict[str, Any]] = {
-    "paper": {"lr": 5e-6, "warmup_steps": 100, "warmup_ratio": 0.0, "epochs": 10, "lora_r": 16,
+    "paper": {"lr": 5e-6, "warmup_steps": 100, "warmup_ratio": None, "epochs": 10, "lora_r": 16,
               "lora_alpha": 32, "lora_dropout": 0.05,
               "lora_target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"], "modules_to_save": []},
-    "cpu": {"lr": 2e-3, "warmup_steps": 0, "warmup_ratio": 0.05, "epochs": None, "lora_r": 64,
+    "cpu": {"lr": 2e-3, "warmup_steps": None, "warmup_ratio": 0.05, "epochs": None, "lora_r": 64,
             "lora_alpha": 64, "lora_dropout": 0.0,  # dropout copies every layer's input: 1.8x a step
             "lora_target_modules": ["all-linear"], "modules_to_save": ["embed_tokens", "lm_head", "norm"]},
 }
@@ -130,10 +130,10 @@ class DistillConfig:
         "help": "Peak learning rate (the paper: 5e-6); None: the preset's."})
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay on matrices."})
     warmup_steps: int | None = field(default=None, metadata={
-        "help": "Linear warm-up steps; 0: warmup_ratio decides. None (with warmup_ratio None): the "
+        "help": "Linear warm-up steps; None: warmup_ratio decides. Both None: the "
                 "preset's."})
     warmup_ratio: float | None = field(default=None, metadata={
-        "help": "Warm-up as a fraction of the total steps (rounded up), when warmup_steps is 0."})
+        "help": "Warm-up as a fraction of the total steps (rounded up), when warmup_steps is None."})
     schedule: Literal["cosine", "linear"] = field(default="linear", metadata={
         "help": "Decay to 0 after warm-up."})
     grad_clip: float = field(default=1.0, metadata={"help": "Gradient-norm clip; 0 disables."})
@@ -167,7 +167,7 @@ class DistillConfig:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
         for name in ("alpha", "beta", "gamma", "margin", "lr", "weight_decay", "grad_clip",
-                     "warmup_steps", "save_every", "eval_every", "val_questions"):
+                     "save_every", "eval_every", "val_questions"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         for name in ("lora_dropout", "gcn_dropout"):
@@ -177,7 +177,9 @@ class DistillConfig:
             raise ValueError("max_steps must be >= 1 or None")
         if self.epochs is not None and self.epochs < 1:
             raise ValueError("epochs must be >= 1 or None")
-        if not 0.0 <= self.warmup_ratio < 1.0:
+        if self.warmup_steps is not None and self.warmup_steps < 0:
+            raise ValueError("warmup_steps must be >= 0 or None")
+        if self.warmup_ratio is not None and not 0.0 <= self.warmup_ratio < 1.0:
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.level == "single-teacher" and not self.teacher:
             raise ValueError("level 'single-teacher' needs a teacher (an agent name)")
@@ -191,14 +193,13 @@ class DistillConfig:
             warnings.warn("node_features='joint' has no effect below level 4", stacklevel=3)
 
     def _apply_preset(self) -> None:
-        """Resolve `auto` and fill the fields left None from the preset (warm-up: when both warm-up
-        fields are None; one given alone makes the other 0)."""
+        """Resolve `auto` and fill the fields left None from the preset (the warm-up fields only
+        when both are None: one given is the warm-up)."""
         if self.preset == "auto":
             self.preset = "cpu" if self.model is None else "paper"
-        values = PRESETS[self.preset]
+        values = dict(PRESETS[self.preset])
         if self.warmup_steps is not None or self.warmup_ratio is not None:
-            self.warmup_steps = self.warmup_steps or 0
-            self.warmup_ratio = self.warmup_ratio or 0.0
+            del values["warmup_steps"], values["warmup_ratio"]
         for name, value in values.items():
             if getattr(self, name) is None:
                 setattr(self, name, list(value) if isinstance(value, list) else value)
@@ -213,7 +214,9 @@ class DistillConfig:
 
     def warmup_for(self, total_steps: int) -> int:
         """Warm-up steps of a run of `total_steps`: warmup_steps, else warmup_ratio of them."""
-        return self.warmup_steps or math.ceil(self.warmup_ratio * total_steps)
+        if self.warmup_steps is not None:
+            return self.warmup_steps
+        return math.ceil((self.warmup_ratio or 0.0) * total_steps)
 
     # ---------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:

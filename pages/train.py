@@ -127,7 +127,7 @@ except (ValueError, LookupError) as exc:
 
 st.subheader("Before you start")
 t = config["train"]
-warmup = f"{t['warmup_steps']} steps" if t["warmup_steps"] else f"{t['warmup_ratio']:.0%} of the steps"
+warmup = f"{t['warmup_ratio']:.0%} of the steps" if t["warmup_steps"] is None else f"{t['warmup_steps']} steps"
 full = f"; trained in full: {ui.esc(', '.join(t['modules_to_save']))}" if t["modules_to_save"] else ""
 targets = ui.esc(", ".join(t["lora_target_modules"]))
 st.caption(f"Preset **{t['preset']}** for the fields left empty: lr {t['lr']:g}, warm-up {warmup}, epochs "

@@ -52,7 +52,7 @@ def test_yaml_file_and_overrides_are_coerced(tmp_path):
     {"level": "5"}, {"level": "single-teacher"}, {"pooling": "max"}, {"lora_r": 0}, {"lr": -1},
     {"gcn_dropout": 1.0}, {"epochs": 1.5}, {"mask_prompt": "maybe"}, {"max_steps": 0},
     {"offline_hidden": 30, "offline_heads": 4}, {"completion_template": "{reasoning}"},
-    {"preset": "gpu"}, {"epochs": 0},
+    {"preset": "gpu"}, {"epochs": 0}, {"warmup_steps": -1},
 ])
 def test_invalid_values_raise(bad):
     with pytest.raises(ValueError):
@@ -81,7 +81,7 @@ def test_unknown_keys(tmp_path):
 def test_the_offline_student_gets_the_cpu_preset_and_it_is_saved_resolved(tmp_path):
     cfg = DistillConfig()
     assert cfg.preset == "cpu" and cfg.lr == 2e-3 and cfg.lora_target_modules == ["all-linear"]
-    assert (cfg.warmup_steps, cfg.warmup_ratio, cfg.epochs) == (0, 0.05, None)
+    assert (cfg.warmup_steps, cfg.warmup_ratio, cfg.epochs) == (None, 0.05, None)
     assert set(cfg.modules_to_save) == {"embed_tokens", "lm_head", "norm"}
     assert cfg.warmup_for(200) == 10 and cfg.warmup_for(7) == 1
     sized = cfg.sized_to(60)  # epochs for about 1200 steps
@@ -90,10 +90,12 @@ def test_the_offline_student_gets_the_cpu_preset_and_it_is_saved_resolved(tmp_pa
     saved = json.loads((tmp_path / CONFIG_NAME).read_text())
     assert (saved["preset"], saved["lr"], saved["epochs"], saved["warmup_ratio"]) == ("cpu", 2e-3, 20, 0.05)
     assert DistillConfig.load(tmp_path) == sized
-    # what is given wins; one warm-up field given makes the other 0
+    # what is given wins; one warm-up field given is the warm-up, the preset's stays out
     mine = DistillConfig(lr=1e-4, warmup_steps=7, epochs=3)
-    assert (mine.lr, mine.warmup_steps, mine.warmup_ratio, mine.epochs) == (1e-4, 7, 0.0, 3)
+    assert (mine.lr, mine.warmup_steps, mine.warmup_ratio, mine.epochs) == (1e-4, 7, None, 3)
+    assert DistillConfig(warmup_steps=0).warmup_for(100) == 0
     assert DistillConfig(model="m", warmup_ratio=0.1).warmup_for(100) == 10
+    assert DistillConfig(model="m").warmup_ratio is None and DistillConfig(model="m").warmup_for(50) == 100
     assert DistillConfig(preset="paper").lr == 5e-6 and DistillConfig(model="m", preset="cpu").lr == 2e-3
     with pytest.raises(ValueError):
         DistillConfig(warmup_ratio=1.0)
