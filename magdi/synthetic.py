@@ -6,8 +6,9 @@ result and its distractors (task "ecqa", options numbered 1-5).
 
 A question carries its solution twice: as text, and as machine-readable `Step`s that `trace`
 re-runs — with slips when asked — so simulated teachers (`magdi.simulated`) can write wrong
-chains whose wrong step propagates to a wrong answer. Questions and solutions stay short (about
-120 characters each) and every step is one equation, so a tiny byte-level student can learn them.
+chains whose wrong step propagates to a wrong answer. Questions stay short (at most 120
+characters) and every sum, difference and product is worked out by place value (`place_value`),
+so that a tiny student trained on CPU for minutes learns the arithmetic, not only the format.
 Every question is drawn from its own `random.Random(f"{kind}-{seed}-{index}")`: the first k
 questions of `make_questions(kind, n, seed)` are the same for every n >= k.
 """
@@ -89,8 +90,34 @@ def compute(op: str, a: int, b: int, values: tuple[int, ...] = ()) -> int:
     raise ValueError(f"unknown step op {op!r}")
 
 
+def place_value(op: str, a: int, b: int, r: int) -> str:
+    """`a op b = r` worked out by place value, as one solves it in one's head: units first, then
+    tens, then the two put together ("37 + 45: 7 + 5 = 12, 30 + 40 = 70, 70 + 12 = 82"). Every
+    digit written then follows from two digits in view, which a tiny student learns in minutes,
+    where a bare "37 + 45 = 82" needs the carry worked out unseen. The last equation states r,
+    right or (a slip) wrong."""
+    a1, a0, b1, b0 = a // 10, a % 10, b // 10, b % 10
+    if op == "+":
+        tens = (a1 + b1) * 10
+        parts = [f"{a0} + {b0} = {a0 + b0}"] + [f"{a1 * 10} + {b1 * 10} = {tens}"] * (b1 > 0)
+        parts.append(f"{tens} + {a0 + b0} = {r}")
+    elif op == "-":
+        borrow = int(a0 < b0)
+        units, tens = a0 + 10 * borrow, (a1 - borrow) * 10
+        parts = [f"{units} - {b0} = {units - b0}"] + [f"{tens} - {b1 * 10} = {tens - b1 * 10}"] * (b1 > 0)
+        parts.append(f"{tens - b1 * 10} + {units - b0} = {r}")
+    else:  # a one-digit factor a times b
+        parts = [f"{a} x {b1 * 10} = {a * b1 * 10}", f"{a} x {b0} = {a * b0}",
+                 f"{a * b1 * 10} + {a * b0} = {r}"]
+    return f"{a} {op} {b}: " + ", ".join(parts)
+
+
 def render(step: Step, a: int, b: int, r: int) -> str:
-    return step.template.format(a=a, b=b, r=r, **{"is": "is" if r else "is not"})
+    text = step.template.format(a=a, b=b, r=r, **{"is": "is" if r else "is not"})
+    if step.op in ARITHMETIC_OPS and 10 <= max(a, b) and 0 <= min(a, b) and max(a, b) <= 99 and a >= 0:
+        if step.op != "x" or (a < 10 and b >= 10):
+            text = text.replace(f"{a} {step.op} {b} = {r}", place_value(step.op, a, b, r))
+    return text
 
 
 def option_values(options: list[str] | None) -> tuple[int, ...]:
@@ -153,8 +180,9 @@ _STYLES = [
 ]
 STYLES = len(_STYLES)
 _PICKS = ["That is option {r}.", "{a} is option {r}.", "So option {r} fits."]
-MAX_VALUE = 199  # no intermediate result of a word problem above this
+MAX_VALUE = 99  # every operand, intermediate result included, has at most two digits
 MAX_CHARS = 120  # the longest question
+MAX_SOLUTION_CHARS = 300  # the longest solution (place-value working makes a step ~45 characters)
 
 
 _ING = {"buys": "buying", "finds": "finding", "gets": "getting", "wins": "winning",
@@ -349,7 +377,7 @@ def make_question(kind: str, index: int, seed: int = 0) -> SyntheticQuestion:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     rng = random.Random(f"{kind}-{seed}-{index}")
     style = rng.randrange(STYLES)
-    for _ in range(50):  # a short one: question <= 120 and solution <= 125 characters
+    for _ in range(50):  # a short one: question <= MAX_CHARS, solution <= MAX_SOLUTION_CHARS
         options = None
         if kind == "arithmetic":
             question, _ = _write_story(rng, rng.choice([2, 2, 3]))
@@ -359,7 +387,7 @@ def make_question(kind: str, index: int, seed: int = 0) -> SyntheticQuestion:
             question, options = _write_choice(rng)
         q = solve(TASKS[kind], question, options, style)
         assert q is not None, question
-        if len(question) <= MAX_CHARS and len(q.solution) <= MAX_CHARS + 5:
+        if len(question) <= MAX_CHARS and len(q.solution) <= MAX_SOLUTION_CHARS:
             break
     return SyntheticQuestion(f"{_ID_PREFIX[kind]}-{index:05d}", q.task, question, options,
                              q.gold_answer, q.steps, q.solution)

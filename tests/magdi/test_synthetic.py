@@ -32,12 +32,12 @@ def test_ids_are_unique_and_tasks_match_the_kind(questions):
     assert [q.id for q in questions["arithmetic"][:2]] == ["arith-00000", "arith-00001"]
     for kind, qs in questions.items():
         assert len({q.id for q in qs}) == N and {q.task for q in qs} == {TASKS[kind]}
-        assert all(len(q.question) <= 120 and len(q.solution) <= 125 for q in qs)
+        assert all(len(q.question) <= 120 and len(q.solution) <= 300 for q in qs)
 
 
 def test_no_answer_covers_more_than_a_few_percent_of_arithmetic_questions(questions):
     counts = Counter(q.gold_answer for q in questions["arithmetic"])
-    assert counts.most_common(1)[0][1] / N < 0.04 and len(counts) > 100
+    assert counts.most_common(1)[0][1] / N < 0.04 and len(counts) > 90  # of the 100 answers 0-99
 
 
 def test_yes_no_and_option_answers_are_balanced(questions):
