@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 # the offline student at its smallest, and a level-4 run of 4 steps on it: seconds on a CPU
 TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
 TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_every": 1,
-        "save_every": 2, "max_length": 128, "gcn_hidden": 32, **TINY_STUDENT}
+        "save_every": 2, "max_length": 128, "gcn_hidden": 32, "val_max_new_tokens": 16, **TINY_STUDENT}
 
 
 def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
