@@ -14,8 +14,11 @@ from magdi.formats import FormatError
 
 
 def _with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $MAGDI_DATABASE_URL "
-                                                "or the SQLite file var/magdi.db)")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL (default: $MAGDI_DATABASE_URL or the SQLite file var/magdi.db)",
+    )
     return p
 
 
@@ -28,8 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", help="dataset name (default: the line's own, else the file name)")
     p.add_argument("--format", choices=["auto", "jsonl", "magdi"], default="auto")
     p.add_argument("--task", help="task of a MAGDi file (default: guessed from the file name)")
-    p.add_argument("--skip-existing", action="store_true",
-                   help="skip discussions whose id is already in the dataset instead of failing")
+    p.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="skip discussions whose id is already in the dataset instead of failing",
+    )
 
     p = _with_db(sub.add_parser("export", help="export discussions with their current labels"))
     p.add_argument("path")
@@ -79,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(args) -> int:
-    report = store.import_file(args.path, dataset=args.dataset, fmt=args.format, task=args.task,
-                               skip_existing=args.skip_existing, progress=ImportProgress())
+    report = store.import_file(
+        args.path,
+        dataset=args.dataset,
+        fmt=args.format,
+        task=args.task,
+        skip_existing=args.skip_existing,
+        progress=ImportProgress(),
+    )
     print(report)
     return 0
 
@@ -96,8 +108,11 @@ class ImportProgress:
         now = time.monotonic()
         if now - self.last >= self.every_s:
             self.last = now
-            print(f"… {read:,} discussions read ({read / (now - self.start):,.0f}/s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"… {read:,} discussions read ({read / (now - self.start):,.0f}/s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _export(args) -> int:
@@ -146,8 +161,13 @@ def _db(args) -> int:
     with engine.connect() as conn:
         found = migrations.stored_revision(conn)
     head = migrations.head()
-    state = ("up to date" if found == head else f"the code's is {head}" if migrations.known(found)
-             else f"newer than this code, whose newest is {head}")
+    state = (
+        "up to date"
+        if found == head
+        else f"the code's is {head}"
+        if migrations.known(found)
+        else f"newer than this code, whose newest is {head}"
+    )
     print(f"{found or 'no revision (a new store, or one made before migrations)'} ({state})")
     return 0
 

@@ -13,22 +13,43 @@ from app.train_cli import _filter, _settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m app experiment",
-                                 description="Level ablations: variants × seeds on one frozen split.")
+    ap = argparse.ArgumentParser(
+        prog="python -m app experiment", description="Level ablations: variants × seeds on one frozen split."
+    )
     ap.add_argument("--db", metavar="URL")
     sub = ap.add_subparsers(dest="action", required=True)
     p = sub.add_parser("create", help="freeze the data and queue every cell's training job")
     p.add_argument("--dataset", nargs="+", action="extend", default=[], metavar="NAME")
-    p.add_argument("--filter", default="", metavar="QUERY", help="the Browse page's filter, as its URL writes it")
-    p.add_argument("--variants", nargs="+", default=["1", "2", "3", "4-frozen", "4-joint"],
-                   choices=list(experiments.VARIANTS), metavar="VARIANT",
-                   help=f"of {', '.join(experiments.VARIANTS)} (default: all but single-teacher)")
+    p.add_argument(
+        "--filter", default="", metavar="QUERY", help="the Browse page's filter, as its URL writes it"
+    )
+    p.add_argument(
+        "--variants",
+        nargs="+",
+        default=["1", "2", "3", "4-frozen", "4-joint"],
+        choices=list(experiments.VARIANTS),
+        metavar="VARIANT",
+        help=f"of {', '.join(experiments.VARIANTS)} (default: all but single-teacher)",
+    )
     p.add_argument("--teacher", help="the agent distilled by the single-teacher variant")
     p.add_argument("--seeds", type=int, default=3, help="training seeds per variant (default 3)")
-    p.add_argument("--split", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                   help="train, validation, test shares and seed (default 0.8, 0.1, 0.1, seed 0)")
-    p.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                   help="shared DistillConfig fields (student model, max_steps, lr, ...)")
+    p.add_argument(
+        "--split",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="train, validation, test shares and seed (default 0.8, 0.1, 0.1, seed 0)",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="shared DistillConfig fields (student model, max_steps, lr, ...)",
+    )
     p.add_argument("--sc-k", type=int, default=1, help="also evaluate with self-consistency over k samples")
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--name", default="")
@@ -56,9 +77,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _create(args) -> int:
     experiment_id = experiments.create(
-        data=_filter(args.filter, args.dataset), variants=args.variants, seeds=args.seeds,
-        train=_settings(args.overrides, "--set"), teacher=args.teacher, split=_settings(args.split, "--split"),
-        sc_k=args.sc_k, max_new_tokens=args.max_new_tokens, name=args.name)
+        data=_filter(args.filter, args.dataset),
+        variants=args.variants,
+        seeds=args.seeds,
+        train=_settings(args.overrides, "--set"),
+        teacher=args.teacher,
+        split=_settings(args.split, "--split"),
+        sc_k=args.sc_k,
+        max_new_tokens=args.max_new_tokens,
+        name=args.name,
+    )
     print(f"created experiment {experiment_id}")
     if not args.wait:
         return 0
@@ -83,7 +111,9 @@ def _show(args) -> int:
     print_table(experiments.for_display(view))
     res = experiments.results(args.id)
     if res.questions:
-        print(f"\ntest questions: {res.questions}; accuracy over (seed, question) with a 95% two-way bootstrap")
+        print(
+            f"\ntest questions: {res.questions}; accuracy over (seed, question) with a 95% two-way bootstrap"
+        )
         print_table(res.rows)
         print("\npaired (McNemar's exact test over (seed, question) pairs; bootstrap 95% CI of b − a)")
         print_table(res.paired)
@@ -97,8 +127,10 @@ def _show(args) -> int:
 def print_table(rows: list[dict]) -> None:
     if not rows:
         return
+
     def text(v) -> str:
         return "—" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+
     cols = list(rows[0])
     widths = [max(len(c), *(len(text(r.get(c))) for r in rows)) for c in cols]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))

@@ -39,8 +39,11 @@ MAX_TITLE = 600
 
 # Remote resources must never be fetched from the graph (pyvis's own template loads bootstrap
 # from a CDN); ours has none, and this strips any that a future template might bring.
-_REMOTE = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>"
-                     r"(?:\s*</script>)?", re.IGNORECASE)
+_REMOTE = re.compile(
+    r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>"
+    r"(?:\s*</script>)?",
+    re.IGNORECASE,
+)
 
 
 def agent_style(index: int) -> tuple[str, bool | list[int]]:
@@ -63,11 +66,13 @@ def node_title(n: NodeView) -> str:
         source = f"human (automatic said {'correct' if n.auto_label else 'incorrect'})"
     else:
         source = "human, agrees with automatic"
-    lines = [f"{n.agent} · round {n.round}",
-             f"answer: {_short(n.answer, 120)}",
-             f"normalised: {'(could not be read)' if n.answer_norm is None else n.answer_norm}",
-             f"confidence: {conf}",
-             f"label: {label} ({source})"]
+    lines = [
+        f"{n.agent} · round {n.round}",
+        f"answer: {_short(n.answer, 120)}",
+        f"normalised: {'(could not be read)' if n.answer_norm is None else n.answer_norm}",
+        f"confidence: {conf}",
+        f"label: {label} ({source})",
+    ]
     if n.excluded:
         lines.append("excluded from training")
     if n.flip:
@@ -80,28 +85,42 @@ def node_title(n: NodeView) -> str:
 
 
 def node_label(n: NodeView) -> str:
-    marks = ("✎" if n.human_corrected else "") + ("⚑" if n.needs_review else "") + \
-            ("⊘" if n.excluded else "")
+    marks = ("✎" if n.human_corrected else "") + ("⚑" if n.needs_review else "") + ("⊘" if n.excluded else "")
     # The agent is the row header; the node shows its round and answer (canvas text).
     return f"r{n.round}: {_short(n.answer, MAX_LABEL)} {marks}".strip()
 
 
-def build_network(view: DiscussionView, selected: int | None = None,
-                  height: int = 420) -> Network:
+def build_network(view: DiscussionView, selected: int | None = None, height: int = 420) -> Network:
     """The pyvis network of one discussion (no HTML yet)."""
-    net = Network(height=f"{height}px", width="100%", directed=True, bgcolor="#ffffff",
-                  cdn_resources="in_line")
+    net = Network(
+        height=f"{height}px", width="100%", directed=True, bgcolor="#ffffff", cdn_resources="in_line"
+    )
     agents = view.agents
     rounds = view.rounds
     row = {a: i for i, a in enumerate(agents)}
     col = {r: i for i, r in enumerate(rounds)}
     for r in rounds:  # column headers
-        net.add_node(f"round-{r}", label=f"round {r}", shape="text", x=col[r] * X_STEP,
-                     y=-Y_STEP * 0.75, physics=False, fixed=True, font=dict(size=16))
+        net.add_node(
+            f"round-{r}",
+            label=f"round {r}",
+            shape="text",
+            x=col[r] * X_STEP,
+            y=-Y_STEP * 0.75,
+            physics=False,
+            fixed=True,
+            font=dict(size=16),
+        )
     for a in agents:  # row headers
-        net.add_node(f"agent-{row[a]}", label=_short(a, MAX_LABEL), shape="text",
-                     x=-X_STEP * 0.8, y=row[a] * Y_STEP, physics=False, fixed=True,
-                     font=dict(size=15))
+        net.add_node(
+            f"agent-{row[a]}",
+            label=_short(a, MAX_LABEL),
+            shape="text",
+            x=-X_STEP * 0.8,
+            y=row[a] * Y_STEP,
+            physics=False,
+            fixed=True,
+            font=dict(size=15),
+        )
     for n in view.nodes:
         shape, dashes = agent_style(row[n.agent])
         colors = EXCLUDED if n.excluded else (CORRECT if n.label else INCORRECT)
@@ -111,28 +130,55 @@ def build_network(view: DiscussionView, selected: int | None = None,
             border, width = HUMAN, (5 if n.human_corrected else 2)
         if n.id == selected:
             border, width = SELECTED, 6
-        color = dict(background=colors["background"], border=border,
-                     highlight=dict(background=colors["background"], border=SELECTED),
-                     hover=dict(background=colors["background"], border=SELECTED))
-        net.add_node(n.id, label=node_label(n), shape=shape, color=color, title=node_title(n),
-                     x=col[n.round] * X_STEP, y=row[n.agent] * Y_STEP, physics=False,
-                     fixed=True, size=22 if n.id == selected else 16, borderWidth=width,
-                     shapeProperties=dict(borderDashes=[4, 4] if n.excluded else dashes),
-                     font=dict(size=13, multi=False), shadow=n.id == selected)
+        color = dict(
+            background=colors["background"],
+            border=border,
+            highlight=dict(background=colors["background"], border=SELECTED),
+            hover=dict(background=colors["background"], border=SELECTED),
+        )
+        net.add_node(
+            n.id,
+            label=node_label(n),
+            shape=shape,
+            color=color,
+            title=node_title(n),
+            x=col[n.round] * X_STEP,
+            y=row[n.agent] * Y_STEP,
+            physics=False,
+            fixed=True,
+            size=22 if n.id == selected else 16,
+            borderWidth=width,
+            shapeProperties=dict(borderDashes=[4, 4] if n.excluded else dashes),
+            font=dict(size=13, multi=False),
+            shadow=n.id == selected,
+        )
     ids = {n.id for n in view.nodes}
     agent_of = {n.id: n.agent for n in view.nodes}
     for src, dst in view.edges:
         if src in ids and dst in ids:
             same = agent_of[src] == agent_of[dst]
-            net.add_edge(src, dst, arrows="to", width=2 if same else 1,
-                         color="#546e7a" if same else "#b0bec5",
-                         smooth=dict(enabled=True, type="curvedCW", roundness=0.08))
+            net.add_edge(
+                src,
+                dst,
+                arrows="to",
+                width=2 if same else 1,
+                color="#546e7a" if same else "#b0bec5",
+                smooth=dict(enabled=True, type="curvedCW", roundness=0.08),
+            )
     net.options = dict(
         physics=dict(enabled=False),
-        interaction=dict(hover=True, tooltipDelay=80, dragNodes=False, dragView=True,
-                         zoomView=True, navigationButtons=False, keyboard=False),
+        interaction=dict(
+            hover=True,
+            tooltipDelay=80,
+            dragNodes=False,
+            dragView=True,
+            zoomView=True,
+            navigationButtons=False,
+            keyboard=False,
+        ),
         edges=dict(arrows=dict(to=dict(enabled=True, scaleFactor=0.6))),
-        layout=dict(improvedLayout=False))
+        layout=dict(improvedLayout=False),
+    )
     return net
 
 
@@ -159,7 +205,9 @@ def strip_remote(html: str) -> str:
     return _REMOTE.sub("", html)
 
 
-LEGEND = ("green: correct · red: incorrect · grey dashed: excluded · thick purple border ✎: a "
-          "human overrode the automatic label · thin purple border: a human confirmed it · ⚑: "
-          "waits for review · one shape per agent · arrows: responds to · hover a node for "
-          "its answer and confidence")
+LEGEND = (
+    "green: correct · red: incorrect · grey dashed: excluded · thick purple border ✎: a "
+    "human overrode the automatic label · thin purple border: a human confirmed it · ⚑: "
+    "waits for review · one shape per agent · arrows: responds to · hover a node for "
+    "its answer and confidence"
+)

@@ -6,16 +6,9 @@ sidebar and the navigation. The pages live in ../pages/ and their logic in app/.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-from app import ui  # noqa: E402
+from app import ui
 
 st.set_page_config(page_title="MAGDi Studio", page_icon="🕸️", layout="wide")
 ui.ensure_store()
@@ -23,8 +16,7 @@ ui.ensure_store()
 sections: dict[str, list] = {}
 for name, path in ui.PAGES.items():
     title, icon, section = ui.PAGE_INFO[name]
-    sections.setdefault(section, []).append(
-        st.Page(path, title=title, icon=icon, default=name == "overview"))
+    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=name == "overview"))
 page = st.navigation(sections)
 st.sidebar.caption("MAGDi Studio · teacher discussions → distillation data")
 ui.sidebar_annotator()

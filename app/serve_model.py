@@ -32,8 +32,12 @@ from typing import Any, Protocol
 from magdi.agents import AgentConfig, LocalAgent, Messages, Reply
 
 log = logging.getLogger(__name__)
-_ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error",
-                429: "rate_limit_exceeded"}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    404: "not_found_error",
+    429: "rate_limit_exceeded",
+}
 
 
 class ServeError(Exception):
@@ -47,8 +51,9 @@ class ServeError(Exception):
 class Backend(Protocol):
     model: str
 
-    def complete(self, messages: Messages, *, temperature: float | None, max_tokens: int | None,
-                 stop: threading.Event) -> Reply: ...
+    def complete(
+        self, messages: Messages, *, temperature: float | None, max_tokens: int | None, stop: threading.Event
+    ) -> Reply: ...
 
 
 class ModelBackend:
@@ -61,11 +66,15 @@ class ModelBackend:
     def load(self) -> None:
         _ = self._agent.run  # load now rather than on the first request
 
-    def complete(self, messages: Messages, *, temperature: float | None, max_tokens: int | None,
-                 stop: threading.Event) -> Reply:
+    def complete(
+        self, messages: Messages, *, temperature: float | None, max_tokens: int | None, stop: threading.Event
+    ) -> Reply:
         cfg = self._agent.config
-        return self._agent.complete(messages, temperature=cfg.temperature if temperature is None else temperature,
-                                    max_tokens=max_tokens or cfg.max_tokens)
+        return self._agent.complete(
+            messages,
+            temperature=cfg.temperature if temperature is None else temperature,
+            max_tokens=max_tokens or cfg.max_tokens,
+        )
 
 
 class ScriptedBackend:
@@ -78,13 +87,16 @@ class ScriptedBackend:
         self.requests: list[Messages] = []
         self._lock = threading.Lock()
 
-    def complete(self, messages: Messages, *, temperature: float | None, max_tokens: int | None,
-                 stop: threading.Event) -> Reply:
+    def complete(
+        self, messages: Messages, *, temperature: float | None, max_tokens: int | None, stop: threading.Event
+    ) -> Reply:
         with self._lock:
             self.requests.append(messages)
             n = len(self.requests)
         if n > len(self.items):
-            raise ServeError(500, f"the script has only {len(self.items)} replies", {"x-should-retry": "false"})
+            raise ServeError(
+                500, f"the script has only {len(self.items)} replies", {"x-should-retry": "false"}
+            )
         item = self.items[n - 1]
         stop.wait(item.get("delay", 0))  # interrupted when the server closes
         if "status" in item:
@@ -97,8 +109,10 @@ class ScriptedBackend:
 def _script_item(i: int, item: str | dict[str, Any]) -> dict[str, Any]:
     item = {"text": item} if isinstance(item, str) else item
     if not isinstance(item, dict) or set(item) - {"text", "status", "message", "delay", "retry_after_ms"}:
-        raise ValueError(f"script item {i}: expected a text or an object with text, status, message, "
-                         f"delay, retry_after_ms; got {item!r}")
+        raise ValueError(
+            f"script item {i}: expected a text or an object with text, status, message, "
+            f"delay, retry_after_ms; got {item!r}"
+        )
     if "status" in item and not 400 <= item["status"] <= 599:
         raise ValueError(f"script item {i}: status must be an error status (400-599)")
     return item
@@ -114,11 +128,13 @@ def load_script(path: str | Path) -> list[str | dict[str, Any]]:
 
 # ---------------------------------------------------------------- HTTP
 
+
 class ModelServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, backend: Backend, host: str = "127.0.0.1", port: int = 0,
-                 api_key_env: str | None = None) -> None:
+    def __init__(
+        self, backend: Backend, host: str = "127.0.0.1", port: int = 0, api_key_env: str | None = None
+    ) -> None:
         super().__init__((host, port), _Handler)
         self.backend, self.api_key_env = backend, api_key_env
         self.stopping = threading.Event()
@@ -132,8 +148,9 @@ class ModelServer(ThreadingHTTPServer):
 
     def start(self) -> ModelServer:
         """Serve in a background thread (tests, notebooks)."""
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="serve-model", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="serve-model", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -164,35 +181,55 @@ class _Handler(BaseHTTPRequestHandler):
             self._check_key()
             request = _chat_request(body)
             reply = self.server.backend.complete(
-                request["messages"], temperature=request.get("temperature"),
+                request["messages"],
+                temperature=request.get("temperature"),
                 max_tokens=request.get("max_completion_tokens") or request.get("max_tokens"),
-                stop=self.server.stopping)
+                stop=self.server.stopping,
+            )
         except ServeError as exc:
             return self._error(exc)
         except Exception as exc:  # a backend failure is the client's 500, not a dropped connection
             log.exception("chat completion failed")
             return self._error(ServeError(500, f"{type(exc).__name__}: {exc}"))
-        self._send(200, {
-            "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
-            "model": request.get("model") or self.server.backend.model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens,
-                      "total_tokens": reply.prompt_tokens + reply.completion_tokens},
-        })
+        self._send(
+            200,
+            {
+                "id": f"chatcmpl-{uuid.uuid4().hex}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": request.get("model") or self.server.backend.model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": reply.text},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": reply.prompt_tokens,
+                    "completion_tokens": reply.completion_tokens,
+                    "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+                },
+            },
+        )
 
     def _check_key(self) -> None:
         env = self.server.api_key_env
         if env is None:
             return
         expected = f"Bearer {os.environ.get(env, '')}".encode()
-        if not os.environ.get(env) or not hmac.compare_digest(self.headers.get("Authorization", "").encode(), expected):
+        if not os.environ.get(env) or not hmac.compare_digest(
+            self.headers.get("Authorization", "").encode(), expected
+        ):
             raise ServeError(401, "invalid or missing API key")
 
     def _error(self, exc: ServeError) -> None:
         kind = _ERROR_TYPES.get(exc.status, "server_error" if exc.status >= 500 else "invalid_request_error")
-        self._send(exc.status, {"error": {"message": exc.message, "type": kind, "param": None, "code": None}},
-                   exc.headers)
+        self._send(
+            exc.status,
+            {"error": {"message": exc.message, "type": kind, "param": None, "code": None}},
+            exc.headers,
+        )
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
@@ -222,8 +259,11 @@ def _chat_request(body: bytes) -> dict[str, Any]:
         raise ServeError(400, "streaming is not supported")
     if request.get("n", 1) != 1:
         raise ServeError(400, "only n=1 is supported")
-    request["messages"] = [{"role": str(m.get("role", "user")), "content": _content(m.get("content"))}
-                           for m in messages if isinstance(m, dict)]
+    request["messages"] = [
+        {"role": str(m.get("role", "user")), "content": _content(m.get("content"))}
+        for m in messages
+        if isinstance(m, dict)
+    ]
     return request
 
 
@@ -236,9 +276,15 @@ def _content(content: Any) -> str:
 
 # ---------------------------------------------------------------- command line
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("source", nargs="?", default="", metavar="RUN_DIR_OR_MODEL",
-                        help="a run directory, a Hugging Face model id or path (default: the offline model)")
+    parser.add_argument(
+        "source",
+        nargs="?",
+        default="",
+        metavar="RUN_DIR_OR_MODEL",
+        help="a run directory, a Hugging Face model id or path (default: the offline model)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--name", help="model name served (default: the directory name)")

@@ -40,18 +40,42 @@ def _settings(items: list[str], flag: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m app train",
-                                 description="Queue a MAGDi distillation job for the worker.")
+    ap = argparse.ArgumentParser(
+        prog="python -m app train", description="Queue a MAGDi distillation job for the worker."
+    )
     ap.add_argument("--db", metavar="URL")
-    ap.add_argument("--dataset", nargs="+", action="extend", default=[], metavar="NAME",
-                    help="train on these datasets (default all)")
-    ap.add_argument("--filter", default="", metavar="QUERY",
-                    help="the Browse page's filter as its URL writes it, e.g. 'task=gsm8k&maj=0&q=eggs'")
-    ap.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                    help="DistillConfig fields (python -m magdi.train --fields lists them)")
-    ap.add_argument("--split", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                    help="the split by question: train, validation, test fractions and seed "
-                         "(default train=0.8 validation=0.1 test=0.1 seed=0)")
+    ap.add_argument(
+        "--dataset",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME",
+        help="train on these datasets (default all)",
+    )
+    ap.add_argument(
+        "--filter",
+        default="",
+        metavar="QUERY",
+        help="the Browse page's filter as its URL writes it, e.g. 'task=gsm8k&maj=0&q=eggs'",
+    )
+    ap.add_argument(
+        "--set",
+        dest="overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="DistillConfig fields (python -m magdi.train --fields lists them)",
+    )
+    ap.add_argument(
+        "--split",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the split by question: train, validation, test fractions and seed "
+        "(default train=0.8 validation=0.1 test=0.1 seed=0)",
+    )
     ap.add_argument("--nproc", type=int, default=1, help="processes (DDP) for the job")
     ap.add_argument("--name", default="")
     ap.add_argument("--wait", action="store_true", help="wait for the job and print its progress")
@@ -60,8 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MAGDI_DATABASE_URL"] = args.db
     try:
         data = _filter(args.filter, args.dataset)
-        config = jobs.train_config(_settings(args.overrides, "--set"), data=data, nproc=args.nproc,
-                                   split=_settings(args.split, "--split"))
+        config = jobs.train_config(
+            _settings(args.overrides, "--set"),
+            data=data,
+            nproc=args.nproc,
+            split=_settings(args.split, "--split"),
+        )
         job_id = jobs.submit(config, name=args.name)  # refused when it would have nothing to do
     except (ValueError, TypeError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)

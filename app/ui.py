@@ -80,6 +80,7 @@ def show_flash() -> None:
 
 # ---------------------------------------------------------------- store and cached reads
 
+
 def db_url() -> str:
     return database_url()
 
@@ -127,7 +128,8 @@ def ordered_ids(f: Filter, *, sort: str = "id", desc: bool = False) -> list[int]
     """Every matching id in Browse order. Keyed by the label revision only when labels can
     change the answer (label filters, review order): saving a label then keeps this cached."""
     labels_matter = sort == "review" or any(
-        v is not None for v in (f.majority_correct, f.flip, f.has_human, f.needs_review))
+        v is not None for v in (f.majority_correct, f.flip, f.has_human, f.needs_review)
+    )
     key = revision() if labels_matter else -1
     return _ordered_ids(db_url(), (key, explore.store_stamp(db_url())), f, sort, desc)
 
@@ -152,8 +154,9 @@ def _history(url, rev, turn_id, discussion_id, limit) -> list[explore.EventView]
     return explore.history(turn_id=turn_id, discussion_id=discussion_id, limit=limit, url=url)
 
 
-def history(*, turn_id: int | None = None, discussion_id: int | None = None,
-            limit: int = 50) -> list[explore.EventView]:
+def history(
+    *, turn_id: int | None = None, discussion_id: int | None = None, limit: int = 50
+) -> list[explore.EventView]:
     return _history(db_url(), revision(), turn_id, discussion_id, limit)
 
 
@@ -169,8 +172,7 @@ def overview() -> explore.Overview:
 ACCURACY_EVERY_S = 60
 
 
-@st.cache_data(show_spinner="Computing accuracy per agent and round…", max_entries=16,
-               ttl=3600)
+@st.cache_data(show_spinner="Computing accuracy per agent and round…", max_entries=16, ttl=3600)
 def _accuracy(url, stamp, bucket, dataset) -> tuple[list[dict], float]:
     return explore.accuracy(dataset, url=url), time.time()
 
@@ -178,8 +180,7 @@ def _accuracy(url, stamp, bucket, dataset) -> tuple[list[dict], float]:
 def accuracy(dataset: str | None) -> tuple[list[dict], float]:
     """(rows, computed at): a scan of every node, so recomputed at most once a minute after
     label edits (immediately after an import, or with `refresh_accuracy`)."""
-    return _accuracy(db_url(), explore.store_stamp(db_url()),
-                     int(time.time() // ACCURACY_EVERY_S), dataset)
+    return _accuracy(db_url(), explore.store_stamp(db_url()), int(time.time() // ACCURACY_EVERY_S), dataset)
 
 
 def refresh_accuracy() -> None:
@@ -207,6 +208,7 @@ def answer_values(f: Filter) -> list[tuple[str, int]]:
 
 # ---------------------------------------------------------------- URL state
 
+
 def _query_dict(keys) -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in keys if k in st.query_params}
 
@@ -228,10 +230,12 @@ def current_view() -> dict:
     q = st.query_params
     sort = q.get("sort") or saved.get("sort", "id")
     size = to_int(q.get("size"), saved.get("size", 50))
-    return dict(sort=sort if sort in explore.SORTS else "id",
-                desc=(q.get("desc") or ("1" if saved.get("desc") else "0")) == "1",
-                page=max(1, to_int(q.get("page"), saved.get("page", 1))),
-                size=size if size in explore.PAGE_SIZES else 50)
+    return dict(
+        sort=sort if sort in explore.SORTS else "id",
+        desc=(q.get("desc") or ("1" if saved.get("desc") else "0")) == "1",
+        page=max(1, to_int(q.get("page"), saved.get("page", 1))),
+        size=size if size in explore.PAGE_SIZES else 50,
+    )
 
 
 def to_int(value, default=None):
@@ -280,6 +284,7 @@ def open_mag(discussion_id: int, node_id: int | None = None) -> None:
 
 # ---------------------------------------------------------------- annotator
 
+
 def _clean_name(name: str | None) -> str:
     return " ".join((name or "").split())[:100]
 
@@ -294,11 +299,17 @@ def annotator() -> str | None:
 
 def _write_cookie(name: str) -> None:
     # json.dumps + escaping < > & keeps any name a JS string literal inside the script tag.
-    literal = json.dumps(quote(name, safe="")).replace("<", "\\u003c").replace(
-        ">", "\\u003e").replace("&", "\\u0026")
+    literal = (
+        json.dumps(quote(name, safe=""))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
     expire = "; max-age=0" if not name else ""
-    st.html(f"<script>document.cookie = '{COOKIE}=' + {literal} + '; path=/; SameSite=Strict"
-            f"{expire}';</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.cookie = '{COOKIE}=' + {literal} + '; path=/; SameSite=Strict{expire}';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _set_annotator() -> None:
@@ -316,12 +327,12 @@ def sidebar_annotator() -> None:
         if name:
             st.caption("Annotating as")
             st.markdown(f"**{esc(name)}**")
-            st.button("Change name", key="annotator_change", on_click=_change_annotator,
-                      type="tertiary")
+            st.button("Change name", key="annotator_change", on_click=_change_annotator, type="tertiary")
         else:
             with st.form("annotator_form", border=False, enter_to_submit=True):
-                st.text_input("Your name", key="annotator_input", max_chars=100,
-                              placeholder="recorded with every edit")
+                st.text_input(
+                    "Your name", key="annotator_input", max_chars=100, placeholder="recorded with every edit"
+                )
                 st.form_submit_button("Start annotating", on_click=_set_annotator)
             st.caption("Browsing needs no name; every edit is recorded with it.")
         cookie = _clean_name(unquote(st.context.cookies.get(COOKIE, "")))
@@ -339,11 +350,11 @@ def require_annotator() -> str | None:
 
 # ---------------------------------------------------------------- compare
 
+
 def compare_stamp(runs: list[compare.RunInfo]) -> tuple:
     """What the Compare views read changes with: the stored evaluations, the teachers' labels and
     gold answers (the label revision) and the stored discussions."""
-    return (revision(), explore.store_stamp(db_url()),
-            tuple((r.id, r.created_at, r.questions) for r in runs))
+    return (revision(), explore.store_stamp(db_url()), tuple((r.id, r.created_at, r.questions) for r in runs))
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
@@ -360,8 +371,7 @@ def _compare_question(url, stamp, run_ids, dataset, key) -> compare.QuestionView
     return compare.question(list(run_ids), dataset, key, url=url)
 
 
-def compare_question(stamp: tuple, run_ids: list[int], dataset: str, key: str
-                     ) -> compare.QuestionView | None:
+def compare_question(stamp: tuple, run_ids: list[int], dataset: str, key: str) -> compare.QuestionView | None:
     return _compare_question(db_url(), stamp, tuple(run_ids), dataset, key)
 
 
@@ -375,6 +385,7 @@ def compare_aggregate(stamp: tuple, run_ids: list[int]) -> list[dict]:
 
 
 # ---------------------------------------------------------------- small shared widgets
+
 
 def label_text(value: bool | None) -> str:
     return "—" if value is None else ("correct" if value else "incorrect")

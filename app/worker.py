@@ -59,8 +59,9 @@ class Worker:
         """Serve jobs until SIGTERM/SIGINT (or, with `until_idle`, until the queue is empty)."""
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
-        print(f"worker {self.name}: store {self.url or 'default'}, concurrency {self.concurrency}",
-              flush=True)
+        print(
+            f"worker {self.name}: store {self.url or 'default'}, concurrency {self.concurrency}", flush=True
+        )
         started, last_sweep = time.monotonic(), 0.0
         while not self._stopping:
             if time.monotonic() - last_sweep > min(10.0, self.stale_after_s / 2):
@@ -115,10 +116,16 @@ class Worker:
             values = {} if resuming else kind.prepare(job.id, config, run_dir, self.url)
             cmd = kind.command(config, run_dir, resume=resuming)
             log.write(f"$ {' '.join(cmd)}\n".encode())
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True,
-                                    env=self._child_env(),
-                                    preexec_fn=_die_with_parent)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=self._child_env(),
+                preexec_fn=_die_with_parent,
+            )
         except Exception as exc:  # noqa: BLE001 - any failure to start is the job's failure
             log.write(f"could not start: {exc}\n".encode())
             log.close()
@@ -127,8 +134,7 @@ class Worker:
                 q.finish(s, job.id, "failed", f"could not start: {exc}")
             return
         with session_scope(self.url, write=True) as s:
-            q.update_job(s, job.id, pid=proc.pid, run_dir=str(run_dir), log_path=str(log_path),
-                         **values)
+            q.update_job(s, job.id, pid=proc.pid, run_dir=str(run_dir), log_path=str(log_path), **values)
         self.running[job.id] = Running(job.id, proc, run_dir, log)
         print(f"worker {self.name}: started job {job.id} (pid {proc.pid})", flush=True)
 
@@ -193,8 +199,9 @@ class Worker:
         host = socket.gethostname() + ":"
         recovered = []
         with session_scope(self.url, write=True) as s:
-            for job in q.orphans(s, stale_after=timedelta(seconds=self.stale_after_s),
-                                 worker_prefix=host, alive=_pid_alive):
+            for job in q.orphans(
+                s, stale_after=timedelta(seconds=self.stale_after_s), worker_prefix=host, alive=_pid_alive
+            ):
                 if job.id in self.running:
                     continue
                 if job.pid and job.worker and job.worker.startswith(host) and _pid_alive(job.pid):
@@ -202,17 +209,23 @@ class Worker:
                         os.killpg(job.pid, signal.SIGKILL)
                     except ProcessLookupError:
                         pass
-                reason = (f"worker {job.worker} stopped while the job ran (last heartbeat "
-                          f"{q.last_heartbeat_text(job)}); resume it to continue from its last "
-                          "checkpoint")
+                reason = (
+                    f"worker {job.worker} stopped while the job ran (last heartbeat "
+                    f"{q.last_heartbeat_text(job)}); resume it to continue from its last "
+                    "checkpoint"
+                )
                 q.finish(s, job.id, "failed", reason)
                 if self.resume_orphans:
-                    q.create_job(s, kind=job.kind, name=job.name, config=json.loads(job.config),
-                                 resume_of=job)
+                    q.create_job(
+                        s, kind=job.kind, name=job.name, config=json.loads(job.config), resume_of=job
+                    )
                 recovered.append(job.id)
         for job_id in recovered:
-            print(f"worker {self.name}: job {job_id} was orphaned; marked failed"
-                  + (" and queued again" if self.resume_orphans else ""), flush=True)
+            print(
+                f"worker {self.name}: job {job_id} was orphaned; marked failed"
+                + (" and queued again" if self.resume_orphans else ""),
+                flush=True,
+            )
         return recovered
 
 
@@ -221,8 +234,12 @@ class Worker:
 # Each job kind is a module with `prepare(job_id, config, run_dir, url) -> dict` (job fields to
 # record; called once, not on resume) and `command(config, run_dir, resume) -> list[str]`.
 STOPPED = "the worker was stopped while the job ran"
-KINDS = {"train": "app.jobkinds.train", "discuss": "app.jobkinds.discuss", "eval": "app.jobkinds.evaluate",
-         "predict": "app.jobkinds.predict"}
+KINDS = {
+    "train": "app.jobkinds.train",
+    "discuss": "app.jobkinds.discuss",
+    "eval": "app.jobkinds.evaluate",
+    "predict": "app.jobkinds.predict",
+}
 
 
 def kind_module(kind: str):
@@ -276,14 +293,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", metavar="URL")
     ap.add_argument("--concurrency", type=int, default=1, help="jobs at a time (default 1)")
     ap.add_argument("--poll", type=float, default=1.0, help="seconds between checks")
-    ap.add_argument("--stale-after", type=float, default=30.0,
-                    help="seconds without heartbeat before a running job counts as orphaned")
+    ap.add_argument(
+        "--stale-after",
+        type=float,
+        default=30.0,
+        help="seconds without heartbeat before a running job counts as orphaned",
+    )
     ap.add_argument("--grace", type=float, default=20.0, help="seconds between SIGTERM and SIGKILL")
-    ap.add_argument("--resume-orphans", action="store_true",
-                    help="queue a resumed attempt of orphaned jobs instead of only failing them")
+    ap.add_argument(
+        "--resume-orphans",
+        action="store_true",
+        help="queue a resumed attempt of orphaned jobs instead of only failing them",
+    )
     ap.add_argument("--until-idle", action="store_true", help="exit when the queue is empty")
     args = ap.parse_args(argv)
-    Worker(url=args.db, concurrency=args.concurrency, poll_s=args.poll,
-           stale_after_s=args.stale_after, grace_s=args.grace,
-           resume_orphans=args.resume_orphans).run(until_idle=args.until_idle)
+    Worker(
+        url=args.db,
+        concurrency=args.concurrency,
+        poll_s=args.poll,
+        stale_after_s=args.stale_after,
+        grace_s=args.grace,
+        resume_orphans=args.resume_orphans,
+    ).run(until_idle=args.until_idle)
     return 0

@@ -22,25 +22,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import torch
 
+from magdi.benchmarks import Question
+from magdi.config import DistillConfig, EvalConfig
+from magdi.evaluate import evaluate, summarize
+from magdi.generate import load_run
+from magdi.simulated import auto_label, simulate_discussions
+from magdi.synthetic import make_questions
+from magdi.train import train
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from magdi.answers import label_answers  # noqa: E402
-from magdi.benchmarks import Question  # noqa: E402
-from magdi.config import DistillConfig, EvalConfig  # noqa: E402
-from magdi.evaluate import evaluate, summarize  # noqa: E402
-from magdi.generate import load_run  # noqa: E402
-from magdi.simulated import simulate_discussions  # noqa: E402
-from magdi.synthetic import make_questions  # noqa: E402
-from magdi.train import train  # noqa: E402
-
 OUT = ROOT / "bench" / "out"
 
 
@@ -53,19 +49,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--max-new-tokens", type=int, default=128, help="per greedy answer")
     p.add_argument("--seed", type=int, default=0, help="questions, teachers and training")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads; 0: torch's default")
-    p.add_argument("--set", dest="overrides", nargs="*", default=[], metavar="KEY=VALUE",
-                   help="DistillConfig fields (e.g. offline_layers=4 lr=1e-3)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="DistillConfig fields (e.g. offline_layers=4 lr=1e-3)",
+    )
     p.add_argument("--out", type=Path, default=OUT)
     return p.parse_args(argv)
-
-
-def labelled(discussions: list[dict]) -> list[dict]:
-    """Each turn labelled correct/incorrect against the gold answer, as the store's import does."""
-    for d in discussions:
-        marks = label_answers(d["task"], [t["answer"] for t in d["turns"]], d["gold_answer"], d.get("options"))
-        for t, (ok, _) in zip(d["turns"], marks):
-            t["label"], t["label_source"] = ("correct" if ok else "incorrect"), "auto"
-    return discussions
 
 
 def write(path: Path, discussions: list[dict]) -> str:
@@ -76,11 +69,20 @@ def write(path: Path, discussions: list[dict]) -> str:
 def plot(curve: list[dict], path: Path) -> None:
     import plotly.graph_objects as go
 
-    fig = go.Figure(go.Scatter(x=[c["train_s"] for c in curve], y=[c["val_accuracy"] for c in curve],
-                               mode="lines+markers", text=[f"step {c['step']}" for c in curve]))
-    fig.update_layout(title="Offline student, level 2, synthetic arithmetic: held-out greedy accuracy",
-                      xaxis_title="training seconds from a cold start", yaxis_title="accuracy",
-                      yaxis_range=[0, 1])
+    fig = go.Figure(
+        go.Scatter(
+            x=[c["train_s"] for c in curve],
+            y=[c["val_accuracy"] for c in curve],
+            mode="lines+markers",
+            text=[f"step {c['step']}" for c in curve],
+        )
+    )
+    fig.update_layout(
+        title="Offline student, level 2, synthetic arithmetic: held-out greedy accuracy",
+        xaxis_title="training seconds from a cold start",
+        yaxis_title="accuracy",
+        yaxis_range=[0, 1],
+    )
     fig.write_html(path, include_plotlyjs=True)
 
 
@@ -93,12 +95,23 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="magdi-learn-"))
     questions = make_questions("arithmetic", args.questions, args.seed)
     seen = {q.question for q in questions[: -args.held_out]}
-    held = [q for q in questions[-args.held_out:] if q.question not in seen]  # never trained on
-    data = write(work / "train.jsonl", labelled(simulate_discussions(questions[: -args.held_out], seed=args.seed)))
-    val = write(work / "held_out.jsonl", labelled(simulate_discussions(held, seed=args.seed)))
-    settings = dict(data=data, validation_data=val, output_dir=str(work / "run"), level="2", seed=args.seed,
-                    val_questions=len(held), val_max_new_tokens=args.max_new_tokens, eval_every=args.eval_every,
-                    log_every=50, save_every=0)
+    held = [q for q in questions[-args.held_out :] if q.question not in seen]  # never trained on
+    data = write(
+        work / "train.jsonl", auto_label(simulate_discussions(questions[: -args.held_out], seed=args.seed))
+    )
+    val = write(work / "held_out.jsonl", auto_label(simulate_discussions(held, seed=args.seed)))
+    settings = dict(
+        data=data,
+        validation_data=val,
+        output_dir=str(work / "run"),
+        level="2",
+        seed=args.seed,
+        val_questions=len(held),
+        val_max_new_tokens=args.max_new_tokens,
+        eval_every=args.eval_every,
+        log_every=50,
+        save_every=0,
+    )
     for item in args.overrides:
         key, _, value = item.partition("=")
         settings[key] = value
@@ -115,20 +128,38 @@ def main(argv: list[str] | None = None) -> dict:
     run_dir = train(cfg, callback=on_step)
     metrics = metrics_of(cfg)
     spent = validating_s(stamps, metrics)
-    curve = [{"step": m["step"], "train_s": round(stamps[m["step"]] - validating_s(stamps, metrics, m["step"]), 1),
-              "val_accuracy": m["val_accuracy"], "val_loss": m["val_loss"]} for m in metrics if "val_accuracy" in m]
+    curve = [
+        {
+            "step": m["step"],
+            "train_s": round(stamps[m["step"]] - validating_s(stamps, metrics, m["step"]), 1),
+            "val_accuracy": m["val_accuracy"],
+            "val_loss": m["val_loss"],
+        }
+        for m in metrics
+        if "val_accuracy" in m
+    ]
     resolved = DistillConfig.load(run_dir)
-    print(f"data: {args.questions - args.held_out} training questions, {len(held)} held out; "
-          f"threads {torch.get_num_threads()}")
-    warmup = f"{resolved.warmup_steps} steps" if resolved.warmup_steps is not None else f"{resolved.warmup_ratio:.0%}"
-    print(f"student: offline default, preset {resolved.preset}: hidden {resolved.offline_hidden}, layers "
-          f"{resolved.offline_layers}, lr {resolved.lr:g}, warm-up {warmup}, epochs "
-          f"{resolved.epochs}, batch {resolved.batch_size} questions, LoRA r {resolved.lora_r} on "
-          f"{','.join(resolved.lora_target_modules)} + {','.join(resolved.modules_to_save)}")
+    print(
+        f"data: {args.questions - args.held_out} training questions, {len(held)} held out; "
+        f"threads {torch.get_num_threads()}"
+    )
+    warmup = (
+        f"{resolved.warmup_steps} steps"
+        if resolved.warmup_steps is not None
+        else f"{resolved.warmup_ratio:.0%}"
+    )
+    print(
+        f"student: offline default, preset {resolved.preset}: hidden {resolved.offline_hidden}, layers "
+        f"{resolved.offline_layers}, lr {resolved.lr:g}, warm-up {warmup}, epochs "
+        f"{resolved.epochs}, batch {resolved.batch_size} questions, LoRA r {resolved.lora_r} on "
+        f"{','.join(resolved.lora_target_modules)} + {','.join(resolved.modules_to_save)}"
+    )
     print("time to accuracy (training seconds from the cold start, validation excluded):")
     for c in curve:
-        print(f"  {c['train_s']:7.1f} s  step {c['step']:5d}  held-out accuracy {c['val_accuracy']:.3f}  "
-              f"loss {c['val_loss']:.3f}")
+        print(
+            f"  {c['train_s']:7.1f} s  step {c['step']:5d}  held-out accuracy {c['val_accuracy']:.3f}  "
+            f"loss {c['val_loss']:.3f}"
+        )
     last = max(stamps)
     print(f"trained {last} steps in {stamps[last] - spent:.1f} s (+ {spent:.1f} s validating)")
     final = None
@@ -136,13 +167,21 @@ def main(argv: list[str] | None = None) -> dict:
         run = load_run(run_dir, merge=True, device="cpu")
         qs = [Question(q.id, q.task, q.question, q.options, q.gold_answer) for q in held]
         final = summarize(evaluate(run, qs, EvalConfig(questions="", max_new_tokens=args.max_new_tokens)))
-        print(f"final (magdi.evaluate, greedy, kept step): accuracy {final['accuracy']:.3f} "
-              f"({final['correct']}/{final['questions']}), answers parsed "
-              f"{1 - final['unparseable_samples'] / final['samples']:.3f}")
+        print(
+            f"final (magdi.evaluate, greedy, kept step): accuracy {final['accuracy']:.3f} "
+            f"({final['correct']}/{final['questions']}), answers parsed "
+            f"{1 - final['unparseable_samples'] / final['samples']:.3f}"
+        )
     else:
         print("final: the budget stopped the run before the end of its schedule (no adapter saved)")
     args.out.mkdir(parents=True, exist_ok=True)
-    report = {"curve": curve, "final": final, "steps": last, "validating_s": spent, "config": resolved.to_dict()}
+    report = {
+        "curve": curve,
+        "final": final,
+        "steps": last,
+        "validating_s": spent,
+        "config": resolved.to_dict(),
+    }
     (args.out / "learn.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     plot(curve, args.out / "learn.html")
     print(f"written: {args.out / 'learn.html'}, {args.out / 'learn.json'}")

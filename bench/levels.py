@@ -24,7 +24,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
 
@@ -61,19 +60,37 @@ def main(argv: list[str] | None = None) -> int:
     dataset = build_store(spec, url, work)
     train = {**spec.get("train", {}), **{k: v for k, v in spec["student"].items() if v is not None}}
     experiment_id = experiments.create(
-        data=Filter(datasets=(dataset,)), variants=[str(v) for v in spec["variants"]], seeds=spec["seeds"],
-        train=train, teacher=spec["teacher"], split=spec["split"],
-        sc_k=spec["eval"].get("sc_k", 1), max_new_tokens=spec["eval"].get("max_new_tokens"),
-        name=spec["name"], url=url)
-    print(f"experiment {experiment_id}: data and split frozen in {time.monotonic() - started:.0f} s", flush=True)
-    workers = [subprocess.Popen([sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.5"],
-                                cwd=ROOT, env=dict(os.environ), stdout=open(work / f"worker-{i}.log", "wb"),
-                                stderr=subprocess.STDOUT) for i in range(args.workers)]
+        data=Filter(datasets=(dataset,)),
+        variants=[str(v) for v in spec["variants"]],
+        seeds=spec["seeds"],
+        train=train,
+        teacher=spec["teacher"],
+        split=spec["split"],
+        sc_k=spec["eval"].get("sc_k", 1),
+        max_new_tokens=spec["eval"].get("max_new_tokens"),
+        name=spec["name"],
+        url=url,
+    )
+    print(
+        f"experiment {experiment_id}: data and split frozen in {time.monotonic() - started:.0f} s", flush=True
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.5"],
+            cwd=ROOT,
+            env=dict(os.environ),
+            stdout=open(work / f"worker-{i}.log", "wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(args.workers)
+    ]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the workers
     try:
         while any(w.poll() is None for w in workers):
             view = experiments.get(experiment_id, url=url)
-            print(f"{time.monotonic() - started:6.0f} s  {view.done}/{len(view.cells)} cells done", flush=True)
+            print(
+                f"{time.monotonic() - started:6.0f} s  {view.done}/{len(view.cells)} cells done", flush=True
+            )
             time.sleep(15)
     finally:
         for w in workers:  # a worker stops its running job's process group on SIGTERM

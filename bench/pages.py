@@ -14,19 +14,19 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
 from timing import ms, timed
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 AGENTS = ("claude", "gpt4", "bard")
-WORDS = ("apple basket river mountain engine answer doubt count twelve seven paper tree because "
-         "therefore however total cost price speed hour agree disagree think check again first "
-         "second round each more less half double").split()
+WORDS = (
+    "apple basket river mountain engine answer doubt count twelve seven paper tree because "
+    "therefore however total cost price speed hour agree disagree think check again first "
+    "second round each more less half double"
+).split()
 TASKS = (("gsm8k", "gsm8k"), ("strategyqa", "strategyqa"), ("ecqa", "ecqa"))
 
 
@@ -53,12 +53,19 @@ def synthetic(i: int, rng: random.Random):
             answer = gold if rng.random() < 0.55 + 0.12 * rnd else pick()
             if rng.random() < 0.01:
                 answer = "I am not sure"
-            turns.append(Turn(agent=agent, round=rnd, answer=answer,
-                              confidence=round(rng.random(), 2),
-                              reasoning=" ".join(rng.choices(WORDS, k=25))))
+            turns.append(
+                Turn(
+                    agent=agent,
+                    round=rnd,
+                    answer=answer,
+                    confidence=round(rng.random(), 2),
+                    reasoning=" ".join(rng.choices(WORDS, k=25)),
+                )
+            )
     question = f"Question {i}: " + " ".join(rng.choices(WORDS, k=14)) + "?"
-    return dataset, Discussion(id=f"b{i}", task=task, question=question, gold_answer=gold,
-                               turns=turns, options=options)
+    return dataset, Discussion(
+        id=f"b{i}", task=task, question=question, gold_answer=gold, turns=turns, options=options
+    )
 
 
 def generate(url: str, n: int, batch: int = 10_000) -> float:
@@ -72,8 +79,7 @@ def generate(url: str, n: int, batch: int = 10_000) -> float:
         items = [(i + 1, *synthetic(i, rng)) for i in range(lo, min(n, lo + batch))]
         with session_scope(url, write=True, bulk_load=True) as s:
             bulk.import_batches(s, [bulk.layout(items)])
-        print(f"  imported {min(n, lo + batch):,}/{n:,} "
-              f"({time.perf_counter() - start:.0f} s)", flush=True)
+        print(f"  imported {min(n, lo + batch):,}/{n:,} ({time.perf_counter() - start:.0f} s)", flush=True)
     return time.perf_counter() - start
 
 
@@ -117,13 +123,15 @@ def main() -> None:
     print("Browse: query + table (service; target < 200 ms)")
     for name, f in filters.items():
         for sort, desc, page in (("id", False, 1), ("review", True, 200)):
-            def run():
+
+            def run(f=f, sort=sort, desc=desc, page=page):
                 p = explore.browse(f, sort=sort, descending=desc, page=page, page_size=50, url=url)
                 pd.DataFrame(p.rows)
+
             print(f"  {name:30s} sort {sort:6s} page {page:3d}  {ms(timed(run, args.repeat))}")
 
-    from streamlit.testing.v1 import AppTest
     import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     def apptest(page: str, query: dict, annotator: str | None = None) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
@@ -152,21 +160,25 @@ def main() -> None:
         return (time.perf_counter() - t) * 1000
 
     print("\nBrowse page script (AppTest, whole page; target < 200 ms)")
-    for name, q in (("no filter", {}), ("dataset + majority wrong", {"ds": "gsm8k", "maj": "0"}),
-                    ("full text, sorted by review", {"q": "mountain engine", "sort": "review",
-                                                     "desc": "1"})):
+    for name, q in (
+        ("no filter", {}),
+        ("dataset + majority wrong", {"ds": "gsm8k", "maj": "0"}),
+        ("full text, sorted by review", {"q": "mountain engine", "sort": "review", "desc": "1"}),
+    ):
         at = apptest("browse", q)
         page_run(at, True)  # warm the imports and SQLite's page cache
         first = [page_run(at, True) for _ in range(args.repeat)]
         edit = [page_run(at, "edit") for _ in range(args.repeat)]
         warm = [page_run(at, False) for _ in range(args.repeat)]
-        print(f"  {name}\n    first visit {ms(first)}\n    after an edit {ms(edit)}\n"
-              f"    cached {ms(warm)}")
+        print(f"  {name}\n    first visit {ms(first)}\n    after an edit {ms(edit)}\n    cached {ms(warm)}")
 
     # ------------------------------------------------------------ MAG
     with session_scope(url) as s:
-        did = s.execute(select(Discussion.id).where(Discussion.n_rounds == 4)
-                        .order_by(Discussion.id.desc())).scalars().first()
+        did = (
+            s.execute(select(Discussion.id).where(Discussion.n_rounds == 4).order_by(Discussion.id.desc()))
+            .scalars()
+            .first()
+        )
     f = explore.Filter(datasets=("gsm8k",))
 
     def mag():
@@ -177,15 +189,20 @@ def main() -> None:
             grid.loc[n.round, n.agent] = f"{n.answer} {n.reasoning[:40]}"
         explore.history(turn_id=view.nodes[0].id, url=url)
         explore.neighbours(explore.ordered_ids(f, url=url), did)
-    print(f"\nMAG (12 nodes) services: discussion + graph HTML + grid + history + prev/next in "
-          f"a 33k filter (target < 1 s)\n  {ms(timed(mag, args.repeat))}")
+
+    print(
+        f"\nMAG (12 nodes) services: discussion + graph HTML + grid + history + prev/next in "
+        f"a 33k filter (target < 1 s)\n  {ms(timed(mag, args.repeat))}"
+    )
     at = apptest("mag", {"d": str(did), "ds": "gsm8k"}, annotator="bench")
     page_run(at, True)
     first = [page_run(at, True) for _ in range(args.repeat)]
     edit = [page_run(at, "edit") for _ in range(args.repeat)]
     warm = [page_run(at, False) for _ in range(args.repeat)]
-    print(f"MAG page script (AppTest, graph + grid + detail + history)\n"
-          f"    first visit {ms(first)}\n    after an edit {ms(edit)}\n    cached {ms(warm)}")
+    print(
+        f"MAG page script (AppTest, graph + grid + detail + history)\n"
+        f"    first visit {ms(first)}\n    after an edit {ms(edit)}\n    cached {ms(warm)}"
+    )
 
     # ------------------------------------------------------------ label save
     view = explore.discussion(did, url)
@@ -194,13 +211,14 @@ def main() -> None:
 
     def save():
         cur = explore.discussion(did, url).node(node.id)
-        res = annotate.set_label(node.id, state["label"], who="bench", note="bench",
-                                 expected_version=cur.version, url=url)
+        res = annotate.set_label(
+            node.id, state["label"], who="bench", note="bench", expected_version=cur.version, url=url
+        )
         assert res.ok, res.message
         state["label"] = not state["label"]
+
     plain = timed(lambda: annotate.set_label(node.id, True, who="bench", url=url), args.repeat)
-    print(f"\nLabel save (service: version check, update, history, summary; target < 50 ms)\n"
-          f"  {ms(plain)}")
+    print(f"\nLabel save (service: version check, update, history, summary; target < 50 ms)\n  {ms(plain)}")
     print(f"Label save incl. reloading the node first  {ms(timed(save, args.repeat))}")
     clicks = []
     for i in range(args.repeat):
@@ -222,10 +240,12 @@ def main() -> None:
     print(f"  {ms(timed(lambda: explore.accuracy(url=url), 3))}")
     at = apptest("overview", {})
     page_run(at, True)
-    print("Overview page script (AppTest)\n"
-          f"    first visit {ms([page_run(at, True) for _ in range(3)])}"
-          f"\n    after an edit {ms([page_run(at, 'edit') for _ in range(3)])}"
-          f"\n    cached {ms([page_run(at, False) for _ in range(3)])}")
+    print(
+        "Overview page script (AppTest)\n"
+        f"    first visit {ms([page_run(at, True) for _ in range(3)])}"
+        f"\n    after an edit {ms([page_run(at, 'edit') for _ in range(3)])}"
+        f"\n    cached {ms([page_run(at, False) for _ in range(3)])}"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ from pathlib import Path
 from timing import ms, timed
 
 AGENTS = ("claude", "gpt4", "bard")
-WORDS = ("apple basket river mountain engine answer doubt count twelve seven paper tree "
-         "because therefore however total cost price speed hour").split()
+WORDS = (
+    "apple basket river mountain engine answer doubt count twelve seven paper tree "
+    "because therefore however total cost price speed hour"
+).split()
 
 
 def synthetic_line(i: int, rng: random.Random) -> str:
@@ -28,11 +30,24 @@ def synthetic_line(i: int, rng: random.Random) -> str:
     for rnd in range(4):
         for agent in AGENTS:
             answer = gold if rng.random() < 0.6 + 0.1 * rnd else rng.randint(1, 50)
-            turns.append({"agent": agent, "round": rnd, "answer": f"{answer}",
-                          "confidence": round(rng.random(), 2),
-                          "reasoning": " ".join(rng.choices(WORDS, k=20))})
-    return json.dumps({"id": f"s{i}", "task": "gsm8k", "gold_answer": str(gold), "turns": turns,
-                       "question": f"Question {i}: " + " ".join(rng.choices(WORDS, k=12))})
+            turns.append(
+                {
+                    "agent": agent,
+                    "round": rnd,
+                    "answer": f"{answer}",
+                    "confidence": round(rng.random(), 2),
+                    "reasoning": " ".join(rng.choices(WORDS, k=20)),
+                }
+            )
+    return json.dumps(
+        {
+            "id": f"s{i}",
+            "task": "gsm8k",
+            "gold_answer": str(gold),
+            "turns": turns,
+            "question": f"Question {i}: " + " ".join(rng.choices(WORDS, k=12)),
+        }
+    )
 
 
 def main() -> None:
@@ -42,11 +57,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
 
+    from sqlalchemy import select
+
     from app.services import store
     from db import browsing, labels
     from db.engine import session_scope
     from db.models import Turn
-    from sqlalchemy import select
 
     tmp = Path(tempfile.mkdtemp(prefix="magdi-bench-"))
     url = args.db or f"sqlite:///{tmp / 'bench.db'}"
@@ -60,8 +76,10 @@ def main() -> None:
     start = time.perf_counter()
     report = store.import_file(path, dataset="bench", url=url)
     took = time.perf_counter() - start
-    print(f"import: {args.n} MAGs in {took:.1f} s = {args.n / took:,.0f} MAGs/s "
-          f"({report.turns:,} turns, {report.edges:,} edges)")
+    print(
+        f"import: {args.n} MAGs in {took:.1f} s = {args.n / took:,.0f} MAGs/s "
+        f"({report.turns:,} turns, {report.edges:,} edges)"
+    )
 
     filters = {
         "no filter": browsing.BrowseFilter(),
@@ -73,8 +91,10 @@ def main() -> None:
     print("browse: page 3 (50 per page), sorted by review count, descending")
     for name, f in filters.items():
         with session_scope(url) as s:
-            def run():
+
+            def run(s=s, f=f):
                 browsing.browse(s, f, sort="review", descending=True, offset=100, limit=50)
+
             print(f"browse {name:32s} {ms(timed(run, args.repeat))}")
 
     with session_scope(url) as s:
@@ -84,6 +104,7 @@ def main() -> None:
     def relabel():
         with session_scope(url, write=True) as s:
             labels.set_label(s, next(it), True, who="bench", note="bench")
+
     print(f"label change (own transaction)     {ms(timed(relabel, args.repeat))}")
 
 

@@ -30,17 +30,13 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from magdi.chains import EncodedExample, repeat_pairs  # noqa: E402
-from magdi.config import DistillConfig  # noqa: E402
-from magdi.model import DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing  # noqa: E402
+from magdi.chains import EncodedExample, repeat_pairs
+from magdi.config import DistillConfig
+from magdi.model import DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing
 
 HOPPER_PEAK_TFLOPS = {"bf16": 989.4, "fp16": 989.4, "fp32": 494.7}
 
@@ -82,20 +78,35 @@ def synthetic_mags(args: argparse.Namespace, hidden: int) -> tuple[list[EncodedE
         labels[0], labels[-1] = True, False
         pos = [i for i in range(n) if labels[i]]
         ids = [[rng.randrange(args.vocab) for _ in range(args.seq_len)] for _ in range(n)]
-        edges = [(r * args.agents + a, (r + 1) * args.agents + b)
-                 for r in range(args.rounds - 1) for a in range(args.agents) for b in range(args.agents)]
-        items.append(EncodedExample(
-            ids=ids, prompt_lens=[args.seq_len // 4] * n, uids=[q * n + i for i in range(n)],
-            positives=pos, pairs=repeat_pairs(pos, [i for i in range(n) if not labels[i]]),
-            edges=edges if args.level == "4" else None, node_labels=[int(x) for x in labels]))
+        edges = [
+            (r * args.agents + a, (r + 1) * args.agents + b)
+            for r in range(args.rounds - 1)
+            for a in range(args.agents)
+            for b in range(args.agents)
+        ]
+        items.append(
+            EncodedExample(
+                ids=ids,
+                prompt_lens=[args.seq_len // 4] * n,
+                uids=[q * n + i for i in range(n)],
+                positives=pos,
+                pairs=repeat_pairs(pos, [i for i in range(n) if not labels[i]]),
+                edges=edges if args.level == "4" else None,
+                node_labels=[int(x) for x in labels],
+            )
+        )
         feats.append(torch.randn(n, hidden))
     return items, feats
 
 
 def model_flops(n_frozen: int, n_lora: int, tokens: int, targets: int, args: argparse.Namespace) -> float:
     """Model FLOPs of one training step (see the module docstring)."""
-    return (4 * n_frozen * tokens + 6 * n_lora * tokens
-            + 12 * args.layers * args.hidden * args.seq_len * tokens + 4 * args.hidden * args.vocab * targets)
+    return (
+        4 * n_frozen * tokens
+        + 6 * n_lora * tokens
+        + 12 * args.layers * args.hidden * args.seq_len * tokens
+        + 4 * args.hidden * args.vocab * targets
+    )
 
 
 def peak_flops(args: argparse.Namespace, device: torch.device) -> float | None:
@@ -109,13 +120,29 @@ def peak_flops(args: argparse.Namespace, device: torch.device) -> float | None:
 def build_student(args: argparse.Namespace, device: torch.device) -> MAGDiStudent:
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    cfg = DistillConfig(level=args.level, node_features=args.node_features, lora_r=args.lora_r,  # a stand-in
-                        lora_alpha=2 * args.lora_r, precision=args.dtype, seed=args.seed, preset="paper")  # for a real LM
-    config = LlamaConfig(vocab_size=args.vocab, hidden_size=args.hidden, intermediate_size=args.intermediate,
-                         num_hidden_layers=args.layers, num_attention_heads=args.heads,
-                         num_key_value_heads=args.kv_heads, max_position_embeddings=max(2048, args.seq_len),
-                         pad_token_id=0, eos_token_id=1, bos_token_id=None, tie_word_embeddings=False,
-                         use_cache=False)
+    cfg = DistillConfig(
+        level=args.level,
+        node_features=args.node_features,
+        lora_r=args.lora_r,  # a stand-in
+        lora_alpha=2 * args.lora_r,
+        precision=args.dtype,
+        seed=args.seed,
+        preset="paper",
+    )  # for a real LM
+    config = LlamaConfig(
+        vocab_size=args.vocab,
+        hidden_size=args.hidden,
+        intermediate_size=args.intermediate,
+        num_hidden_layers=args.layers,
+        num_attention_heads=args.heads,
+        num_key_value_heads=args.kv_heads,
+        max_position_embeddings=max(2048, args.seq_len),
+        pad_token_id=0,
+        eos_token_id=1,
+        bos_token_id=None,
+        tie_word_embeddings=False,
+        use_cache=False,
+    )
     torch.manual_seed(args.seed)
     with torch.device(device):
         base = LlamaForCausalLM._from_config(config, dtype=DTYPES[args.dtype])
@@ -140,7 +167,11 @@ def main(argv: list[str] | None = None) -> None:
 
     def step() -> tuple[int, int, int]:
         batch = collate(items, 0, True, frozen, multiple_of)
-        counts = int(batch.attention_mask.sum()), int((batch.labels[:, 1:] != -100).sum()), batch.pairs.shape[1]
+        counts = (
+            int(batch.attention_mask.sum()),
+            int((batch.labels[:, 1:] != -100).sum()),
+            batch.pairs.shape[1],
+        )
         batch = batch.to(device)
         with autocast:
             _, losses = student(batch)
@@ -185,15 +216,24 @@ def main(argv: list[str] | None = None) -> None:
     peak = peak_flops(args, device)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     chains = args.batch * args.agents * args.rounds
-    print(f"device {name} | dtype {args.dtype} | grad-ckpt {args.grad_ckpt} | level {args.level} "
-          f"({args.node_features} node features) | LoRA r {args.lora_r}")
-    print(f"model: hidden {args.hidden}, layers {args.layers}, heads {args.heads}/{args.kv_heads} kv, "
-          f"intermediate {args.intermediate}, vocab {args.vocab}: {n_frozen / 1e6:.1f}M frozen non-embedding, "
-          f"{n_lora / 1e6:.2f}M LoRA")
-    print(f"step: {args.batch} questions x {args.agents * args.rounds} chains = {chains} sequences x "
-          f"{args.seq_len} tokens; {tokens} tokens, {targets} next-token targets, {pairs} pairs")
-    print(f"step time: median {median * 1e3:.1f} ms, min {min(times) * 1e3:.1f} ms, max {max(times) * 1e3:.1f} ms"
-          f" ({args.steps} steps after {args.warmup} warm-up)")
+    print(
+        f"device {name} | dtype {args.dtype} | grad-ckpt {args.grad_ckpt} | level {args.level} "
+        f"({args.node_features} node features) | LoRA r {args.lora_r}"
+    )
+    print(
+        f"model: hidden {args.hidden}, layers {args.layers}, heads {args.heads}/{args.kv_heads} kv, "
+        f"intermediate {args.intermediate}, vocab {args.vocab}: {n_frozen / 1e6:.1f}M frozen non-embedding, "
+        f"{n_lora / 1e6:.2f}M LoRA"
+    )
+    print(
+        f"step: {args.batch} questions x {args.agents * args.rounds} chains = {chains} sequences x "
+        f"{args.seq_len} tokens; {tokens} tokens, {targets} next-token targets, {pairs} pairs"
+    )
+    print(
+        f"step time: median {median * 1e3:.1f} ms, min {min(times) * 1e3:.1f} ms,"
+        f" max {max(times) * 1e3:.1f} ms"
+        f" ({args.steps} steps after {args.warmup} warm-up)"
+    )
     print(f"pairs/s: {pairs / median:.1f}")
     print(f"tokens/s: {tokens / median:.0f}")
     if device.type == "cuda":
@@ -201,8 +241,11 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print("peak GPU memory: n/a (cpu)")
     achieved = flops / median
-    mfu = f"{100 * achieved / peak:.2f}% of {peak / 1e12:g} TFLOP/s" if peak else \
-        "n/a (no known peak; pass --peak-tflops)"
+    mfu = (
+        f"{100 * achieved / peak:.2f}% of {peak / 1e12:g} TFLOP/s"
+        if peak
+        else "n/a (no known peak; pass --peak-tflops)"
+    )
     print(f"model FLOPs/step: {flops:.4g} (4*N_frozen*tok + 6*N_lora*tok + 12*L*h*T*tok + 4*h*V*targets)")
     print(f"achieved: {achieved / 1e12:.4g} TFLOP/s; MFU {mfu}")
 

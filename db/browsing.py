@@ -17,6 +17,7 @@ from magdi.summary import CONFIDENT
 @dataclass
 class BrowseFilter:
     """Discussion filters of the Browse page; None means "any"."""
+
     dataset_ids: list[int] | None = None
     task: str | None = None
     agent: str | None = None
@@ -30,8 +31,11 @@ class BrowseFilter:
 
 
 SORTS = {
-    "id": Discussion.id, "question": Discussion.question, "review": Discussion.n_review,
-    "consensus": Discussion.consensus_round, "turns": Discussion.n_turns,
+    "id": Discussion.id,
+    "question": Discussion.question,
+    "review": Discussion.n_review,
+    "consensus": Discussion.consensus_round,
+    "turns": Discussion.n_turns,
 }
 
 
@@ -50,15 +54,17 @@ def _conditions(session: Session, f: BrowseFilter) -> list:
     if f.agent:
         # EXISTS probes the (discussion_id, agent, round) key per discussion: a page in id or
         # review order stops after a few probes, where IN (…) first read every turn of the agent.
-        c.append(select(Turn.id).where(Turn.discussion_id == Discussion.id,
-                                       Turn.agent == f.agent).exists())
+        c.append(select(Turn.id).where(Turn.discussion_id == Discussion.id, Turn.agent == f.agent).exists())
     if f.majority_correct is not None:
         c.append(Discussion.majority_correct == f.majority_correct)
     if f.round0_disagree is not None:
         c.append(Discussion.round0_disagree == f.round0_disagree)
     if f.consensus_round is not None:
-        c.append(Discussion.consensus_round.is_(None) if f.consensus_round < 0
-                 else Discussion.consensus_round == f.consensus_round)
+        c.append(
+            Discussion.consensus_round.is_(None)
+            if f.consensus_round < 0
+            else Discussion.consensus_round == f.consensus_round
+        )
     if f.flip == "right_wrong":
         c.append(Discussion.flip_right_wrong.is_(True))
     elif f.flip == "wrong_right":
@@ -69,23 +75,44 @@ def _conditions(session: Session, f: BrowseFilter) -> list:
         c.append(Discussion.n_review > 0 if f.needs_review else Discussion.n_review == 0)
     if f.search and f.search.strip():
         if is_sqlite(session.get_bind()):
-            c.append(Discussion.id.in_(text(
-                "SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts"
-            ).bindparams(fts=fts_query(f.search))))
+            c.append(
+                Discussion.id.in_(
+                    text("SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts").bindparams(
+                        fts=fts_query(f.search)
+                    )
+                )
+            )
         else:
-            c.append(Discussion.id.in_(text(
-                "SELECT discussion_id FROM discussion_search "
-                "WHERE tsv @@ plainto_tsquery('english', :fts)").bindparams(fts=f.search)))
+            c.append(
+                Discussion.id.in_(
+                    text(
+                        "SELECT discussion_id FROM discussion_search "
+                        "WHERE tsv @@ plainto_tsquery('english', :fts)"
+                    ).bindparams(fts=f.search)
+                )
+            )
     return c
 
 
-def browse(session: Session, f: BrowseFilter, *, sort: str = "id", descending: bool = False,
-           offset: int = 0, limit: int = 50) -> tuple[list[Discussion], int]:
+def browse(
+    session: Session,
+    f: BrowseFilter,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Discussion], int]:
     """One page of discussions matching `f`, and the total number of matches."""
     cond = _conditions(session, f)
     total = session.execute(select(func.count()).select_from(Discussion).where(*cond)).scalar_one()
-    rows = session.execute(select(Discussion).where(*cond).order_by(*_order(sort, descending))
-                           .offset(offset).limit(limit)).scalars().all()
+    rows = (
+        session.execute(
+            select(Discussion).where(*cond).order_by(*_order(sort, descending)).offset(offset).limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     return list(rows), total
 
 
@@ -94,11 +121,15 @@ def _order(sort: str, descending: bool) -> list:
     return [col.desc() if descending else col.asc(), Discussion.id]
 
 
-def ordered_ids(session: Session, f: BrowseFilter, *, sort: str = "id",
-                descending: bool = False) -> list[int]:
+def ordered_ids(
+    session: Session, f: BrowseFilter, *, sort: str = "id", descending: bool = False
+) -> list[int]:
     """Every matching discussion id in the Browse order (for previous / next navigation)."""
-    return list(session.execute(select(Discussion.id).where(*_conditions(session, f))
-                                .order_by(*_order(sort, descending))).scalars())
+    return list(
+        session.execute(
+            select(Discussion.id).where(*_conditions(session, f)).order_by(*_order(sort, descending))
+        ).scalars()
+    )
 
 
 def matching_ids(session: Session, f: BrowseFilter) -> list[int]:
@@ -109,8 +140,14 @@ def matching_ids(session: Session, f: BrowseFilter) -> list[int]:
 UNPARSEABLE = "\x00unparseable"  # answer value of the nodes whose answer could not be read
 
 
-def node_scope(session: Session, f: BrowseFilter, *, answer: str | None = None,
-                agent: str | None = None, round_: int | None = None) -> list:
+def node_scope(
+    session: Session,
+    f: BrowseFilter,
+    *,
+    answer: str | None = None,
+    agent: str | None = None,
+    round_: int | None = None,
+) -> list:
     """Conditions on Turn: in a discussion matching `f`, with this answer / agent / round."""
     cond = _conditions(session, f)
     c = []
@@ -129,14 +166,24 @@ def node_scope(session: Session, f: BrowseFilter, *, answer: str | None = None,
 
 def answer_values(session: Session, f: BrowseFilter, *, limit: int = 200) -> list[tuple[str, int]]:
     """The most frequent normalised answers of the nodes in discussions matching `f`."""
-    q = (select(func.coalesce(Turn.answer_norm, UNPARSEABLE), func.count(Turn.id))
-         .where(*node_scope(session, f)).group_by(Turn.answer_norm)
-         .order_by(func.count(Turn.id).desc(), Turn.answer_norm).limit(limit))
+    q = (
+        select(func.coalesce(Turn.answer_norm, UNPARSEABLE), func.count(Turn.id))
+        .where(*node_scope(session, f))
+        .group_by(Turn.answer_norm)
+        .order_by(func.count(Turn.id).desc(), Turn.answer_norm)
+        .limit(limit)
+    )
     return [(v, n) for v, n in session.execute(q)]
 
 
-def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offset: int = 0,
-                 limit: int = 50, prediction_job: int | None = None) -> tuple[list[dict], int]:
+def review_queue(
+    session: Session,
+    *,
+    dataset_ids: list[int] | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    prediction_job: int | None = None,
+) -> tuple[list[dict], int]:
     """Nodes that most deserve a human look, best first, and how many there are.
 
     Rank: unparseable answer (8) + human label disagrees with the automatic one (4) + confident
@@ -148,21 +195,25 @@ def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offs
     as_int = Turn.round.type
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
     disagrees = Turn.human_label.is_not(None) & (Turn.human_label != Turn.auto_label)
-    score = (func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
-             + func.cast(disagrees, type_=as_int) * 4
-             + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT)
-                         & (effective.is_(False)), type_=as_int) * 2
-             + func.cast(Turn.needs_review, type_=as_int))
+    score = (
+        func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
+        + func.cast(disagrees, type_=as_int) * 4
+        + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT) & (effective.is_(False)), type_=as_int)
+        * 2
+        + func.cast(Turn.needs_review, type_=as_int)
+    )
     flagged = Turn.needs_review.is_(True) | disagrees
     cond = [flagged]
     if dataset_ids:
-        cond.append(Turn.discussion_id.in_(
-            select(Discussion.id).where(Discussion.dataset_id.in_(dataset_ids))))
+        cond.append(
+            Turn.discussion_id.in_(select(Discussion.id).where(Discussion.dataset_id.in_(dataset_ids)))
+        )
     count = select(func.count(Turn.id)).select_from(Turn)
-    q = (select(Turn, score.label("score"), Discussion.external_id, Discussion.question,
-                Dataset.name)
-         .join(Discussion, Discussion.id == Turn.discussion_id)
-         .join(Dataset, Dataset.id == Discussion.dataset_id))
+    q = (
+        select(Turn, score.label("score"), Discussion.external_id, Discussion.question, Dataset.name)
+        .join(Discussion, Discussion.id == Turn.discussion_id)
+        .join(Dataset, Dataset.id == Discussion.dataset_id)
+    )
     order = [score.desc(), Turn.confidence.desc(), Turn.id]
     if prediction_job is not None:
         classifier = Turn.human_label.is_(None) & predictions.disagreement()
@@ -173,10 +224,20 @@ def review_queue(session: Session, *, dataset_ids: list[int] | None = None, offs
     total = session.execute(count.where(*cond)).scalar_one()
     rows = []
     for t, s, ext, question, ds, *prediction in session.execute(
-            q.where(*cond).order_by(*order).offset(offset).limit(limit)):
+        q.where(*cond).order_by(*order).offset(offset).limit(limit)
+    ):
         p, classifier_disagrees = prediction or (None, False)
-        rows.append(dict(turn=t, score=s, discussion=ext, question=question, dataset=ds,
-                         p_correct=p, classifier_disagrees=bool(classifier_disagrees)))
+        rows.append(
+            dict(
+                turn=t,
+                score=s,
+                discussion=ext,
+                question=question,
+                dataset=ds,
+                p_correct=p,
+                classifier_disagrees=bool(classifier_disagrees),
+            )
+        )
     return rows, total
 
 
@@ -185,8 +246,9 @@ def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, i
     if not discussion_ids:
         return {}
     by_disc: dict[int, list] = {}
-    for d, r, a in session.execute(select(Turn.discussion_id, Turn.round, Turn.answer_norm)
-                                   .where(Turn.discussion_id.in_(discussion_ids))):
+    for d, r, a in session.execute(
+        select(Turn.discussion_id, Turn.round, Turn.answer_norm).where(Turn.discussion_id.in_(discussion_ids))
+    ):
         by_disc.setdefault(d, []).append((r, a))
     out = {}
     for d, rows in by_disc.items():

@@ -32,17 +32,44 @@ class StoreError(ValueError):
 
 
 # Columns in row order after the batch-relative ids; constant columns are written by the SQL.
-_DISCUSSION_COLS = ("external_id", "task", "question", "gold_answer", "options", "meta",
-                    "n_turns", "n_agents", "n_rounds", "majority_correct", "round0_disagree",
-                    "consensus_round", "flip_right_wrong", "flip_wrong_right", "n_human",
-                    "n_review", "n_correct")
-_TURN_COLS = ("agent", "round", "reasoning", "answer", "answer_norm", "confidence",
-              "explicit_edges", "auto_label", "human_label", "excluded", "needs_review")
+_DISCUSSION_COLS = (
+    "external_id",
+    "task",
+    "question",
+    "gold_answer",
+    "options",
+    "meta",
+    "n_turns",
+    "n_agents",
+    "n_rounds",
+    "majority_correct",
+    "round0_disagree",
+    "consensus_round",
+    "flip_right_wrong",
+    "flip_wrong_right",
+    "n_human",
+    "n_review",
+    "n_correct",
+)
+_TURN_COLS = (
+    "agent",
+    "round",
+    "reasoning",
+    "answer",
+    "answer_norm",
+    "confidence",
+    "explicit_edges",
+    "auto_label",
+    "human_label",
+    "excluded",
+    "needs_review",
+)
 
 
 @dataclass
 class Batch:
     """Rows of consecutive discussions; ids are offsets from the batch's bases."""
+
     heads: list[tuple[int, str, str]] = field(default_factory=list)  # location, dataset, id
     discussions: list[tuple] = field(default_factory=list)  # offset, dataset, *_DISCUSSION_COLS
     turns: list[tuple] = field(default_factory=list)  # offset, discussion offset, *_TURN_COLS
@@ -53,10 +80,14 @@ class Batch:
     def without(self, skipped: set[int]) -> Batch:
         """The batch minus the discussions at the given offsets (ids keep their gaps)."""
         keep = [h for i, h in enumerate(self.heads) if i not in skipped]
-        return Batch(keep, [r for r in self.discussions if r[0] not in skipped],
-                     [r for r in self.turns if r[1] not in skipped],
-                     [r for r in self.edges if r[0] not in skipped],
-                     [r for r in self.search if r[0] not in skipped], self.n_turns)
+        return Batch(
+            keep,
+            [r for r in self.discussions if r[0] not in skipped],
+            [r for r in self.turns if r[1] not in skipped],
+            [r for r in self.edges if r[0] not in skipped],
+            [r for r in self.search if r[0] not in skipped],
+            self.n_turns,
+        )
 
 
 def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> Batch:
@@ -66,19 +97,48 @@ def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> Batch:
         p = prepare(d)
         s = p.summary
         b.heads.append((location, dataset, d.id))
-        b.discussions.append((
-            d_off, dataset, d.id, d.task, d.question, d.gold_answer,
-            None if d.options is None else json.dumps(d.options, ensure_ascii=False),
-            json.dumps(d.meta, ensure_ascii=False) if d.meta else None,
-            s["n_turns"], s["n_agents"], s["n_rounds"], s["majority_correct"],
-            s["round0_disagree"], s["consensus_round"], s["flip_right_wrong"],
-            s["flip_wrong_right"], s["n_human"], s["n_review"], s["n_correct"]))
+        b.discussions.append(
+            (
+                d_off,
+                dataset,
+                d.id,
+                d.task,
+                d.question,
+                d.gold_answer,
+                None if d.options is None else json.dumps(d.options, ensure_ascii=False),
+                json.dumps(d.meta, ensure_ascii=False) if d.meta else None,
+                s["n_turns"],
+                s["n_agents"],
+                s["n_rounds"],
+                s["majority_correct"],
+                s["round0_disagree"],
+                s["consensus_round"],
+                s["flip_right_wrong"],
+                s["flip_wrong_right"],
+                s["n_human"],
+                s["n_review"],
+                s["n_correct"],
+            )
+        )
         first = b.n_turns
         b.turns.extend(
-            (first + i, d_off, t.agent, t.round, t.reasoning, t.answer, node.answer_norm,
-             t.confidence, t.responds_to is not None, node.auto_label, node.human_label,
-             t.excluded, flag)
-            for i, (t, node, flag) in enumerate(zip(d.turns, p.nodes, p.review)))
+            (
+                first + i,
+                d_off,
+                t.agent,
+                t.round,
+                t.reasoning,
+                t.answer,
+                node.answer_norm,
+                t.confidence,
+                t.responds_to is not None,
+                node.auto_label,
+                node.human_label,
+                t.excluded,
+                flag,
+            )
+            for i, (t, node, flag) in enumerate(zip(d.turns, p.nodes, p.review))
+        )
         b.edges.extend((d_off, first + dst, pos, first + src) for dst, pos, src in p.edges)
         # The same text, in the same order, as the discussion_text view that the index reads.
         b.search.append((d_off, d.question, "\n".join(t.reasoning for t in d.turns)))
@@ -94,8 +154,13 @@ class ImportResult:
     edges: int = 0
 
 
-def import_batches(session: Session, batches: Iterable[Batch], *, skip_existing: bool = False,
-                   progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_batches(
+    session: Session,
+    batches: Iterable[Batch],
+    *,
+    skip_existing: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Store the batches inside the caller's transaction.
 
     Raises StoreError for an id repeated in the input or already stored in the same dataset
@@ -114,9 +179,12 @@ def import_batches(session: Session, batches: Iterable[Batch], *, skip_existing:
             session.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
     if postgres:
         for table in ("discussion", "turn"):
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"GREATEST((SELECT MAX(id) FROM {table}), 1))"))
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"GREATEST((SELECT MAX(id) FROM {table}), 1))"
+                )
+            )
     if result.turns:
         bump_revision(session)
     return result
@@ -126,8 +194,9 @@ def _next_id(session: Session, model) -> int:
     return (session.execute(select(func.max(model.id))).scalar() or 0) + 1
 
 
-def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
-            progress: Callable[[int], None] | None) -> ImportResult:
+def _import(
+    session: Session, batches: Iterable[Batch], skip_existing: bool, progress: Callable[[int], None] | None
+) -> ImportResult:
     result = ImportResult()
     known: dict[str, set[str]] = {}  # dataset -> external ids stored before this import
     seen: set[tuple[str, str]] = set()
@@ -142,8 +211,11 @@ def _import(session: Session, batches: Iterable[Batch], skip_existing: bool,
                 known[dataset] = _open_dataset(session, dataset)
             if ext in known[dataset]:
                 if not skip_existing:
-                    raise StoreError(location, f"discussion id {ext!r} is already in dataset "
-                                               f"{dataset!r} (use --skip-existing to skip it)")
+                    raise StoreError(
+                        location,
+                        f"discussion id {ext!r} is already in dataset "
+                        f"{dataset!r} (use --skip-existing to skip it)",
+                    )
                 skipped.add(offset)
                 result.skipped += 1
                 continue
@@ -165,8 +237,9 @@ def _open_dataset(session: Session, dataset: str) -> set[str]:
     if found is None:
         get_or_create_dataset(session, dataset)
         return set()
-    return set(session.execute(select(Discussion.external_id)
-                               .where(Discussion.dataset_id == found)).scalars())
+    return set(
+        session.execute(select(Discussion.external_id).where(Discussion.dataset_id == found)).scalars()
+    )
 
 
 def _insert(session: Session, b: Batch, base_d: int, base_t: int) -> None:
@@ -181,14 +254,19 @@ def _insert(session: Session, b: Batch, base_d: int, base_t: int) -> None:
             session.connection().exec_driver_sql(sql, rows)
 
     d_id, t_id = f"{mark} + {base_d}", f"{mark} + {base_t}"
-    insert("discussion", ("id", "version", "dataset_id", *_DISCUSSION_COLS),
-           [d_id, "0", f"(SELECT id FROM dataset WHERE name = {mark})"], b.discussions)
+    insert(
+        "discussion",
+        ("id", "version", "dataset_id", *_DISCUSSION_COLS),
+        [d_id, "0", f"(SELECT id FROM dataset WHERE name = {mark})"],
+        b.discussions,
+    )
     insert("turn", ("id", "discussion_id", "version", *_TURN_COLS), [t_id, d_id, "0"], b.turns)
-    insert("edge", ("discussion_id", "dst_id", "position", "src_id"), [d_id, t_id, mark, t_id],
-           b.edges)
+    insert("edge", ("discussion_id", "dst_id", "position", "src_id"), [d_id, t_id, mark, t_id], b.edges)
     if sqlite:
         insert("discussion_fts", ("rowid", "question", "reasoning"), [d_id], b.search)
     else:
         session.connection().exec_driver_sql(
             "INSERT INTO discussion_search (discussion_id, tsv) "
-            f"VALUES (%s + {base_d}, to_tsvector('english', %s || ' ' || %s))", b.search)
+            f"VALUES (%s + {base_d}, to_tsvector('english', %s || ' ' || %s))",
+            b.search,
+        )

@@ -105,8 +105,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(url: str | None = None, *, write: bool = False,
-                  bulk_load: bool = False) -> Iterator[Session]:
+def session_scope(
+    url: str | None = None, *, write: bool = False, bulk_load: bool = False
+) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any error.
 
     `bulk_load` (SQLite) skips foreign-key checks, for imports whose rows reference only rows

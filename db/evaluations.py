@@ -14,8 +14,9 @@ from db.models import Discussion, EvalQuestion, EvalRun, Prediction
 from db.queries import CHUNK
 
 
-def replace_eval_run(session: Session, run: EvalRun,
-                     items: Iterable[tuple[EvalQuestion, list[Prediction]]]) -> int:
+def replace_eval_run(
+    session: Session, run: EvalRun, items: Iterable[tuple[EvalQuestion, list[Prediction]]]
+) -> int:
     """Store an evaluation, replacing any earlier one of the same run directory (a job stored
     again after a resume); returns its id."""
     session.execute(delete(EvalRun).where(EvalRun.run_dir == run.run_dir))  # children cascade
@@ -37,23 +38,33 @@ def list_eval_runs(session: Session) -> list[EvalRun]:
 
 
 def eval_runs(session: Session, ids: Iterable[int]) -> list[EvalRun]:
-    return list(session.execute(select(EvalRun).where(EvalRun.id.in_(list(ids)))
-                                .order_by(EvalRun.id)).scalars())
+    return list(
+        session.execute(select(EvalRun).where(EvalRun.id.in_(list(ids))).order_by(EvalRun.id)).scalars()
+    )
 
 
 def eval_questions(session: Session, run_ids: Iterable[int]) -> list[EvalQuestion]:
-    return list(session.execute(select(EvalQuestion).where(EvalQuestion.eval_run_id.in_(list(run_ids)))
-                                .order_by(EvalQuestion.eval_run_id, EvalQuestion.id)).scalars())
+    return list(
+        session.execute(
+            select(EvalQuestion)
+            .where(EvalQuestion.eval_run_id.in_(list(run_ids)))
+            .order_by(EvalQuestion.eval_run_id, EvalQuestion.id)
+        ).scalars()
+    )
 
 
-def predictions(session: Session, run_ids: Iterable[int], keys: Iterable[str] | None = None
-                ) -> list[Prediction]:
+def predictions(
+    session: Session, run_ids: Iterable[int], keys: Iterable[str] | None = None
+) -> list[Prediction]:
     """Samples of the runs (of some question keys only), by run, question and sample index."""
     q = select(Prediction).where(Prediction.eval_run_id.in_(list(run_ids)))
     if keys is not None:
         q = q.where(Prediction.question_key.in_(list(keys)))
-    return list(session.execute(q.order_by(Prediction.eval_run_id, Prediction.question_key,
-                                           Prediction.sample)).scalars())
+    return list(
+        session.execute(
+            q.order_by(Prediction.eval_run_id, Prediction.question_key, Prediction.sample)
+        ).scalars()
+    )
 
 
 def discussion_ids(session: Session, dataset_id: int, external_ids: Iterable[str]) -> dict[str, int]:
@@ -61,7 +72,12 @@ def discussion_ids(session: Session, dataset_id: int, external_ids: Iterable[str
     wanted = list(external_ids)
     found: dict[str, int] = {}
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start: start + CHUNK]
-        found.update(session.execute(select(Discussion.external_id, Discussion.id).where(
-            Discussion.dataset_id == dataset_id, Discussion.external_id.in_(chunk))).all())
+        chunk = wanted[start : start + CHUNK]
+        found.update(
+            session.execute(
+                select(Discussion.external_id, Discussion.id).where(
+                    Discussion.dataset_id == dataset_id, Discussion.external_id.in_(chunk)
+                )
+            ).all()
+        )
     return found

@@ -22,16 +22,21 @@ def create_experiment(session: Session, *, name: str, config: dict) -> Experimen
 
 
 def get_experiment(session: Session, experiment_id: int) -> Experiment | None:
-    return session.execute(select(Experiment).where(Experiment.id == experiment_id)
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    return session.execute(
+        select(Experiment).where(Experiment.id == experiment_id).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def lock_experiment(session: Session, experiment_id: int) -> Experiment:
     """The row, locked until the transaction ends (FOR UPDATE on PostgreSQL; a SQLite write
     transaction holds the whole store already), so that two processes advancing the same
     experiment take turns."""
-    exp = session.execute(select(Experiment).where(Experiment.id == experiment_id).with_for_update()
-                          .execution_options(populate_existing=True)).scalar_one_or_none()
+    exp = session.execute(
+        select(Experiment)
+        .where(Experiment.id == experiment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if exp is None:
         raise LookupError(f"no experiment {experiment_id}")
     return exp
@@ -48,8 +53,14 @@ def update_experiment(session: Session, experiment_id: int, **values) -> None:
 
 def experiment_jobs(session: Session, experiment_id: int) -> list[Job]:
     """Every job (every attempt) of the experiment, oldest first."""
-    return list(session.execute(select(Job).where(Job.experiment_id == experiment_id).order_by(Job.id)
-                                .execution_options(populate_existing=True)).scalars())
+    return list(
+        session.execute(
+            select(Job)
+            .where(Job.experiment_id == experiment_id)
+            .order_by(Job.id)
+            .execution_options(populate_existing=True)
+        ).scalars()
+    )
 
 
 def experiment_of_job(session: Session, job_id: int) -> int | None:
@@ -57,5 +68,8 @@ def experiment_of_job(session: Session, job_id: int) -> int | None:
 
 
 def eval_runs_of_jobs(session: Session, job_ids: Iterable[int]) -> list[EvalRun]:
-    return list(session.execute(select(EvalRun).where(EvalRun.job_id.in_(list(job_ids)))
-                                .order_by(EvalRun.id)).scalars())
+    return list(
+        session.execute(
+            select(EvalRun).where(EvalRun.job_id.in_(list(job_ids))).order_by(EvalRun.id)
+        ).scalars()
+    )

@@ -20,14 +20,24 @@ RESUMABLE = ("failed", "cancelled")
 DONE = ("succeeded", "failed", "cancelled")
 
 
-def create_job(session: Session, *, kind: str, config: dict, name: str = "",
-               resume_of: Job | None = None, experiment_id: int | None = None) -> Job:
+def create_job(
+    session: Session,
+    *,
+    kind: str,
+    config: dict,
+    name: str = "",
+    resume_of: Job | None = None,
+    experiment_id: int | None = None,
+) -> Job:
     job = Job(kind=kind, name=name, config=json.dumps(config, sort_keys=True), experiment_id=experiment_id)
     if resume_of is not None:
         job.resume_of, job.attempt = resume_of.id, resume_of.attempt + 1
         job.experiment_id = resume_of.experiment_id  # a new attempt stays in its experiment
         job.run_dir, job.label_revision, job.data_hash = (
-            resume_of.run_dir, resume_of.label_revision, resume_of.data_hash)
+            resume_of.run_dir,
+            resume_of.label_revision,
+            resume_of.data_hash,
+        )
         job.data_summary = resume_of.data_summary
     session.add(job)
     session.flush()
@@ -46,16 +56,19 @@ def claim_next(session: Session, *, worker: str, kinds: tuple[str, ...] | None =
     for job_id in session.execute(q).scalars().all():
         now = utcnow()
         taken = session.execute(
-            update(Job).where(Job.id == job_id, Job.status == "queued")
-            .values(status="running", worker=worker, started_at=now, heartbeat_at=now)).rowcount
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued")
+            .values(status="running", worker=worker, started_at=now, heartbeat_at=now)
+        ).rowcount
         if taken:
             return get_job(session, job_id)
     return None
 
 
 def get_job(session: Session, job_id: int) -> Job | None:
-    return session.execute(select(Job).where(Job.id == job_id)
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    return session.execute(
+        select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def list_jobs(session: Session, *, kind: str | None = None, limit: int = 100) -> list[Job]:
@@ -79,23 +92,30 @@ def heartbeat(session: Session, job_id: int, **progress) -> bool:
 def finish(session: Session, job_id: int, status: str, error: str | None = None) -> None:
     if status not in DONE:
         raise ValueError(f"a job finishes as one of {DONE}, not {status!r}")
-    update_job(session, job_id, status=status, error=error, finished_at=utcnow(), pid=None,
-               eta_s=None)
+    update_job(session, job_id, status=status, error=error, finished_at=utcnow(), pid=None, eta_s=None)
 
 
 def request_cancel(session: Session, job_id: int) -> str:
     """Queued jobs are cancelled at once; running ones are stopped by their worker."""
-    if session.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
-                       .values(status="cancelled", cancel_requested=True,
-                               finished_at=utcnow())).rowcount:
+    if session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "queued")
+        .values(status="cancelled", cancel_requested=True, finished_at=utcnow())
+    ).rowcount:
         return "cancelled"
-    session.execute(update(Job).where(Job.id == job_id, Job.status == "running")
-                    .values(cancel_requested=True))
+    session.execute(
+        update(Job).where(Job.id == job_id, Job.status == "running").values(cancel_requested=True)
+    )
     return "cancelling"
 
 
-def orphans(session: Session, *, stale_after: timedelta, worker_prefix: str | None = None,
-            alive: Callable[[int], bool] | None = None) -> list[Job]:
+def orphans(
+    session: Session,
+    *,
+    stale_after: timedelta,
+    worker_prefix: str | None = None,
+    alive: Callable[[int], bool] | None = None,
+) -> list[Job]:
     """Running jobs whose worker stopped: no heartbeat for `stale_after`, or (same host) a dead pid."""
     now = utcnow()
     found = []
@@ -104,8 +124,13 @@ def orphans(session: Session, *, stale_after: timedelta, worker_prefix: str | No
         if beat is not None and beat.tzinfo is None:
             beat = beat.replace(tzinfo=now.tzinfo)
         stale = beat is None or now - beat > stale_after
-        dead = (worker_prefix is not None and job.worker and job.worker.startswith(worker_prefix)
-                and alive is not None and not alive(int(job.worker.rsplit(":", 1)[1])))
+        dead = (
+            worker_prefix is not None
+            and job.worker
+            and job.worker.startswith(worker_prefix)
+            and alive is not None
+            and not alive(int(job.worker.rsplit(":", 1)[1]))
+        )
         if stale or dead:
             found.append(job)
     return found

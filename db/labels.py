@@ -31,11 +31,13 @@ def _takes_turns(edit: Callable[..., R]) -> Callable[..., R]:
     """A label edit reads what it changes, so edits take turns: on PostgreSQL through a
     transaction-level advisory lock (SQLite writers already do, with BEGIN IMMEDIATE). No edit
     then overwrites one committed between its read and its write."""
+
     @functools.wraps(edit)
     def in_turn(session: Session, *args, **kwargs) -> R:
         if not is_sqlite(session.get_bind()):
             session.execute(text(f"SELECT pg_advisory_xact_lock({_POSTGRES_EDIT_LOCK})"))
         return edit(session, *args, **kwargs)
+
     return in_turn
 
 
@@ -60,34 +62,70 @@ def refresh_summary(session: Session, discussion_id: int) -> None:
 def refresh_summaries(session: Session, discussion_ids: list[int]) -> None:
     """`refresh_summary` for many discussions, reading their nodes in chunks."""
     for i in range(0, len(discussion_ids), CHUNK):
-        ids = discussion_ids[i:i + CHUNK]
+        ids = discussion_ids[i : i + CHUNK]
         by_disc: dict[int, list] = {}
         for row in session.execute(
-                select(Turn.id, Turn.discussion_id, Turn.agent, Turn.round, Turn.answer_norm,
-                       Turn.confidence, Turn.auto_label, Turn.human_label, Turn.needs_review)
-                .where(Turn.discussion_id.in_(ids)).order_by(Turn.discussion_id, Turn.id)):
+            select(
+                Turn.id,
+                Turn.discussion_id,
+                Turn.agent,
+                Turn.round,
+                Turn.answer_norm,
+                Turn.confidence,
+                Turn.auto_label,
+                Turn.human_label,
+                Turn.needs_review,
+            )
+            .where(Turn.discussion_id.in_(ids))
+            .order_by(Turn.discussion_id, Turn.id)
+        ):
             by_disc.setdefault(row[1], []).append(row)
         d_rows, flag_rows = [], []
         for d_id, turns in by_disc.items():
             summary, review = summarize([Node(t[2], t[3], t[4], t[5], t[6], t[7]) for t in turns])
             d_rows.append(dict(b_id=d_id, **summary))
-            flag_rows.extend(dict(b_id=t[0], flag=flag) for t, flag in zip(turns, review)
-                             if t[8] != flag)
+            flag_rows.extend(dict(b_id=t[0], flag=flag) for t, flag in zip(turns, review) if t[8] != flag)
         if d_rows:
             session.connection().execute(
-                update(Discussion.__table__).where(Discussion.__table__.c.id == bindparam("b_id"))
-                .values({k: bindparam(k) for k in d_rows[0] if k != "b_id"}), d_rows)
+                update(Discussion.__table__)
+                .where(Discussion.__table__.c.id == bindparam("b_id"))
+                .values({k: bindparam(k) for k in d_rows[0] if k != "b_id"}),
+                d_rows,
+            )
         if flag_rows:
             session.connection().execute(
-                update(Turn.__table__).where(Turn.__table__.c.id == bindparam("b_id"))
-                .values(needs_review=bindparam("flag")), flag_rows)
+                update(Turn.__table__)
+                .where(Turn.__table__.c.id == bindparam("b_id"))
+                .values(needs_review=bindparam("flag")),
+                flag_rows,
+            )
 
 
-def _record(session: Session, *, discussion_id: int, turn_id: int | None, field_name: str,
-            old: str | None, new: str | None, who: str, note: str | None, revision: int,
-            undoes: int | None = None) -> LabelEvent:
-    event = LabelEvent(discussion_id=discussion_id, turn_id=turn_id, field=field_name, old=old,
-                       new=new, who=who, note=note, revision=revision, undoes=undoes, at=utcnow())
+def _record(
+    session: Session,
+    *,
+    discussion_id: int,
+    turn_id: int | None,
+    field_name: str,
+    old: str | None,
+    new: str | None,
+    who: str,
+    note: str | None,
+    revision: int,
+    undoes: int | None = None,
+) -> LabelEvent:
+    event = LabelEvent(
+        discussion_id=discussion_id,
+        turn_id=turn_id,
+        field=field_name,
+        old=old,
+        new=new,
+        who=who,
+        note=note,
+        revision=revision,
+        undoes=undoes,
+        at=utcnow(),
+    )
     session.add(event)
     session.flush()
     return event
@@ -101,9 +139,17 @@ def _excluded_text(value: bool) -> str:
 _NODE_FIELDS = {"label": ("human_label", label_text), "excluded": ("excluded", _excluded_text)}
 
 
-def _edit_node(session: Session, turn_id: int, field_name: str, value: bool | None, *, who: str,
-               note: str | None, expected_version: int | None, undoes: int | None
-               ) -> tuple[Turn, LabelEvent]:
+def _edit_node(
+    session: Session,
+    turn_id: int,
+    field_name: str,
+    value: bool | None,
+    *,
+    who: str,
+    note: str | None,
+    expected_version: int | None,
+    undoes: int | None,
+) -> tuple[Turn, LabelEvent]:
     """Change one editable column of a node if its version is still `expected_version`; one
     history entry with a new label revision."""
     column, text = _NODE_FIELDS[field_name]
@@ -115,33 +161,67 @@ def _edit_node(session: Session, turn_id: int, field_name: str, value: bool | No
     if expected_version is not None:
         q = q.where(Turn.version == expected_version)
     if session.execute(q.values({column: value, "version": Turn.version + 1})).rowcount == 0:
-        raise StaleEdit(f"node {before.agent} round {before.round} was changed by someone else "
-                        f"since you loaded it (version {expected_version} → {before.version}); "
-                        "reload it and apply your change again")
+        raise StaleEdit(
+            f"node {before.agent} round {before.round} was changed by someone else "
+            f"since you loaded it (version {expected_version} → {before.version}); "
+            "reload it and apply your change again"
+        )
     session.refresh(before)
-    event = _record(session, discussion_id=before.discussion_id, turn_id=turn_id,
-                    field_name=field_name, old=old, new=text(value), who=who, note=note,
-                    revision=bump_revision(session), undoes=undoes)
+    event = _record(
+        session,
+        discussion_id=before.discussion_id,
+        turn_id=turn_id,
+        field_name=field_name,
+        old=old,
+        new=text(value),
+        who=who,
+        note=note,
+        revision=bump_revision(session),
+        undoes=undoes,
+    )
     return before, event
 
 
 @_takes_turns
-def set_label(session: Session, turn_id: int, label: bool | None, *, who: str,
-              note: str | None = None, expected_version: int | None = None,
-              undoes: int | None = None) -> LabelEvent:
+def set_label(
+    session: Session,
+    turn_id: int,
+    label: bool | None,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    undoes: int | None = None,
+) -> LabelEvent:
     """Set (or with None, clear) a node's human label; one history entry."""
-    turn, event = _edit_node(session, turn_id, "label", label, who=who, note=note,
-                             expected_version=expected_version, undoes=undoes)
+    turn, event = _edit_node(
+        session, turn_id, "label", label, who=who, note=note, expected_version=expected_version, undoes=undoes
+    )
     refresh_summary(session, turn.discussion_id)
     return event
 
 
 @_takes_turns
-def set_excluded(session: Session, turn_id: int, excluded: bool, *, who: str,
-                 note: str | None = None, expected_version: int | None = None,
-                 undoes: int | None = None) -> LabelEvent:
-    return _edit_node(session, turn_id, "excluded", excluded, who=who, note=note,
-                      expected_version=expected_version, undoes=undoes)[1]
+def set_excluded(
+    session: Session,
+    turn_id: int,
+    excluded: bool,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    undoes: int | None = None,
+) -> LabelEvent:
+    return _edit_node(
+        session,
+        turn_id,
+        "excluded",
+        excluded,
+        who=who,
+        note=note,
+        expected_version=expected_version,
+        undoes=undoes,
+    )[1]
 
 
 def preview_gold(session: Session, discussion_id: int, gold: str) -> list[tuple[Turn, bool, bool]]:
@@ -157,9 +237,16 @@ def preview_gold(session: Session, discussion_id: int, gold: str) -> list[tuple[
 
 
 @_takes_turns
-def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
-             note: str | None = None, expected_version: int | None = None,
-             undoes: int | None = None) -> LabelEvent:
+def set_gold(
+    session: Session,
+    discussion_id: int,
+    gold: str,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    undoes: int | None = None,
+) -> LabelEvent:
     """Correct the gold answer, recompute automatic labels; history for the gold and each node."""
     d = session.get(Discussion, discussion_id)
     if d is None:
@@ -170,17 +257,38 @@ def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
     old_gold = d.gold_answer
     changes = preview_gold(session, discussion_id, gold)
     if session.execute(q.values(gold_answer=gold, version=Discussion.version + 1)).rowcount == 0:
-        raise StaleEdit("the discussion's gold answer was changed by someone else since you "
-                        "loaded it; reload it and apply your change again")
+        raise StaleEdit(
+            "the discussion's gold answer was changed by someone else since you "
+            "loaded it; reload it and apply your change again"
+        )
     revision = bump_revision(session)
-    event = _record(session, discussion_id=discussion_id, turn_id=None, field_name="gold",
-                    old=old_gold, new=gold, who=who, note=note, revision=revision, undoes=undoes)
+    event = _record(
+        session,
+        discussion_id=discussion_id,
+        turn_id=None,
+        field_name="gold",
+        old=old_gold,
+        new=gold,
+        who=who,
+        note=note,
+        revision=revision,
+        undoes=undoes,
+    )
     for turn, old, new in changes:
-        session.execute(update(Turn).where(Turn.id == turn.id)
-                        .values(auto_label=new, version=Turn.version + 1))
-        _record(session, discussion_id=discussion_id, turn_id=turn.id, field_name="auto_label",
-                old=label_text(old), new=label_text(new), who=who, note=f"gold answer → {gold}",
-                revision=revision)
+        session.execute(
+            update(Turn).where(Turn.id == turn.id).values(auto_label=new, version=Turn.version + 1)
+        )
+        _record(
+            session,
+            discussion_id=discussion_id,
+            turn_id=turn.id,
+            field_name="auto_label",
+            old=label_text(old),
+            new=label_text(new),
+            who=who,
+            note=f"gold answer → {gold}",
+            revision=revision,
+        )
     refresh_summary(session, discussion_id)
     session.refresh(d)
     return event
@@ -188,8 +296,9 @@ def set_gold(session: Session, discussion_id: int, gold: str, *, who: str,
 
 def recomputed_labels(session: Session, revision: int) -> int:
     """How many automatic labels the gold correction of this revision recomputed."""
-    return session.execute(select(func.count()).where(
-        LabelEvent.revision == revision, LabelEvent.field == "auto_label")).scalar()
+    return session.execute(
+        select(func.count()).where(LabelEvent.revision == revision, LabelEvent.field == "auto_label")
+    ).scalar()
 
 
 @_takes_turns
@@ -216,8 +325,7 @@ def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
     if event.field == "excluded":
         if str(turn.excluded).lower() != event.new:
             raise StaleEdit("this node's exclusion changed again after this edit")
-        return set_excluded(session, turn.id, event.old == "true", who=who, note=note,
-                            undoes=event.id)
+        return set_excluded(session, turn.id, event.old == "true", who=who, note=note, undoes=event.id)
     raise ValueError(f"history entries of kind {event.field!r} are undone with their gold edit")
 
 
@@ -225,37 +333,60 @@ def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
 def undo_revision(session: Session, revision: int, *, who: str) -> int:
     """Undo every label entry of one revision (a bulk action) that is still current; returns how
     many were undone. Entries whose node changed again since are left alone (never overwritten)."""
-    events = list(session.execute(select(LabelEvent).where(
-        LabelEvent.revision == revision, LabelEvent.field == "label",
-        LabelEvent.undoes.is_(None))).scalars())
+    events = list(
+        session.execute(
+            select(LabelEvent).where(
+                LabelEvent.revision == revision, LabelEvent.field == "label", LabelEvent.undoes.is_(None)
+            )
+        ).scalars()
+    )
     done = undone_event_ids(session, [e.id for e in events])
     todo = [e for e in events if e.id not in done]
     if not todo:
         return 0
-    current = dict(session.execute(select(Turn.id, Turn.human_label).where(
-        Turn.id.in_([e.turn_id for e in todo]))).all())
+    current = dict(
+        session.execute(select(Turn.id, Turn.human_label).where(Turn.id.in_([e.turn_id for e in todo]))).all()
+    )
     todo = [e for e in todo if label_text(current.get(e.turn_id)) == e.new]
     if not todo:
         return 0
     new_rev = bump_revision(session)
     now = utcnow()
     for i in range(0, len(todo), CHUNK):
-        part = todo[i:i + CHUNK]
+        part = todo[i : i + CHUNK]
         for old in {e.old for e in part}:
             ids = [e.turn_id for e in part if e.old == old]
-            session.execute(update(Turn).where(Turn.id.in_(ids))
-                            .values(human_label=_bool(old), version=Turn.version + 1)
-                            .execution_options(synchronize_session=False))
-        session.execute(insert(LabelEvent), [
-            dict(discussion_id=e.discussion_id, turn_id=e.turn_id, field="label", old=e.new,
-                 new=e.old, who=who, at=now, note=f"undo of revision {revision}",
-                 revision=new_rev, undoes=e.id) for e in part])
+            session.execute(
+                update(Turn)
+                .where(Turn.id.in_(ids))
+                .values(human_label=_bool(old), version=Turn.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+        session.execute(
+            insert(LabelEvent),
+            [
+                dict(
+                    discussion_id=e.discussion_id,
+                    turn_id=e.turn_id,
+                    field="label",
+                    old=e.new,
+                    new=e.old,
+                    who=who,
+                    at=now,
+                    note=f"undo of revision {revision}",
+                    revision=new_rev,
+                    undoes=e.id,
+                )
+                for e in part
+            ],
+        )
     refresh_summaries(session, sorted({e.discussion_id for e in todo}))
     return len(todo)
 
 
-def history(session: Session, *, turn_id: int | None = None, discussion_id: int | None = None,
-            limit: int = 50) -> list[LabelEvent]:
+def history(
+    session: Session, *, turn_id: int | None = None, discussion_id: int | None = None, limit: int = 50
+) -> list[LabelEvent]:
     q = select(LabelEvent).order_by(LabelEvent.id.desc()).limit(limit)
     if turn_id is not None:
         q = q.where(LabelEvent.turn_id == turn_id)
@@ -269,66 +400,119 @@ def undone_event_ids(session: Session, event_ids: Iterable[int]) -> set[int]:
     ids = list(event_ids)
     if not ids:
         return set()
-    return set(session.execute(select(LabelEvent.undoes).where(LabelEvent.undoes.in_(ids)))
-               .scalars())
+    return set(session.execute(select(LabelEvent.undoes).where(LabelEvent.undoes.in_(ids))).scalars())
 
 
 def recent_events(session: Session, *, limit: int = 20) -> list[dict]:
     """The latest history entries with where they happened (dataset, discussion, node)."""
-    q = (select(LabelEvent, Dataset.name, Discussion.external_id, Turn.agent, Turn.round)
-         .join(Discussion, Discussion.id == LabelEvent.discussion_id)
-         .join(Dataset, Dataset.id == Discussion.dataset_id)
-         .outerjoin(Turn, Turn.id == LabelEvent.turn_id)
-         .order_by(LabelEvent.id.desc()).limit(limit))
+    q = (
+        select(LabelEvent, Dataset.name, Discussion.external_id, Turn.agent, Turn.round)
+        .join(Discussion, Discussion.id == LabelEvent.discussion_id)
+        .join(Dataset, Dataset.id == Discussion.dataset_id)
+        .outerjoin(Turn, Turn.id == LabelEvent.turn_id)
+        .order_by(LabelEvent.id.desc())
+        .limit(limit)
+    )
     out = []
     for ev, ds, ext, agent, rnd in session.execute(q):
-        out.append(dict(id=ev.id, at=ev.at, who=ev.who, dataset=ds, discussion=ext,
-                        discussion_id=ev.discussion_id, agent=agent, round=rnd, field=ev.field,
-                        old=ev.old, new=ev.new, note=ev.note, undoes=ev.undoes,
-                        revision=ev.revision))
+        out.append(
+            dict(
+                id=ev.id,
+                at=ev.at,
+                who=ev.who,
+                dataset=ds,
+                discussion=ext,
+                discussion_id=ev.discussion_id,
+                agent=agent,
+                round=rnd,
+                field=ev.field,
+                old=ev.old,
+                new=ev.new,
+                note=ev.note,
+                undoes=ev.undoes,
+                revision=ev.revision,
+            )
+        )
     return out
 
 
-def bulk_preview(session: Session, f: BrowseFilter, label: bool, *, answer: str | None = None,
-                 agent: str | None = None, round_: int | None = None) -> dict:
+def bulk_preview(
+    session: Session,
+    f: BrowseFilter,
+    label: bool,
+    *,
+    answer: str | None = None,
+    agent: str | None = None,
+    round_: int | None = None,
+) -> dict:
     """How many nodes a bulk label would reach (all matches, not one page) and how many change."""
     scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
-    q = select(func.count(Turn.id),
-               func.count(func.distinct(Turn.discussion_id)),
-               func.sum(func.cast((Turn.human_label.is_(None)) | (Turn.human_label != label),
-                                  type_=Turn.round.type)),
-               func.sum(func.cast(effective != label, type_=Turn.round.type))).where(*scope)
+    q = select(
+        func.count(Turn.id),
+        func.count(func.distinct(Turn.discussion_id)),
+        func.sum(
+            func.cast((Turn.human_label.is_(None)) | (Turn.human_label != label), type_=Turn.round.type)
+        ),
+        func.sum(func.cast(effective != label, type_=Turn.round.type)),
+    ).where(*scope)
     nodes, discussions, changing, flips = session.execute(q).one()
-    return dict(nodes=nodes, discussions=discussions, changing=changing or 0,
-                effective_flips=flips or 0)
+    return dict(nodes=nodes, discussions=discussions, changing=changing or 0, effective_flips=flips or 0)
 
 
 @_takes_turns
-def bulk_set_label(session: Session, f: BrowseFilter, label: bool, *, who: str,
-                   answer: str | None = None, agent: str | None = None,
-                   round_: int | None = None, note: str | None = None) -> dict:
+def bulk_set_label(
+    session: Session,
+    f: BrowseFilter,
+    label: bool,
+    *,
+    who: str,
+    answer: str | None = None,
+    agent: str | None = None,
+    round_: int | None = None,
+    note: str | None = None,
+) -> dict:
     """Set the human label of every matching node in the caller's transaction.
 
     Nodes that already carry this human label are left alone. Each changed node gets one history
     entry; all entries share one label revision (so the batch can be found and undone together).
     """
     scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
-    rows = session.execute(select(Turn.id, Turn.discussion_id, Turn.human_label).where(
-        *scope, (Turn.human_label.is_(None)) | (Turn.human_label != label))
-        .order_by(Turn.id)).all()
+    rows = session.execute(
+        select(Turn.id, Turn.discussion_id, Turn.human_label)
+        .where(*scope, (Turn.human_label.is_(None)) | (Turn.human_label != label))
+        .order_by(Turn.id)
+    ).all()
     if not rows:
         return dict(changed=0, discussions=0, revision=None)
     revision = bump_revision(session)
     now, new = utcnow(), label_text(label)
     for i in range(0, len(rows), CHUNK):
-        part = rows[i:i + CHUNK]
-        session.execute(update(Turn).where(Turn.id.in_([r[0] for r in part]))
-                        .values(human_label=label, version=Turn.version + 1)
-                        .execution_options(synchronize_session=False))
-        session.execute(insert(LabelEvent), [
-            dict(discussion_id=d, turn_id=t, field="label", old=label_text(h), new=new, who=who,
-                 at=now, note=note, revision=revision, undoes=None) for t, d, h in part])
+        part = rows[i : i + CHUNK]
+        session.execute(
+            update(Turn)
+            .where(Turn.id.in_([r[0] for r in part]))
+            .values(human_label=label, version=Turn.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            insert(LabelEvent),
+            [
+                dict(
+                    discussion_id=d,
+                    turn_id=t,
+                    field="label",
+                    old=label_text(h),
+                    new=new,
+                    who=who,
+                    at=now,
+                    note=note,
+                    revision=revision,
+                    undoes=None,
+                )
+                for t, d, h in part
+            ],
+        )
     touched = sorted({r[1] for r in rows})
     refresh_summaries(session, touched)
     return dict(changed=len(rows), discussions=len(touched), revision=revision)

@@ -7,14 +7,14 @@ counts, ...) computed by `magdi.summary` so that browse filters are plain indexe
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Dataset(SQLModel, table=True):
@@ -25,6 +25,7 @@ class Dataset(SQLModel, table=True):
 
 class DiscussionSummary(SQLModel):
     """Derived per-discussion facts, recomputed whenever a label or the gold answer changes."""
+
     n_turns: int = 0
     n_agents: int = 0
     n_rounds: int = 0
@@ -55,9 +56,7 @@ class Discussion(DiscussionSummary, table=True):
 
 
 class Turn(SQLModel, table=True):
-    __table_args__ = (
-        UniqueConstraint("discussion_id", "agent", "round"),
-    )
+    __table_args__ = (UniqueConstraint("discussion_id", "agent", "round"),)
     id: int | None = Field(default=None, primary_key=True)
     discussion_id: int = Field(foreign_key="discussion.id", ondelete="CASCADE")
     agent: str
@@ -79,6 +78,7 @@ class Edge(SQLModel, table=True):
 
     Clustered by discussion (no rowid on SQLite): edges are written and read per discussion.
     """
+
     __table_args__ = {"sqlite_with_rowid": False}
     discussion_id: int = Field(foreign_key="discussion.id", primary_key=True, ondelete="CASCADE")
     dst_id: int = Field(foreign_key="turn.id", primary_key=True, ondelete="CASCADE")
@@ -88,6 +88,7 @@ class Edge(SQLModel, table=True):
 
 class LabelEvent(SQLModel, table=True):
     """Append-only history. `field` is label, excluded, gold or auto_label."""
+
     __table_args__ = (Index("ix_labelevent_turn_id_id", "turn_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     discussion_id: int = Field(foreign_key="discussion.id", index=True, ondelete="CASCADE")
@@ -109,6 +110,7 @@ class StoreMeta(SQLModel, table=True):
 
 class Job(SQLModel, table=True):
     """A background job (train now; eval and discussion jobs reuse it). Rows are never deleted."""
+
     __table_args__ = (Index("ix_job_status_id", "status", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = "train"
@@ -145,8 +147,10 @@ Index("ix_discussion_review_desc", Discussion.n_review.desc(), Discussion.id)
 
 # ---------------------------------------------------------------- evaluations (eval jobs)
 
+
 class EvalRun(SQLModel, table=True):
     """One evaluation: one student (a trained run or a base model) on one set of questions."""
+
     id: int | None = Field(default=None, primary_key=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
     run_dir: str = Field(unique=True)  # storing the same run again replaces it
@@ -167,13 +171,15 @@ class EvalRun(SQLModel, table=True):
 class EvalQuestion(SQLModel, table=True):
     """A question of an evaluation with its self-consistency answer. Benchmark questions are not
     in the store, so their text and gold answer live here."""
+
     __table_args__ = (UniqueConstraint("eval_run_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     eval_run_id: int = Field(foreign_key="evalrun.id", ondelete="CASCADE")
     key: str  # the discussion's external id, or the benchmark question's id
     dataset: str
-    discussion_id: int | None = Field(default=None, foreign_key="discussion.id", index=True,
-                                      ondelete="SET NULL")
+    discussion_id: int | None = Field(
+        default=None, foreign_key="discussion.id", index=True, ondelete="SET NULL"
+    )
     task: str
     question: str = Field(sa_column=Column(Text, nullable=False))
     options: str | None = None  # JSON list
@@ -186,6 +192,7 @@ class EvalQuestion(SQLModel, table=True):
 
 class Prediction(SQLModel, table=True):
     """One generated sample of a student for a question."""
+
     __table_args__ = (Index("ix_prediction_run_key", "eval_run_id", "question_key", "sample"),)
     id: int | None = Field(default=None, primary_key=True)
     eval_run_id: int = Field(foreign_key="evalrun.id", ondelete="CASCADE")
@@ -200,9 +207,11 @@ class Prediction(SQLModel, table=True):
 
 # ---------------------------------------------------------------- node predictions (predict jobs)
 
+
 class NodePrediction(SQLModel, table=True):
     """P(correct) of a node from the node classifier (GCN) of a trained level-4 run, one row per
     node a predict job scored (`app.jobkinds.predict`)."""
+
     job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
     turn_id: int = Field(foreign_key="turn.id", primary_key=True, index=True, ondelete="CASCADE")
     p_correct: float
@@ -210,9 +219,11 @@ class NodePrediction(SQLModel, table=True):
 
 # ---------------------------------------------------------------- experiments (level ablations)
 
+
 class Experiment(SQLModel, table=True):
     """A level ablation: variants × seeds on one frozen data set and split (`app.services.experiments`).
     Its jobs point at it (Job.experiment_id); its cells and results are read from them."""
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = ""
     config: str = Field(sa_column=Column(Text, nullable=False))  # data, split, variants, seeds, ... JSON

@@ -20,9 +20,14 @@ THRESHOLD = 0.5
 
 def turn_ids(session: Session, discussion_ids: list[int]) -> dict[tuple[int, str, int], int]:
     """Turn ids by (discussion id, agent, round)."""
-    return {(d, a, r): t for t, d, a, r in session.execute(
-        select(Turn.id, Turn.discussion_id, Turn.agent, Turn.round)
-        .where(Turn.discussion_id.in_(discussion_ids)))}
+    return {
+        (d, a, r): t
+        for t, d, a, r in session.execute(
+            select(Turn.id, Turn.discussion_id, Turn.agent, Turn.round).where(
+                Turn.discussion_id.in_(discussion_ids)
+            )
+        )
+    }
 
 
 def replace_predictions(session: Session, job_id: int, rows: Iterable[tuple[int, float]]) -> int:
@@ -31,7 +36,7 @@ def replace_predictions(session: Session, job_id: int, rows: Iterable[tuple[int,
     session.execute(delete(NodePrediction).where(NodePrediction.job_id == job_id))
     values = [dict(job_id=job_id, turn_id=t, p_correct=p) for t, p in rows]
     for i in range(0, len(values), CHUNK):
-        session.execute(insert(NodePrediction), values[i:i + CHUNK])
+        session.execute(insert(NodePrediction), values[i : i + CHUNK])
     return len(values)
 
 
@@ -42,18 +47,24 @@ def latest_job(session: Session) -> int | None:
 
 def join_job(q: Select, job_id: int) -> Select:
     """`q` (over Turn) outer-joined to the job's prediction of each node."""
-    return q.outerjoin(NodePrediction, (NodePrediction.turn_id == Turn.id) & (NodePrediction.job_id == job_id))
+    return q.outerjoin(
+        NodePrediction, (NodePrediction.turn_id == Turn.id) & (NodePrediction.job_id == job_id)
+    )
 
 
 def disagreement() -> ColumnElement[bool]:
     """The joined prediction exists and disagrees with the node's effective label (never NULL)."""
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
-    return (NodePrediction.p_correct.is_not(None) & Turn.excluded.is_(False)
-            & (effective != (NodePrediction.p_correct >= THRESHOLD)))
+    return (
+        NodePrediction.p_correct.is_not(None)
+        & Turn.excluded.is_(False)
+        & (effective != (NodePrediction.p_correct >= THRESHOLD))
+    )
 
 
-def disagreements(session: Session, job_id: int, *, dataset_ids: list[int] | None = None,
-                  offset: int = 0, limit: int = 100) -> tuple[list[dict], int]:
+def disagreements(
+    session: Session, job_id: int, *, dataset_ids: list[int] | None = None, offset: int = 0, limit: int = 100
+) -> tuple[list[dict], int]:
     """Nodes where the job's classifier disagrees with the label, most confident first
     (|p_correct - THRESHOLD| descending), and how many there are."""
     cond = [disagreement()]
@@ -61,10 +72,17 @@ def disagreements(session: Session, job_id: int, *, dataset_ids: list[int] | Non
         cond.append(Discussion.dataset_id.in_(dataset_ids))
     base = join_job(select(Turn).join(Discussion, Discussion.id == Turn.discussion_id), job_id).where(*cond)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    q = (join_job(select(Turn, NodePrediction.p_correct, Discussion.external_id, Dataset.name)
-                  .join(Discussion, Discussion.id == Turn.discussion_id)
-                  .join(Dataset, Dataset.id == Discussion.dataset_id), job_id)
-         .where(*cond).order_by(func.abs(NodePrediction.p_correct - THRESHOLD).desc(), Turn.id)
-         .offset(offset).limit(limit))
+    q = (
+        join_job(
+            select(Turn, NodePrediction.p_correct, Discussion.external_id, Dataset.name)
+            .join(Discussion, Discussion.id == Turn.discussion_id)
+            .join(Dataset, Dataset.id == Discussion.dataset_id),
+            job_id,
+        )
+        .where(*cond)
+        .order_by(func.abs(NodePrediction.p_correct - THRESHOLD).desc(), Turn.id)
+        .offset(offset)
+        .limit(limit)
+    )
     rows = [dict(turn=t, p_correct=p, discussion=ext, dataset=ds) for t, p, ext, ds in session.execute(q)]
     return rows, total

@@ -62,35 +62,55 @@ class AgentConfig:
     """One agent. Every field is plain data: `to_dict()` is safe to store, log and export."""
 
     name: str = field(metadata={"help": "Name of the agent in discussions (a MAG node's agent)."})
-    kind: Literal["openai", "local", "simulated"] = field(default="openai", metadata={
-        "help": "openai: an OpenAI-compatible chat-completions API; local: a model run in-process; "
-                "simulated: a simulated teacher for synthetic questions (offline)."})
-    model: str = field(default="", metadata={
-        "help": "openai: the model name sent to the API; local: a run directory, a Hugging Face id "
-                "or path, or '' for the offline default model; simulated: a profile (strong, "
-                "average, weak)."})
-    base_url: str | None = field(default=None, metadata={
-        "help": "API base URL, e.g. http://127.0.0.1:8000/v1; None: the official OpenAI API."})
-    api_key_env: str | None = field(default=None, metadata={
-        "help": "NAME of the environment variable holding the key, read at each request; "
-                "None: no key (local servers)."})
+    kind: Literal["openai", "local", "simulated"] = field(
+        default="openai",
+        metadata={
+            "help": "openai: an OpenAI-compatible chat-completions API; local: a model run in-process; "
+            "simulated: a simulated teacher for synthetic questions (offline)."
+        },
+    )
+    model: str = field(
+        default="",
+        metadata={
+            "help": "openai: the model name sent to the API; local: a run directory, a Hugging Face id "
+            "or path, or '' for the offline default model; simulated: a profile (strong, "
+            "average, weak)."
+        },
+    )
+    base_url: str | None = field(
+        default=None,
+        metadata={"help": "API base URL, e.g. http://127.0.0.1:8000/v1; None: the official OpenAI API."},
+    )
+    api_key_env: str | None = field(
+        default=None,
+        metadata={
+            "help": "NAME of the environment variable holding the key, read at each request; "
+            "None: no key (local servers)."
+        },
+    )
     temperature: float = field(default=0.7, metadata={"help": "Sampling temperature; 0: greedy."})
     max_tokens: int = field(default=1024, metadata={"help": "Most tokens per reply."})
     timeout_s: float = field(default=120.0, metadata={"help": "Seconds per request before it times out."})
-    max_retries: int = field(default=4, metadata={
-        "help": "Retries of a request after 429, 5xx, timeouts and connection errors, with "
-                "exponential backoff (the openai client's own)."})
+    max_retries: int = field(
+        default=4,
+        metadata={
+            "help": "Retries of a request after 429, 5xx, timeouts and connection errors, with "
+            "exponential backoff (the openai client's own)."
+        },
+    )
     max_concurrency: int = field(default=4, metadata={"help": "Requests of this agent in flight at once."})
     price_in_per_1k: float | None = field(default=None, metadata={"help": "Price per 1,000 prompt tokens."})
-    price_out_per_1k: float | None = field(default=None, metadata={
-        "help": "Price per 1,000 completion tokens."})
+    price_out_per_1k: float | None = field(
+        default=None, metadata={"help": "Price per 1,000 completion tokens."}
+    )
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("an agent needs a name")
         if self.kind not in ("openai", "local", "simulated"):
-            raise ValueError(f"agent {self.name!r}: kind must be 'openai', 'local' or 'simulated', "
-                             f"got {self.kind!r}")
+            raise ValueError(
+                f"agent {self.name!r}: kind must be 'openai', 'local' or 'simulated', got {self.kind!r}"
+            )
         if self.kind == "simulated":
             from magdi.simulated import profile_of
 
@@ -101,8 +121,10 @@ class AgentConfig:
         if self.kind == "openai" and not self.model:
             raise ValueError(f"agent {self.name!r}: an openai agent needs a model name")
         if self.max_tokens < 1 or self.max_concurrency < 1 or self.max_retries < 0 or self.timeout_s <= 0:
-            raise ValueError(f"agent {self.name!r}: max_tokens and max_concurrency must be >= 1, "
-                             "max_retries >= 0 and timeout_s > 0")
+            raise ValueError(
+                f"agent {self.name!r}: max_tokens and max_concurrency must be >= 1, "
+                "max_retries >= 0 and timeout_s > 0"
+            )
         if self.temperature < 0:
             raise ValueError(f"agent {self.name!r}: temperature must be >= 0")
 
@@ -113,8 +135,10 @@ class AgentConfig:
         """Price of the usage, or None when this agent has no prices."""
         if self.price_in_per_1k is None and self.price_out_per_1k is None:
             return None
-        return (usage.prompt_tokens * (self.price_in_per_1k or 0.0)
-                + usage.completion_tokens * (self.price_out_per_1k or 0.0)) / 1000
+        return (
+            usage.prompt_tokens * (self.price_in_per_1k or 0.0)
+            + usage.completion_tokens * (self.price_out_per_1k or 0.0)
+        ) / 1000
 
 
 def agent_configs(items: list[dict[str, Any]]) -> list[AgentConfig]:
@@ -125,8 +149,10 @@ def agent_configs(items: list[dict[str, Any]]) -> list[AgentConfig]:
         if not isinstance(item, dict):
             raise ValueError(f"agent {i}: expected a mapping, got {type(item).__name__}")
         if "api_key" in item:
-            raise ValueError(f"agent {i}: do not put a key in the file; put it in an environment "
-                             "variable and name that variable in api_key_env")
+            raise ValueError(
+                f"agent {i}: do not put a key in the file; put it in an environment "
+                "variable and name that variable in api_key_env"
+            )
         unknown = sorted(set(item) - known)
         if unknown:
             raise ValueError(f"agent {i}: unknown keys {unknown}")
@@ -180,8 +206,12 @@ class OpenAIAgent(_Counted):
         super().__init__(config)
         # A callable key: the client calls it before every request (retries included). Without a
         # key env the request goes without an Authorization header (local servers).
-        self._client = openai.OpenAI(base_url=config.base_url, api_key=self._read_key,
-                                     max_retries=config.max_retries, timeout=config.timeout_s)
+        self._client = openai.OpenAI(
+            base_url=config.base_url,
+            api_key=self._read_key,
+            max_retries=config.max_retries,
+            timeout=config.timeout_s,
+        )
 
     def _read_key(self) -> str:
         env = self.config.api_key_env
@@ -195,9 +225,12 @@ class OpenAIAgent(_Counted):
         with self._slots:
             try:
                 response = self._client.chat.completions.create(
-                    model=self.config.model, messages=messages,  # type: ignore[arg-type]
-                    temperature=self.config.temperature, max_tokens=self.config.max_tokens,
-                    extra_headers=None if self.config.api_key_env else {"Authorization": openai.omit})
+                    model=self.config.model,
+                    messages=messages,  # type: ignore[arg-type]
+                    temperature=self.config.temperature,
+                    max_tokens=self.config.max_tokens,
+                    extra_headers=None if self.config.api_key_env else {"Authorization": openai.omit},
+                )
             except Exception:
                 self._count(None)
                 raise
@@ -225,8 +258,7 @@ class LocalAgent(_Counted):
         return self._run
 
     def reply(self, messages: Messages) -> Reply:
-        return self.complete(messages, temperature=self.config.temperature,
-                             max_tokens=self.config.max_tokens)
+        return self.complete(messages, temperature=self.config.temperature, max_tokens=self.config.max_tokens)
 
     def complete(self, messages: Messages, *, temperature: float, max_tokens: int) -> Reply:
         from magdi.chains import encode_prompt
@@ -236,8 +268,13 @@ class LocalAgent(_Counted):
         prompt = chat_prompt(run, messages)
         with self._slots:
             try:
-                text = generate(run, [prompt], max_new_tokens=max_tokens, do_sample=temperature > 0,
-                                temperature=temperature)[0][0]
+                text = generate(
+                    run,
+                    [prompt],
+                    max_new_tokens=max_tokens,
+                    do_sample=temperature > 0,
+                    temperature=temperature,
+                )[0][0]
             except Exception:
                 self._count(None)
                 raise

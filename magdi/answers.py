@@ -14,21 +14,25 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from collections.abc import Callable, Iterable
 from typing import Literal, TypeVar
 
 T = TypeVar("T")
 AnswerKind = Literal["yesno", "choice_number", "choice_letter", "number", "math", "text"]
 
 _KINDS: dict[str, AnswerKind] = {
-    "strategyqa": "yesno", "boolq": "yesno",
+    "strategyqa": "yesno",
+    "boolq": "yesno",
     "ecqa": "choice_number",
-    "arc": "choice_letter", "aqua": "choice_letter", "commonsenseqa": "choice_letter",
+    "arc": "choice_letter",
+    "aqua": "choice_letter",
+    "commonsenseqa": "choice_letter",
     "csqa": "choice_letter",
-    "gsm8k": "number", "svamp": "number",
+    "gsm8k": "number",
+    "svamp": "number",
     "math": "math",
 }
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -63,11 +67,9 @@ _WORD = re.compile(r"\w+")
 
 def _after_lead_in(text: str) -> str:
     """The text after the last answer marker, or the whole text when none is followed by any."""
-    last = None
-    for last in _LEAD_IN.finditer(text):
-        pass
+    last = next(reversed(list(_LEAD_IN.finditer(text))), None)
     if last is not None:
-        rest = text[last.end():].strip()
+        rest = text[last.end() :].strip()
         if rest:
             return rest
     return text.strip()
@@ -101,13 +103,11 @@ def _yesno(text: str) -> str | None:
 # ---------------------------------------------------------------- numbers
 
 # "$1,000", "-3", "0.5", ".5", "1/2"; `$` is dropped and the unicode minus mapped beforehand.
-_NUMBER = re.compile(
-    r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\.\d+)(?!\d)"
-)
+_NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\.\d+)(?!\d)")
 
 
 def _canonical_number(token: str) -> str | None:
-    """"1,000" -> "1000", "18.0" -> "18", "1/2" -> "0.5"; "1/3" (no finite decimal) stays "1/3".
+    """ "1,000" -> "1000", "18.0" -> "18", "1/2" -> "0.5"; "1/3" (no finite decimal) stays "1/3".
 
     Exact (no float or Decimal rounding), so a canonical value always normalises to itself.
     """
@@ -161,8 +161,7 @@ def _folded_options(options: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Each option's text, without its letter prefix, for exact and for contained matches, and
     the whole option, prefix included, for an exact match."""
     bare = [_OPTION_PREFIX.sub("", o, count=1) for o in options]
-    return (tuple(map(_fold_exact, bare)), tuple(map(_fold, bare)),
-            tuple(map(_fold_exact, options)))
+    return (tuple(map(_fold_exact, bare)), tuple(map(_fold, bare)), tuple(map(_fold_exact, options)))
 
 
 def _letter_marks(text: str, n: int) -> list[int | None]:
@@ -221,8 +220,9 @@ def _choice(text: str, options: tuple[str, ...] | None, letters: bool) -> str | 
     padded = f" {_fold(text)} "
     contained = {i for i, t in enumerate(texts) if t and f" {t} " in padded}
     # "river bank" also contains the option "bank": count only the longest matches.
-    found |= {i for i in contained
-              if not any(j != i and f" {texts[i]} " in f" {texts[j]} " for j in contained)}
+    found |= {
+        i for i in contained if not any(j != i and f" {texts[i]} " in f" {texts[j]} " for j in contained)
+    }
     return _option_name(found.pop(), letters) if len(found) == 1 else None
 
 
@@ -262,7 +262,7 @@ def _clean_latex(s: str) -> str | None:
     s = _TRAILING_UNIT.sub("", s.strip())
     s = _TEXT_WRAP.sub(r"\1", s)
     s = _MATH_SPACE.sub(lambda m: m[1] + " " if m[1] else "", s).replace("{,}", ",")
-    s = _FRAC_SHORT.sub(lambda m: "\\frac{%s}{%s}" % (m[1] or m[2], m[3] or m[4]), s)
+    s = _FRAC_SHORT.sub(lambda m: f"\\frac{{{m[1] or m[2]}}}{{{m[3] or m[4]}}}", s)
     s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
     s = _ASSIGNMENT.sub("", s.rstrip("."))
     if _PLAIN_NUMBER.fullmatch(s):
@@ -299,6 +299,7 @@ def _math_equal(a: str, b: str) -> bool:
 
 # ---------------------------------------------------------------- public API
 
+
 @lru_cache(maxsize=65536)
 def _normalize(kind: AnswerKind, raw: str, options: tuple[str, ...] | None) -> str | None:
     if kind == "math":
@@ -330,8 +331,7 @@ def values_equal(task: str, a: str | None, b: str | None) -> bool:
     return _equal(task_kind(task), a, b)
 
 
-def group_equal(task: str, items: Iterable[T], value: Callable[[T], str | None]
-                ) -> list[tuple[str, list[T]]]:
+def group_equal(task: str, items: Iterable[T], value: Callable[[T], str | None]) -> list[tuple[str, list[T]]]:
     """Items grouped by equal canonical values (symbolically for MATH), as (the first value of the
     group, its items) in order of first appearance; items whose value is None are left out."""
     kind = task_kind(task)
@@ -363,8 +363,9 @@ def label_answer(
     return correct, NormalizedAnswer(value, raw)
 
 
-def label_answers(task: str, answers: list[str], gold: str, options: list[str] | None = None
-                  ) -> list[tuple[bool, str | None]]:
+def label_answers(
+    task: str, answers: list[str], gold: str, options: list[str] | None = None
+) -> list[tuple[bool, str | None]]:
     """(correct?, canonical value or None) of each answer to one question, normalising the gold
     answer once (bulk import labels every turn of a discussion with one call)."""
     kind = task_kind(task)
@@ -387,11 +388,9 @@ def extract_answer(task: str, text: str, options: list[str] | None = None) -> No
     """
     kind = task_kind(task)
     opts = tuple(options) if options else None
-    last = None
-    for last in _ANSWER_IS.finditer(text):
-        pass
+    last = next(reversed(list(_ANSWER_IS.finditer(text))), None)
     if last is not None:
-        rest = text[last.end():].lstrip()
+        rest = text[last.end() :].lstrip()
         stop = (_LINE_END if kind == "math" else _SENTENCE_END).search(rest)
         segment = (rest[: stop.start()] if stop else rest).strip()
         if segment:

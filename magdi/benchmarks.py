@@ -53,8 +53,9 @@ class _Bad(ValueError):
     """A record-level problem; the reader adds file and line."""
 
 
-def read_questions(path: str | Path, fmt: Format | Literal["auto"] = "auto",
-                   limit: int | None = None) -> list[Question]:
+def read_questions(
+    path: str | Path, fmt: Format | Literal["auto"] = "auto", limit: int | None = None
+) -> list[Question]:
     """The questions of a benchmark file (or of a MATH folder), at most `limit` of them."""
     path = Path(path)
     if fmt != "auto" and fmt not in FORMATS:
@@ -108,11 +109,11 @@ def detect(record: dict) -> Format:
         return "strategyqa"
     if isinstance(record.get("answer"), str) and "####" in record["answer"]:
         return "gsm8k"
-    raise _Bad(f"cannot tell the format from the fields {sorted(record)[:8]}; name it "
-               f"({', '.join(FORMATS)})")
+    raise _Bad(f"cannot tell the format from the fields {sorted(record)[:8]}; name it ({', '.join(FORMATS)})")
 
 
 # ---------------------------------------------------------------- files
+
 
 def _json_values(path: Path) -> Iterator[tuple[int, Any]]:
     """(line, value) of each item of a JSON array, or of each value of JSON lines / concatenated
@@ -146,10 +147,11 @@ def _json_values(path: Path) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as exc:
             # JSON lines: name the broken record's line (an unclosed brace fails a line later)
             line_end = text.find("\n", pos)
-            record = text[pos: line_end if line_end >= 0 else None].rstrip()
+            record = text[pos : line_end if line_end >= 0 else None].rstrip()
             by_record = not in_array and (json_lines if json_lines is not None else record.endswith("}"))
-            raise FormatError(path, line_of(pos) if by_record else exc.lineno,
-                              f"invalid JSON: {exc.msg}") from None
+            raise FormatError(
+                path, line_of(pos) if by_record else exc.lineno, f"invalid JSON: {exc.msg}"
+            ) from None
         json_lines = (json_lines is not False) and "\n" not in text[pos:end]
         yield line_of(pos), value
         pos = skip(end)
@@ -191,6 +193,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[Path, int, dict]]:
 
 # ---------------------------------------------------------------- records
 
+
 def _str(record: dict, key: str) -> str:
     value = record.get(key)
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
@@ -202,8 +205,9 @@ def _questions(r: dict, n: int, where: Path) -> Question:
     options = r.get("options")
     if options is not None and not (isinstance(options, list) and all(isinstance(o, str) for o in options)):
         raise _Bad("options must be a list of strings")
-    return Question(_str(r, "id"), _str(r, "task"), _str(r, "question"), options or None,
-                    _str(r, "gold_answer"))
+    return Question(
+        _str(r, "id"), _str(r, "task"), _str(r, "question"), options or None, _str(r, "gold_answer")
+    )
 
 
 def _strategyqa(r: dict, n: int, where: Path) -> Question:
@@ -256,8 +260,9 @@ def _arc(r: dict, n: int, where: Path) -> Question:
         raise _Bad(f"answerKey {key!r} is none of the labels {labels}")
     task = "commonsenseqa" if "question_concept" in q else "arc"
     qid = _str(r, "id") if "id" in r else f"{task}-{n:05d}"
-    return Question(qid, task, _str(q, "stem"), [_str(c, "text") for c in choices],
-                    _LETTERS[labels.index(key)])
+    return Question(
+        qid, task, _str(q, "stem"), [_str(c, "text") for c in choices], _LETTERS[labels.index(key)]
+    )
 
 
 def _math(r: dict, n: int, where: Path) -> Question:
@@ -269,5 +274,12 @@ def _math(r: dict, n: int, where: Path) -> Question:
     return Question(qid, "math", _str(r, "problem"), None, gold.strip())
 
 
-_READERS = {"questions": _questions, "strategyqa": _strategyqa, "gsm8k": _gsm8k, "ecqa": _ecqa,
-            "aqua": _aqua, "arc": _arc, "math": _math}
+_READERS = {
+    "questions": _questions,
+    "strategyqa": _strategyqa,
+    "gsm8k": _gsm8k,
+    "ecqa": _ecqa,
+    "aqua": _aqua,
+    "arc": _arc,
+    "math": _math,
+}

@@ -94,8 +94,11 @@ def build_example(cfg: DistillConfig, d: Discussion, level: str | None = None) -
     elif level == "2":
         chosen = [t for t in turns if t.label == "correct"]
     else:
-        chosen = [t for t in turns if t.label == "correct" and t.round == 0
-                  and (level == "1" or t.agent == cfg.teacher)]
+        chosen = [
+            t
+            for t in turns
+            if t.label == "correct" and t.round == 0 and (level == "1" or t.agent == cfg.teacher)
+        ]
     chains = [make_chain(cfg, d, t) for t in chosen]
     positives = [i for i, c in enumerate(chains) if c.correct]
     if not positives:
@@ -126,14 +129,18 @@ def _counts(examples: list[Example]) -> dict[str, int]:
     }
 
 
-def build_examples(cfg: DistillConfig, discussions: Iterable[Discussion]) -> tuple[list[Example], dict[str, Any]]:
+def build_examples(
+    cfg: DistillConfig, discussions: Iterable[Discussion]
+) -> tuple[list[Example], dict[str, Any]]:
     """Examples at cfg.level and a summary: counts at this level and at every level, for comparison.
 
     `chains` counts next-token (correct) chains; `negative_chains` the incorrect chains that pairs use.
     """
     discussions = list(discussions)
     levels = [lv for lv in LEVELS if lv != "single-teacher" or cfg.teacher]
-    per_level = {lv: [e for d in discussions if (e := build_example(cfg, d, lv)) is not None] for lv in levels}
+    per_level = {
+        lv: [e for d in discussions if (e := build_example(cfg, d, lv)) is not None] for lv in levels
+    }
     examples = per_level[cfg.level]
     summary: dict[str, Any] = {
         "level": cfg.level,
@@ -184,7 +191,9 @@ class EncodedExample:
     node_labels: list[int]
 
 
-def encode_examples(examples: list[Example], tokenizer: Any, max_length: int) -> tuple[list[EncodedExample], int]:
+def encode_examples(
+    examples: list[Example], tokenizer: Any, max_length: int
+) -> tuple[list[EncodedExample], int]:
     """Tokenise every chain once; returns the encoded examples and how many chains were cut."""
     uid: dict[tuple[str, str], int] = {}
     cache: dict[int, tuple[list[int], int, bool]] = {}
@@ -194,9 +203,15 @@ def encode_examples(examples: list[Example], tokenizer: Any, max_length: int) ->
         for u, c in zip(uids, e.chains):
             if u not in cache:
                 cache[u] = encode_chain(tokenizer, c, max_length)
-        out.append(EncodedExample(
-            ids=[cache[u][0] for u in uids], prompt_lens=[cache[u][1] for u in uids], uids=uids,
-            positives=e.positives, pairs=e.pairs, edges=e.edges,
-            node_labels=[int(c.correct) for c in e.chains],
-        ))
+        out.append(
+            EncodedExample(
+                ids=[cache[u][0] for u in uids],
+                prompt_lens=[cache[u][1] for u in uids],
+                uids=uids,
+                positives=e.positives,
+                pairs=e.pairs,
+                edges=e.edges,
+                node_labels=[int(c.correct) for c in e.chains],
+            )
+        )
     return out, sum(cut for _, _, cut in cache.values())

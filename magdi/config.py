@@ -34,12 +34,28 @@ Preset = Literal["auto", "paper", "cpu"]
 # a CPU: every linear layer adapted, embeddings, norms and LM head trained in full, a far higher
 # learning rate, warm-up as a fraction of the steps, epochs sized to the data (`sized_to`).
 PRESETS: dict[str, dict[str, Any]] = {
-    "paper": {"lr": 5e-6, "warmup_steps": 100, "warmup_ratio": None, "epochs": 10, "lora_r": 16,
-              "lora_alpha": 32, "lora_dropout": 0.05,
-              "lora_target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"], "modules_to_save": []},
-    "cpu": {"lr": 2e-3, "warmup_steps": None, "warmup_ratio": 0.05, "epochs": None, "lora_r": 64,
-            "lora_alpha": 64, "lora_dropout": 0.0,  # dropout copies every layer's input: 1.8x a step
-            "lora_target_modules": ["all-linear"], "modules_to_save": ["embed_tokens", "lm_head", "norm"]},
+    "paper": {
+        "lr": 5e-6,
+        "warmup_steps": 100,
+        "warmup_ratio": None,
+        "epochs": 10,
+        "lora_r": 16,
+        "lora_alpha": 32,
+        "lora_dropout": 0.05,
+        "lora_target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+        "modules_to_save": [],
+    },
+    "cpu": {
+        "lr": 2e-3,
+        "warmup_steps": None,
+        "warmup_ratio": 0.05,
+        "epochs": None,
+        "lora_r": 64,
+        "lora_alpha": 64,
+        "lora_dropout": 0.0,  # dropout copies every layer's input: 1.8x a step
+        "lora_target_modules": ["all-linear"],
+        "modules_to_save": ["embed_tokens", "lm_head", "norm"],
+    },
 }
 CPU_STEPS = 1200  # the cpu preset's epochs give about this many optimizer steps
 MAX_SIZED_EPOCHS = 50
@@ -51,67 +67,127 @@ class DistillConfig:
 
     # ---- data and run
     data: str = field(default="", metadata={"help": "Path to the MAG export (canonical JSONL with labels)."})
-    validation_data: str | None = field(default=None, metadata={
-        "help": "Held-out questions (same format as data): validation next-token loss and accuracy during "
-                "training choose the best checkpoint; None or an empty file: the last step is kept."})
-    test_data: str | None = field(default=None, metadata={
-        "help": "Test questions (same format as data): their next-token loss with the kept weights goes "
-                "into final_metrics.json at the end."})
+    validation_data: str | None = field(
+        default=None,
+        metadata={
+            "help": "Held-out questions (same format as data): validation next-token loss and accuracy"
+            " during training choose the best checkpoint; None or an empty file: the last step is kept."
+        },
+    )
+    test_data: str | None = field(
+        default=None,
+        metadata={
+            "help": "Test questions (same format as data): their next-token loss with the kept weights goes "
+            "into final_metrics.json at the end."
+        },
+    )
     output_dir: str = field(default="runs/magdi", metadata={"help": "Run directory to write."})
-    cache_dir: str | None = field(default=None, metadata={
-        "help": "Where frozen node features are cached (keyed by model, data and pooling); "
-                "None: <output_dir>/feature_cache."})
+    cache_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "Where frozen node features are cached (keyed by model, data and pooling); "
+            "None: <output_dir>/feature_cache."
+        },
+    )
     # ---- what to distil
-    level: Level = field(default="4", metadata={
-        "help": "single-teacher: one agent's correct round-0 chains; 1: correct round-0 chains of all "
-                "agents; 2: correct chains of every round; 3: + margin loss on correct/incorrect pairs; "
-                "4 (MAGDi): + node loss over the question's MAG."})
+    level: Level = field(
+        default="4",
+        metadata={
+            "help": "single-teacher: one agent's correct round-0 chains; 1: correct round-0 chains of all "
+            "agents; 2: correct chains of every round; 3: + margin loss on correct/incorrect pairs; "
+            "4 (MAGDi): + node loss over the question's MAG."
+        },
+    )
     teacher: str | None = field(default=None, metadata={"help": "Agent distilled at level single-teacher."})
-    drop_agreement_sentences: bool = field(default=True, metadata={
-        "help": "Remove sentences starting 'I agree' / 'I disagree' from the reasoning, as MAGDi did."})
-    prompt_template: str = field(default="[INST] ### Question: {question}[/INST] ### Answer:", metadata={
-        "help": "Prompt of a chain and of generation; {question} holds the question and its options."})
-    completion_template: str = field(default=" {reasoning} So the answer is {answer}", metadata={
-        "help": "Completion of a chain (EOS appended); needs {reasoning} and {answer}."})
+    drop_agreement_sentences: bool = field(
+        default=True,
+        metadata={
+            "help": "Remove sentences starting 'I agree' / 'I disagree' from the reasoning, as MAGDi did."
+        },
+    )
+    prompt_template: str = field(
+        default="[INST] ### Question: {question}[/INST] ### Answer:",
+        metadata={
+            "help": "Prompt of a chain and of generation; {question} holds the question and its options."
+        },
+    )
+    completion_template: str = field(
+        default=" {reasoning} So the answer is {answer}",
+        metadata={"help": "Completion of a chain (EOS appended); needs {reasoning} and {answer}."},
+    )
     max_length: int = field(default=1024, metadata={"help": "Chains longer than this (tokens) are cut."})
     # ---- student
-    model: str | None = field(default=None, metadata={
-        "help": "Hugging Face causal LM id or local path (a path loads with local_files_only); "
-                "None builds the offline default: a random-init Llama of the offline_* shape."})
-    preset: Preset = field(default="auto", metadata={
-        "help": "Defaults of the fields left empty (lr, warm-up, epochs, LoRA): paper (MAGDi's "
-                "7B settings: lr 5e-6, 100 warm-up steps, 10 epochs, LoRA r 16 on attention) or cpu "
-                "(the offline student: lr 2e-3, warm-up 5% of the steps, epochs for about 1200 steps, "
-                "LoRA r 64 without dropout on every linear layer, embeddings, norms and LM head "
-                "trained in full); "
-                "auto: cpu for the offline student, else paper. Saved resolved."})
+    model: str | None = field(
+        default=None,
+        metadata={
+            "help": "Hugging Face causal LM id or local path (a path loads with local_files_only); "
+            "None builds the offline default: a random-init Llama of the offline_* shape."
+        },
+    )
+    preset: Preset = field(
+        default="auto",
+        metadata={
+            "help": "Defaults of the fields left empty (lr, warm-up, epochs, LoRA): paper (MAGDi's "
+            "7B settings: lr 5e-6, 100 warm-up steps, 10 epochs, LoRA r 16 on attention) or cpu "
+            "(the offline student: lr 2e-3, warm-up 5% of the steps, epochs for about 1200 steps, "
+            "LoRA r 64 without dropout on every linear layer, embeddings, norms and LM head "
+            "trained in full); "
+            "auto: cpu for the offline student, else paper. Saved resolved."
+        },
+    )
     offline_hidden: int = field(default=128, metadata={"help": "Offline default student: hidden size."})
     offline_layers: int = field(default=3, metadata={"help": "Offline default student: decoder layers."})
     offline_heads: int = field(default=4, metadata={"help": "Offline default student: attention heads."})
     offline_kv_heads: int = field(default=4, metadata={"help": "Offline default student: key/value heads."})
     offline_intermediate: int = field(default=512, metadata={"help": "Offline default student: MLP size."})
-    offline_max_positions: int = field(default=4096, metadata={
-        "help": "Offline default student: maximum positions (tokens of its BPE, about 0.4-0.7 per byte)."})
-    offline_seed: int = field(default=0, metadata={
-        "help": "Offline default student: seed of its random init; apart from `seed`, so that a seed "
-                "sweep varies the training only, on one base."})
+    offline_max_positions: int = field(
+        default=4096,
+        metadata={
+            "help": "Offline default student: maximum positions (tokens of its BPE, about 0.4-0.7 per byte)."
+        },
+    )
+    offline_seed: int = field(
+        default=0,
+        metadata={
+            "help": "Offline default student: seed of its random init; apart from `seed`, so that a seed "
+            "sweep varies the training only, on one base."
+        },
+    )
     lora_r: int | None = field(default=None, metadata={"help": "LoRA rank; None: the preset's."})
     lora_alpha: int | None = field(default=None, metadata={"help": "LoRA scaling alpha; None: the preset's."})
     lora_dropout: float | None = field(default=None, metadata={"help": "LoRA dropout; None: the preset's."})
-    lora_target_modules: list[str] | None = field(default=None, metadata={
-        "help": "Modules that get LoRA adapters (the paper: q_proj, v_proj; all-linear: every linear "
-                "layer but the LM head); None: the preset's."})
-    modules_to_save: list[str] | None = field(default=None, metadata={
-        "help": "Modules trained in full beside the adapters and saved with them (PEFT "
-                "modules_to_save; a name matches every module ending with it); None: the preset's."})
+    lora_target_modules: list[str] | None = field(
+        default=None,
+        metadata={
+            "help": "Modules that get LoRA adapters (the paper: q_proj, v_proj; all-linear: every linear "
+            "layer but the LM head); None: the preset's."
+        },
+    )
+    modules_to_save: list[str] | None = field(
+        default=None,
+        metadata={
+            "help": "Modules trained in full beside the adapters and saved with them (PEFT "
+            "modules_to_save; a name matches every module ending with it); None: the preset's."
+        },
+    )
     # ---- losses: L = alpha * L_ntp + beta * L_node + gamma * L_margin
-    mask_prompt: bool = field(default=True, metadata={
-        "help": "Next-token loss on the completion only (the released code also trained on the prompt)."})
-    pooling: Literal["position", "mean", "last"] = field(default="position", metadata={
-        "help": "Chain representation: position-weighted mean (MAGDi), mean, or last token."})
-    node_features: Literal["frozen", "joint"] = field(default="frozen", metadata={
-        "help": "frozen: node features from the base model, computed once and cached (the reference); "
-                "joint: pooled through the LoRA student in each step, so L_node also trains it."})
+    mask_prompt: bool = field(
+        default=True,
+        metadata={
+            "help": "Next-token loss on the completion only (the released code also trained on the prompt)."
+        },
+    )
+    pooling: Literal["position", "mean", "last"] = field(
+        default="position",
+        metadata={"help": "Chain representation: position-weighted mean (MAGDi), mean, or last token."},
+    )
+    node_features: Literal["frozen", "joint"] = field(
+        default="frozen",
+        metadata={
+            "help": "frozen: node features from the base model, computed once and cached (the reference); "
+            "joint: pooled through the LoRA student in each step, so L_node also trains it."
+        },
+    )
     gcn_hidden: int = field(default=512, metadata={"help": "GCN hidden channels."})
     gcn_dropout: float = field(default=0.5, metadata={"help": "GCN dropout."})
     alpha: float = field(default=1.0, metadata={"help": "Weight of the next-token loss."})
@@ -119,55 +195,102 @@ class DistillConfig:
     gamma: float = field(default=0.1, metadata={"help": "Weight of the margin-ranking loss (levels 3, 4)."})
     margin: float = field(default=1.0, metadata={"help": "Margin of the ranking loss."})
     # ---- optimisation
-    epochs: int | None = field(default=None, metadata={
-        "help": "Passes over the questions; None: the preset's (cpu: sized to the data at the start "
-                "of training, about 1200 steps, and saved so)."})
-    max_steps: int | None = field(default=None, metadata={
-        "help": "Optimizer steps in total; overrides epochs when set."})
+    epochs: int | None = field(
+        default=None,
+        metadata={
+            "help": "Passes over the questions; None: the preset's (cpu: sized to the data at the start "
+            "of training, about 1200 steps, and saved so)."
+        },
+    )
+    max_steps: int | None = field(
+        default=None, metadata={"help": "Optimizer steps in total; overrides epochs when set."}
+    )
     batch_size: int = field(default=4, metadata={"help": "Questions per micro-batch and process."})
     grad_accum: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
-    lr: float | None = field(default=None, metadata={
-        "help": "Peak learning rate (the paper: 5e-6); None: the preset's."})
+    lr: float | None = field(
+        default=None, metadata={"help": "Peak learning rate (the paper: 5e-6); None: the preset's."}
+    )
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay on matrices."})
-    warmup_steps: int | None = field(default=None, metadata={
-        "help": "Linear warm-up steps; None: warmup_ratio decides. Both None: the "
-                "preset's."})
-    warmup_ratio: float | None = field(default=None, metadata={
-        "help": "Warm-up as a fraction of the total steps (rounded up), when warmup_steps is None."})
-    schedule: Literal["cosine", "linear"] = field(default="linear", metadata={
-        "help": "Decay to 0 after warm-up."})
+    warmup_steps: int | None = field(
+        default=None,
+        metadata={"help": "Linear warm-up steps; None: warmup_ratio decides. Both None: the preset's."},
+    )
+    warmup_ratio: float | None = field(
+        default=None,
+        metadata={
+            "help": "Warm-up as a fraction of the total steps (rounded up), when warmup_steps is None."
+        },
+    )
+    schedule: Literal["cosine", "linear"] = field(
+        default="linear", metadata={"help": "Decay to 0 after warm-up."}
+    )
     grad_clip: float = field(default=1.0, metadata={"help": "Gradient-norm clip; 0 disables."})
-    precision: Literal["fp32", "bf16", "fp16"] = field(default="fp32", metadata={
-        "help": "Base weights and autocast dtype (the paper: fp16; bf16 on recent GPUs)."})
+    precision: Literal["fp32", "bf16", "fp16"] = field(
+        default="fp32",
+        metadata={"help": "Base weights and autocast dtype (the paper: fp16; bf16 on recent GPUs)."},
+    )
     grad_checkpointing: bool = field(default=False, metadata={"help": "Recompute activations in backward."})
-    seed: int = field(default=42, metadata={"help": "Seed of the model init, LoRA init, dropout, data order."})
+    seed: int = field(
+        default=42, metadata={"help": "Seed of the model init, LoRA init, dropout, data order."}
+    )
     # ---- bookkeeping
     log_every: int = field(default=10, metadata={"help": "Steps between metrics lines."})
     save_every: int = field(default=500, metadata={"help": "Steps between checkpoints; 0: only at the end."})
     keep_checkpoints: int = field(default=2, metadata={"help": "Checkpoints kept (the newest)."})
     feature_batch_size: int = field(default=16, metadata={"help": "Chains per forward for frozen features."})
-    eval_every: int = field(default=0, metadata={
-        "help": "Steps between validations (with validation_data); 0: ten times per run. "
-                "The last step is always validated."})
-    val_questions: int = field(default=8, metadata={
-        "help": "Validation questions answered greedily at each validation for val_accuracy "
-                "(the best checkpoint then has the highest accuracy); 0: loss only."})
-    val_max_new_tokens: int = field(default=300, metadata={
-        "help": "New tokens per validation answer."})
+    eval_every: int = field(
+        default=0,
+        metadata={
+            "help": "Steps between validations (with validation_data); 0: ten times per run. "
+            "The last step is always validated."
+        },
+    )
+    val_questions: int = field(
+        default=8,
+        metadata={
+            "help": "Validation questions answered greedily at each validation for val_accuracy "
+            "(the best checkpoint then has the highest accuracy); 0: loss only."
+        },
+    )
+    val_max_new_tokens: int = field(default=300, metadata={"help": "New tokens per validation answer."})
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
         for f in fields(self):
             setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
         self._apply_preset()
-        for name in ("offline_hidden", "offline_layers", "offline_heads", "offline_kv_heads",
-                     "offline_intermediate", "offline_max_positions", "lora_r", "lora_alpha",
-                     "gcn_hidden", "batch_size", "grad_accum", "max_length", "log_every",
-                     "keep_checkpoints", "feature_batch_size", "val_max_new_tokens"):
+        for name in (
+            "offline_hidden",
+            "offline_layers",
+            "offline_heads",
+            "offline_kv_heads",
+            "offline_intermediate",
+            "offline_max_positions",
+            "lora_r",
+            "lora_alpha",
+            "gcn_hidden",
+            "batch_size",
+            "grad_accum",
+            "max_length",
+            "log_every",
+            "keep_checkpoints",
+            "feature_batch_size",
+            "val_max_new_tokens",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
-        for name in ("alpha", "beta", "gamma", "margin", "lr", "weight_decay", "grad_clip",
-                     "save_every", "eval_every", "val_questions"):
+        for name in (
+            "alpha",
+            "beta",
+            "gamma",
+            "margin",
+            "lr",
+            "weight_decay",
+            "grad_clip",
+            "save_every",
+            "eval_every",
+            "val_questions",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         for name in ("lora_dropout", "gcn_dropout"):

@@ -36,9 +36,17 @@ def teacher_answers(d: Discussion) -> list[TeacherAnswer]:
     order = {agent: i for i, agent in enumerate(d.agents)}
     turns = sorted(d.turns, key=lambda t: (t.round, order[t.agent]))
     labels = label_answers(d.task, [t.answer for t in turns], d.gold_answer, d.options)
-    return [TeacherAnswer(t.agent, t.round, t.answer, value, t.confidence,
-                          correct if t.label is None else t.label == "correct")
-            for t, (correct, value) in zip(turns, labels)]
+    return [
+        TeacherAnswer(
+            t.agent,
+            t.round,
+            t.answer,
+            value,
+            t.confidence,
+            correct if t.label is None else t.label == "correct",
+        )
+        for t, (correct, value) in zip(turns, labels)
+    ]
 
 
 def consensus(d: Discussion) -> Consensus:
@@ -49,8 +57,13 @@ def consensus(d: Discussion) -> Consensus:
     v = vote(d.task, [t for t in d.turns if t.round == last], d.options)
     gold = normalize_answer(d.task, d.gold_answer, d.options)
 
-    return Consensus(last, v.majority, v.weighted, values_equal(d.task, v.majority, gold.value),
-                     values_equal(d.task, v.weighted, gold.value))
+    return Consensus(
+        last,
+        v.majority,
+        v.weighted,
+        values_equal(d.task, v.majority, gold.value),
+        values_equal(d.task, v.weighted, gold.value),
+    )
 
 
 def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:

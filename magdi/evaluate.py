@@ -46,15 +46,16 @@ from magdi.answers import answers_equal, extract_answer, group_equal, normalize_
 from magdi.benchmarks import Question, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import wilson
-from magdi.plumbing import stop_on_sigterm, write_json_atomic
 from magdi.formats import read_jsonl
 from magdi.generate import Run, generate, load_base_run, load_run, question_prompt
 from magdi.mag import Discussion
+from magdi.plumbing import stop_on_sigterm, write_json_atomic
 
 CHARS_PER_TOKEN = 4
 
 
 # ---------------------------------------------------------------- scoring
+
 
 @dataclass
 class Sample:
@@ -77,8 +78,13 @@ class Scored:
     teacher_tokens: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.question.to_dict(), "answer": self.answer, "correct": self.correct,
-                "teacher_tokens": self.teacher_tokens, "samples": [asdict(s) for s in self.samples]}
+        return {
+            **self.question.to_dict(),
+            "answer": self.answer,
+            "correct": self.correct,
+            "teacher_tokens": self.teacher_tokens,
+            "samples": [asdict(s) for s in self.samples],
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Scored:
@@ -97,8 +103,16 @@ def score(q: Question, texts: list[str], tokenizer: Any, latency_s: float) -> Sc
     samples = []
     for i, text in enumerate(texts):
         parsed = extract_answer(q.task, text, q.options)
-        samples.append(Sample(i, text, parsed.value, answers_equal(q.task, parsed, gold),
-                              len(tokenizer.encode(text, add_special_tokens=False)), latency_s))
+        samples.append(
+            Sample(
+                i,
+                text,
+                parsed.value,
+                answers_equal(q.task, parsed, gold),
+                len(tokenizer.encode(text, add_special_tokens=False)),
+                latency_s,
+            )
+        )
     answer = majority_vote(q.task, (s.parsed for s in samples))
     correct = values_equal(q.task, answer, gold.value)
     return Scored(q, samples, answer, correct)
@@ -111,9 +125,13 @@ def summarize(results: list[Scored]) -> dict[str, Any]:
     both = [r for r in results if r.teacher_tokens is not None]
     student_on_both = sum(s.tokens for r in both for s in r.samples)
     return {
-        "questions": n, "correct": right, "accuracy": right / n if n else 0.0,
-        "ci_low": low, "ci_high": high,
-        "samples": len(samples), "unparseable_samples": sum(s.parsed is None for s in samples),
+        "questions": n,
+        "correct": right,
+        "accuracy": right / n if n else 0.0,
+        "ci_low": low,
+        "ci_high": high,
+        "samples": len(samples),
+        "unparseable_samples": sum(s.parsed is None for s in samples),
         "unanswered_questions": sum(r.answer is None for r in results),
         "student_tokens": sum(s.tokens for s in samples),
         "teacher_tokens": sum(r.teacher_tokens for r in both) if both else None,
@@ -132,6 +150,7 @@ def teacher_tokens(d: Discussion, tokenizer: Any | None = None) -> int:
 
 
 # ---------------------------------------------------------------- the student
+
 
 def load_student(cfg: EvalConfig) -> Run:
     """The trained run, or a base model (the offline default without `model`) with no adapter."""
@@ -166,10 +185,16 @@ def auto_batch_size(run: Run, k: int, seq_len: int) -> int:
 Progress = Callable[[int, int, float | None], None]
 
 
-def evaluate(run: Run, questions: list[Question], cfg: EvalConfig, *,
-             teacher: dict[str, int] | None = None, on_batch: Callable[[list[Scored]], None] | None = None,
-             on_progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
-             ) -> list[Scored]:
+def evaluate(
+    run: Run,
+    questions: list[Question],
+    cfg: EvalConfig,
+    *,
+    teacher: dict[str, int] | None = None,
+    on_batch: Callable[[list[Scored]], None] | None = None,
+    on_progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[Scored]:
     """Generate and score in batches; `on_progress(done, total, eta_s)` after each batch.
 
     `teacher` maps question ids to teacher tokens. Stops early (returning what is done) when
@@ -188,11 +213,20 @@ def evaluate(run: Run, questions: list[Question], cfg: EvalConfig, *,
         if should_stop is not None and should_stop():
             break
         t0 = time.perf_counter()
-        texts = generate(run, prompts[i: i + size], max_new_tokens=max_new, do_sample=cfg.sampling,
-                         temperature=cfg.temperature, top_p=cfg.top_p, top_k=cfg.top_k,
-                         num_samples=cfg.k, batch_size=size, seed=cfg.seed + b)
+        texts = generate(
+            run,
+            prompts[i : i + size],
+            max_new_tokens=max_new,
+            do_sample=cfg.sampling,
+            temperature=cfg.temperature,
+            top_p=cfg.top_p,
+            top_k=cfg.top_k,
+            num_samples=cfg.k,
+            batch_size=size,
+            seed=cfg.seed + b,
+        )
         latency = (time.perf_counter() - t0) / (len(texts) * cfg.k)
-        batch = [score(q, t, run.tokenizer, latency) for q, t in zip(questions[i: i + size], texts)]
+        batch = [score(q, t, run.tokenizer, latency) for q, t in zip(questions[i : i + size], texts)]
         for s in batch:
             s.teacher_tokens = (teacher or {}).get(s.question.id)
         out.extend(batch)
@@ -205,6 +239,7 @@ def evaluate(run: Run, questions: list[Question], cfg: EvalConfig, *,
 
 
 # ---------------------------------------------------------------- CLI
+
 
 def read_predictions(path: Path) -> list[Scored]:
     """Complete lines of a predictions file (a line cut by a kill is dropped)."""
@@ -219,22 +254,28 @@ def read_predictions(path: Path) -> list[Scored]:
     return out
 
 
-def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool] | None = None) -> dict | None:
+def run(
+    cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool] | None = None
+) -> dict | None:
     """Evaluate into cfg.output_dir; returns the summary, or None when stopped before the end."""
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     questions = read_questions(cfg.questions, cfg.format, cfg.limit)  # type: ignore[arg-type]
     predictions = out / "predictions.jsonl"
     done = {s.question.id: s for s in read_predictions(predictions)} if resume else {}
-    predictions.write_text("".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in done.values()),
-                           encoding="utf-8")  # rewritten without a torn last line
+    predictions.write_text(
+        "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in done.values()), encoding="utf-8"
+    )  # rewritten without a torn last line
     student = load_student(cfg)
     todo = [q for q in questions if q.id not in done]
     teacher = {}
     if cfg.discussions:  # only the questions still to do are counted
         wanted = {q.id for q in todo}
-        teacher = {d.id: teacher_tokens(d, student.tokenizer) for _, d, _ in read_jsonl(cfg.discussions)
-                   if d.id in wanted}
+        teacher = {
+            d.id: teacher_tokens(d, student.tokenizer)
+            for _, d, _ in read_jsonl(cfg.discussions)
+            if d.id in wanted
+        }
     total = len(questions)
     print(f"evaluating {len(todo)} of {total} questions ({len(done)} done before)", flush=True)
 
@@ -249,18 +290,28 @@ def run(cfg: EvalConfig, *, resume: bool = False, should_stop: Callable[[], bool
 
     write_json_atomic(out / "progress.json", {"step": len(done), "total_steps": total, "eta_s": None})
     t0 = time.monotonic()
-    fresh = evaluate(student, todo, cfg, teacher=teacher, on_batch=write, on_progress=progress,
-                     should_stop=should_stop)
+    fresh = evaluate(
+        student, todo, cfg, teacher=teacher, on_batch=write, on_progress=progress, should_stop=should_stop
+    )
     if len(fresh) < len(todo):
         return None
     by_id = {**done, **{s.question.id: s for s in fresh}}
     results = [by_id[q.id] for q in questions]
-    summary = {**summarize(results), **describe(cfg, student),
-               "decoding": "sampling" if cfg.sampling else "greedy", "k": cfg.k,
-               "wall_s": time.monotonic() - t0, "device": str(student.device), "config": asdict(cfg)}
+    summary = {
+        **summarize(results),
+        **describe(cfg, student),
+        "decoding": "sampling" if cfg.sampling else "greedy",
+        "k": cfg.k,
+        "wall_s": time.monotonic() - t0,
+        "device": str(student.device),
+        "config": asdict(cfg),
+    }
     write_json_atomic(out / "summary.json", summary)
-    print(f"accuracy {summary['accuracy']:.3f} ({summary['correct']}/{summary['questions']}, "
-          f"95% CI {summary['ci_low']:.3f}-{summary['ci_high']:.3f})", flush=True)
+    print(
+        f"accuracy {summary['accuracy']:.3f} ({summary['correct']}/{summary['questions']}, "
+        f"95% CI {summary['ci_low']:.3f}-{summary['ci_high']:.3f})",
+        flush=True,
+    )
     return summary
 
 
@@ -273,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     with stop_on_sigterm() as stop:
         summary = run(cfg, resume=args.resume, should_stop=stop.is_set)
     if summary is None:
-        print(f"stopped by SIGTERM; continue with: python -m magdi.evaluate {args.config} --resume", flush=True)
+        print(
+            f"stopped by SIGTERM; continue with: python -m magdi.evaluate {args.config} --resume", flush=True
+        )
         return 128 + signal.SIGTERM
     return 0
 

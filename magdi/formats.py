@@ -20,8 +20,17 @@ Format = Literal["jsonl", "magdi"]
 _LABELS = ("correct", "incorrect")
 _SOURCES = ("auto", "human")
 _TOP_KEYS = {"id", "task", "question", "options", "gold_answer", "turns", "dataset", "meta"}
-_TURN_KEYS = {"agent", "round", "reasoning", "answer", "confidence", "responds_to",
-              "label", "label_source", "excluded"}
+_TURN_KEYS = {
+    "agent",
+    "round",
+    "reasoning",
+    "answer",
+    "confidence",
+    "responds_to",
+    "label",
+    "label_source",
+    "excluded",
+}
 _MAGDI_OUTPUT = re.compile(r"^(.+)_output_([0-9]+)\Z", re.DOTALL)
 _TOO_DEEP = "malformed JSON: nested too deeply"
 # Task names recognised in a file name when a MAGDi file does not say its task.
@@ -35,6 +44,7 @@ class FormatError(ValueError):
 
 
 # ---------------------------------------------------------------- value checks
+
 
 def _text(obj: dict, key: str, where: str, *, numbers_ok: bool = False) -> str:
     if key not in obj:
@@ -115,6 +125,7 @@ def _agent(value: Any, where: str) -> str:
 
 # ---------------------------------------------------------------- JSONL
 
+
 def discussion_from_dict(obj: Any) -> tuple[Discussion, str | None]:
     """One canonical JSONL object -> (Discussion, its optional dataset name)."""
     if not isinstance(obj, dict):
@@ -153,10 +164,17 @@ def _turn_from_dict(raw: Any, i: int) -> Turn:
     if "round" not in raw:
         raise MAGError(f"{where}missing field 'round'")
     label, source, excluded = _label_fields(raw, where)
-    return Turn(_agent(raw.get("agent"), where), _round(raw["round"], where),
-                _text(raw, "reasoning", where), _text(raw, "answer", where, numbers_ok=True),
-                parse_confidence(raw.get("confidence"), where),
-                _responds_to(raw.get("responds_to"), where), label, source, excluded)
+    return Turn(
+        _agent(raw.get("agent"), where),
+        _round(raw["round"], where),
+        _text(raw, "reasoning", where),
+        _text(raw, "answer", where, numbers_ok=True),
+        parse_confidence(raw.get("confidence"), where),
+        _responds_to(raw.get("responds_to"), where),
+        label,
+        source,
+        excluded,
+    )
 
 
 def discussion_to_dict(d: Discussion, dataset: str | None = None) -> dict:
@@ -174,8 +192,7 @@ def discussion_to_dict(d: Discussion, dataset: str | None = None) -> dict:
 
 
 def _turn_to_dict(t: Turn) -> dict:
-    out: dict[str, Any] = {"agent": t.agent, "round": t.round, "reasoning": t.reasoning,
-                           "answer": t.answer}
+    out: dict[str, Any] = {"agent": t.agent, "round": t.round, "reasoning": t.reasoning, "answer": t.answer}
     if t.confidence is not None:
         out["confidence"] = t.confidence
     return out | _turn_extras(t)
@@ -208,8 +225,7 @@ def parse_jsonl_line(path: str | Path, lineno: int, line: str) -> tuple[Discussi
         raise FormatError(path, lineno, str(exc)) from None
 
 
-def jsonl_lines(path: str | Path, lines: Iterable[bytes], first: int = 1
-                ) -> Iterator[tuple[int, str]]:
+def jsonl_lines(path: str | Path, lines: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, str]]:
     """(line number, text) of the non-blank lines; lines end at "\n" and must be UTF-8."""
     for lineno, raw in enumerate(lines, start=first):
         try:
@@ -237,6 +253,7 @@ def write_jsonl(items: Iterable[tuple[Discussion, str | None]], fh: IO[str]) -> 
 
 # ---------------------------------------------------------------- MAGDi release format
 
+
 def guess_task(path: str | Path) -> str:
     name = Path(path).name.lower()
     return next((t for t in _TASK_HINTS if t in name), "unknown")
@@ -254,14 +271,19 @@ def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussio
         if not isinstance(raw, dict):
             raise MAGError(f"{where}expected an object with reasoning and answer")
         label, source, excluded = _label_fields(raw, where)
-        turns.append(Turn(
-            agent=m.group(1), round=int(m.group(2)),
-            reasoning=_text(raw, "reasoning", where),
-            answer=_text(raw, "answer", where, numbers_ok=True),
-            confidence=parse_confidence(raw.get("confidence_level"), where, lenient=True),
-            responds_to=_responds_to(raw.get("responds_to"), where),
-            label=label, label_source=source, excluded=excluded,
-        ))
+        turns.append(
+            Turn(
+                agent=m.group(1),
+                round=int(m.group(2)),
+                reasoning=_text(raw, "reasoning", where),
+                answer=_text(raw, "answer", where, numbers_ok=True),
+                confidence=parse_confidence(raw.get("confidence_level"), where, lenient=True),
+                responds_to=_responds_to(raw.get("responds_to"), where),
+                label=label,
+                label_source=source,
+                excluded=excluded,
+            )
+        )
     if not turns:
         raise MAGError("no <agent>_output_<round> entries")
     turns.sort(key=lambda t: t.round)
@@ -301,8 +323,9 @@ def read_magdi(path: str | Path, task: str | None = None) -> Iterator[tuple[int,
         items = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
-        raise FormatError(path, data.count(b"\n", 0, exc.start) + 1,
-                          f"invalid UTF-8 at byte {exc.start - line_start + 1}") from None
+        raise FormatError(
+            path, data.count(b"\n", 0, exc.start) + 1, f"invalid UTF-8 at byte {exc.start - line_start + 1}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -330,7 +353,8 @@ def detect_format(path: str | Path) -> Format:
     return "magdi" if head.startswith(b"[") else "jsonl"
 
 
-def read_discussions(path: str | Path, fmt: Format | Literal["auto"] = "auto",
-                     task: str | None = None) -> Iterator[tuple[int, Discussion, str | None]]:
+def read_discussions(
+    path: str | Path, fmt: Format | Literal["auto"] = "auto", task: str | None = None
+) -> Iterator[tuple[int, Discussion, str | None]]:
     fmt = detect_format(path) if fmt == "auto" else fmt
     return read_magdi(path, task) if fmt == "magdi" else read_jsonl(path)

@@ -36,8 +36,9 @@ class GCN(nn.Module):
         - **output:** node logits :math:`(|\mathcal{V}|, F_{out})`
     """
 
-    def __init__(self, in_channels: int, hidden_channels: int = 512, out_channels: int = 2,
-                 dropout: float = 0.5) -> None:
+    def __init__(
+        self, in_channels: int, hidden_channels: int = 512, out_channels: int = 2, dropout: float = 0.5
+    ) -> None:
         super().__init__()
         self.conv1 = GCNConv(in_channels, hidden_channels)
         self.conv2 = GCNConv(hidden_channels, out_channels)

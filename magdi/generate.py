@@ -34,8 +34,13 @@ class Run:
     device: torch.device
 
 
-def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.device | None = None,
-             dtype: torch.dtype | None = None) -> Run:
+def load_run(
+    run_dir: str | Path,
+    *,
+    merge: bool = False,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype | None = None,
+) -> Run:
     """The trained student of a finished run: its base (the saved offline base, or the configured
     model) with the adapter; `merge` folds LoRA into the base weights for faster generation."""
     run_dir = Path(run_dir)
@@ -46,7 +51,9 @@ def load_run(run_dir: str | Path, *, merge: bool = False, device: str | torch.de
     source = run_dir / "base" if cfg.model is None else _recorded_base(run_dir, cfg.model)
     local = Path(source).exists()
     tokenizer = AutoTokenizer.from_pretrained(run_dir / "tokenizer", local_files_only=True)
-    base = AutoModelForCausalLM.from_pretrained(source, dtype=dtype or DTYPES[cfg.precision], local_files_only=local)
+    base = AutoModelForCausalLM.from_pretrained(
+        source, dtype=dtype or DTYPES[cfg.precision], local_files_only=local
+    )
     with quiet_peft():
         model = PeftModel.from_pretrained(base, run_dir / "adapter")
     if merge:
@@ -62,8 +69,9 @@ def _recorded_base(run_dir: Path, model: str) -> str:
     return adapter.get("base_model_name_or_path") or model
 
 
-def load_base_run(model: str | None, *, student: dict[str, Any] | None = None,
-                  device: str | torch.device | None = None) -> Run:
+def load_base_run(
+    model: str | None, *, student: dict[str, Any] | None = None, device: str | torch.device | None = None
+) -> Run:
     """A base model without an adapter: a Hugging Face id or path, or with None the offline
     default (`student`: DistillConfig fields of its shape)."""
     cfg = DistillConfig(**{**(student or {}), "model": model})
@@ -87,23 +95,37 @@ def pad_left(seqs: list[list[int]], pad_id: int) -> tuple[Tensor, Tensor]:
     ids = torch.full((len(seqs), T), pad_id, dtype=torch.long)
     mask = torch.zeros((len(seqs), T), dtype=torch.long)
     for r, s in enumerate(seqs):
-        ids[r, T - len(s):] = torch.tensor(s, dtype=torch.long)
-        mask[r, T - len(s):] = 1
+        ids[r, T - len(s) :] = torch.tensor(s, dtype=torch.long)
+        mask[r, T - len(s) :] = 1
     return ids, mask
 
 
 @torch.no_grad()
-def generate(run: Run, prompts: list[str], *, max_new_tokens: int = 300, do_sample: bool = False,
-             temperature: float = 0.7, top_p: float = 0.9, top_k: int = 50, num_samples: int = 1,
-             batch_size: int = 8, seed: int | None = None) -> list[list[str]]:
+def generate(
+    run: Run,
+    prompts: list[str],
+    *,
+    max_new_tokens: int = 300,
+    do_sample: bool = False,
+    temperature: float = 0.7,
+    top_p: float = 0.9,
+    top_k: int = 50,
+    num_samples: int = 1,
+    batch_size: int = 8,
+    seed: int | None = None,
+) -> list[list[str]]:
     """`num_samples` completions per prompt (greedy allows one), in prompt order, special tokens removed."""
     if num_samples > 1 and not do_sample:
         raise ValueError("several samples per prompt need do_sample=True")
     tok = run.tokenizer
-    options: dict[str, Any] = {"max_new_tokens": max_new_tokens, "do_sample": do_sample,
-                               "num_return_sequences": num_samples, "pad_token_id": tok.pad_token_id,
-                               "eos_token_id": tok.eos_token_id,
-                               "use_cache": True}  # the offline base saves with use_cache=False
+    options: dict[str, Any] = {
+        "max_new_tokens": max_new_tokens,
+        "do_sample": do_sample,
+        "num_return_sequences": num_samples,
+        "pad_token_id": tok.pad_token_id,
+        "eos_token_id": tok.eos_token_id,
+        "use_cache": True,
+    }  # the offline base saves with use_cache=False
     if do_sample:
         options |= {"temperature": temperature, "top_p": top_p, "top_k": top_k}
     devices = [run.device] if run.device.type == "cuda" else []
@@ -114,9 +136,12 @@ def generate(run: Run, prompts: list[str], *, max_new_tokens: int = 300, do_samp
         if seed is not None:
             torch.manual_seed(seed)
         for start in range(0, len(prompts), batch_size):
-            ids, mask = pad_left([encode_prompt(tok, p) for p in prompts[start: start + batch_size]], tok.pad_token_id)
-            generated = run.model.generate(input_ids=ids.to(run.device), attention_mask=mask.to(run.device),
-                                           **options)  # (b * num_samples, T + new)
-            texts = tok.batch_decode(generated[:, ids.shape[1]:], skip_special_tokens=True)
-            out.extend(texts[i: i + num_samples] for i in range(0, len(texts), num_samples))
+            ids, mask = pad_left(
+                [encode_prompt(tok, p) for p in prompts[start : start + batch_size]], tok.pad_token_id
+            )
+            generated = run.model.generate(
+                input_ids=ids.to(run.device), attention_mask=mask.to(run.device), **options
+            )  # (b * num_samples, T + new)
+            texts = tok.batch_decode(generated[:, ids.shape[1] :], skip_special_tokens=True)
+            out.extend(texts[i : i + num_samples] for i in range(0, len(texts), num_samples))
     return out

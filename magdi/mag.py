@@ -113,7 +113,8 @@ class Discussion:
         """The MAG as a networkx DAG; node attributes are the turn fields."""
         g = nx.DiGraph()
         for t in self.turns:
-            g.add_node(t.key, agent=t.agent, round=t.round, answer=t.answer,
-                       confidence=t.confidence, label=t.label)
+            g.add_node(
+                t.key, agent=t.agent, round=t.round, answer=t.answer, confidence=t.confidence, label=t.label
+            )
         g.add_edges_from(self.edges())
         return g

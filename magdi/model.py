@@ -35,6 +35,7 @@ DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 # ---------------------------------------------------------------- base model and LoRA
 
+
 def load_base(cfg: DistillConfig) -> tuple[PreTrainedModel, Any, str]:
     """(base LM in cfg.precision, tokenizer, key naming the base in cache keys). Never downloads
     for a local path; `cfg.model=None` builds the offline default."""
@@ -80,9 +81,15 @@ def add_lora(model: PreTrainedModel, cfg: DistillConfig) -> PeftModel:
     for `cfg.modules_to_save`, which train in full (a random-init base needs its embeddings,
     norms and LM head trained)."""
     targets = cfg.lora_target_modules
-    config = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                        target_modules="all-linear" if targets == ["all-linear"] else list(targets),
-                        modules_to_save=list(cfg.modules_to_save) or None, bias="none", task_type="CAUSAL_LM")
+    config = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules="all-linear" if targets == ["all-linear"] else list(targets),
+        modules_to_save=list(cfg.modules_to_save) or None,
+        bias="none",
+        task_type="CAUSAL_LM",
+    )
     with quiet_peft():
         return get_peft_model(model, config)
 
@@ -136,12 +143,15 @@ def check_lm_head(student: MAGDiStudent, tokens: int = 8) -> None:
     finally:
         student.train(was_training)
     if (ours - theirs).abs().max() > 0.02 * theirs.abs().max() + 1e-6:
-        raise ValueError(f"{type(base).__name__} processes its logits in a way MAGDi's loss does not "
-                         "reproduce (it applies the LM head to the selected states itself); this model "
-                         "family is not supported as a student")
+        raise ValueError(
+            f"{type(base).__name__} processes its logits in a way MAGDi's loss does not "
+            "reproduce (it applies the LM head to the selected states itself); this model "
+            "family is not supported as a student"
+        )
 
 
 # ---------------------------------------------------------------- batches
+
 
 def pad_right(seqs: list[list[int]], pad_id: int, multiple_of: int = 1) -> tuple[Tensor, Tensor]:
     """Right-pad to the longest (rounded up to multiple_of). Returns ids (B, T), attention_mask (B, T)."""
@@ -159,23 +169,33 @@ def pad_right(seqs: list[list[int]], pad_id: int, multiple_of: int = 1) -> tuple
 class Batch:
     """Several questions. C unique chains, P pairs, N graph nodes, E edges."""
 
-    input_ids: Tensor       # (C, T) right-padded
+    input_ids: Tensor  # (C, T) right-padded
     attention_mask: Tensor  # (C, T)
-    labels: Tensor          # (C, T) token ids where next-token loss applies, else IGNORE
-    pairs: Tensor           # (2, P) chain rows: correct, incorrect
-    node_chain: Tensor      # (N,) chain row of each node
-    node_labels: Tensor     # (N,) 1 = correct
-    edge_index: Tensor      # (2, E) over the N nodes
-    node_x: Tensor | None   # (N, H) frozen features, or None
+    labels: Tensor  # (C, T) token ids where next-token loss applies, else IGNORE
+    pairs: Tensor  # (2, P) chain rows: correct, incorrect
+    node_chain: Tensor  # (N,) chain row of each node
+    node_labels: Tensor  # (N,) 1 = correct
+    edge_index: Tensor  # (2, E) over the N nodes
+    node_x: Tensor | None  # (N, H) frozen features, or None
     n_questions: int
 
     def to(self, device: torch.device | str) -> Batch:
-        return Batch(**{f.name: v.to(device) if isinstance(v, Tensor) else v
-                        for f in fields(self) for v in [getattr(self, f.name)]})
+        return Batch(
+            **{
+                f.name: v.to(device) if isinstance(v, Tensor) else v
+                for f in fields(self)
+                for v in [getattr(self, f.name)]
+            }
+        )
 
 
-def collate(items: list[EncodedExample], pad_id: int, mask_prompt: bool = True,
-            features: list[Tensor] | None = None, multiple_of: int = 1) -> Batch:
+def collate(
+    items: list[EncodedExample],
+    pad_id: int,
+    mask_prompt: bool = True,
+    features: list[Tensor] | None = None,
+    multiple_of: int = 1,
+) -> Batch:
     """One micro-batch. A chain that occurs several times (same text) is forwarded once."""
     rows: dict[int, int] = {}
     seqs: list[list[int]] = []
@@ -204,9 +224,11 @@ def collate(items: list[EncodedExample], pad_id: int, mask_prompt: bool = True,
     input_ids, attention_mask = pad_right(seqs, pad_id, multiple_of)
     labels = torch.full_like(input_ids, IGNORE)
     for r in positive:
-        labels[r, starts[r]: len(seqs[r])] = input_ids[r, starts[r]: len(seqs[r])]
+        labels[r, starts[r] : len(seqs[r])] = input_ids[r, starts[r] : len(seqs[r])]
     return Batch(
-        input_ids=input_ids, attention_mask=attention_mask, labels=labels,
+        input_ids=input_ids,
+        attention_mask=attention_mask,
+        labels=labels,
         pairs=torch.tensor(pairs, dtype=torch.long).reshape(-1, 2).T,
         node_chain=torch.tensor(node_chain, dtype=torch.long),
         node_labels=torch.tensor(node_labels, dtype=torch.long),
@@ -217,6 +239,7 @@ def collate(items: list[EncodedExample], pad_id: int, mask_prompt: bool = True,
 
 
 # ---------------------------------------------------------------- the student
+
 
 class Scorer(nn.Module):
     """score(rep) = tanh(w2 . relu(W1 rep + b1) + b2). Shapes: (N, H) -> (N,)."""
@@ -255,7 +278,9 @@ class MAGDiStudent(nn.Module):
 
     def hidden_states(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         """Last hidden state (after the final norm). Shapes: (C, T), (C, T) -> (C, T, H)."""
-        return self.backbone(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+        return self.backbone(
+            input_ids=input_ids, attention_mask=attention_mask, use_cache=False
+        ).last_hidden_state
 
     def forward(self, batch: Batch) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
         hidden = self.hidden_states(batch.input_ids, batch.attention_mask)  # (C, T, H)
@@ -298,24 +323,41 @@ class MAGDiStudent(nn.Module):
 
     def heads_state_dict(self) -> dict[str, Tensor]:
         """Scorer and GCN weights (prefixed scorer., gcn.), for `heads.safetensors`."""
-        return {f"{name}.{k}": v.detach().contiguous() for name in ("scorer", "gcn")
-                if (m := getattr(self, name)) is not None for k, v in m.state_dict().items()}
+        return {
+            f"{name}.{k}": v.detach().contiguous()
+            for name in ("scorer", "gcn")
+            if (m := getattr(self, name)) is not None
+            for k, v in m.state_dict().items()
+        }
 
 
 # ---------------------------------------------------------------- frozen node features
 
+
 def feature_cache_key(cfg: DistillConfig, model_key: str, data_sha256: str) -> str:
     """Hash of everything a frozen feature depends on: base model, data, pooling, chain text, dtype."""
-    parts = {"model": model_key, "data": data_sha256, "pooling": cfg.pooling,
-             "prompt": cfg.prompt_template, "completion": cfg.completion_template,
-             "drop_agreement": cfg.drop_agreement_sentences, "max_length": cfg.max_length,
-             "precision": cfg.precision}
+    parts = {
+        "model": model_key,
+        "data": data_sha256,
+        "pooling": cfg.pooling,
+        "prompt": cfg.prompt_template,
+        "completion": cfg.completion_template,
+        "drop_agreement": cfg.drop_agreement_sentences,
+        "max_length": cfg.max_length,
+        "precision": cfg.precision,
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
 @torch.no_grad()
-def node_features(student: MAGDiStudent, items: list[EncodedExample], pad_id: int, batch_size: int,
-                  device: torch.device, dtype: torch.dtype) -> list[Tensor]:
+def node_features(
+    student: MAGDiStudent,
+    items: list[EncodedExample],
+    pad_id: int,
+    batch_size: int,
+    device: torch.device,
+    dtype: torch.dtype,
+) -> list[Tensor]:
     """Pooled base-model states (adapters disabled, eval mode) of every node: one (n_i, H) fp32
     tensor per example. Chains are sorted by length so that batches carry little padding."""
     flat = [(i, j, ids) for i, it in enumerate(items) for j, ids in enumerate(it.ids)]
@@ -326,7 +368,7 @@ def node_features(student: MAGDiStudent, items: list[EncodedExample], pad_id: in
     student.eval()
     with student.lm.disable_adapter():
         for start in range(0, len(order), batch_size):
-            chunk = order[start: start + batch_size]
+            chunk = order[start : start + batch_size]
             ids, mask = pad_right([flat[k][2] for k in chunk], pad_id)
             ids, mask = ids.to(device), mask.to(device)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32):

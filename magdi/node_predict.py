@@ -48,7 +48,8 @@ def load_classifier(run_dir: str | Path, *, device: str | torch.device | None = 
     heads = load_file(run_dir / "heads.safetensors")
     for name in ("scorer", "gcn"):
         getattr(student, name).load_state_dict(
-            {k.removeprefix(f"{name}."): v for k, v in heads.items() if k.startswith(f"{name}.")})
+            {k.removeprefix(f"{name}."): v for k, v in heads.items() if k.startswith(f"{name}.")}
+        )
     return NodeClassifier(student.to(run.device).eval(), run.tokenizer, run.config, run.device)
 
 
@@ -66,8 +67,11 @@ def predict(clf: NodeClassifier, discussions: Sequence[Discussion]) -> list[dict
     dtype = DTYPES[cfg.precision]
     scored = [d for d in discussions if any(not t.excluded for t in d.turns)]
     items, _ = encode_examples([graph_example(cfg, d) for d in scored], clf.tokenizer, cfg.max_length)
-    features = None if clf.student.joint else node_features(
-        clf.student, items, pad_id, cfg.feature_batch_size, clf.device, dtype)
+    features = (
+        None
+        if clf.student.joint
+        else node_features(clf.student, items, pad_id, cfg.feature_batch_size, clf.device, dtype)
+    )
     probs: list[Tensor] = []
     for start in range(0, len(items), cfg.batch_size):
         end = start + cfg.batch_size

@@ -42,20 +42,29 @@ def offline_corpus() -> list[str]:
     texts = []
     for d in simulate_discussions(questions, seed=CORPUS_SEED):
         prompt = cfg.prompt_template.format(question=" ".join([d["question"], *(d.get("options") or [])]))
-        texts += [prompt + cfg.completion_template.format(reasoning=t["reasoning"], answer=t["answer"])
-                  for t in d["turns"]]
+        texts += [
+            prompt + cfg.completion_template.format(reasoning=t["reasoning"], answer=t["answer"])
+            for t in d["turns"]
+        ]
     return texts
 
 
 @functools.cache
 def _tokenizer_json() -> str:
     tk = Tokenizer(models.BPE())
-    tk.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
-                                                pre_tokenizers.ByteLevel(add_prefix_space=False)])
+    tk.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False)]
+    )
     tk.decoder = decoders.ByteLevel()
-    tk.train_from_iterator(offline_corpus(), trainers.BpeTrainer(
-        vocab_size=OFFLINE_VOCAB, special_tokens=list(SPECIAL.values()),
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tk.train_from_iterator(
+        offline_corpus(),
+        trainers.BpeTrainer(
+            vocab_size=OFFLINE_VOCAB,
+            special_tokens=list(SPECIAL.values()),
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        ),
+    )
     return tk.to_str()
 
 
@@ -90,8 +99,17 @@ def offline_model(cfg: DistillConfig, tokenizer: PreTrainedTokenizerFast) -> Lla
 
 def offline_key(cfg: DistillConfig) -> str:
     """Identifies the offline base (shape, seed and vocabulary) in cache keys."""
-    shape = {k: getattr(cfg, k) for k in ("offline_hidden", "offline_layers", "offline_heads",
-                                          "offline_kv_heads", "offline_intermediate",
-                                          "offline_max_positions", "offline_seed")}
+    shape = {
+        k: getattr(cfg, k)
+        for k in (
+            "offline_hidden",
+            "offline_layers",
+            "offline_heads",
+            "offline_kv_heads",
+            "offline_intermediate",
+            "offline_max_positions",
+            "offline_seed",
+        )
+    }
     shape["vocab"] = hashlib.sha256(_tokenizer_json().encode()).hexdigest()
     return "offline-llama-" + hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]

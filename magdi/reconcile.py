@@ -33,7 +33,8 @@ JSON_FORMAT = '{"reasoning": "", "answer": "", "confidence_level": ""}'
 _FENCE = re.compile(r"```[A-Za-z]*\s*(.*?)```", re.DOTALL)
 _NUMBER = re.compile(r"(-?(?:\d+(?:\.\d+)?|\.\d+))\s*(%?)")
 _PROSE_CONFIDENCE = re.compile(
-    r"confidence(?:[\s_]+level)?(?:\s+is|\s*[:=])?\s*((?:\d+(?:\.\d+)?|\.\d+)\s*%?)", re.IGNORECASE)
+    r"confidence(?:[\s_]+level)?(?:\s+is|\s*[:=])?\s*((?:\d+(?:\.\d+)?|\.\d+)\s*%?)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class FewShot:
 
 # ---------------------------------------------------------------- prompts
 
+
 def answer_format(task: str, options: list[str] | None = None) -> str:
     """What the "answer" field must hold, in ReConcile's words where it had some."""
     kind = task_kind(task)
@@ -60,22 +62,30 @@ def answer_format(task: str, options: list[str] | None = None) -> str:
         names = [option_name(i, task) for i in range(n)]
         return f'Only place {",".join(names)} representing your choice in the "answer" field.'
     if kind == "math":
-        return ('Only place the final answer, as a simplified LaTeX expression without $ signs, '
-                'in the "answer" field.')
+        return (
+            "Only place the final answer, as a simplified LaTeX expression without $ signs, "
+            'in the "answer" field.'
+        )
     return 'Only place a short final answer in the "answer" field.'
 
 
 def format_question(question: str, task: str, options: list[str] | None = None) -> str:
-    """"Q: …" and the options, labelled as the task answers them (1) … for ECQA, A) … otherwise)."""
+    """ "Q: …" and the options, labelled as the task answers them (1) … for ECQA, A) … otherwise)."""
     if not options:
         return f"Q: {question}"
     lines = option_lines(options, task)
-    return f"Q: {question}\nThe options are:\n" + "\n".join(lines) + "\nPlease select an option as your answer."
+    return (
+        f"Q: {question}\nThe options are:\n" + "\n".join(lines) + "\nPlease select an option as your answer."
+    )
 
 
 def _header(question: str, task: str, options: list[str] | None, few_shot: Sequence[FewShot]) -> list[str]:
-    shots = [format_question(s.question, task, s.options) + "\nA: "
-             + json.dumps({"reasoning": s.reasoning, "answer": s.answer}) for s in few_shot]
+    shots = [
+        format_question(s.question, task, s.options)
+        + "\nA: "
+        + json.dumps({"reasoning": s.reasoning, "answer": s.answer})
+        for s in few_shot
+    ]
     return [*shots, format_question(question, task, options)]
 
 
@@ -91,13 +101,19 @@ def _instructions(task: str, options: list[str] | None) -> list[str]:
     ]
 
 
-def round0_prompt(question: str, task: str, options: list[str] | None = None,
-                  few_shot: Sequence[FewShot] = ()) -> str:
+def round0_prompt(
+    question: str, task: str, options: list[str] | None = None, few_shot: Sequence[FewShot] = ()
+) -> str:
     return "\n".join([*_header(question, task, options, few_shot), *_instructions(task, options)])
 
 
-def discussion_prompt(question: str, task: str, previous: Sequence[Turn], options: list[str] | None = None,
-                      few_shot: Sequence[FewShot] = ()) -> str:
+def discussion_prompt(
+    question: str,
+    task: str,
+    previous: Sequence[Turn],
+    options: list[str] | None = None,
+    few_shot: Sequence[FewShot] = (),
+) -> str:
     """The prompt of a round r > 0: `previous` are the parseable turns of round r - 1."""
     groups = sorted(_groups(task, previous, options), key=lambda g: -len(g[1]))  # stable: ties keep order
     solutions = []
@@ -109,19 +125,33 @@ def discussion_prompt(question: str, task: str, previous: Sequence[Turn], option
                 said += f" My confidence level is {t.confidence}."
             lines.append(said)
         solutions.append("\n".join(lines))
-    review = ("Carefully review the following solutions from other agents as additional information, "
-              "and provide your own answer and step-by-step reasoning to the question.\n"
-              "Clearly state which point of view you agree or disagree with and why.")
-    return "\n".join([*_header(question, task, options, few_shot), "", review, "",
-                      "\n\n".join(solutions), "", *_instructions(task, options)])
+    review = (
+        "Carefully review the following solutions from other agents as additional information, "
+        "and provide your own answer and step-by-step reasoning to the question.\n"
+        "Clearly state which point of view you agree or disagree with and why."
+    )
+    return "\n".join(
+        [
+            *_header(question, task, options, few_shot),
+            "",
+            review,
+            "",
+            "\n\n".join(solutions),
+            "",
+            *_instructions(task, options),
+        ]
+    )
 
 
 def retry_message(task: str, options: list[str] | None = None) -> str:
-    return (f"Your reply could not be read. Reply again with only the JSON object {JSON_FORMAT}. "
-            + answer_format(task, options))
+    return (
+        f"Your reply could not be read. Reply again with only the JSON object {JSON_FORMAT}. "
+        + answer_format(task, options)
+    )
 
 
 # ---------------------------------------------------------------- reading replies
+
 
 @dataclass(frozen=True)
 class ParsedReply:
@@ -192,6 +222,7 @@ def parse_reply(text: str, task: str, options: list[str] | None = None) -> Parse
 
 # ---------------------------------------------------------------- votes
 
+
 def recalibrate(confidence: float | None) -> float:
     """ReConcile's buckets: <= 0.6 -> 0.1, (0.6, 0.8) -> 0.3, [0.8, 0.9) -> 0.5, [0.9, 1) -> 0.8,
     1 -> 1. A missing confidence counts as the lowest (ReConcile read it as 0.0)."""
@@ -225,9 +256,12 @@ def vote(task: str, turns: Iterable[Turn], options: list[str] | None = None) -> 
     groups = _groups(task, turns, options)
     scores = {a: round(sum(recalibrate(t.confidence) for t in ts), 6) for a, ts in groups}
     counts = {a: len(ts) for a, ts in groups}
-    return Vote(weighted=max(scores, key=scores.__getitem__, default=None),
-                majority=max(counts, key=counts.__getitem__, default=None),
-                scores=scores, counts=counts)  # type: ignore[arg-type]
+    return Vote(
+        weighted=max(scores, key=scores.__getitem__, default=None),
+        majority=max(counts, key=counts.__getitem__, default=None),
+        scores=scores,
+        counts=counts,
+    )  # type: ignore[arg-type]
 
 
 def agree(task: str, turns: Sequence[Turn], options: list[str] | None = None) -> bool:
@@ -241,6 +275,7 @@ def _parseable(task: str, turns: Iterable[Turn], options: list[str] | None) -> l
 
 
 # ---------------------------------------------------------------- the discussion
+
 
 @dataclass(frozen=True)
 class TurnOutcome:
@@ -269,8 +304,9 @@ class DiscussionError(RuntimeError):
         super().__init__(f"agent {agent!r} failed in round {round}: {type(cause).__name__}: {cause}")
 
 
-def _ask(agent: Agent, messages: Messages, task: str, options: list[str] | None
-         ) -> tuple[ParsedReply, str, int, Usage]:
+def _ask(
+    agent: Agent, messages: Messages, task: str, options: list[str] | None
+) -> tuple[ParsedReply, str, int, Usage]:
     """(parsed reply, raw text of the first reply, attempts, usage); one retry if unparseable."""
     usage = Usage()
     first = agent.reply(messages)
@@ -278,8 +314,13 @@ def _ask(agent: Agent, messages: Messages, task: str, options: list[str] | None
     parsed = parse_reply(first.text, task, options)
     if parsed.ok:
         return parsed, first.text, 1, usage
-    again = agent.reply([*messages, {"role": "assistant", "content": first.text},
-                         {"role": "user", "content": retry_message(task, options)}])
+    again = agent.reply(
+        [
+            *messages,
+            {"role": "assistant", "content": first.text},
+            {"role": "user", "content": retry_message(task, options)},
+        ]
+    )
     usage.add(again)
     retried = parse_reply(again.text, task, options)
     return (retried if retried.ok else parsed), first.text, 2, usage
@@ -287,8 +328,14 @@ def _ask(agent: Agent, messages: Messages, task: str, options: list[str] | None
 
 def _turn(name: str, round: int, parsed: ParsedReply, raw: str, responds_to: list[TurnKey]) -> Turn:
     reasoning = parsed.reasoning if parsed.ok else raw  # an unparseable turn keeps its raw text
-    return Turn(agent=name, round=round, reasoning=reasoning, answer=parsed.answer,
-                confidence=parsed.confidence, responds_to=list(responds_to))
+    return Turn(
+        agent=name,
+        round=round,
+        reasoning=reasoning,
+        answer=parsed.answer,
+        confidence=parsed.confidence,
+        responds_to=list(responds_to),
+    )
 
 
 def run_discussion(
@@ -324,8 +371,11 @@ def run_discussion(
     for r in range(rounds + 1):
         last = r
         shown = _parseable(task, [turns[(n, r - 1)] for n in names if (n, r - 1) in turns], options)
-        prompt = (discussion_prompt(question, task, shown, options, few_shot) if shown
-                  else round0_prompt(question, task, options, few_shot))
+        prompt = (
+            discussion_prompt(question, task, shown, options, few_shot)
+            if shown
+            else round0_prompt(question, task, options, few_shot)
+        )
         messages = [{"role": "user", "content": prompt}]
         todo = [a for a in agents if (a.name, r) not in turns]
         for outcome in _ask_round(todo, messages, r, [t.key for t in shown], task, options):
@@ -341,14 +391,32 @@ def run_discussion(
     unparseable = [[t.agent, t.round] for t in ordered if not normalize_answer(task, t.answer, options).ok]
     discussion = Discussion(
         id=id or "q-" + hashlib.sha256(f"{task}\n{question}\n{options}".encode()).hexdigest()[:16],
-        task=task, question=question, gold_answer=gold_answer, turns=ordered, options=options,
-        meta={"reconcile": {"final_answer": final.weighted, "majority_answer": final.majority,
-                            "scores": final.scores, "last_round": last, "unparseable": unparseable}})
+        task=task,
+        question=question,
+        gold_answer=gold_answer,
+        turns=ordered,
+        options=options,
+        meta={
+            "reconcile": {
+                "final_answer": final.weighted,
+                "majority_answer": final.majority,
+                "scores": final.scores,
+                "last_round": last,
+                "unparseable": unparseable,
+            }
+        },
+    )
     return DiscussionResult(discussion, final.weighted, final.majority, usage)
 
 
-def _ask_round(agents: Sequence[Agent], messages: Messages, round: int, responds_to: list[TurnKey],
-               task: str, options: list[str] | None) -> Iterator[TurnOutcome]:
+def _ask_round(
+    agents: Sequence[Agent],
+    messages: Messages,
+    round: int,
+    responds_to: list[TurnKey],
+    task: str,
+    options: list[str] | None,
+) -> Iterator[TurnOutcome]:
     """Ask every agent in parallel; yield turns as they arrive, then raise for any that failed."""
     if not agents:
         return

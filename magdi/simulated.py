@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from magdi.agents import Messages, Reply
-from magdi.answers import normalize_answer
+from magdi.answers import label_answers, normalize_answer
 from magdi.synthetic import ARITHMETIC_OPS, CHECK_OPS, SyntheticQuestion, option_values, solve, trace
 
 ERROR_KINDS = ("slip", "comparison", "distractor")
@@ -43,8 +43,9 @@ class SimAgentConfig:
     skill: float = 0.7  # probability of a right round-0 answer
     # Relative weights of the error kinds, among those a question allows (a comparison error
     # needs a yes/no check, a distractor needs options; a slip any arithmetic step).
-    errors: Mapping[str, float] = field(default_factory=lambda: {"slip": 1.0, "comparison": 1.0,
-                                                                 "distractor": 1.0})
+    errors: Mapping[str, float] = field(
+        default_factory=lambda: {"slip": 1.0, "comparison": 1.0, "distractor": 1.0}
+    )
     confidence_right: float = 0.88  # mean confidence of a right answer
     confidence_wrong: float = 0.75  # mean confidence of a wrong answer
     confidence_spread: float = 0.08  # standard deviation of both
@@ -62,21 +63,44 @@ class SimAgentConfig:
         if self.confidence_spread < 0:
             raise ValueError(f"simulated agent {self.name!r}: confidence_spread must be >= 0")
         if unknown := sorted(set(self.errors) - set(ERROR_KINDS)):
-            raise ValueError(f"simulated agent {self.name!r}: unknown error kinds {unknown}; "
-                             f"expected {ERROR_KINDS}")
+            raise ValueError(
+                f"simulated agent {self.name!r}: unknown error kinds {unknown}; expected {ERROR_KINDS}"
+            )
         if any(w < 0 for w in self.errors.values()) or not any(self.errors.values()):
             raise ValueError(f"simulated agent {self.name!r}: error weights must be >= 0, one > 0")
 
 
 # The three default teachers: a strong, an average and a weak one, each phrasing its own way.
 PROFILES: dict[str, SimAgentConfig] = {
-    "strong": SimAgentConfig("sim-strong", skill=0.85, confidence_right=0.92, confidence_wrong=0.8,
-                             persuasion=0.5, doubt=0.1, recheck=0.2, style=0),
-    "average": SimAgentConfig("sim-average", skill=0.7, persuasion=0.6, doubt=0.2, style=1,
-                              errors={"slip": 2.0, "comparison": 1.0, "distractor": 1.0}),
-    "weak": SimAgentConfig("sim-weak", skill=0.55, confidence_right=0.8, confidence_wrong=0.78,
-                           persuasion=0.7, doubt=0.3, recheck=0.1, style=2,
-                           errors={"slip": 1.0, "comparison": 2.0, "distractor": 2.0}),
+    "strong": SimAgentConfig(
+        "sim-strong",
+        skill=0.85,
+        confidence_right=0.92,
+        confidence_wrong=0.8,
+        persuasion=0.5,
+        doubt=0.1,
+        recheck=0.2,
+        style=0,
+    ),
+    "average": SimAgentConfig(
+        "sim-average",
+        skill=0.7,
+        persuasion=0.6,
+        doubt=0.2,
+        style=1,
+        errors={"slip": 2.0, "comparison": 1.0, "distractor": 1.0},
+    ),
+    "weak": SimAgentConfig(
+        "sim-weak",
+        skill=0.55,
+        confidence_right=0.8,
+        confidence_wrong=0.78,
+        persuasion=0.7,
+        doubt=0.3,
+        recheck=0.1,
+        style=2,
+        errors={"slip": 1.0, "comparison": 2.0, "distractor": 2.0},
+    ),
 }
 DEFAULT_AGENTS = tuple(PROFILES.values())
 
@@ -98,9 +122,19 @@ def _error(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> Ove
     yields none); () when the question allows none of its kinds."""
     arith = [i for i, s in enumerate(q.steps) if s.op in ARITHMETIC_OPS]
     last = len(q.steps) - 1
-    kinds = [k for k in ERROR_KINDS if cfg.errors.get(k, 0) > 0 and (
-        k == "slip" and arith or k == "comparison" and q.steps[last].op in CHECK_OPS
-        or k == "distractor" and q.options)]
+    kinds = [
+        k
+        for k in ERROR_KINDS
+        if cfg.errors.get(k, 0) > 0
+        and (
+            k == "slip"
+            and arith
+            or k == "comparison"
+            and q.steps[last].op in CHECK_OPS
+            or k == "distractor"
+            and q.options
+        )
+    ]
     while kinds:
         kind = rng.choices(kinds, weights=[cfg.errors[k] for k in kinds])[0]
         kinds.remove(kind)
@@ -137,8 +171,7 @@ def _confidence(cfg: SimAgentConfig, right: bool, rng: random.Random, shift: flo
 def first_belief(q: SyntheticQuestion, cfg: SimAgentConfig, rng: random.Random) -> Belief:
     """Round 0: right with probability `skill`, else one of the agent's errors."""
     overrides = _error(q, cfg, rng) if rng.random() >= cfg.skill else ()
-    return Belief(overrides, trace(q, dict(overrides)).answer,
-                  _confidence(cfg, not overrides, rng))
+    return Belief(overrides, trace(q, dict(overrides)).answer, _confidence(cfg, not overrides, rng))
 
 
 @dataclass(frozen=True)
@@ -156,8 +189,9 @@ class Decision:
     disagrees_with: list[str]  # peers with another answer than the new one
 
 
-def next_belief(q: SyntheticQuestion, cfg: SimAgentConfig, own: Belief, peers: Sequence[Peer],
-                rng: random.Random) -> Decision:
+def next_belief(
+    q: SyntheticQuestion, cfg: SimAgentConfig, own: Belief, peers: Sequence[Peer], rng: random.Random
+) -> Decision:
     """A later round: keep the answer, take a peer's, or recheck alone (see the module doc)."""
     others = [p for p in peers if p.belief.answer != own.answer]
     new, taken = own, None
@@ -178,8 +212,9 @@ def next_belief(q: SyntheticQuestion, cfg: SimAgentConfig, own: Belief, peers: S
         correct = taken.belief.answer == q.gold_answer
         new = Belief(taken.belief.overrides, taken.belief.answer, _confidence(cfg, correct, rng, -0.03))
     elif new is own:
-        new = Belief(own.overrides, own.answer,
-                     round(min(1.0, max(0.3, own.confidence + rng.uniform(-0.03, 0.05))), 2))
+        new = Belief(
+            own.overrides, own.answer, round(min(1.0, max(0.3, own.confidence + rng.uniform(-0.03, 0.05))), 2)
+        )
     return Decision(new, taken, [p.name for p in peers if p.belief.answer != new.answer])
 
 
@@ -193,7 +228,7 @@ _WHY = ["I made a mistake before.", "I rechecked my steps.", "My earlier step wa
 
 
 def stance(decision: Decision, rng: random.Random, agreeing: str = "") -> str:
-    """"I agree with ..." / "I disagree with ..." sentences (the trainer drops them)."""
+    """ "I agree with ..." / "I disagree with ..." sentences (the trainer drops them)."""
     if decision.taken_from is not None:
         return f"I agree with {decision.taken_from.name}. {rng.choice(_WHY)}"
     parts = [f"I agree with {agreeing}."] if agreeing else []
@@ -204,12 +239,14 @@ def stance(decision: Decision, rng: random.Random, agreeing: str = "") -> str:
 
 # ---------------------------------------------------------------- discussions as data
 
+
 def _rng(*parts: object) -> random.Random:
     return random.Random(hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest())
 
 
-def simulate_discussion(q: SyntheticQuestion, agents: Sequence[SimAgentConfig], rounds: int = 3,
-                        seed: int = 0) -> dict:
+def simulate_discussion(
+    q: SyntheticQuestion, agents: Sequence[SimAgentConfig], rounds: int = 3, seed: int = 0
+) -> dict:
     """One discussion, as a canonical discussion dict: round 0, then rounds while they disagree."""
     names = [a.name for a in agents]
     beliefs = {a.name: first_belief(q, a, _rng(seed, q.id, a.name, 0)) for a in agents}
@@ -224,22 +261,39 @@ def simulate_discussion(q: SyntheticQuestion, agents: Sequence[SimAgentConfig], 
             peers = [Peer(n, beliefs[n]) for n in names if n != a.name]
             d = next_belief(q, a, beliefs[a.name], peers, rng)
             same = [p.name for p in peers if p.belief.answer == d.belief.answer]
-            text = reasoning(q, a, d.belief, stance(d, rng, " and ".join(same) if d.taken_from is None else ""))
+            text = reasoning(
+                q, a, d.belief, stance(d, rng, " and ".join(same) if d.taken_from is None else "")
+            )
             new[a.name] = d.belief
             turns.append(_turn(a.name, r, text, d.belief, shown))
         beliefs = new
-    return {"id": q.id, "task": q.task, "question": q.question,
-            **({"options": q.options} if q.options is not None else {}),
-            "gold_answer": q.gold_answer, "turns": turns}
+    return {
+        "id": q.id,
+        "task": q.task,
+        "question": q.question,
+        **({"options": q.options} if q.options is not None else {}),
+        "gold_answer": q.gold_answer,
+        "turns": turns,
+    }
 
 
 def _turn(agent: str, round: int, text: str, belief: Belief, responds_to: list) -> dict:
-    return {"agent": agent, "round": round, "reasoning": text, "answer": belief.answer,
-            "confidence": belief.confidence, "responds_to": responds_to}
+    return {
+        "agent": agent,
+        "round": round,
+        "reasoning": text,
+        "answer": belief.answer,
+        "confidence": belief.confidence,
+        "responds_to": responds_to,
+    }
 
 
-def simulate_discussions(questions: Sequence[SyntheticQuestion], agents: list[SimAgentConfig] | None = None,
-                         rounds: int = 3, seed: int = 0) -> list[dict]:
+def simulate_discussions(
+    questions: Sequence[SyntheticQuestion],
+    agents: list[SimAgentConfig] | None = None,
+    rounds: int = 3,
+    seed: int = 0,
+) -> list[dict]:
     """Canonical discussion dicts (the README's JSONL format) of the agents discussing each question;
     the same inputs always give the same output."""
     agents = list(agents or DEFAULT_AGENTS)
@@ -255,8 +309,10 @@ def simulate_discussions(questions: Sequence[SyntheticQuestion], agents: list[Si
 
 _QUESTION = re.compile(r"^Q: (.*)$", re.MULTILINE)
 _OPTION = re.compile(r"^\(?([1-9A-Ea-e])\)\s*(.*)$")
-_SOLUTION = re.compile(r"^One agent solution: I think the answer is (.*?) because (.*?)"
-                       r"(?: My confidence level is ([\d.]+)\.)?$")
+_SOLUTION = re.compile(
+    r"^One agent solution: I think the answer is (.*?) because (.*?)"
+    r"(?: My confidence level is ([\d.]+)\.)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -274,7 +330,7 @@ def read_prompt(text: str) -> Prompt:
     matches = list(_QUESTION.finditer(text))
     if not matches:
         raise ValueError("no question (a line starting 'Q: ') in the prompt")
-    rest = text[matches[-1].end():].splitlines()[1:]
+    rest = text[matches[-1].end() :].splitlines()[1:]
     options = None
     if rest and rest[0] == "The options are:":
         options = []
@@ -306,8 +362,13 @@ class SimulatedAgent:
         p = read_prompt(text)
         q = solve(p.task, p.question, p.options, self.config.style)
         if q is None:
-            return Reply(json.dumps({"reasoning": "I cannot work this question out.", "answer": "",
-                                     "confidence_level": 0.0}), len(text) // 4, 12)
+            return Reply(
+                json.dumps(
+                    {"reasoning": "I cannot work this question out.", "answer": "", "confidence_level": 0.0}
+                ),
+                len(text) // 4,
+                12,
+            )
         key = f"{p.task}\n{p.question}\n{p.options}"
         # Round 0 depends on the question only, so a resumed job's agent gets the same one back.
         first = first_belief(q, self.config, _rng(self.seed, self.name, key))
@@ -328,8 +389,13 @@ class SimulatedAgent:
             belief = d.belief
             said = stance(d, rng)
         self._beliefs[key] = belief
-        out = json.dumps({"reasoning": reasoning(q, self.config, belief, said), "answer": belief.answer,
-                          "confidence_level": belief.confidence})
+        out = json.dumps(
+            {
+                "reasoning": reasoning(q, self.config, belief, said),
+                "answer": belief.answer,
+                "confidence_level": belief.confidence,
+            }
+        )
         return Reply(out, len(text) // 4, len(out) // 4)
 
 
@@ -355,3 +421,14 @@ def profile_of(model: str) -> SimAgentConfig:
         raise ValueError(f"unknown simulated profile {name!r}; expected one of {', '.join(PROFILES)}")
     return PROFILES[name]
 
+
+def auto_label(discussions: list[dict]) -> list[dict]:
+    """Label each turn correct/incorrect against the gold answer, as the store's import does (for
+    training on simulated discussions without a store)."""
+    for d in discussions:
+        marks = label_answers(
+            d["task"], [t["answer"] for t in d["turns"]], d["gold_answer"], d.get("options")
+        )
+        for t, (ok, _) in zip(d["turns"], marks):
+            t["label"], t["label_source"] = ("correct" if ok else "incorrect"), "auto"
+    return discussions

@@ -48,8 +48,10 @@ def check_split(spec: dict[str, Any] | None) -> dict[str, Any]:
         if not 0.0 <= out[part] <= 1.0:
             raise ValueError(f"split: {part} must be between 0 and 1, got {value!r}")
     if not math.isclose(sum(out[p] for p in PARTS), 1.0, abs_tol=1e-6):
-        raise ValueError(f"split: train, validation and test must add up to 1, got "
-                         f"{out['train']} + {out['validation']} + {out['test']}")
+        raise ValueError(
+            f"split: train, validation and test must add up to 1, got "
+            f"{out['train']} + {out['validation']} + {out['test']}"
+        )
     if out["train"] == 0:
         raise ValueError("split: train must be above 0")
     if isinstance(out["seed"], bool) or not isinstance(out["seed"], int):
@@ -69,9 +71,11 @@ def split_sizes(n: int, fractions: dict[str, float]) -> dict[str, int]:
     if n == 0:
         raise ValueError("no questions to split: the selection is empty")
     if train < 1:
-        raise ValueError(f"cannot split {n} question(s) into train {fractions['train']}, validation "
-                         f"{fractions['validation']}, test {fractions['test']}: no question is left "
-                         "for training (choose more questions or smaller held-out fractions)")
+        raise ValueError(
+            f"cannot split {n} question(s) into train {fractions['train']}, validation "
+            f"{fractions['validation']}, test {fractions['test']}: no question is left "
+            "for training (choose more questions or smaller held-out fractions)"
+        )
     return {"train": train, **held}
 
 
@@ -83,8 +87,11 @@ def split_keys(keys: Iterable[str], fractions: dict[str, float], seed: int) -> d
     sizes = split_sizes(len(ordered), fractions)
     random.Random(seed).shuffle(ordered)
     v, t = sizes["validation"], sizes["test"]
-    return {"train": sorted(ordered[v + t:]), "validation": sorted(ordered[:v]),
-            "test": sorted(ordered[v:v + t])}
+    return {
+        "train": sorted(ordered[v + t :]),
+        "validation": sorted(ordered[:v]),
+        "test": sorted(ordered[v : v + t]),
+    }
 
 
 def make_split(keys: Iterable[str], spec: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -92,8 +99,12 @@ def make_split(keys: Iterable[str], spec: dict[str, Any] | None = None) -> dict[
     spec = check_split(spec)
     fractions = {p: spec[p] for p in PARTS}
     parts = split_keys(keys, fractions, spec["seed"])
-    return {"seed": spec["seed"], "fractions": fractions, **parts,
-            "counts": {p: len(parts[p]) for p in PARTS}}
+    return {
+        "seed": spec["seed"],
+        "fractions": fractions,
+        **parts,
+        "counts": {p: len(parts[p]) for p in PARTS},
+    }
 
 
 def write_split(directory: Path, split: dict[str, Any]) -> Path:

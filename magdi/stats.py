@@ -20,8 +20,9 @@ def mean(scores: Scores) -> float:
     return sum(sum(row) for row in scores) / n if n else 0.0
 
 
-def bootstrap_interval(scores: Scores, *, reps: int = 2000, level: float = 0.95, seed: int = 0
-                       ) -> tuple[float, float]:
+def bootstrap_interval(
+    scores: Scores, *, reps: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
     """Percentile interval of the accuracy, resampling questions and seeds (two-way bootstrap).
 
     Each replicate draws the questions with replacement and, independently, the seeds with
@@ -51,6 +52,7 @@ def bootstrap_interval(scores: Scores, *, reps: int = 2000, level: float = 0.95,
 @dataclass(frozen=True)
 class Paired:
     """A paired comparison of variant B against variant A on the same (seed, question) cells."""
+
     pairs: int
     a_only: int  # A right, B wrong
     b_only: int  # B right, A wrong
@@ -67,7 +69,7 @@ def mcnemar_exact(a_only: int, b_only: int) -> float:
     if n == 0:
         return 1.0
     k = min(a_only, b_only)
-    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
     return min(1.0, 2 * tail)
 
 
@@ -89,7 +91,13 @@ def paired(a: Scores, b: Scores, *, reps: int = 2000, seed: int = 0) -> Paired:
         return Paired(0, 0, 0, 0.0, 1.0, 0.0, 0.0)
     per_q = [sum(int(rb[q]) - int(ra[q]) for ra, rb in zip(a, b)) for q in range(n_q)]
     rng = random.Random(seed)
-    estimates = sorted(sum(per_q[rng.randrange(n_q)] for _ in range(n_q)) / len(cells)
-                       for _ in range(reps))
-    return Paired(len(cells), a_only, b_only, diff, mcnemar_exact(a_only, b_only),
-                  estimates[int(0.025 * (reps - 1))], estimates[math.ceil(0.975 * (reps - 1))])
+    estimates = sorted(sum(per_q[rng.randrange(n_q)] for _ in range(n_q)) / len(cells) for _ in range(reps))
+    return Paired(
+        len(cells),
+        a_only,
+        b_only,
+        diff,
+        mcnemar_exact(a_only, b_only),
+        estimates[int(0.025 * (reps - 1))],
+        estimates[math.ceil(0.975 * (reps - 1))],
+    )

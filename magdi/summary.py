@@ -32,14 +32,23 @@ class Node:
 def auto_nodes(d: Discussion) -> list[Node]:
     """Normalise every answer of `d` and label it against the gold answer."""
     labels = label_answers(d.task, [t.answer for t in d.turns], d.gold_answer, d.options)
-    return [Node(t.agent, t.round, value, t.confidence, correct,
-                 t.label == "correct" if t.label_source == "human" and t.label is not None else None)
-            for t, (correct, value) in zip(d.turns, labels)]
+    return [
+        Node(
+            t.agent,
+            t.round,
+            value,
+            t.confidence,
+            correct,
+            t.label == "correct" if t.label_source == "human" and t.label is not None else None,
+        )
+        for t, (correct, value) in zip(d.turns, labels)
+    ]
 
 
 @dataclass
 class Prepared:
     """Everything the store derives from a discussion at import time."""
+
     nodes: list[Node]
     summary: dict
     review: list[bool]
@@ -97,8 +106,9 @@ def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
         group = [n.label for n in final if n.answer_norm == votes[0][0]]
         majority_correct = sum(group) * 2 > len(group)
 
-    consensus = next((r for r in rounds if r not in split
-                      and all(n.answer_norm is not None for n in by_round[r])), None)
+    consensus = next(
+        (r for r in rounds if r not in split and all(n.answer_norm is not None for n in by_round[r])), None
+    )
     flips = set()
     previous: dict[str, bool] = {}  # agent -> label of its latest turn so far
     for r in rounds:

@@ -69,6 +69,7 @@ class Trace:
 
 # ---------------------------------------------------------------- running steps
 
+
 def compute(op: str, a: int, b: int, values: tuple[int, ...] = ()) -> int:
     """The result of one step; `values` are the option values a "pick" step chooses among."""
     if op == "+":
@@ -107,8 +108,11 @@ def place_value(op: str, a: int, b: int, r: int) -> str:
         parts = [f"{units} - {b0} = {units - b0}"] + [f"{tens} - {b1 * 10} = {tens - b1 * 10}"] * (b1 > 0)
         parts.append(f"{tens - b1 * 10} + {units - b0} = {r}")
     else:  # a one-digit factor a times b
-        parts = [f"{a} x {b1 * 10} = {a * b1 * 10}", f"{a} x {b0} = {a * b0}",
-                 f"{a * b1 * 10} + {a * b0} = {r}"]
+        parts = [
+            f"{a} x {b1 * 10} = {a * b1 * 10}",
+            f"{a} x {b0} = {a * b0}",
+            f"{a * b1 * 10} + {a * b0} = {r}",
+        ]
     return f"{a} {op} {b}: " + ", ".join(parts)
 
 
@@ -152,31 +156,84 @@ def trace(q: SyntheticQuestion, overrides: Mapping[int, int] | None = None) -> T
 # A question is written first and its steps are then read back from its text (`solve`), so the
 # generator and the simulated teachers, who see only the text, share one reading of it.
 
-_NAMES = [("Tom", "he"), ("Ana", "she"), ("Ben", "he"), ("Mia", "she"), ("Sam", "he"),
-          ("Eva", "she"), ("Leo", "he"), ("Zoe", "she"), ("Max", "he"), ("Ivy", "she"),
-          ("Raj", "he"), ("Lin", "she"), ("Omar", "he"), ("Nora", "she"), ("Paul", "he"),
-          ("Kim", "she"), ("Ali", "he"), ("Rosa", "she"), ("Finn", "he"), ("Uma", "she")]
-_OBJECTS = ["apples", "stamps", "marbles", "coins", "cards", "books", "shells", "pens",
-            "stickers", "beads", "eggs", "cookies", "toys", "plums", "nuts", "rocks"]
+_NAMES = [
+    ("Tom", "he"),
+    ("Ana", "she"),
+    ("Ben", "he"),
+    ("Mia", "she"),
+    ("Sam", "he"),
+    ("Eva", "she"),
+    ("Leo", "he"),
+    ("Zoe", "she"),
+    ("Max", "he"),
+    ("Ivy", "she"),
+    ("Raj", "he"),
+    ("Lin", "she"),
+    ("Omar", "he"),
+    ("Nora", "she"),
+    ("Paul", "he"),
+    ("Kim", "she"),
+    ("Ali", "he"),
+    ("Rosa", "she"),
+    ("Finn", "he"),
+    ("Uma", "she"),
+]
+_OBJECTS = [
+    "apples",
+    "stamps",
+    "marbles",
+    "coins",
+    "cards",
+    "books",
+    "shells",
+    "pens",
+    "stickers",
+    "beads",
+    "eggs",
+    "cookies",
+    "toys",
+    "plums",
+    "nuts",
+    "rocks",
+]
 _GAIN = ["buys", "finds", "gets", "wins", "picks"]
 _LOSE = ["gives away", "sells", "loses", "uses", "trades away"]
 _PACKS = ["bags", "boxes", "packs", "jars"]
-_ASK = ["How many {o} does {p} have now?", "How many {o} does {n} have now?",
-        "How many {o} does {p} end with?"]
+_ASK = [
+    "How many {o} does {p} have now?",
+    "How many {o} does {n} have now?",
+    "How many {o} does {p} end with?",
+]
 _ASK_LEFT = "How many {o} are left?"
-_EVENT = re.compile(rf"(?P<gain>{'|'.join(_GAIN)}) (?P<g>\d+) more"
-                    rf"|(?P<lose>{'|'.join(_LOSE)}) (?P<l>\d+)"
-                    rf"|buys (?P<k>\d+) (?P<u>{'|'.join(_PACKS)}) of (?P<m>\d+)")
-_STORY = re.compile(r"(?P<name>[A-Z][a-z]+) has (?P<start>\d+) (?P<obj>[a-z]+)\. (?P<pron>He|She) "
-                    r"(?P<events>.+)\. How many [^?]+\?")
+_EVENT = re.compile(
+    rf"(?P<gain>{'|'.join(_GAIN)}) (?P<g>\d+) more"
+    rf"|(?P<lose>{'|'.join(_LOSE)}) (?P<l>\d+)"
+    rf"|buys (?P<k>\d+) (?P<u>{'|'.join(_PACKS)}) of (?P<m>\d+)"
+)
+_STORY = re.compile(
+    r"(?P<name>[A-Z][a-z]+) has (?P<start>\d+) (?P<obj>[a-z]+)\. (?P<pron>He|She) "
+    r"(?P<events>.+)\. How many [^?]+\?"
+)
 # How a solution phrases its steps: (start, gain, lose, packs); {v} is the question's verb.
 _STYLES = [
-    ("{n} starts with {{r}}.", "{P} {v} {{b}}: {{a}} + {{b}} = {{r}}.",
-     "{P} {v} {{b}}: {{a}} - {{b}} = {{r}}.", "{k} {u} of {m}: {{a}} x {{b}} = {{r}}."),
-    ("{n} has {{r}}.", "After {w} {{b}}: {{a}} + {{b}} = {{r}}.",
-     "After {w} {{b}}: {{a}} - {{b}} = {{r}}.", "The {u} hold {{a}} x {{b}} = {{r}}."),
-    ("Start: {{r}}.", "{V} {{b}}: {{a}} + {{b}} = {{r}}.", "{V} {{b}}: {{a}} - {{b}} = {{r}}.",
-     "{U}: {{a}} x {{b}} = {{r}}."),
+    (
+        "{n} starts with {{r}}.",
+        "{P} {v} {{b}}: {{a}} + {{b}} = {{r}}.",
+        "{P} {v} {{b}}: {{a}} - {{b}} = {{r}}.",
+        "{k} {u} of {m}: {{a}} x {{b}} = {{r}}.",
+    ),
+    (
+        "{n} has {{r}}.",
+        "After {w} {{b}}: {{a}} + {{b}} = {{r}}.",
+        "After {w} {{b}}: {{a}} - {{b}} = {{r}}.",
+        "The {u} hold {{a}} x {{b}} = {{r}}.",
+    ),
+    (
+        "Start: {{r}}.",
+        "{V} {{b}}: {{a}} + {{b}} = {{r}}.",
+        "{V} {{b}}: {{a}} - {{b}} = {{r}}.",
+        "{U}: {{a}} x {{b}} = {{r}}.",
+    ),
 ]
 STYLES = len(_STYLES)
 _PICKS = ["That is option {r}.", "{a} is option {r}.", "So option {r} fits."]
@@ -185,9 +242,18 @@ MAX_CHARS = 120  # the longest question
 MAX_SOLUTION_CHARS = 300  # the longest solution (place-value working makes a step ~45 characters)
 
 
-_ING = {"buys": "buying", "finds": "finding", "gets": "getting", "wins": "winning",
-        "picks": "picking", "gives": "giving", "sells": "selling", "loses": "losing",
-        "uses": "using", "trades": "trading"}
+_ING = {
+    "buys": "buying",
+    "finds": "finding",
+    "gets": "getting",
+    "wins": "winning",
+    "picks": "picking",
+    "gives": "giving",
+    "sells": "selling",
+    "loses": "losing",
+    "uses": "using",
+    "trades": "trading",
+}
 
 
 def _ing(verb: str) -> str:
@@ -207,8 +273,9 @@ def _story_steps(m: re.Match, style: int) -> tuple[Step, ...] | None:
         if e["k"]:
             k, n, unit = int(e["k"]), int(e["m"]), e["u"]
             steps.append(Step("x", k, n, k * n, st[3].format(k=k, m=n, u=unit, U=unit.capitalize())))
-            steps.append(Step("+", 0, 0, steps[prev].result + k * n, "{a} + {b} = {r}.",
-                              a_from=prev, b_from=prev + 1))
+            steps.append(
+                Step("+", 0, 0, steps[prev].result + k * n, "{a} + {b} = {r}.", a_from=prev, b_from=prev + 1)
+            )
             continue
         op, verb, b = ("+", e["gain"], int(e["g"])) if e["gain"] else ("-", e["lose"], int(e["l"]))
         template = st[1 if op == "+" else 2].format(P=pron, v=verb, w=_ing(verb), V=verb.capitalize())
@@ -248,16 +315,22 @@ def _write_story(rng: random.Random, n_ops: int) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- yes / no
 
-_ATTRS = [("is {x} years old", "older than", "is {d} years older than"),
-          ("is {x} cm tall", "taller than", "is {d} cm taller than"),
-          ("has {x} coins", "more coins than", "has {d} more coins than")]
+_ATTRS = [
+    ("is {x} years old", "older than", "is {d} years older than"),
+    ("is {x} cm tall", "taller than", "is {d} cm taller than"),
+    ("has {x} coins", "more coins than", "has {d} more coins than"),
+]
 _EXPR = r"(?P<a>\d+) (?P<op>[+-]) (?P<b>\d+)(?: (?P<op2>[+-]) (?P<c>\d+))?"
 _PARITY = re.compile(rf"Is (?:the result of )?{_EXPR} (?:an even number|even)\?")
-_COMPARE = re.compile(rf"Is {_EXPR} (?P<w>more|greater|less|smaller) than (?P<t>\d+)\?"
-                      r"(?: Answer yes or no\.)?")
-_PEOPLE = re.compile(r"(?P<n1>[A-Z][a-z]+) (?:is|has) (?P<x>\d+) [^.]+\. (?P<n2>[A-Z][a-z]+) "
-                     r"(?:is|has) (?P<d>\d+) [^.]+ than (?P=n1)\. (?P<n3>[A-Z][a-z]+) (?:is|has) "
-                     r"(?P<y>\d+) [^.]+\. Is (?P=n2) [a-z ]+ than (?P=n3)\?")
+_COMPARE = re.compile(
+    rf"Is {_EXPR} (?P<w>more|greater|less|smaller) than (?P<t>\d+)\?"
+    r"(?: Answer yes or no\.)?"
+)
+_PEOPLE = re.compile(
+    r"(?P<n1>[A-Z][a-z]+) (?:is|has) (?P<x>\d+) [^.]+\. (?P<n2>[A-Z][a-z]+) "
+    r"(?:is|has) (?P<d>\d+) [^.]+ than (?P=n1)\. (?P<n3>[A-Z][a-z]+) (?:is|has) "
+    r"(?P<y>\d+) [^.]+\. Is (?P=n2) [a-z ]+ than (?P=n3)\?"
+)
 _LESS = ("less", "smaller")
 
 
@@ -266,25 +339,36 @@ def _expr_steps(m: re.Match) -> list[Step]:
     steps = [Step(op, a, b, compute(op, a, b), "{a} " + op + " {b} = {r}.")]
     if m["op2"]:
         op2, c = m["op2"], int(m["c"])
-        steps.append(Step(op2, 0, c, compute(op2, steps[0].result, c), "{a} " + op2 + " {b} = {r}.",
-                          a_from=0))
+        steps.append(
+            Step(op2, 0, c, compute(op2, steps[0].result, c), "{a} " + op2 + " {b} = {r}.", a_from=0)
+        )
     return steps
 
 
 def _yesno_steps(question: str) -> tuple[Step, ...] | None:
     if m := _PEOPLE.fullmatch(question):
         x, d, y = int(m["x"]), int(m["d"]), int(m["y"])
-        return (Step("+", x, d, x + d, f"{m['n2']}: {{a}} + {{b}} = {{r}}."),
-                Step(">", 0, y, int(x + d > y), "{a} {is} more than {b}.", a_from=0))
+        return (
+            Step("+", x, d, x + d, f"{m['n2']}: {{a}} + {{b}} = {{r}}."),
+            Step(">", 0, y, int(x + d > y), "{a} {is} more than {b}.", a_from=0),
+        )
     if m := _PARITY.fullmatch(question):
         steps = _expr_steps(m)
-        return (*steps, Step("even", 0, 0, steps[-1].result % 2 ^ 1, "{a} {is} even.",
-                             a_from=len(steps) - 1))
+        return (*steps, Step("even", 0, 0, steps[-1].result % 2 ^ 1, "{a} {is} even.", a_from=len(steps) - 1))
     if m := _COMPARE.fullmatch(question):
         steps = _expr_steps(m)
         check, t = ("<" if m["w"] in _LESS else ">"), int(m["t"])
-        return (*steps, Step(check, 0, t, compute(check, steps[-1].result, t),
-                             "{a} {is} " + m["w"] + " than {b}.", a_from=len(steps) - 1))
+        return (
+            *steps,
+            Step(
+                check,
+                0,
+                t,
+                compute(check, steps[-1].result, t),
+                "{a} {is} " + m["w"] + " than {b}.",
+                a_from=len(steps) - 1,
+            ),
+        )
     return None
 
 
@@ -295,8 +379,10 @@ def _write_yesno(rng: random.Random) -> str:
         attr, comp, more = rng.choice(_ATTRS)
         x, d = rng.randint(10, 80), rng.randint(2, 19)
         y = x + d + rng.choice([-1, 1]) * rng.randint(1, 9)
-        return (f"{n1} {attr.format(x=x)}. {n2} {more.format(d=d)} {n1}. "
-                f"{n3} {attr.format(x=y)}. Is {n2} {comp} {n3}?")
+        return (
+            f"{n1} {attr.format(x=x)}. {n2} {more.format(d=d)} {n1}. "
+            f"{n3} {attr.format(x=y)}. Is {n2} {comp} {n3}?"
+        )
     a, b = rng.randint(10, 99), rng.randint(10, 99)
     op = rng.choice(["+", "-"])
     if op == "-" and b > a:
@@ -307,15 +393,18 @@ def _write_yesno(rng: random.Random) -> str:
         op2 = "-" if value > c and rng.random() < 0.5 else "+"
         expr, value = f"{expr} {op2} {c}", compute(op2, value, c)
     if form == 0:
-        return rng.choice(["Is {e} an even number?", "Is {e} even?", "Is the result of {e} even?"]
-                          ).format(e=expr)
+        return rng.choice(["Is {e} an even number?", "Is {e} even?", "Is the result of {e} even?"]).format(
+            e=expr
+        )
     t = max(0, value + rng.choice([-1, 1]) * rng.randint(1, 12))
     word = rng.choice(["more", "greater", *_LESS])
-    return rng.choice(["Is {e} {w} than {t}?", "Is {e} {w} than {t}? Answer yes or no."]
-                      ).format(e=expr, w=word, t=t)
+    return rng.choice(["Is {e} {w} than {t}?", "Is {e} {w} than {t}? Answer yes or no."]).format(
+        e=expr, w=word, t=t
+    )
 
 
 # ---------------------------------------------------------------- multiple choice
+
 
 def distractors(steps: tuple[Step, ...]) -> list[int]:
     """Wrong results a careless solver reaches: off by one, the last step's operation swapped,
@@ -327,8 +416,18 @@ def distractors(steps: tuple[Step, ...]) -> list[int]:
     swapped_op = {"+": prev - b, "-": prev + b}.get(last.op, right + 10)
     swapped_args = abs(b - prev) if last.op == "-" else right - 10
     out: list[int] = []
-    for c in (right + 1, right - 1, swapped_op, swapped_args, right + 10, right - 10, right + 2,
-              right - 2, right + 11, right + 9):
+    for c in (
+        right + 1,
+        right - 1,
+        swapped_op,
+        swapped_args,
+        right + 10,
+        right - 10,
+        right + 2,
+        right - 2,
+        right + 11,
+        right + 9,
+    ):
         if c >= 0 and c != right and c not in out:
             out.append(c)
     return out
@@ -345,6 +444,7 @@ def _write_choice(rng: random.Random) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- reading and writing questions
 
+
 def _steps(question: str, options: list[str] | None, style: int) -> tuple[Step, ...] | None:
     if m := _STORY.fullmatch(question):
         steps = _story_steps(m, style)
@@ -354,8 +454,9 @@ def _steps(question: str, options: list[str] | None, style: int) -> tuple[Step, 
     return _yesno_steps(question) if options is None else None
 
 
-def solve(task: str, question: str, options: list[str] | None = None, style: int = 0
-          ) -> SyntheticQuestion | None:
+def solve(
+    task: str, question: str, options: list[str] | None = None, style: int = 0
+) -> SyntheticQuestion | None:
     """The question, its steps and its correct solution read back from its text (in phrasing
     `style`), or None when it is not one of this module's questions."""
     try:
@@ -389,8 +490,9 @@ def make_question(kind: str, index: int, seed: int = 0) -> SyntheticQuestion:
         assert q is not None, question
         if len(question) <= MAX_CHARS and len(q.solution) <= MAX_SOLUTION_CHARS:
             break
-    return SyntheticQuestion(f"{_ID_PREFIX[kind]}-{index:05d}", q.task, question, options,
-                             q.gold_answer, q.steps, q.solution)
+    return SyntheticQuestion(
+        f"{_ID_PREFIX[kind]}-{index:05d}", q.task, question, options, q.gold_answer, q.steps, q.solution
+    )
 
 
 def make_questions(kind: str, n: int, seed: int = 0) -> list[SyntheticQuestion]:

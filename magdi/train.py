@@ -45,17 +45,29 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from magdi.chains import build_examples, encode_examples
 from magdi.config import CONFIG_NAME, DistillConfig
+from magdi.formats import read_jsonl
+from magdi.model import (
+    DTYPES,
+    MAGDiStudent,
+    add_lora,
+    check_lm_head,
+    collate,
+    enable_grad_checkpointing,
+    feature_cache_key,
+    load_base,
+    load_features,
+    node_features,
+    save_adapter,
+    save_features,
+)
 from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
 from magdi.validation import Validator, read_discussions
-from magdi.formats import read_jsonl
-from magdi.model import (DTYPES, MAGDiStudent, add_lora, check_lm_head, collate,
-                         enable_grad_checkpointing, feature_cache_key, load_base, load_features,
-                         node_features, save_adapter, save_features)
 
 Callback = Callable[[dict[str, Any]], "bool | None"]
 
 
 # ---------------------------------------------------------------- distributed, RNG, schedule
+
 
 def setup_distributed() -> tuple[int, int, torch.device]:
     """(rank, world size, device). Under torchrun / accelerate (RANK and WORLD_SIZE set) this joins
@@ -82,8 +94,11 @@ def rng_state() -> dict[str, Any]:
     """Every RNG's state in types `torch.load(weights_only=True)` reads back (numpy's key array as
     a tensor), so a resume never unpickles arbitrary objects from a run directory."""
     kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    state = {"python": random.getstate(), "numpy": (kind, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, gauss),
-             "torch": torch.get_rng_state()}
+    state = {
+        "python": random.getstate(),
+        "numpy": (kind, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, gauss),
+        "torch": torch.get_rng_state(),
+    }
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state()
     return state
@@ -116,14 +131,19 @@ def epoch_order(n: int, seed: int, epoch: int, rank: int, world: int) -> list[in
     return perm[rank::world]
 
 
-def step_micro_batches(order: list[int], step_in_epoch: int, batch_size: int, grad_accum: int) -> list[list[int]]:
+def step_micro_batches(
+    order: list[int], step_in_epoch: int, batch_size: int, grad_accum: int
+) -> list[list[int]]:
     """The micro-batches (lists of question indices) of one optimizer step."""
     start = step_in_epoch * batch_size * grad_accum
-    return [order[s: s + batch_size] for s in range(start, min(start + batch_size * grad_accum, len(order)),
-                                                     batch_size)]
+    return [
+        order[s : s + batch_size]
+        for s in range(start, min(start + batch_size * grad_accum, len(order)), batch_size)
+    ]
 
 
 # ---------------------------------------------------------------- run directory
+
 
 def latest_checkpoint(run_dir: Path) -> Path | None:
     found = sorted((run_dir / "checkpoints").glob("step-*.pt"))
@@ -151,14 +171,17 @@ def _format_eta(seconds: float) -> str:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    print(f"data: level {summary['level']}: {summary['questions']} questions used of "
-          f"{summary['questions_total']} ({summary['questions_dropped']} without a correct chain), "
-          f"{summary['chains']} chains, {summary['pairs']} pairs, {summary['graphs']} graphs")
+    print(
+        f"data: level {summary['level']}: {summary['questions']} questions used of "
+        f"{summary['questions_total']} ({summary['questions_dropped']} without a correct chain), "
+        f"{summary['chains']} chains, {summary['pairs']} pairs, {summary['graphs']} graphs"
+    )
     for level, c in summary["by_level"].items():
         print(f"  level {level:>14}: {c['chains']:6d} chains {c['pairs']:6d} pairs {c['graphs']:6d} graphs")
 
 
 # ---------------------------------------------------------------- training
+
 
 def train(cfg: DistillConfig, *, resume: bool = False, callback: Callback | None = None) -> Path:
     """Run (or resume) the distillation; returns the run directory.
@@ -175,8 +198,9 @@ def train(cfg: DistillConfig, *, resume: bool = False, callback: Callback | None
             dist.destroy_process_group()
 
 
-def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: int, world: int,
-           device: torch.device) -> Path:
+def _train(
+    cfg: DistillConfig, resume: bool, callback: Callback | None, rank: int, world: int, device: torch.device
+) -> Path:
     is_main = rank == 0
     run_dir = Path(cfg.output_dir)
     data_path = Path(cfg.data)
@@ -193,7 +217,9 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     held_out = {"validation": read_discussions(cfg.validation_data), "test": read_discussions(cfg.test_data)}
     summary["split"] = {"train": summary["questions_total"], **{k: len(v) for k, v in held_out.items()}}
     if not examples:
-        teacher = f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
+        teacher = (
+            f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
+        )
         raise ValueError(f"no question has a correct chain at level {cfg.level}{teacher}")
     seed_everything(cfg.seed)
     base, tokenizer, model_key = load_base(cfg)
@@ -213,16 +239,23 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     dtype = DTYPES[cfg.precision]
     features = None
     if cfg.level == "4" and cfg.node_features == "frozen":
-        features = _frozen_features(cfg, student, items, tokenizer.pad_token_id, model_key, data_path,
-                                    device, dtype, is_main, world)
+        features = _frozen_features(
+            cfg, student, items, tokenizer.pad_token_id, model_key, data_path, device, dtype, is_main, world
+        )
 
     params = [p for p in student.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
-        [{"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
-         {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}], lr=cfg.lr)
+        [
+            {"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
+            {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+    )
     total = cfg.max_steps or cfg.epochs * steps_per_epoch
     warmup = cfg.warmup_for(total)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, warmup, total, cfg.schedule))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, warmup, total, cfg.schedule)
+    )
     scaler = torch.amp.GradScaler(device.type, enabled=cfg.precision == "fp16")
 
     start = 0
@@ -247,8 +280,13 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
         sums: dict[str, torch.Tensor] = {}  # this step's losses, averaged over micro-batches
         lr = scheduler.get_last_lr()[0]
         for m, idx in enumerate(micro):
-            batch = collate([items[i] for i in idx], tokenizer.pad_token_id, cfg.mask_prompt,
-                            [features[i] for i in idx] if features else None, multiple_of)
+            batch = collate(
+                [items[i] for i in idx],
+                tokenizer.pad_token_id,
+                cfg.mask_prompt,
+                [features[i] for i in idx] if features else None,
+                multiple_of,
+            )
             tokens += int(batch.attention_mask.sum())  # counted on the CPU: no device sync
             batch = batch.to(device)
             sync = nullcontext() if world == 1 or m == len(micro) - 1 else model.no_sync()
@@ -267,14 +305,19 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
 
         done = step + 1
         now = time.time()
-        progress = {"step": done, "total_steps": total, "epoch": done / steps_per_epoch,
-                    "eta_s": (now - t_start) / (done - start) * (total - done),
-                    "status": "done" if done == total else "running"}
+        progress = {
+            "step": done,
+            "total_steps": total,
+            "epoch": done / steps_per_epoch,
+            "eta_s": (now - t_start) / (done - start) * (total - done),
+            "status": "done" if done == total else "running",
+        }
         validating = validator.active and (done % (cfg.eval_every or -(-total // 10)) == 0 or done == total)
         if done % cfg.log_every == 0 or done == total or validating:
             scores = validator(student, done, run_dir) if validating and is_main else {}
-            progress["metrics"] = _log(run_dir, sums, lr, grad_norm, tokens, now - t_log, progress,
-                                       is_main, world, scores)
+            progress["metrics"] = _log(
+                run_dir, sums, lr, grad_norm, tokens, now - t_log, progress, is_main, world, scores
+            )
             t_log, tokens = now, 0
         stop = bool(callback(progress)) if is_main and callback else False
         if world > 1:
@@ -285,8 +328,10 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
             _checkpoint(run_dir, done, student, optimizer, scheduler, scaler, cfg, is_main, world)
         status = "stopped" if stop else progress["status"]
         if is_main:
-            write_json_atomic(run_dir / "progress.json", {k: v for k, v in progress.items() if k != "metrics"}
-                        | {"status": status})
+            write_json_atomic(
+                run_dir / "progress.json",
+                {k: v for k, v in progress.items() if k != "metrics"} | {"status": status},
+            )
         if stop:
             break
     if is_main and status == "done":
@@ -300,8 +345,9 @@ def _train(cfg: DistillConfig, resume: bool, callback: Callback | None, rank: in
     return run_dir
 
 
-def _prepare_run_dir(run_dir: Path, cfg: DistillConfig, summary: dict, tokenizer: Any, base: Any,
-                     resume: bool) -> None:
+def _prepare_run_dir(
+    run_dir: Path, cfg: DistillConfig, summary: dict, tokenizer: Any, base: Any, resume: bool
+) -> None:
     run_dir.mkdir(parents=True, exist_ok=True)
     if resume and (run_dir / CONFIG_NAME).exists():
         before = DistillConfig.load(run_dir).to_dict()
@@ -315,9 +361,18 @@ def _prepare_run_dir(run_dir: Path, cfg: DistillConfig, summary: dict, tokenizer
         base.save_pretrained(run_dir / "base")
 
 
-def _frozen_features(cfg: DistillConfig, student: MAGDiStudent, items: list, pad_id: int, model_key: str,
-                     data_path: Path, device: torch.device, dtype: torch.dtype, is_main: bool,
-                     world: int) -> list[torch.Tensor]:
+def _frozen_features(
+    cfg: DistillConfig,
+    student: MAGDiStudent,
+    items: list,
+    pad_id: int,
+    model_key: str,
+    data_path: Path,
+    device: torch.device,
+    dtype: torch.dtype,
+    is_main: bool,
+    world: int,
+) -> list[torch.Tensor]:
     """Base-model node features, cached on disk; rank 0 computes and writes, the others read."""
     digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
     cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else Path(cfg.output_dir) / "feature_cache"
@@ -330,46 +385,88 @@ def _frozen_features(cfg: DistillConfig, student: MAGDiStudent, items: list, pad
     return load_features(path)
 
 
-def _log(run_dir: Path, sums: dict[str, torch.Tensor], lr: float, grad_norm: torch.Tensor, tokens: int,
-         seconds: float, progress: dict, is_main: bool, world: int,
-         scores: dict[str, float] | None = None) -> dict[str, Any]:
+def _log(
+    run_dir: Path,
+    sums: dict[str, torch.Tensor],
+    lr: float,
+    grad_norm: torch.Tensor,
+    tokens: int,
+    seconds: float,
+    progress: dict,
+    is_main: bool,
+    world: int,
+    scores: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Average the step's losses over processes, append a metrics line and print it (rank 0)."""
     present = sorted(sums, key=lambda name: name != "loss")  # the total first
-    values = torch.stack([sums[n] for n in present] + [torch.tensor(float(tokens), device=sums["loss"].device)])
+    values = torch.stack(
+        [sums[n] for n in present] + [torch.tensor(float(tokens), device=sums["loss"].device)]
+    )
     if world > 1:
         dist.all_reduce(values)
         values[:-1] /= world
     record = {"step": progress["step"], "epoch": round(progress["epoch"], 4)}
     record |= {n: float(v) for n, v in zip(present, values[:-1].tolist())}
-    record |= {"lr": lr, "grad_norm": float(grad_norm), "tokens_per_s": float(values[-1]) / max(seconds, 1e-9)}
+    record |= {
+        "lr": lr,
+        "grad_norm": float(grad_norm),
+        "tokens_per_s": float(values[-1]) / max(seconds, 1e-9),
+    }
     record |= scores or {}  # validation, on the lines where it ran
     if is_main:
         with open(run_dir / "metrics.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")
         parts = " | ".join(f"{n} {record[n]:.4f}" for n in present)
-        print(f"step {record['step']}/{progress['total_steps']} | epoch {record['epoch']:.2f} | {parts} | "
-              f"lr {lr:.2e} | {record['tokens_per_s']:.0f} tok/s | eta {_format_eta(progress['eta_s'])}",
-              flush=True)
+        print(
+            f"step {record['step']}/{progress['total_steps']} | epoch {record['epoch']:.2f} | {parts} | "
+            f"lr {lr:.2e} | {record['tokens_per_s']:.0f} tok/s | eta {_format_eta(progress['eta_s'])}",
+            flush=True,
+        )
     return record
 
 
-def _checkpoint(run_dir: Path, step: int, student: MAGDiStudent, optimizer: torch.optim.Optimizer,
-                scheduler: Any, scaler: torch.amp.GradScaler, cfg: DistillConfig, is_main: bool,
-                world: int) -> None:
+def _checkpoint(
+    run_dir: Path,
+    step: int,
+    student: MAGDiStudent,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any,
+    scaler: torch.amp.GradScaler,
+    cfg: DistillConfig,
+    is_main: bool,
+    world: int,
+) -> None:
     states: list[Any] = [None] * world
     if world > 1:
         dist.all_gather_object(states, rng_state())
     else:
         states[0] = rng_state()
     if is_main:
-        _save_checkpoint(run_dir, step, {
-            "step": step, "trainable": student.trainable_state_dict(), "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "rng": states,
-            "config": cfg.to_dict()}, cfg.keep_checkpoints)
+        _save_checkpoint(
+            run_dir,
+            step,
+            {
+                "step": step,
+                "trainable": student.trainable_state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "scaler": scaler.state_dict(),
+                "rng": states,
+                "config": cfg.to_dict(),
+            },
+            cfg.keep_checkpoints,
+        )
 
 
-def _load_checkpoint(run_dir: Path, student: MAGDiStudent, optimizer: torch.optim.Optimizer, scheduler: Any,
-                     scaler: torch.amp.GradScaler, rank: int, world: int) -> int:
+def _load_checkpoint(
+    run_dir: Path,
+    student: MAGDiStudent,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any,
+    scaler: torch.amp.GradScaler,
+    rank: int,
+    world: int,
+) -> int:
     path = latest_checkpoint(run_dir)
     state = torch.load(path, map_location="cpu", weights_only=True)
     student.load_trainable_state_dict(state["trainable"])
@@ -379,8 +476,11 @@ def _load_checkpoint(run_dir: Path, student: MAGDiStudent, optimizer: torch.opti
     if len(state["rng"]) == world:
         set_rng_state(state["rng"][rank])
     else:
-        warnings.warn(f"checkpoint has {len(state['rng'])} RNG states for {world} processes; "
-                      "dropout will not replay exactly", stacklevel=2)
+        warnings.warn(
+            f"checkpoint has {len(state['rng'])} RNG states for {world} processes; "
+            "dropout will not replay exactly",
+            stacklevel=2,
+        )
     if rank == 0:
         print(f"resumed from {path} (step {state['step']})")
     return state["step"]
@@ -388,12 +488,20 @@ def _load_checkpoint(run_dir: Path, student: MAGDiStudent, optimizer: torch.opti
 
 # ---------------------------------------------------------------- CLI
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m magdi.train", description=__doc__.splitlines()[0])
     parser.add_argument("config", nargs="?", help="YAML or JSON file of DistillConfig fields")
     parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
-    parser.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[],
-                        metavar="KEY=VALUE", help="override config fields")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override config fields",
+    )
     parser.add_argument("--fields", action="store_true", help="list every config field and exit")
     args = parser.parse_args(argv)
     if args.fields:

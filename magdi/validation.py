@@ -15,7 +15,6 @@ adapter and heads, and writes `final_metrics.json`:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,9 +25,9 @@ import torch
 from magdi.benchmarks import Question
 from magdi.chains import build_example, encode_examples
 from magdi.config import DistillConfig
+from magdi.evaluate import score
 from magdi.formats import read_jsonl
 from magdi.generate import Run, generate, question_prompt
-from magdi.evaluate import score
 from magdi.losses import IGNORE
 from magdi.mag import Discussion
 from magdi.model import DTYPES, MAGDiStudent, collate
@@ -62,13 +61,21 @@ def lm_only(student: MAGDiStudent) -> Iterator[MAGDiStudent]:
 class Validator:
     """Scores a student on held-out questions and keeps the best step (rank 0 only)."""
 
-    def __init__(self, cfg: DistillConfig, validation: list[Discussion], test: list[Discussion], tokenizer: Any,
-                 device: torch.device) -> None:
+    def __init__(
+        self,
+        cfg: DistillConfig,
+        validation: list[Discussion],
+        test: list[Discussion],
+        tokenizer: Any,
+        device: torch.device,
+    ) -> None:
         self.cfg, self.tokenizer, self.device = cfg, tokenizer, device
         self.validation = self._encode(validation)
         self.test = self._encode(test)
-        self.questions = [Question(d.id, d.task, d.question, d.options, d.gold_answer)
-                          for d in validation[: cfg.val_questions]]
+        self.questions = [
+            Question(d.id, d.task, d.question, d.options, d.gold_answer)
+            for d in validation[: cfg.val_questions]
+        ]
         self.counts = {"validation": len(validation), "test": len(test)}
         self.best: dict[str, Any] | None = None
 
@@ -96,13 +103,15 @@ class Validator:
         """Token-weighted mean next-token loss over the items' correct chains; None without items."""
         if not items:
             return None
-        autocast = torch.autocast(self.device.type, dtype=DTYPES[self.cfg.precision],
-                                  enabled=self.cfg.precision != "fp32")
+        autocast = torch.autocast(
+            self.device.type, dtype=DTYPES[self.cfg.precision], enabled=self.cfg.precision != "fp32"
+        )
         total, tokens = 0.0, 0
         with self._evaluating(student), lm_only(student):
             for i in range(0, len(items), self.cfg.batch_size):
-                batch = collate(items[i: i + self.cfg.batch_size], self.tokenizer.pad_token_id,
-                                self.cfg.mask_prompt)
+                batch = collate(
+                    items[i : i + self.cfg.batch_size], self.tokenizer.pad_token_id, self.cfg.mask_prompt
+                )
                 n = int((batch.labels[:, 1:] != IGNORE).sum())
                 with autocast:
                     _, losses = student(batch.to(self.device))
@@ -115,9 +124,15 @@ class Validator:
             return None
         run = Run(model=student.lm, tokenizer=self.tokenizer, config=self.cfg, device=self.device)
         with self._evaluating(student):
-            texts = generate(run, [question_prompt(run, q.question, q.options, q.task) for q in self.questions],
-                             max_new_tokens=self.cfg.val_max_new_tokens, batch_size=len(self.questions))
-        return sum(score(q, t, self.tokenizer, 0.0).correct for q, t in zip(self.questions, texts)) / len(texts)
+            texts = generate(
+                run,
+                [question_prompt(run, q.question, q.options, q.task) for q in self.questions],
+                max_new_tokens=self.cfg.val_max_new_tokens,
+                batch_size=len(self.questions),
+            )
+        return sum(score(q, t, self.tokenizer, 0.0).correct for q, t in zip(self.questions, texts)) / len(
+            texts
+        )
 
     def __call__(self, student: MAGDiStudent, step: int, run_dir: Path) -> dict[str, float]:
         """Validate at `step`: {"val_loss"[, "val_accuracy"]} for the metrics line; a better step
@@ -127,8 +142,11 @@ class Validator:
         if accuracy is not None:
             record["val_accuracy"] = accuracy
         if self.best is None or _better(record, self.best):
-            self.best = {"step": step, **record,
-                         "trainable": {k: v.cpu() for k, v in student.trainable_state_dict().items()}}
+            self.best = {
+                "step": step,
+                **record,
+                "trainable": {k: v.cpu() for k, v in student.trainable_state_dict().items()},
+            }
             replace_atomically(run_dir / BEST_NAME, lambda tmp: torch.save(self.best, tmp))
         return record
 
@@ -142,14 +160,22 @@ class Validator:
     def finish(self, student: MAGDiStudent, run_dir: Path, last_step: int) -> dict[str, Any]:
         """Load the best step's weights into the student, measure the test loss, write final_metrics.json."""
         if self.best is not None and self.best["step"] != last_step:
-            student.load_trainable_state_dict({k: v.to(self.device) for k, v in self.best["trainable"].items()})
+            student.load_trainable_state_dict(
+                {k: v.to(self.device) for k, v in self.best["trainable"].items()}
+            )
         best = self.best or {}
-        final = {"best_step": best.get("step", last_step), "last_step": last_step,
-                 "criterion": ("val_accuracy, then val_loss" if "val_accuracy" in best else "val_loss")
-                 if best else "last step",
-                 "val_loss": best.get("val_loss"), "val_accuracy": best.get("val_accuracy"),
-                 "test_loss": self.loss(student, self.test),
-                 "validation_questions": self.counts["validation"], "test_questions": self.counts["test"]}
+        final = {
+            "best_step": best.get("step", last_step),
+            "last_step": last_step,
+            "criterion": ("val_accuracy, then val_loss" if "val_accuracy" in best else "val_loss")
+            if best
+            else "last step",
+            "val_loss": best.get("val_loss"),
+            "val_accuracy": best.get("val_accuracy"),
+            "test_loss": self.loss(student, self.test),
+            "validation_questions": self.counts["validation"],
+            "test_questions": self.counts["test"],
+        }
         write_json_atomic(run_dir / FINAL_NAME, final)
         return final
 

@@ -27,13 +27,24 @@ f0, v0 = ui.current_filter(), ui.current_view()
 # Widgets start from the URL / session filter the first time they are drawn on this visit.
 initial = {
     "browse_ds": [d for d in f0.datasets if d in opts.datasets],
-    "browse_task": f0.task or "(any)", "browse_agent": f0.agent or "(any)",
-    "browse_q": f0.search, "browse_maj": _key(MAJ, f0.majority_correct),
-    "browse_r0": _key(TRI, f0.round0_disagree), "browse_human": _key(TRI, f0.has_human),
-    "browse_review": _key(TRI, f0.needs_review), "browse_flip": _key(FLIP, f0.flip),
-    "browse_cons": ("any" if f0.consensus_round is None else
-                    "never" if f0.consensus_round < 0 else f"round {f0.consensus_round}"),
-    "browse_sort": v0["sort"], "browse_desc": v0["desc"], "browse_size": v0["size"],
+    "browse_task": f0.task or "(any)",
+    "browse_agent": f0.agent or "(any)",
+    "browse_q": f0.search,
+    "browse_maj": _key(MAJ, f0.majority_correct),
+    "browse_r0": _key(TRI, f0.round0_disagree),
+    "browse_human": _key(TRI, f0.has_human),
+    "browse_review": _key(TRI, f0.needs_review),
+    "browse_flip": _key(FLIP, f0.flip),
+    "browse_cons": (
+        "any"
+        if f0.consensus_round is None
+        else "never"
+        if f0.consensus_round < 0
+        else f"round {f0.consensus_round}"
+    ),
+    "browse_sort": v0["sort"],
+    "browse_desc": v0["desc"],
+    "browse_size": v0["size"],
     "browse_page": v0["page"],
 }
 for key, value in initial.items():
@@ -58,8 +69,11 @@ c = st.columns([2, 1, 1, 3])
 c[0].multiselect("Dataset", opts.datasets, key="browse_ds")
 c[1].selectbox("Task", tasks, key="browse_task")
 c[2].selectbox("Agent takes part", agents, key="browse_agent")
-c[3].text_input("Search questions and reasoning", key="browse_q",
-                placeholder="all words must appear, e.g. muffins cookies")
+c[3].text_input(
+    "Search questions and reasoning",
+    key="browse_q",
+    placeholder="all words must appear, e.g. muffins cookies",
+)
 c = st.columns(6)
 c[0].selectbox("Final majority", list(MAJ), key="browse_maj")
 c[1].selectbox("Round-0 disagreement", list(TRI), key="browse_r0")
@@ -69,14 +83,21 @@ c[4].selectbox("Human corrections", list(TRI), key="browse_human")
 c[5].selectbox("Needs review", list(TRI), key="browse_review")
 
 s = st.session_state
-cons_value = None if s.browse_cons == "any" else (-1 if s.browse_cons == "never"
-                                                  else int(s.browse_cons.split()[-1]))
-f = Filter(datasets=tuple(s.browse_ds),
-           task=None if s.browse_task == "(any)" else s.browse_task,
-           agent=None if s.browse_agent == "(any)" else s.browse_agent,
-           majority_correct=MAJ[s.browse_maj], round0_disagree=TRI[s.browse_r0],
-           consensus_round=cons_value, flip=FLIP[s.browse_flip], has_human=TRI[s.browse_human],
-           needs_review=TRI[s.browse_review], search=s.browse_q.strip())
+cons_value = (
+    None if s.browse_cons == "any" else (-1 if s.browse_cons == "never" else int(s.browse_cons.split()[-1]))
+)
+f = Filter(
+    datasets=tuple(s.browse_ds),
+    task=None if s.browse_task == "(any)" else s.browse_task,
+    agent=None if s.browse_agent == "(any)" else s.browse_agent,
+    majority_correct=MAJ[s.browse_maj],
+    round0_disagree=TRI[s.browse_r0],
+    consensus_round=cons_value,
+    flip=FLIP[s.browse_flip],
+    has_human=TRI[s.browse_human],
+    needs_review=TRI[s.browse_review],
+    search=s.browse_q.strip(),
+)
 if f != st.session_state.get("filter", f0):
     st.session_state["browse_page"] = 1  # a new filter starts at its first page
 
@@ -86,8 +107,7 @@ c[1].toggle("Descending", key="browse_desc")
 c[2].selectbox("Per page", PAGE_SIZES, key="browse_size")
 c[4].button("Reset filters", on_click=reset, icon=":material/filter_alt_off:")
 
-page = ui.browse(f, sort=s.browse_sort, desc=s.browse_desc, page=s.browse_page,
-                 size=s.browse_size)
+page = ui.browse(f, sort=s.browse_sort, desc=s.browse_desc, page=s.browse_page, size=s.browse_size)
 current = page.offset // page.limit + 1
 if current != s.browse_page:  # past the end: the service clamped it
     st.session_state["browse_page"] = current
@@ -102,10 +122,27 @@ if not page.rows:
 
 table = pd.DataFrame(page.rows)
 event = st.dataframe(
-    table, key="browse_table", hide_index=True, width="stretch", on_select="rerun",
+    table,
+    key="browse_table",
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
     selection_mode="single-row",
-    column_order=["dataset", "discussion", "task", "question", "gold", "agents", "rounds",
-                  "majority", "round0_disagree", "consensus", "flips", "human", "review"],
+    column_order=[
+        "dataset",
+        "discussion",
+        "task",
+        "question",
+        "gold",
+        "agents",
+        "rounds",
+        "majority",
+        "round0_disagree",
+        "consensus",
+        "flips",
+        "human",
+        "review",
+    ],
     column_config={
         "question": st.column_config.TextColumn("question", width="large"),
         "task": st.column_config.TextColumn("task", width="small"),
@@ -114,23 +151,25 @@ event = st.dataframe(
         "rounds": st.column_config.NumberColumn("rounds", width="small"),
         "majority": st.column_config.TextColumn("majority", width="small"),
         "round0_disagree": st.column_config.CheckboxColumn("r0 split", width="small"),
-        "consensus": st.column_config.NumberColumn("consensus", width="small",
-                                                   help="first round all agents agree"),
+        "consensus": st.column_config.NumberColumn(
+            "consensus", width="small", help="first round all agents agree"
+        ),
         "flips": st.column_config.TextColumn("flips", width="small"),
-        "human": st.column_config.NumberColumn("human", width="small",
-                                               help="nodes with a human label"),
-        "review": st.column_config.NumberColumn("review", width="small",
-                                                help="nodes waiting for review"),
-    })
-st.caption(ui.esc(f"Page {current} of {page.pages} · rows {page.offset + 1}–"
-                  f"{page.offset + len(page.rows)} of {page.total:,} · select a row to open it"))
+        "human": st.column_config.NumberColumn("human", width="small", help="nodes with a human label"),
+        "review": st.column_config.NumberColumn("review", width="small", help="nodes waiting for review"),
+    },
+)
+st.caption(
+    ui.esc(
+        f"Page {current} of {page.pages} · rows {page.offset + 1}–"
+        f"{page.offset + len(page.rows)} of {page.total:,} · select a row to open it"
+    )
+)
 if event.selection.rows:
     ui.open_mag(int(table.iloc[event.selection.rows[0]]["id"]))
 
-labels = {r["id"]: f"{r['dataset']} · {r['discussion']} — {r['question'][:80]}"
-          for r in page.rows}
+labels = {r["id"]: f"{r['dataset']} · {r['discussion']} — {r['question'][:80]}" for r in page.rows}
 c = st.columns([4, 1])
-choice = c[0].selectbox("Open discussion", list(labels), format_func=labels.get,
-                        label_visibility="collapsed")
+choice = c[0].selectbox("Open discussion", list(labels), format_func=labels.get, label_visibility="collapsed")
 if c[1].button("Open MAG", type="primary", icon=":material/hub:"):
     ui.open_mag(choice)

@@ -26,33 +26,56 @@ def graph(view: compare.QuestionView) -> go.Figure:
         for e in (e for e in edges if e["kind"] == kind):
             xs += [nodes[e["source"]]["x"], nodes[e["target"]]["x"], None]
             ys += [nodes[e["source"]]["y"], nodes[e["target"]]["y"], None]
-        fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=colour, width=width), hoverinfo="skip",
-                        name="responds to" if kind == "responds" else "student agrees with")
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=colour, width=width),
+            hoverinfo="skip",
+            name="responds to" if kind == "responds" else "student agrees with",
+        )
     for kind, symbol in (("teacher", "circle"), ("student", "star")):
         part = [n for n in nodes if n["kind"] == kind]
         fig.add_scatter(
-            x=[n["x"] for n in part], y=[n["y"] for n in part], mode="markers+text", name=kind + "s",
-            marker=dict(symbol=symbol, size=22 if kind == "student" else 18,
-                        color=[GREEN if n["correct"] else RED for n in part]),
-            text=[html.escape(n["short"]) for n in part], textposition="top center",
-            hovertext=[html.escape(f"{n['name']}: {n['answer']}"[:200]) for n in part], hoverinfo="text")
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"),
-                      xaxis=dict(title="round (students on the right)", dtick=1),
-                      yaxis=dict(visible=False, autorange="reversed"))
+            x=[n["x"] for n in part],
+            y=[n["y"] for n in part],
+            mode="markers+text",
+            name=kind + "s",
+            marker=dict(
+                symbol=symbol,
+                size=22 if kind == "student" else 18,
+                color=[GREEN if n["correct"] else RED for n in part],
+            ),
+            text=[html.escape(n["short"]) for n in part],
+            textposition="top center",
+            hovertext=[html.escape(f"{n['name']}: {n['answer']}"[:200]) for n in part],
+            hoverinfo="text",
+        )
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h"),
+        xaxis=dict(title="round (students on the right)", dtick=1),
+        yaxis=dict(visible=False, autorange="reversed"),
+    )
     return fig
 
 
 def per_question(stamp: tuple, chosen: list[int]) -> None:
-    flt = st.radio("Show", list(compare.FILTERS), key="compare_filter", horizontal=True,
-                   format_func=compare.FILTERS.get)
+    flt = st.radio(
+        "Show", list(compare.FILTERS), key="compare_filter", horizontal=True, format_func=compare.FILTERS.get
+    )
     views = ui.compare_questions(stamp, chosen, flt)
     st.caption(f"{len(views)} question(s)")
     if not views:
         st.info("No question matches.")
         return
-    pick = st.selectbox("Question", range(len(views)), key="compare_question",
-                        format_func=lambda i: f"{views[i].dataset} · {views[i].key} · "
-                                              f"{views[i].question[:90]}")
+    pick = st.selectbox(
+        "Question",
+        range(len(views)),
+        key="compare_question",
+        format_func=lambda i: f"{views[i].dataset} · {views[i].key} · {views[i].question[:90]}",
+    )
     v = ui.compare_question(stamp, chosen, views[pick].dataset, views[pick].key)
     st.text(v.question)
     if v.options:
@@ -64,21 +87,50 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
         if v.consensus is None:
             st.caption("No stored discussion for this question (a benchmark evaluation).")
         else:
-            st.dataframe(pd.DataFrame([{"round": t.round, "agent": t.agent, "answer": t.answer,
-                                        "read as": t.value or "(unparseable)", "confidence": t.confidence,
-                                        "correct": mark(t.correct)} for t in v.teachers]),
-                         hide_index=True, key="compare_teachers")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "round": t.round,
+                            "agent": t.agent,
+                            "answer": t.answer,
+                            "read as": t.value or "(unparseable)",
+                            "confidence": t.confidence,
+                            "correct": mark(t.correct),
+                        }
+                        for t in v.teachers
+                    ]
+                ),
+                hide_index=True,
+                key="compare_teachers",
+            )
             c = v.consensus
-            st.markdown(ui.esc(f"Final answer (round {c.round}): weighted vote {c.weighted or 'none'} "
-                               f"{mark(c.weighted_correct)} · majority {c.majority or 'none'} "
-                               f"{mark(c.majority_correct)} · {v.teacher_tokens or '?'} teacher tokens"))
+            st.markdown(
+                ui.esc(
+                    f"Final answer (round {c.round}): weighted vote {c.weighted or 'none'} "
+                    f"{mark(c.weighted_correct)} · majority {c.majority or 'none'} "
+                    f"{mark(c.majority_correct)} · {v.teacher_tokens or '?'} teacher tokens"
+                )
+            )
     with right:
         st.subheader("Students")
-        st.dataframe(pd.DataFrame([{
-            "student": s.label, "answer": s.answer or "(unparseable)", "correct": mark(s.correct),
-            "tokens": s.tokens, "agrees with teachers": mark(s.agrees_with_teachers),
-            "same answer as": ", ".join(f"{a} r{r}" for a, r in s.agrees_with)} for s in v.students]),
-            hide_index=True, key="compare_students")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "student": s.label,
+                        "answer": s.answer or "(unparseable)",
+                        "correct": mark(s.correct),
+                        "tokens": s.tokens,
+                        "agrees with teachers": mark(s.agrees_with_teachers),
+                        "same answer as": ", ".join(f"{a} r{r}" for a, r in s.agrees_with),
+                    }
+                    for s in v.students
+                ]
+            ),
+            hide_index=True,
+            key="compare_students",
+        )
         for s in v.students:
             if s.agrees_with_teachers is False:
                 ui.notice("warning", f"{s.label} disagrees with the teachers' final answer.")
@@ -89,35 +141,67 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
     for s in v.students:
         with st.expander(ui.esc(f"{s.label}: {len(s.samples)} sample(s)")):
             for x in s.samples:
-                st.caption(ui.esc(f"sample {x.index} · read as {x.parsed or '(unparseable)'} · "
-                                  f"{mark(x.correct)} · {x.tokens} tokens · {x.latency_s:.2f} s"))
+                st.caption(
+                    ui.esc(
+                        f"sample {x.index} · read as {x.parsed or '(unparseable)'} · "
+                        f"{mark(x.correct)} · {x.tokens} tokens · {x.latency_s:.2f} s"
+                    )
+                )
                 st.text(x.text or "(empty)")
 
 
 def aggregate(stamp: tuple, chosen: list[int]) -> None:
     rows = ui.compare_aggregate(stamp, chosen)
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, key="compare_table",
-                 column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
-                                "token_ratio": st.column_config.NumberColumn(
-                                    "teacher ÷ student tokens", format="%.1f")})
-    st.download_button("Download CSV", data=compare.aggregate_csv(rows), file_name="magdi-compare.csv",
-                       mime="text/csv", key="compare_csv", icon=":material/download:", on_click="ignore")
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="compare_table",
+        column_config={
+            "accuracy": st.column_config.NumberColumn(format="%.3f"),
+            "token_ratio": st.column_config.NumberColumn("teacher ÷ student tokens", format="%.1f"),
+        },
+    )
+    st.download_button(
+        "Download CSV",
+        data=compare.aggregate_csv(rows),
+        file_name="magdi-compare.csv",
+        mime="text/csv",
+        key="compare_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     names = [html.escape(f"{r['model']} · {r['level']} · {r['dataset']}") for r in rows]
     left, right = st.columns(2)
-    fig = go.Figure(go.Bar(x=names, y=table["accuracy"], error_y=dict(
-        type="data", symmetric=False, array=table["ci_high"] - table["accuracy"],
-        arrayminus=table["accuracy"] - table["ci_low"])))
-    fig.update_layout(title="Accuracy (Wilson 95% interval)", height=360, margin=dict(t=40, b=10),
-                      yaxis=dict(tickformat=".0%", range=[0, 1.05]))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=table["accuracy"],
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=table["ci_high"] - table["accuracy"],
+                arrayminus=table["accuracy"] - table["ci_low"],
+            ),
+        )
+    )
+    fig.update_layout(
+        title="Accuracy (Wilson 95% interval)",
+        height=360,
+        margin=dict(t=40, b=10),
+        yaxis=dict(tickformat=".0%", range=[0, 1.05]),
+    )
     left.plotly_chart(fig, key="compare_accuracy")
     ratio = [(n, r["token_ratio"]) for n, r in zip(names, rows) if r["token_ratio"] is not None]
     fig = go.Figure(go.Bar(x=[n for n, _ in ratio], y=[x for _, x in ratio]))
-    fig.update_layout(title="Token efficiency: teacher tokens ÷ student tokens", height=360,
-                      margin=dict(t=40, b=10))
+    fig.update_layout(
+        title="Token efficiency: teacher tokens ÷ student tokens", height=360, margin=dict(t=40, b=10)
+    )
     right.plotly_chart(fig, key="compare_ratio")
-    st.caption("Student tokens count every sample (k of them with self-consistency); both sides are "
-               "counted with the student's tokenizer. The paper reports up to 9× for MAGDi students.")
+    st.caption(
+        "Student tokens count every sample (k of them with self-consistency); both sides are "
+        "counted with the student's tokenizer. The paper reports up to 9× for MAGDi students."
+    )
 
 
 def launch() -> None:
@@ -125,20 +209,36 @@ def launch() -> None:
     trained = {j.id: f"#{j.id} {j.name}".strip() for j in compare.trained_jobs(url)}
     with st.form("compare_launch"):
         # with a finished training job, the defaults evaluate the newest one on its own test split
-        who = st.radio("Student", ["offline", "run", "base"], index=1 if trained else 0, horizontal=True,
-                       key="compare_new_who",
-                       format_func={"offline": "offline default", "run": "a finished training job",
-                                    "base": "a base model"}.get)
+        who = st.radio(
+            "Student",
+            ["offline", "run", "base"],
+            index=1 if trained else 0,
+            horizontal=True,
+            key="compare_new_who",
+            format_func={
+                "offline": "offline default",
+                "run": "a finished training job",
+                "base": "a base model",
+            }.get,
+        )
         run_job = st.selectbox("Training job", list(trained), format_func=trained.get, key="compare_new_run")
         base = st.text_input("Base model (Hugging Face id or local path)", key="compare_new_base")
-        where = st.radio("Questions", ["split", "dataset", "benchmark"], index=0 if trained else 1,
-                         horizontal=True, key="compare_new_where",
-                         format_func={"split": "the training job's test split",
-                                      "dataset": "a stored dataset, without the training job's questions",
-                                      "benchmark": "a benchmark file"}.get)
+        where = st.radio(
+            "Questions",
+            ["split", "dataset", "benchmark"],
+            index=0 if trained else 1,
+            horizontal=True,
+            key="compare_new_where",
+            format_func={
+                "split": "the training job's test split",
+                "dataset": "a stored dataset, without the training job's questions",
+                "benchmark": "a benchmark file",
+            }.get,
+        )
         dataset = st.selectbox("Dataset", ui.filter_options().datasets, key="compare_new_dataset")
-        path = st.text_input("Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)",
-                             key="compare_new_path")
+        path = st.text_input(
+            "Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)", key="compare_new_path"
+        )
         c = st.columns(4)
         sampling = c[0].radio("Decoding", ["greedy", "sampling"], key="compare_new_decoding") == "sampling"
         k = c[1].number_input("Samples (k)", 1, 64, 1, key="compare_new_k")
@@ -149,11 +249,18 @@ def launch() -> None:
             return
     try:
         cfg = compare.eval_job_config(
-            run_job=run_job if who == "run" else None, base_model=base.strip() if who == "base" else None,
+            run_job=run_job if who == "run" else None,
+            base_model=base.strip() if who == "base" else None,
             dataset=dataset if where == "dataset" else None,
-            benchmark=path.strip() if where == "benchmark" else None, split="test" if where == "split" else None,
-            limit=limit or None, sampling=sampling, k=int(k), max_new_tokens=max_new or None, label=label,
-            url=url)
+            benchmark=path.strip() if where == "benchmark" else None,
+            split="test" if where == "split" else None,
+            limit=limit or None,
+            sampling=sampling,
+            k=int(k),
+            max_new_tokens=max_new or None,
+            label=label,
+            url=url,
+        )
         job_id = compare.submit_eval(cfg, name=label, url=url)
     except (ValueError, LookupError, OSError, FormatError) as exc:
         ui.notice("error", str(exc))
@@ -166,8 +273,9 @@ st.title("Compare")
 ui.show_flash()
 runs = compare.list_runs(ui.db_url())
 labels = {r.id: r.label for r in runs}
-chosen = st.multiselect("Evaluations", list(labels), default=list(labels)[:2], format_func=labels.get,
-                        key="compare_runs")
+chosen = st.multiselect(
+    "Evaluations", list(labels), default=list(labels)[:2], format_func=labels.get, key="compare_runs"
+)
 stamp = ui.compare_stamp(runs)
 tab_question, tab_aggregate, tab_new = st.tabs(["Per question", "Aggregate", "New evaluation"])
 with tab_question:
@@ -184,7 +292,21 @@ with tab_new:
     launch()
     active = [j for j in compare.eval_jobs(ui.db_url()) if j.active or j.status == "failed"][:10]
     if active:
-        st.dataframe(pd.DataFrame([{"job": j.id, "name": j.name, "status": j.status, "progress": j.progress,
-                                    "questions": f"{j.step}/{j.total_steps or '?'}", "error": j.error or ""}
-                                   for j in active]), hide_index=True, key="compare_jobs",
-                     column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "job": j.id,
+                        "name": j.name,
+                        "status": j.status,
+                        "progress": j.progress,
+                        "questions": f"{j.step}/{j.total_steps or '?'}",
+                        "error": j.error or "",
+                    }
+                    for j in active
+                ]
+            ),
+            hide_index=True,
+            key="compare_jobs",
+            column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)},
+        )

@@ -13,16 +13,34 @@ from magdi.benchmarks import FORMATS
 from magdi.synthetic import KINDS as SYNTHETIC
 
 s = st.session_state
-FIELDS = {f: AgentConfig.__dataclass_fields__[f] for f in (
-    "name", "kind", "model", "base_url", "api_key_env", "temperature", "max_tokens", "timeout_s",
-    "max_retries", "max_concurrency", "price_in_per_1k", "price_out_per_1k")}
+FIELDS = {
+    f: AgentConfig.__dataclass_fields__[f]
+    for f in (
+        "name",
+        "kind",
+        "model",
+        "base_url",
+        "api_key_env",
+        "temperature",
+        "max_tokens",
+        "timeout_s",
+        "max_retries",
+        "max_concurrency",
+        "price_in_per_1k",
+        "price_out_per_1k",
+    )
+}
 TASKS = ["strategyqa", "gsm8k", "ecqa", "aqua", "math", "arc", "commonsenseqa", "svamp"]
 NEW = "(new agent)"
 
 st.title("Discuss")
 ui.show_flash()
-path = st.text_input("Agents file", value=str(discuss.agents_file()), key="discuss_agents_file",
-                     help="YAML or JSON; the worker's jobs get a copy of the agents they use.")
+path = st.text_input(
+    "Agents file",
+    value=str(discuss.agents_file()),
+    key="discuss_agents_file",
+    help="YAML or JSON; the worker's jobs get a copy of the agents they use.",
+)
 try:
     agents = discuss.load_agents(path)
 except (OSError, ValueError) as exc:
@@ -34,14 +52,28 @@ by_name = {a.name: a for a in agents}
 
 st.subheader("Agents")
 if agents:
-    st.dataframe([{"name": a.name, "kind": a.kind, "model": a.model, "base URL": a.base_url or "",
-                   "key": discuss.key_status(a), "temperature": a.temperature,
-                   "max tokens": a.max_tokens, "concurrency": a.max_concurrency} for a in agents],
-                 hide_index=True)
+    st.dataframe(
+        [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "model": a.model,
+                "base URL": a.base_url or "",
+                "key": discuss.key_status(a),
+                "temperature": a.temperature,
+                "max tokens": a.max_tokens,
+                "concurrency": a.max_concurrency,
+            }
+            for a in agents
+        ],
+        hide_index=True,
+    )
 else:
     st.info("No agent yet: add one below.")
-st.caption("A key is read from its environment variable at each request, here and in the worker "
-           "(which needs the variable too); it is never stored.")
+st.caption(
+    "A key is read from its environment variable at each request, here and in the worker "
+    "(which needs the variable too); it is never stored."
+)
 
 
 def _load_form() -> None:
@@ -59,21 +91,33 @@ st.selectbox("Edit", [NEW, *by_name], key="ag_pick", on_change=_load_form)
 with st.form("discuss_agent_form"):
     c = st.columns(3)
     c[0].text_input("Name", key="ag_name", help=FIELDS["name"].metadata["help"])
-    c[1].selectbox("Kind", ["openai", "local", "simulated"], key="ag_kind", help=FIELDS["kind"].metadata["help"])
+    c[1].selectbox(
+        "Kind", ["openai", "local", "simulated"], key="ag_kind", help=FIELDS["kind"].metadata["help"]
+    )
     c[2].text_input("Model", key="ag_model", help=FIELDS["model"].metadata["help"])
     c = st.columns(2)
     c[0].text_input("Base URL", key="ag_base_url", help=FIELDS["base_url"].metadata["help"])
-    c[1].text_input("Key: name of the environment variable", key="ag_api_key_env",
-                    placeholder="e.g. OPENAI_API_KEY", help=FIELDS["api_key_env"].metadata["help"])
+    c[1].text_input(
+        "Key: name of the environment variable",
+        key="ag_api_key_env",
+        placeholder="e.g. OPENAI_API_KEY",
+        help=FIELDS["api_key_env"].metadata["help"],
+    )
     c = st.columns(4)
     c[0].number_input("Temperature", min_value=0.0, max_value=2.0, step=0.1, key="ag_temperature")
     c[1].number_input("Max tokens", min_value=1, step=64, key="ag_max_tokens")
     c[2].number_input("Timeout (s)", min_value=1.0, step=10.0, key="ag_timeout_s")
-    c[3].number_input("Retries", min_value=0, step=1, key="ag_max_retries",
-                      help=FIELDS["max_retries"].metadata["help"])
+    c[3].number_input(
+        "Retries", min_value=0, step=1, key="ag_max_retries", help=FIELDS["max_retries"].metadata["help"]
+    )
     c = st.columns(3)
-    c[0].number_input("Concurrency", min_value=1, step=1, key="ag_max_concurrency",
-                      help=FIELDS["max_concurrency"].metadata["help"])
+    c[0].number_input(
+        "Concurrency",
+        min_value=1,
+        step=1,
+        key="ag_max_concurrency",
+        help=FIELDS["max_concurrency"].metadata["help"],
+    )
     c[1].number_input("Price / 1k prompt tokens", min_value=0.0, format="%.4f", key="ag_price_in_per_1k")
     c[2].number_input("Price / 1k completion tokens", min_value=0.0, format="%.4f", key="ag_price_out_per_1k")
     save = st.form_submit_button("Save agent", type="primary")
@@ -90,9 +134,12 @@ if save:
         del s["ag_name"]  # an empty form on the next run
         s.pop("job_agents", None)  # the discussion's agents: all of them again
         st.rerun()
-if st.button("Add the three simulated teachers", key="ag_add_simulated",
-             help="Offline teachers (strong, average, weak) for synthetic questions: pick "
-                  "'synthetic questions' below to run a discussion without any model or key."):
+if st.button(
+    "Add the three simulated teachers",
+    key="ag_add_simulated",
+    help="Offline teachers (strong, average, weak) for synthetic questions: pick "
+    "'synthetic questions' below to run a discussion without any model or key.",
+):
     discuss.save_agents(discuss.with_simulated_agents(agents), path)
     ui.flash("success", "Added the simulated teachers sim-strong, sim-average and sim-weak.")
     s.pop("job_agents", None)
@@ -113,22 +160,26 @@ if agents:
     c = st.columns([1, 1, 3])
     who = c[0].selectbox("Agent", list(by_name), key="try_agent")
     trial_task = c[1].selectbox("Task", TASKS, key="try_task", accept_new_options=True)
-    question = c[2].text_area("Question", "Is the Pacific Ocean larger than the Atlantic Ocean?",
-                              key="try_question", height=68)
+    question = c[2].text_area(
+        "Question", "Is the Pacific Ocean larger than the Atlantic Ocean?", key="try_question", height=68
+    )
     options = st.text_area("Options (one per line; none for open questions)", key="try_options", height=68)
     if st.button("Ask", key="try_ask"):
         with st.spinner(f"Asking {who}…"):
             s["try_result"] = discuss.try_agent(
-                by_name[who], question, trial_task, [o for o in options.splitlines() if o.strip()] or None)
+                by_name[who], question, trial_task, [o for o in options.splitlines() if o.strip()] or None
+            )
     trial = s.get("try_result")
     if trial is not None and not trial.ok:
         ui.notice("error", trial.error or "no reply")
     elif trial is not None:
         answer = "unparseable" if trial.answer is None else trial.answer
         confidence = "—" if trial.confidence is None else f"{trial.confidence:g}"
-        ui.notice("success" if trial.answer is not None else "warning",
-                  f"Answer: {answer} · confidence {confidence} · {trial.prompt_tokens} + "
-                  f"{trial.completion_tokens} tokens · {trial.latency_s:.2f} s")
+        ui.notice(
+            "success" if trial.answer is not None else "warning",
+            f"Answer: {answer} · confidence {confidence} · {trial.prompt_tokens} + "
+            f"{trial.completion_tokens} tokens · {trial.latency_s:.2f} s",
+        )
         st.text(trial.reasoning)
         with st.expander("Raw reply"):
             st.code(trial.raw, language=None, wrap_lines=True)
@@ -139,9 +190,18 @@ else:
 
 st.subheader("Start a discussion")
 url = ui.db_url()
-kind = st.radio("Questions from", ["dataset", "benchmark", "path", "synthetic"], horizontal=True,
-                key="job_source", format_func={"dataset": "a stored dataset", "benchmark": "a benchmark file",
-                                               "path": "a file path", "synthetic": "synthetic questions"}.get)
+kind = st.radio(
+    "Questions from",
+    ["dataset", "benchmark", "path", "synthetic"],
+    horizontal=True,
+    key="job_source",
+    format_func={
+        "dataset": "a stored dataset",
+        "benchmark": "a benchmark file",
+        "path": "a file path",
+        "synthetic": "synthetic questions",
+    }.get,
+)
 if kind == "dataset":
     source = {"dataset": st.selectbox("Dataset", ui.filter_options().datasets, key="job_dataset")}
 elif kind == "benchmark":
@@ -152,46 +212,75 @@ elif kind == "benchmark":
         st.caption("No shared benchmark folder here; give a file path instead.")
 elif kind == "synthetic":
     c = st.columns(3)
-    source = {"synthetic": c[0].selectbox("Kind", SYNTHETIC, key="job_synthetic",
-                                          help="arithmetic (gsm8k), yes/no (strategyqa) or "
-                                               "multiple choice (ecqa), with step-by-step solutions"),
-              "count": int(c[1].number_input("How many", 1, 10_000, 20, key="job_synthetic_count")),
-              "seed": int(c[2].number_input("Generator seed", value=0, step=1, key="job_synthetic_seed"))}
+    source = {
+        "synthetic": c[0].selectbox(
+            "Kind",
+            SYNTHETIC,
+            key="job_synthetic",
+            help="arithmetic (gsm8k), yes/no (strategyqa) or "
+            "multiple choice (ecqa), with step-by-step solutions",
+        ),
+        "count": int(c[1].number_input("How many", 1, 10_000, 20, key="job_synthetic_count")),
+        "seed": int(c[2].number_input("Generator seed", value=0, step=1, key="job_synthetic_seed")),
+    }
 else:
     c = st.columns([3, 1])
-    source = {"file": c[0].text_input("File", key="job_path"),
-              "format": c[1].selectbox("Format", ["auto", *FORMATS], key="job_format",
-                                       help="auto: told from the file's records")}
+    source = {
+        "file": c[0].text_input("File", key="job_path"),
+        "format": c[1].selectbox(
+            "Format", ["auto", *FORMATS], key="job_format", help="auto: told from the file's records"
+        ),
+    }
 c = st.columns(3)
 target = c[0].text_input("Into the dataset", key="job_target", help="Created if needed.")
-task = c[1].text_input("Task", key="job_task", placeholder="the source's",
-                       help="Answer format of the discussion (strategyqa, ecqa, gsm8k, aqua, math, …).")
+task = c[1].text_input(
+    "Task",
+    key="job_task",
+    placeholder="the source's",
+    help="Answer format of the discussion (strategyqa, ecqa, gsm8k, aqua, math, …).",
+)
 job_name = c[2].text_input("Job name", key="job_name", placeholder="optional")
 c = st.columns(4)
-rounds = c[0].number_input("Rounds after round 0", 0, 10, 3, key="job_rounds",
-                           help="Discussion stops earlier when all agents agree.")
+rounds = c[0].number_input(
+    "Rounds after round 0", 0, 10, 3, key="job_rounds", help="Discussion stops earlier when all agents agree."
+)
 n = c[1].number_input("Questions (0: all)", 0, value=10, key="job_sample")
-seed = c[2].number_input("Random sample seed", value=None, step=1, key="job_seed",
-                         help="Empty: the first questions of the source.")
+seed = c[2].number_input(
+    "Random sample seed", value=None, step=1, key="job_seed", help="Empty: the first questions of the source."
+)
 parallel = c[3].number_input("Questions at once", 1, 64, 1, key="job_parallel")
 chosen = st.multiselect("Agents", list(by_name), default=list(by_name), key="job_agents")
 samples = st.text_area(
-    "Convincing samples (optional)", key="job_few_shot", height=100,
+    "Convincing samples (optional)",
+    key="job_few_shot",
+    height=100,
     placeholder='{"question": "Is fire cold?", "reasoning": "Fire burns, so it is hot.", "answer": "no"}',
     help="ReConcile's human-written example explanations, shown before every question: one JSON "
-         "object per line with question, reasoning, answer (and options).")
-config = {"agents": [by_name[a].to_dict() for a in chosen], "source": source, "target_dataset": target,
-          "task": task.strip() or None, "rounds": int(rounds),
-          "sample": None if kind == "synthetic" else int(n) or None,  # synthetic: its own count
-          "seed": None if seed is None else int(seed), "parallel": int(parallel)}
+    "object per line with question, reasoning, answer (and options).",
+)
+config = {
+    "agents": [by_name[a].to_dict() for a in chosen],
+    "source": source,
+    "target_dataset": target,
+    "task": task.strip() or None,
+    "rounds": int(rounds),
+    "sample": None if kind == "synthetic" else int(n) or None,  # synthetic: its own count
+    "seed": None if seed is None else int(seed),
+    "parallel": int(parallel),
+}
 try:
     config["few_shot"] = discuss.parse_few_shot(samples)
     questions = discuss.preview(config, url)
 except (OSError, LookupError, ValueError) as exc:
     ui.notice("warning", str(exc))
 else:
-    st.caption(ui.esc(f"{len(questions):,} question(s), e.g. “{questions[0].question[:200]}”"
-                      if questions else "The source has no questions."))
+    st.caption(
+        ui.esc(
+            f"{len(questions):,} question(s), e.g. “{questions[0].question[:200]}”"
+            if questions
+            else "The source has no questions."
+        )
+    )
     if st.button("Start", type="primary", key="job_start", disabled=not questions):
         job_id = discuss.submit(config, name=job_name.strip(), url=url)
         ui.flash("success", f"Queued job {job_id}; the worker (python -m app worker) runs it.")
@@ -221,13 +310,22 @@ def job_list() -> None:
         with st.container(border=True):
             c = st.columns([4, 1])
             eta = f" · ETA {j.eta_s:.0f} s" if j.eta_s is not None and j.status == "running" else ""
-            c[0].markdown(ui.esc(f"#{j.id} {j.name} — {j.status}: {j.step}/{j.total_steps or '?'} "
-                                 f"questions{eta} · {r.new_turns} new turns"
-                                 + (f" · {r.failed_questions} incomplete" if r.failed_questions else "")))
+            c[0].markdown(
+                ui.esc(
+                    f"#{j.id} {j.name} — {j.status}: {j.step}/{j.total_steps or '?'} "
+                    f"questions{eta} · {r.new_turns} new turns"
+                    + (f" · {r.failed_questions} incomplete" if r.failed_questions else "")
+                )
+            )
             c[0].progress(min(1.0, j.progress))
             if j.active:
-                c[1].button("Cancel", key=f"cancel_{j.id}", on_click=_cancel, args=(j.id,),
-                            disabled=j.cancel_requested)
+                c[1].button(
+                    "Cancel",
+                    key=f"cancel_{j.id}",
+                    on_click=_cancel,
+                    args=(j.id,),
+                    disabled=j.cancel_requested,
+                )
             elif j.resumable:
                 c[1].button("Resume", key=f"resume_{j.id}", on_click=_resume, args=(j.id,))
             with st.container():  # comes and goes; the container keeps the Log expander in place

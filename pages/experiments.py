@@ -12,30 +12,46 @@ DEFAULT_VARIANTS = ["1", "2", "3", "4-frozen", "4-joint"]
 
 def create_form() -> None:
     options = ui.filter_options()
-    source = st.radio("Discussions", ["datasets", "filter"], key="experiments_source", horizontal=True,
-                      format_func={"datasets": "whole datasets", "filter": "the current Browse filter"}.get)
+    source = st.radio(
+        "Discussions",
+        ["datasets", "filter"],
+        key="experiments_source",
+        horizontal=True,
+        format_func={"datasets": "whole datasets", "filter": "the current Browse filter"}.get,
+    )
     if source == "filter":
         data = ui.current_filter()
         ui.filter_caption(data)
     else:
-        data = Filter(datasets=tuple(st.multiselect("Datasets (none: all)", options.datasets,
-                                                    key="experiments_datasets")))
+        data = Filter(
+            datasets=tuple(
+                st.multiselect("Datasets (none: all)", options.datasets, key="experiments_datasets")
+            )
+        )
     with st.form("experiments_new"):
-        variants = st.multiselect("Variants", list(experiments.VARIANTS), DEFAULT_VARIANTS,
-                                  key="experiments_variants")
-        teacher = st.selectbox("Teacher (single-teacher variant)", [None, *options.agents],
-                               key="experiments_teacher", format_func=lambda a: "—" if a is None else a)
+        variants = st.multiselect(
+            "Variants", list(experiments.VARIANTS), DEFAULT_VARIANTS, key="experiments_variants"
+        )
+        teacher = st.selectbox(
+            "Teacher (single-teacher variant)",
+            [None, *options.agents],
+            key="experiments_teacher",
+            format_func=lambda a: "—" if a is None else a,
+        )
         c = st.columns(4)
         seeds = c[0].number_input("Seeds", 1, 20, 3, key="experiments_seeds")
         steps = c[1].number_input("Training steps", 1, None, 200, key="experiments_steps")
         sc_k = c[2].number_input("Self-consistency k (1: greedy only)", 1, 64, 1, key="experiments_sc_k")
         max_new = c[3].number_input("Max new tokens (0: default)", 0, 4096, 0, key="experiments_max_new")
         c = st.columns(4)
-        shares = [c[i].number_input(f"{part} share", 0.0, 1.0, value, 0.05, key=f"experiments_{part}")
-                  for i, (part, value) in enumerate((("train", 0.8), ("validation", 0.1), ("test", 0.1)))]
+        shares = [
+            c[i].number_input(f"{part} share", 0.0, 1.0, value, 0.05, key=f"experiments_{part}")
+            for i, (part, value) in enumerate((("train", 0.8), ("validation", 0.1), ("test", 0.1)))
+        ]
         split_seed = c[3].number_input("Split seed", 0, None, 0, key="experiments_split_seed")
-        student = st.text_input("Student (Hugging Face id or local path; empty: the offline default)",
-                                key="experiments_student")
+        student = st.text_input(
+            "Student (Hugging Face id or local path; empty: the offline default)", key="experiments_student"
+        )
         name = st.text_input("Name", key="experiments_name")
         if not st.form_submit_button("Create experiment", type="primary", key="experiments_create"):
             return
@@ -44,8 +60,17 @@ def create_form() -> None:
     try:
         with st.spinner("Freezing the data…"):
             experiment_id = experiments.create(
-                data=data, variants=variants, seeds=int(seeds), train=train, teacher=teacher, split=split,
-                sc_k=int(sc_k), max_new_tokens=max_new or None, name=name, url=ui.db_url())
+                data=data,
+                variants=variants,
+                seeds=int(seeds),
+                train=train,
+                teacher=teacher,
+                split=split,
+                sc_k=int(sc_k),
+                max_new_tokens=max_new or None,
+                name=name,
+                url=ui.db_url(),
+            )
     except (ValueError, TypeError, LookupError) as exc:
         ui.notice("error", str(exc))
         return
@@ -70,7 +95,9 @@ def detail(experiment_id: int, shown_status: str) -> None:
     if view.status == "running" and buttons[0].button("Cancel", key=f"experiments_cancel_{view.id}"):
         ui.flash("info", f"Experiment {view.id}: {experiments.cancel(view.id, url=url)} job(s) cancelled")
         st.rerun(scope="app")
-    if view.status in ("failed", "cancelled") and buttons[1].button("Resume", key=f"experiments_resume_{view.id}"):
+    if view.status in ("failed", "cancelled") and buttons[1].button(
+        "Resume", key=f"experiments_resume_{view.id}"
+    ):
         ui.flash("info", f"Experiment {view.id}: {len(experiments.resume(view.id, url=url))} job(s) queued")
         st.rerun(scope="app")
     st.dataframe(pd.DataFrame(experiments.for_display(view)), hide_index=True, key="experiments_cells")
@@ -80,25 +107,60 @@ def detail(experiment_id: int, shown_status: str) -> None:
         return
     st.markdown(f"**Results** · {res.questions} test questions · accuracy over every (seed, question)")
     st.caption(ui.esc(experiments.settings_text(res.settings)))
-    st.dataframe(pd.DataFrame(res.rows), hide_index=True, key="experiments_table",
-                 column_config={c: st.column_config.NumberColumn(format="%.3f") for c in
-                                ("accuracy", "ci_low", "ci_high", "unanswered", "test_loss", "test_loss_sd",
-                                 "sc_accuracy", "sc_ci_low", "sc_ci_high")}
-                 | {"token_ratio": st.column_config.NumberColumn("teacher ÷ student tokens", format="%.1f")})
+    st.dataframe(
+        pd.DataFrame(res.rows),
+        hide_index=True,
+        key="experiments_table",
+        column_config={
+            c: st.column_config.NumberColumn(format="%.3f")
+            for c in (
+                "accuracy",
+                "ci_low",
+                "ci_high",
+                "unanswered",
+                "test_loss",
+                "test_loss_sd",
+                "sc_accuracy",
+                "sc_ci_low",
+                "sc_ci_high",
+            )
+        }
+        | {"token_ratio": st.column_config.NumberColumn("teacher ÷ student tokens", format="%.1f")},
+    )
     st.plotly_chart(experiments.figure(res.rows), key="experiments_plot")
     if res.paired:
-        st.markdown("**Adjacent levels, paired on the same (seed, question)**: McNemar's exact test; "
-                    "95% paired bootstrap interval of the difference (b − a), resampling questions")
-        st.dataframe(pd.DataFrame(res.paired), hide_index=True, key="experiments_paired",
-                     column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                    for c in ("difference", "ci_low", "ci_high")}
-                     | {"p_value": st.column_config.NumberColumn("p", format="%.4f")})
+        st.markdown(
+            "**Adjacent levels, paired on the same (seed, question)**: McNemar's exact test; "
+            "95% paired bootstrap interval of the difference (b − a), resampling questions"
+        )
+        st.dataframe(
+            pd.DataFrame(res.paired),
+            hide_index=True,
+            key="experiments_paired",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.3f") for c in ("difference", "ci_low", "ci_high")
+            }
+            | {"p_value": st.column_config.NumberColumn("p", format="%.4f")},
+        )
     c = st.columns(2)
-    c[0].download_button("Download CSV", res.to_csv(), f"magdi-experiment-{view.id}.csv", "text/csv",
-                         key="experiments_csv", icon=":material/download:", on_click="ignore")
-    c[1].download_button("Download JSON", res.to_json(), f"magdi-experiment-{view.id}.json",
-                         "application/json", key="experiments_json", icon=":material/download:",
-                         on_click="ignore")
+    c[0].download_button(
+        "Download CSV",
+        res.to_csv(),
+        f"magdi-experiment-{view.id}.csv",
+        "text/csv",
+        key="experiments_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c[1].download_button(
+        "Download JSON",
+        res.to_json(),
+        f"magdi-experiment-{view.id}.json",
+        "application/json",
+        key="experiments_json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     with st.expander("Settings"):
         st.json(res.settings)
 

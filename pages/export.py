@@ -9,14 +9,26 @@ st.title("Export")
 ui.show_flash()
 f = ui.current_filter()
 ui.remember(f)
-scope = st.radio("Discussions", ["all", "filtered"], key="export_scope", horizontal=True,
-                 format_func={"all": "the whole store", "filtered": "the current filter"}.get,
-                 index=0 if f.is_empty() else 1)
+scope = st.radio(
+    "Discussions",
+    ["all", "filtered"],
+    key="export_scope",
+    horizontal=True,
+    format_func={"all": "the whole store", "filtered": "the current filter"}.get,
+    index=0 if f.is_empty() else 1,
+)
 if scope == "filtered":
     ui.filter_caption(f)
-fmt = st.radio("Format", ["jsonl", "magdi"], key="export_format", horizontal=True,
-               format_func={"jsonl": "JSONL (one discussion per line, labels and sources)",
-                            "magdi": "MAGDi release format (JSON)"}.get)
+fmt = st.radio(
+    "Format",
+    ["jsonl", "magdi"],
+    key="export_format",
+    horizontal=True,
+    format_func={
+        "jsonl": "JSONL (one discussion per line, labels and sources)",
+        "magdi": "MAGDi release format (JSON)",
+    }.get,
+)
 drop = st.checkbox("Leave out nodes excluded from training", key="export_drop")
 
 ids = None
@@ -30,17 +42,25 @@ if scope == "filtered":
 
 def build() -> bytes:
     import io
+
     buf = io.StringIO()
-    store.export_discussions(buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop,
-                             url=ui.db_url())
+    store.export_discussions(buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, url=ui.db_url())
     return buf.getvalue().encode("utf-8")
 
 
 name = f"magdi-{'filtered' if ids is not None else 'all'}-r{ui.revision()}"
 suffix = "jsonl" if fmt == "jsonl" else "json"
-st.download_button("Download", data=build, file_name=f"{name}.{suffix}",
-                   mime="application/jsonl" if fmt == "jsonl" else "application/json",
-                   type="primary", icon=":material/download:", key="export_download",
-                   on_click="ignore")
-st.caption("Labels are the effective ones (human where set, marked as such); the file is "
-           "written when you click, so it always holds the labels of that moment.")
+st.download_button(
+    "Download",
+    data=build,
+    file_name=f"{name}.{suffix}",
+    mime="application/jsonl" if fmt == "jsonl" else "application/json",
+    type="primary",
+    icon=":material/download:",
+    key="export_download",
+    on_click="ignore",
+)
+st.caption(
+    "Labels are the effective ones (human where set, marked as such); the file is "
+    "written when you click, so it always holds the labels of that moment."
+)

@@ -1,6 +1,6 @@
 """Jobs: the queue, a job's live curves, log, config and artifacts; cancel, resume, compare."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -35,17 +35,32 @@ st.title("Jobs")
 ui.show_flash()
 all_jobs = jobs.list_all(url=ui.db_url())
 if not all_jobs:
-    st.info("No jobs yet. Start one on the Train page; `python -m app worker` runs them "
-            "(the run command starts one beside the app).")
+    st.info(
+        "No jobs yet. Start one on the Train page; `python -m app worker` runs them "
+        "(the run command starts one beside the app)."
+    )
     st.stop()
 
 st.dataframe(
-    [{"job": j.id, "name": j.name, "kind": j.kind, "status": j.status, "progress": j.progress,
-      "step": f"{j.step}/{j.total_steps or '?'}", "ETA": eta(j.eta_s) if j.status == "running" else "",
-      "attempt": j.attempt, "labels rev.": j.label_revision, "created": j.created_at}
-     for j in all_jobs],
-    hide_index=True, key="jobs_table",
-    column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
+    [
+        {
+            "job": j.id,
+            "name": j.name,
+            "kind": j.kind,
+            "status": j.status,
+            "progress": j.progress,
+            "step": f"{j.step}/{j.total_steps or '?'}",
+            "ETA": eta(j.eta_s) if j.status == "running" else "",
+            "attempt": j.attempt,
+            "labels rev.": j.label_revision,
+            "created": j.created_at,
+        }
+        for j in all_jobs
+    ],
+    hide_index=True,
+    key="jobs_table",
+    column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)},
+)
 queued = sum(j.status == "queued" for j in all_jobs)
 with st.container():  # present either way: the job's tabs below keep their place
     if queued:
@@ -63,9 +78,13 @@ def _select_job() -> None:
     st.query_params["job"] = str(st.session_state["jobs_selected"])
 
 
-current = st.selectbox("Job", ids, key="jobs_selected", on_change=_select_job,
-                       format_func=lambda i: next(f"#{j.id} {j.name} ({j.status})" for j in all_jobs
-                                                   if j.id == i))
+current = st.selectbox(
+    "Job",
+    ids,
+    key="jobs_selected",
+    on_change=_select_job,
+    format_func=lambda i: next(f"#{j.id} {j.name} ({j.status})" for j in all_jobs if j.id == i),
+)
 st.query_params["job"] = str(current)
 shown = next(j for j in all_jobs if j.id == current)
 
@@ -80,12 +99,17 @@ def job_detail(job_id: int) -> None:
     # in the page; otherwise a rerun briefly shows the old tabs beside the new ones.
     with st.container():
         if job.active:
-            st.progress(job.progress, text=f"step {job.step}/{job.total_steps or '?'}"
-                                             + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""))
+            st.progress(
+                job.progress,
+                text=f"step {job.step}/{job.total_steps or '?'}"
+                + (f" · ETA {eta(job.eta_s)}" if job.eta_s else ""),
+            )
             if job.heartbeat_at:
-                beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or timezone.utc)
-                st.caption(f"last heartbeat {int((datetime.now(timezone.utc) - beat).total_seconds())}"
-                           f" s ago · worker {ui.esc(job.worker or '-')}")
+                beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or UTC)
+                st.caption(
+                    f"last heartbeat {int((datetime.now(UTC) - beat).total_seconds())}"
+                    f" s ago · worker {ui.esc(job.worker or '-')}"
+                )
         if job.error:  # a reason, then the log's last lines as they were written
             reason, _, lines = job.error.partition("\n")
             st.error(ui.esc(reason))
@@ -96,9 +120,11 @@ def job_detail(job_id: int) -> None:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
             ui.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=ui.db_url())}")
             st.rerun()
-    if job.resumable and buttons[1].button("Resume", key=f"jobs_resume_{job.id}",
-                                           help="a new attempt; it continues from the last "
-                                                "checkpoint when there is one"):
+    if job.resumable and buttons[1].button(
+        "Resume",
+        key=f"jobs_resume_{job.id}",
+        help="a new attempt; it continues from the last checkpoint when there is one",
+    ):
         new_id = jobs.resume(job.id, url=ui.db_url())
         st.query_params["job"] = str(new_id)
         ui.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
@@ -107,13 +133,16 @@ def job_detail(job_id: int) -> None:
         records = jobs.metrics(job)
         if records:
             left, right = st.columns(2)
-            left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"),
-                              key=f"jobs_loss_{job.id}")
-            right.plotly_chart(curves({f"#{job.id}": records}, ("tokens_per_s",),
-                                      "throughput (tokens/s)"), key=f"jobs_tps_{job.id}")
+            left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"), key=f"jobs_loss_{job.id}")
+            right.plotly_chart(
+                curves({f"#{job.id}": records}, ("tokens_per_s",), "throughput (tokens/s)"),
+                key=f"jobs_tps_{job.id}",
+            )
             if any(r.get("val_accuracy") is not None for r in records):
-                left.plotly_chart(curves({f"#{job.id}": records}, ("val_accuracy",),
-                                         "validation accuracy (greedy)"), key=f"jobs_val_{job.id}")
+                left.plotly_chart(
+                    curves({f"#{job.id}": records}, ("val_accuracy",), "validation accuracy (greedy)"),
+                    key=f"jobs_val_{job.id}",
+                )
         elif job.kind == "train":
             st.caption("No metrics yet.")
     info, log = st.tabs(["Run", "Log"])
@@ -150,8 +179,7 @@ job_detail(current)
 
 st.subheader("Compare runs")
 train_jobs = [j for j in all_jobs if j.kind == "train" and j.run_dir]
-chosen = st.multiselect("Jobs", [j.id for j in train_jobs], key="jobs_compare",
-                        format_func=lambda i: f"#{i}")
+chosen = st.multiselect("Jobs", [j.id for j in train_jobs], key="jobs_compare", format_func=lambda i: f"#{i}")
 metric = st.selectbox("Curve", LOSSES + ("val_accuracy", "tokens_per_s", "lr"), key="jobs_compare_metric")
 if chosen:
     runs = {f"#{j.id}": jobs.metrics(j) for j in train_jobs if j.id in chosen}

@@ -59,13 +59,15 @@ def next_review() -> None:
     """The next node waiting for review here, else the first one in a later discussion."""
     order = [n.id for n in d.nodes]
     cur = order.index(s[node_key]) if s.get(node_key) in order else -1
-    for n in d.nodes[cur + 1:]:
+    for n in d.nodes[cur + 1 :]:
         if n.needs_review:
             return go_node(n.id)
-    waiting = ui.ordered_ids(replace(f, needs_review=True), sort=view["sort"],
-                             desc=view["desc"])
-    later = [i for i in waiting if i != d.id and (d.id not in ids or i not in ids
-                                                  or ids.index(i) > ids.index(d.id))]
+    waiting = ui.ordered_ids(replace(f, needs_review=True), sort=view["sort"], desc=view["desc"])
+    later = [
+        i
+        for i in waiting
+        if i != d.id and (d.id not in ids or i not in ids or ids.index(i) > ids.index(d.id))
+    ]
     if later:
         target = ui.discussion(later[0])
         first = target.review_nodes()[0].id if target and target.review_nodes() else None
@@ -79,14 +81,31 @@ prev_id, next_id, pos = neighbours(ids, d.id)
 st.title(ui.esc(f"{d.dataset} · {d.external_id}"))
 ui.show_flash()
 nav = st.columns([1, 1, 1, 1, 3])
-nav[0].button("Previous", icon=":material/arrow_back:", shortcut="H", on_click=go,
-              args=(prev_id,), disabled=prev_id is None, key="mag_prev")
-nav[1].button("Next", icon=":material/arrow_forward:", shortcut="L", on_click=go,
-              args=(next_id,), disabled=next_id is None, key="mag_next")
-nav[2].button("To review", icon=":material/flag:", shortcut="J", on_click=next_review,
-              key="mag_next_review")
-nav[3].page_link(ui.PAGES["browse"], label="Back to list", icon=":material/table_rows:",
-                 query_params={**f.to_query(), **ui.view_query(view)})
+nav[0].button(
+    "Previous",
+    icon=":material/arrow_back:",
+    shortcut="H",
+    on_click=go,
+    args=(prev_id,),
+    disabled=prev_id is None,
+    key="mag_prev",
+)
+nav[1].button(
+    "Next",
+    icon=":material/arrow_forward:",
+    shortcut="L",
+    on_click=go,
+    args=(next_id,),
+    disabled=next_id is None,
+    key="mag_next",
+)
+nav[2].button("To review", icon=":material/flag:", shortcut="J", on_click=next_review, key="mag_next_review")
+nav[3].page_link(
+    ui.PAGES["browse"],
+    label="Back to list",
+    icon=":material/table_rows:",
+    query_params={**f.to_query(), **ui.view_query(view)},
+)
 where = f"{pos:,} of {len(ids):,}" if pos else f"not in the filter ({len(ids):,} match)"
 nav[4].caption(ui.esc(f"Discussion {where} · filter: {f.describe()}"))
 
@@ -96,9 +115,13 @@ if d.options:
 sm = d.summary
 majority = {None: "—", True: "right", False: "wrong"}[sm["majority_correct"]]
 consensus = "never" if sm["consensus_round"] is None else f"round {sm['consensus_round']}"
-st.caption(ui.esc(f"task {d.task} · gold answer: {d.gold_answer} · {sm['n_agents']} agents × "
-                  f"{sm['n_rounds']} rounds · majority {majority} · consensus {consensus} · "
-                  f"{sm['n_review']} node(s) to review"))
+st.caption(
+    ui.esc(
+        f"task {d.task} · gold answer: {d.gold_answer} · {sm['n_agents']} agents × "
+        f"{sm['n_rounds']} rounds · majority {majority} · consensus {consensus} · "
+        f"{sm['n_review']} node(s) to review"
+    )
+)
 
 # ---------------------------------------------------------------- graph and grid
 selected = d.node(s[node_key])
@@ -115,9 +138,12 @@ with right:
         row = f"round {n.round}"
         mark = "✓" if n.label else "✗"
         conf = "" if n.confidence is None else f" ({n.confidence:.2f})"
-        flags = ("✎" if n.human_label is not None else "") + ("⚑" if n.needs_review else "") + \
-                ("⊘" if n.excluded else "") + {"right_wrong": " ↘R→W", "wrong_right": " ↗W→R",
-                                               None: ""}[n.flip]
+        flags = (
+            ("✎" if n.human_label is not None else "")
+            + ("⚑" if n.needs_review else "")
+            + ("⊘" if n.excluded else "")
+            + {"right_wrong": " ↘R→W", "wrong_right": " ↗W→R", None: ""}[n.flip]
+        )
         words = " ".join(n.reasoning.split()[:6])
         grid.loc[row, n.agent] = f"{mark} {n.answer[:24]}{conf}{flags} — {words}…"
         css = "background-color: #e8f5e9" if n.label else "background-color: #ffebee"
@@ -133,13 +159,19 @@ with right:
         cell_node[(d.rounds.index(n.round), n.agent)] = n.id
     grid = grid.fillna("")
     width = max(110, 480 // max(1, len(d.agents)))  # every agent column in view
-    event = st.dataframe(grid.style.apply(lambda _: style, axis=None), width="stretch",
-                         on_select="rerun", selection_mode="single-cell", key=f"mag_grid_{d.id}",
-                         column_config={a: st.column_config.TextColumn(a, width=width)
-                                        for a in d.agents})
-    st.caption("Round × agent: ✓/✗ effective label, (confidence), ✎ human label, ⚑ waits for "
-               "review, ⊘ excluded; orange: flip right→wrong, blue: flip wrong→right. "
-               "Select a cell to open its node.")
+    event = st.dataframe(
+        grid.style.apply(lambda _: style, axis=None),
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-cell",
+        key=f"mag_grid_{d.id}",
+        column_config={a: st.column_config.TextColumn(a, width=width) for a in d.agents},
+    )
+    st.caption(
+        "Round × agent: ✓/✗ effective label, (confidence), ✎ human label, ⚑ waits for "
+        "review, ⊘ excluded; orange: flip right→wrong, blue: flip wrong→right. "
+        "Select a cell to open its node."
+    )
     cells = event.selection.get("cells", []) if event else []
     if cells and tuple(cells[0]) != s.get("mag_grid_applied"):
         s["mag_grid_applied"] = tuple(cells[0])
@@ -149,8 +181,7 @@ with right:
             st.rerun()
 
 # ---------------------------------------------------------------- node detail and annotation
-labels = {n.id: f"{n.title} — {n.answer[:40]}" + (" ⚑" if n.needs_review else "")
-          for n in d.nodes}
+labels = {n.id: f"{n.title} — {n.answer[:40]}" + (" ⚑" if n.needs_review else "") for n in d.nodes}
 st.selectbox("Node", node_ids, format_func=labels.get, key=node_key)
 node = d.node(s[node_key])
 order = node_ids.index(node.id)
@@ -162,21 +193,25 @@ with detail:
     st.subheader(ui.esc(f"{node.agent} · round {node.round}"))
     facts = [
         ("raw answer", node.answer),
-        ("normalised answer", "(could not be read)" if node.answer_norm is None
-         else node.answer_norm),
+        ("normalised answer", "(could not be read)" if node.answer_norm is None else node.answer_norm),
         ("gold answer", d.gold_answer),
         ("confidence", "—" if node.confidence is None else f"{node.confidence:.2f}"),
         ("automatic label", ui.label_text(node.auto_label)),
         ("human label", ui.label_text(node.human_label)),
-        ("effective label", ui.label_text(node.label)
-         + (" (human correction)" if node.human_corrected else "")),
+        (
+            "effective label",
+            ui.label_text(node.label) + (" (human correction)" if node.human_corrected else ""),
+        ),
         ("excluded from training", "yes" if node.excluded else "no"),
-        ("flip", {"right_wrong": "right → wrong", "wrong_right": "wrong → right",
-                  None: "—"}[node.flip]),
+        ("flip", {"right_wrong": "right → wrong", "wrong_right": "wrong → right", None: "—"}[node.flip]),
         ("review", "; ".join(REASONS[r] for r in node.reasons) or "—"),
     ]
-    st.dataframe(pd.DataFrame(facts, columns=["field", "value"]), hide_index=True,
-                 width="stretch", key=f"mag_facts_{node.id}")
+    st.dataframe(
+        pd.DataFrame(facts, columns=["field", "value"]),
+        hide_index=True,
+        width="stretch",
+        key=f"mag_facts_{node.id}",
+    )
     st.caption("Reasoning")
     with st.container(border=True):
         st.text(node.reasoning)
@@ -188,8 +223,7 @@ def save(kind: str, node_id: int, version: int, value) -> None:
     """Button callback: the version is the one the annotator saw when the page was drawn."""
     note = s.get("mag_note", "")
     call = annotate.set_label if kind == "label" else annotate.set_excluded
-    res = call(node_id, value, who=ui.annotator() or "", note=note, expected_version=version,
-               url=ui.db_url())
+    res = call(node_id, value, who=ui.annotator() or "", note=note, expected_version=version, url=ui.db_url())
     if res.ok:
         s.pop("mag_pending", None)
         s["mag_note"] = ""
@@ -197,8 +231,7 @@ def save(kind: str, node_id: int, version: int, value) -> None:
         if kind == "label" and s.get("mag_advance"):
             next_review()
     elif res.stale:
-        s["mag_pending"] = dict(kind=kind, node=node_id, value=value, note=note,
-                                message=res.message)
+        s["mag_pending"] = dict(kind=kind, node=node_id, value=value, note=note, message=res.message)
     else:
         ui.flash("error", res.message)
 
@@ -209,8 +242,7 @@ def discard() -> None:
 
 def undo(event_id: int) -> None:
     res = annotate.undo(event_id, who=ui.annotator() or "", url=ui.db_url())
-    ui.flash("success" if res.ok else "warning",
-             res.message if res.ok else f"Not undone: {res.message}")
+    ui.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone: {res.message}")
 
 
 with act:
@@ -219,39 +251,82 @@ with act:
         ui.require_annotator()
     pending = s.get("mag_pending")
     if pending and pending["node"] == node.id:
-        what = (f"label {ui.label_text(pending['value'])}" if pending["kind"] == "label"
-                else ("exclude" if pending["value"] else "include"))
-        ui.notice("warning", f"Not saved — {pending['message']}. Your change ({what}) is kept: "
-                             "check the current values, then apply it again or discard it.")
+        what = (
+            f"label {ui.label_text(pending['value'])}"
+            if pending["kind"] == "label"
+            else ("exclude" if pending["value"] else "include")
+        )
+        ui.notice(
+            "warning",
+            f"Not saved — {pending['message']}. Your change ({what}) is kept: "
+            "check the current values, then apply it again or discard it.",
+        )
         c = st.columns(2)
-        c[0].button("Apply my change again", on_click=save, key="mag_reapply",
-                    args=(pending["kind"], node.id, node.version, pending["value"]),
-                    disabled=not who, type="primary")
+        c[0].button(
+            "Apply my change again",
+            on_click=save,
+            key="mag_reapply",
+            args=(pending["kind"], node.id, node.version, pending["value"]),
+            disabled=not who,
+            type="primary",
+        )
         c[1].button("Discard my change", on_click=discard, key="mag_discard")
         if pending.get("note") and not s.get("mag_note"):
             s["mag_note"] = pending["note"]
     st.text_input("Note (optional, saved with the next change)", key="mag_note", max_chars=500)
     c = st.columns(2)
-    c[0].button("Correct", icon=":material/check:", shortcut="Y", on_click=save,
-                args=("label", node.id, node.version, True), disabled=not who,
-                type="primary" if node.label else "secondary", key="mag_correct",
-                width="stretch")
-    c[1].button("Incorrect", icon=":material/close:", shortcut="N", on_click=save,
-                args=("label", node.id, node.version, False), disabled=not who,
-                type="primary" if not node.label else "secondary", key="mag_incorrect",
-                width="stretch")
+    c[0].button(
+        "Correct",
+        icon=":material/check:",
+        shortcut="Y",
+        on_click=save,
+        args=("label", node.id, node.version, True),
+        disabled=not who,
+        type="primary" if node.label else "secondary",
+        key="mag_correct",
+        width="stretch",
+    )
+    c[1].button(
+        "Incorrect",
+        icon=":material/close:",
+        shortcut="N",
+        on_click=save,
+        args=("label", node.id, node.version, False),
+        disabled=not who,
+        type="primary" if not node.label else "secondary",
+        key="mag_incorrect",
+        width="stretch",
+    )
     c = st.columns(2)
-    c[0].button("Include in training" if node.excluded else "Exclude from training",
-                icon=":material/block:", shortcut="E", on_click=save,
-                args=("excluded", node.id, node.version, not node.excluded), disabled=not who,
-                key="mag_exclude", width="stretch")
-    c[1].button("Back to automatic", icon=":material/restart_alt:", on_click=save,
-                args=("label", node.id, node.version, None),
-                disabled=not who or node.human_label is None, key="mag_clear", width="stretch")
+    c[0].button(
+        "Include in training" if node.excluded else "Exclude from training",
+        icon=":material/block:",
+        shortcut="E",
+        on_click=save,
+        args=("excluded", node.id, node.version, not node.excluded),
+        disabled=not who,
+        key="mag_exclude",
+        width="stretch",
+    )
+    c[1].button(
+        "Back to automatic",
+        icon=":material/restart_alt:",
+        on_click=save,
+        args=("label", node.id, node.version, None),
+        disabled=not who or node.human_label is None,
+        key="mag_clear",
+        width="stretch",
+    )
     c = st.columns(2)
-    c[0].button("Next node", icon=":material/arrow_downward:", shortcut="K", on_click=go_node,
-                args=(node_ids[(order + 1) % len(node_ids)],), key="mag_next_node",
-                width="stretch")
+    c[0].button(
+        "Next node",
+        icon=":material/arrow_downward:",
+        shortcut="K",
+        on_click=go_node,
+        args=(node_ids[(order + 1) % len(node_ids)],),
+        key="mag_next_node",
+        width="stretch",
+    )
     c[1].toggle("Jump to next review after labelling", key="mag_advance")
 
     st.caption("History of this node")
@@ -267,8 +342,14 @@ with act:
             line += " · undone"
         row[0].text(line)
         if ev.undoable:
-            row[1].button("Undo", key=f"mag_undo_{ev.id}", on_click=undo, args=(ev.id,),
-                          disabled=not who, icon=":material/undo:")
+            row[1].button(
+                "Undo",
+                key=f"mag_undo_{ev.id}",
+                on_click=undo,
+                args=(ev.id,),
+                disabled=not who,
+                icon=":material/undo:",
+            )
 
 # ---------------------------------------------------------------- gold answer
 with st.expander("Correct the gold answer"):
@@ -280,28 +361,65 @@ with st.expander("Correct the gold answer"):
         changes = annotate.preview_gold(d.id, new_gold, url=ui.db_url())
         st.caption(ui.esc(f"{len(changes)} automatic label(s) would change:"))
         if changes:
-            st.dataframe(pd.DataFrame([dict(
-                node=f"round {c.round} · {c.agent}", answer=c.answer,
-                automatic=f"{ui.label_text(c.old)} → {ui.label_text(c.new)}",
-                effective="unchanged (human label)" if c.human_label is not None else "changes")
-                for c in changes]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        dict(
+                            node=f"round {c.round} · {c.agent}",
+                            answer=c.answer,
+                            automatic=f"{ui.label_text(c.old)} → {ui.label_text(c.new)}",
+                            effective="unchanged (human label)" if c.human_label is not None else "changes",
+                        )
+                        for c in changes
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
         def apply_gold(discussion_id: int, version: int, gold: str) -> None:
-            res = annotate.set_gold(discussion_id, gold, who=ui.annotator() or "",
-                                    note=s.get("mag_note", ""), expected_version=version,
-                                    url=ui.db_url())
-            ui.flash("success" if res.ok else "warning",
-                     res.message if res.ok else f"Not saved — {res.message}")
+            res = annotate.set_gold(
+                discussion_id,
+                gold,
+                who=ui.annotator() or "",
+                note=s.get("mag_note", ""),
+                expected_version=version,
+                url=ui.db_url(),
+            )
+            ui.flash(
+                "success" if res.ok else "warning", res.message if res.ok else f"Not saved — {res.message}"
+            )
             s.pop(gold_key, None)
 
-        st.button("Apply gold answer", on_click=apply_gold, args=(d.id, d.version, new_gold),
-                  disabled=not who, key="mag_apply_gold", type="primary")
+        st.button(
+            "Apply gold answer",
+            on_click=apply_gold,
+            args=(d.id, d.version, new_gold),
+            disabled=not who,
+            key="mag_apply_gold",
+            type="primary",
+        )
 
 with st.expander("History of this discussion"):
     events = ui.history(discussion_id=d.id, limit=100)
     if events:
-        st.dataframe(pd.DataFrame([dict(
-            id=e.id, at=e.at, who=e.who, node=e.where, change=e.summary(), note=e.note,
-            undone=e.undone) for e in events]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    dict(
+                        id=e.id,
+                        at=e.at,
+                        who=e.who,
+                        node=e.where,
+                        change=e.summary(),
+                        note=e.note,
+                        undone=e.undone,
+                    )
+                    for e in events
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("No change yet.")

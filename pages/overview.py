@@ -25,59 +25,87 @@ st.page_link(ui.PAGES["review"], label="Open the review queue", icon=":material/
 
 st.subheader("Datasets")
 table = pd.DataFrame(data.datasets)
-st.dataframe(table[["dataset", "discussions", "turns", "correct", "incorrect", "human",
-                    "overridden", "needs_review"]],
-             hide_index=True, width="stretch",
-             column_config={"overridden": st.column_config.NumberColumn(
-                 help="human labels that disagree with the automatic one")})
+st.dataframe(
+    table[["dataset", "discussions", "turns", "correct", "incorrect", "human", "overridden", "needs_review"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "overridden": st.column_config.NumberColumn(help="human labels that disagree with the automatic one")
+    },
+)
 
 left, right = st.columns(2)
 with left:
     st.subheader("Labels")
     fig = go.Figure()
     names = [ui.plot_text(d) for d in table["dataset"]]
-    for key, name, color in (("auto_correct", "automatic: correct", "#81c784"),
-                             ("auto_incorrect", "automatic: incorrect", "#e57373"),
-                             ("human_correct", "human: correct", "#2e7d32"),
-                             ("human_incorrect", "human: incorrect", "#c62828")):
+    for key, name, color in (
+        ("auto_correct", "automatic: correct", "#81c784"),
+        ("auto_incorrect", "automatic: incorrect", "#e57373"),
+        ("human_correct", "human: correct", "#2e7d32"),
+        ("human_incorrect", "human: incorrect", "#c62828"),
+    ):
         fig.add_bar(x=names, y=table[key], name=name, marker_color=color)
-    fig.update_layout(barmode="stack", height=340, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(orientation="h"))
+    fig.update_layout(
+        barmode="stack", height=340, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h")
+    )
     st.plotly_chart(fig, key="overview_labels")
-    st.caption(ui.esc(f"{int(table['overridden'].sum())} human label(s) override the "
-                      "automatic one"))
+    st.caption(ui.esc(f"{int(table['overridden'].sum())} human label(s) override the automatic one"))
 with right:
     st.subheader("Accuracy per agent per round")
-    dataset = st.selectbox("Dataset", ["(all)"] + list(table["dataset"]),
-                           key="overview_dataset", label_visibility="collapsed")
+    dataset = st.selectbox(
+        "Dataset", ["(all)"] + list(table["dataset"]), key="overview_dataset", label_visibility="collapsed"
+    )
     rows, at = ui.accuracy(None if dataset == "(all)" else dataset)
     acc = pd.DataFrame(rows)
     fig = go.Figure()
     if not acc.empty:
         for agent, part in acc.groupby("agent", sort=True):
-            fig.add_scatter(x=part["round"], y=part["accuracy"], mode="lines+markers",
-                            name=ui.plot_text(agent), customdata=part["nodes"],
-                            hovertemplate="round %{x}: %{y:.0%} of %{customdata} nodes")
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10),
-                      xaxis=dict(title="round", dtick=1),
-                      yaxis=dict(title="accuracy", tickformat=".0%", range=[0, 1.05]))
+            fig.add_scatter(
+                x=part["round"],
+                y=part["accuracy"],
+                mode="lines+markers",
+                name=ui.plot_text(agent),
+                customdata=part["nodes"],
+                hovertemplate="round %{x}: %{y:.0%} of %{customdata} nodes",
+            )
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="round", dtick=1),
+        yaxis=dict(title="accuracy", tickformat=".0%", range=[0, 1.05]),
+    )
     st.plotly_chart(fig, key="overview_accuracy")
     excluded = int(acc["excluded"].sum()) if not acc.empty else 0
     unparsed = int(acc["unparseable"].sum()) if not acc.empty else 0
     c = st.columns([4, 1])
-    c[0].caption(ui.esc(f"Does the discussion help? Effective labels (human where set) · "
-                        f"{excluded} node(s) excluded from training · {unparsed} unparseable "
-                        f"answer(s) · computed {datetime.fromtimestamp(at):%H:%M:%S} (at most "
-                        "once a minute)"))
-    c[1].button("Refresh", key="overview_refresh", on_click=ui.refresh_accuracy,
-                icon=":material/refresh:", type="tertiary")
+    c[0].caption(
+        ui.esc(
+            f"Does the discussion help? Effective labels (human where set) · "
+            f"{excluded} node(s) excluded from training · {unparsed} unparseable "
+            f"answer(s) · computed {datetime.fromtimestamp(at):%H:%M:%S} (at most "
+            "once a minute)"
+        )
+    )
+    c[1].button(
+        "Refresh",
+        key="overview_refresh",
+        on_click=ui.refresh_accuracy,
+        icon=":material/refresh:",
+        type="tertiary",
+    )
 
 st.subheader("Recent label changes")
 if data.recent:
     recent = pd.DataFrame(data.recent)
-    recent["node"] = [("gold answer" if a is None else f"round {int(r)} · {a}")
-                      for a, r in zip(recent["agent"], recent["round"])]
-    st.dataframe(recent[["id", "at", "who", "dataset", "discussion", "node", "field", "old",
-                         "new", "note"]], hide_index=True, width="stretch")
+    recent["node"] = [
+        ("gold answer" if a is None else f"round {int(r)} · {a}")
+        for a, r in zip(recent["agent"], recent["round"])
+    ]
+    st.dataframe(
+        recent[["id", "at", "who", "dataset", "discussion", "node", "field", "old", "new", "note"]],
+        hide_index=True,
+        width="stretch",
+    )
 else:
     st.caption("No label has been changed yet.")

@@ -19,8 +19,11 @@ def score_nodes(train_job: int, same_data: bool) -> None:
     except ValueError as exc:
         ui.flash("error", str(exc))
         return
-    ui.flash("success", f"Queued predict job {job_id}: once the worker has run it, the nodes its "
-                        "classifier disagrees with join the queue.")
+    ui.flash(
+        "success",
+        f"Queued predict job {job_id}: once the worker has run it, the nodes its "
+        "classifier disagrees with join the queue.",
+    )
 
 
 st.title("Review queue")
@@ -29,46 +32,87 @@ opts = ui.filter_options()
 c = st.columns([2, 1, 1])
 dataset = c[0].selectbox("Dataset", ["(all)"] + opts.datasets, key="review_dataset")
 size = c[1].selectbox("Per page", (25, 50, 100), index=1, key="review_size")
-items, total = ui.review_queue(None if dataset == "(all)" else dataset,
-                               st.session_state.get("review_page", 1), size)
+items, total = ui.review_queue(
+    None if dataset == "(all)" else dataset, st.session_state.get("review_page", 1), size
+)
 pages = max(1, -(-total // size))
 if st.session_state.get("review_page", 1) > pages:
     st.session_state["review_page"] = pages
 c[2].number_input("Page", 1, pages, key="review_page")
-st.caption(ui.esc(f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
-                  "label disagrees with the automatic one > confident but wrong > agents split "
-                  "at the last round > node classifier disagrees"))
+st.caption(
+    ui.esc(
+        f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
+        "label disagrees with the automatic one > confident but wrong > agents split "
+        "at the last round > node classifier disagrees"
+    )
+)
 with st.expander("Node classifier", icon=":material/psychology:"):
     latest = predictions.latest_job(url=ui.db_url())
-    st.caption(f"The queue uses the node predictions of job {latest}." if latest else
-               "No node predictions yet: score the nodes with a trained level-4 job.")
+    st.caption(
+        f"The queue uses the node predictions of job {latest}."
+        if latest
+        else "No node predictions yet: score the nodes with a trained level-4 job."
+    )
     trained = {j.id: j for j in predictions.classifier_jobs(url=ui.db_url())}
     c = st.columns([3, 2, 2])
-    pick = c[0].selectbox("Trained level-4 job", list(trained), key="review_classifier",
-                          format_func=lambda j: f"job {j}" + (f" · {trained[j].name}" if trained[j].name else ""))
-    same = c[1].checkbox("Only its training data", key="review_same_data",
-                         help="Score the discussions the job trained on, not every stored one.")
-    c[2].button("Score nodes with a trained classifier", key="review_score", on_click=score_nodes,
-                args=(pick, same), disabled=pick is None, icon=":material/psychology:")
+    pick = c[0].selectbox(
+        "Trained level-4 job",
+        list(trained),
+        key="review_classifier",
+        format_func=lambda j: f"job {j}" + (f" · {trained[j].name}" if trained[j].name else ""),
+    )
+    same = c[1].checkbox(
+        "Only its training data",
+        key="review_same_data",
+        help="Score the discussions the job trained on, not every stored one.",
+    )
+    c[2].button(
+        "Score nodes with a trained classifier",
+        key="review_score",
+        on_click=score_nodes,
+        args=(pick, same),
+        disabled=pick is None,
+        icon=":material/psychology:",
+    )
 if not items:
     st.success("Nothing waits for review.")
     st.stop()
 
-table = pd.DataFrame([dict(
-    node=i.node_id, dataset=i.dataset, discussion=i.discussion,
-    where=f"round {i.round} · {i.agent}", answer=i.answer,
-    normalised="(unparseable)" if i.answer_norm is None else i.answer_norm,
-    confidence=i.confidence, label=ui.label_text(i.label),
-    source="human" if i.human_label is not None else "automatic",
-    why="; ".join(REASONS[r] for r in i.reasons), score=i.score, classifier=i.p_correct,
-    question=i.question[:120]) for i in items])
-event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="single-row", key="review_table",
-                     column_config={"confidence": st.column_config.NumberColumn(format="%.2f"),
-                                    "classifier": st.column_config.NumberColumn(
-                                        "P(correct)", format="%.2f",
-                                        help="The node classifier's probability that the node is correct"),
-                                    "node": None})
+table = pd.DataFrame(
+    [
+        dict(
+            node=i.node_id,
+            dataset=i.dataset,
+            discussion=i.discussion,
+            where=f"round {i.round} · {i.agent}",
+            answer=i.answer,
+            normalised="(unparseable)" if i.answer_norm is None else i.answer_norm,
+            confidence=i.confidence,
+            label=ui.label_text(i.label),
+            source="human" if i.human_label is not None else "automatic",
+            why="; ".join(REASONS[r] for r in i.reasons),
+            score=i.score,
+            classifier=i.p_correct,
+            question=i.question[:120],
+        )
+        for i in items
+    ]
+)
+event = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="review_table",
+    column_config={
+        "confidence": st.column_config.NumberColumn(format="%.2f"),
+        "classifier": st.column_config.NumberColumn(
+            "P(correct)", format="%.2f", help="The node classifier's probability that the node is correct"
+        ),
+        "node": None,
+    },
+)
 if event.selection.rows:
     item = items[event.selection.rows[0]]
     ui.open_mag(item.discussion_id, item.node_id)
@@ -76,10 +120,16 @@ if event.selection.rows:
 by_id = {i.node_id: i for i in items}
 c = st.columns([4, 1])
 choice = c[0].selectbox(
-    "Open node", list(by_id), label_visibility="collapsed",
-    format_func=lambda n: f"{by_id[n].dataset} · {by_id[n].discussion} · round "
-                          f"{by_id[n].round} · {by_id[n].agent}")
+    "Open node",
+    list(by_id),
+    label_visibility="collapsed",
+    format_func=lambda n: (
+        f"{by_id[n].dataset} · {by_id[n].discussion} · round {by_id[n].round} · {by_id[n].agent}"
+    ),
+)
 if c[1].button("Open in MAG", type="primary", icon=":material/hub:", key="review_open"):
     ui.open_mag(by_id[choice].discussion_id, choice)
-st.caption("The MAG page's “To review” button (J) walks the nodes waiting for review inside the "
-           "current Browse filter.")
+st.caption(
+    "The MAG page's “To review” button (J) walks the nodes waiting for review inside the "
+    "current Browse filter."
+)

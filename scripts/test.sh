@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need and run the whole suite (SQLite and PostgreSQL stores,
-# real browser). Extra arguments go to pytest.
+# Install everything the tests need, check lint and format (ruff), and run the whole suite
+# (SQLite and PostgreSQL stores, real browser). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -11,6 +11,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
 fi
 bash scripts/setup.sh dev
+echo "ruff: lint and format check ..."
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
 MAGDI_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
 export MAGDI_TEST_POSTGRES_URL
 trap 'bash scripts/postgres.sh stop' EXIT

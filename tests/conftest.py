@@ -29,8 +29,14 @@ def _postgres(sql: str) -> None:
     from sqlalchemy.engine import make_url
 
     base = make_url(PG_URL)
-    with psycopg.connect(host=base.host, port=base.port, user=base.username,
-                         password=base.password, dbname=base.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=base.host,
+        port=base.port,
+        user=base.username,
+        password=base.password,
+        dbname=base.database,
+        autocommit=True,
+    ) as conn:
         conn.execute(sql)
 
 

@@ -33,16 +33,26 @@ def test_magdi_imports_neither_streamlit_nor_the_store_nor_the_app():
 
 def test_pages_hold_no_sql_and_no_torch():
     for path in sorted((ROOT / "pages").glob("*.py")):
-        assert not _top(_imports(path)) & {"sqlalchemy", "sqlmodel", "db", "torch", "transformers",
-                                           "peft", "torch_geometric"}, path.name
+        assert not _top(_imports(path)) & {
+            "sqlalchemy",
+            "sqlmodel",
+            "db",
+            "torch",
+            "transformers",
+            "peft",
+            "torch_geometric",
+        }, path.name
 
 
 def test_what_pages_import_loads_no_torch():
-    modules = sorted({n for p in (ROOT / "pages").glob("*.py") for n in _imports(p)
-                      if n.split(".")[0] == "app"})
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + "print(sorted(m for m in ('torch', 'transformers', 'peft') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    modules = sorted(
+        {n for p in (ROOT / "pages").glob("*.py") for n in _imports(p) if n.split(".")[0] == "app"}
+    )
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print(sorted(m for m in ('torch', 'transformers', 'peft') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[-2] == "[]", modules

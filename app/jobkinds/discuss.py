@@ -52,21 +52,23 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # ---------------------------------------------------------------- config
 
+
 def agents_of(items: list[dict[str, Any]]) -> list[AgentConfig]:
     """Agent configs from plain dicts (`magdi.agents.agent_configs`), refusing a key value
     where the name of its environment variable belongs."""
     configs = agent_configs(items)
     for c in configs:
         if c.api_key_env is not None and not _ENV_NAME.match(c.api_key_env):
-            raise ValueError(f"agent {c.name!r}: api_key_env must be the NAME of an environment "
-                             "variable (letters, digits, _), not a key")
+            raise ValueError(
+                f"agent {c.name!r}: api_key_env must be the NAME of an environment "
+                "variable (letters, digits, _), not a key"
+            )
     return configs
 
 
 def validate(config: dict[str, Any]) -> dict[str, Any]:
     """The config with defaults filled in; ValueError naming the first problem."""
-    known = {"agents", "source", "target_dataset", "task", "rounds", "sample", "seed", "parallel",
-             "few_shot"}
+    known = {"agents", "source", "target_dataset", "task", "rounds", "sample", "seed", "parallel", "few_shot"}
     if unknown := sorted(set(config) - known):
         raise ValueError(f"unknown settings {unknown}")
     configs = agents_of(list(config.get("agents") or []))
@@ -78,30 +80,44 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("choose the stored dataset whose questions are discussed")
     elif set(source) == {"file", "format"}:
         if source["format"] != "auto" and source["format"] not in FORMATS:
-            raise ValueError(f"unknown question format {source['format']!r}; expected auto or one of "
-                             f"{', '.join(FORMATS)}")
+            raise ValueError(
+                f"unknown question format {source['format']!r}; expected auto or one of {', '.join(FORMATS)}"
+            )
         if not Path(source["file"]).is_file():
             raise ValueError(f"no question file at {source['file']}")
     elif set(source) == {"synthetic", "count", "seed"}:
         if source["synthetic"] not in KINDS:
-            raise ValueError(f"synthetic questions are one of {', '.join(KINDS)}, got {source['synthetic']!r}")
-        source = {"synthetic": source["synthetic"], "count": int(source["count"]), "seed": int(source["seed"])}
+            raise ValueError(
+                f"synthetic questions are one of {', '.join(KINDS)}, got {source['synthetic']!r}"
+            )
+        source = {
+            "synthetic": source["synthetic"],
+            "count": int(source["count"]),
+            "seed": int(source["seed"]),
+        }
         if source["count"] < 1:
             raise ValueError("ask for at least one synthetic question")
     else:
-        raise ValueError('source must be {"dataset": name}, {"file": path, "format": name} or '
-                         '{"synthetic": kind, "count": n, "seed": s}')
+        raise ValueError(
+            'source must be {"dataset": name}, {"file": path, "format": name} or '
+            '{"synthetic": kind, "count": n, "seed": s}'
+        )
     target = str(config.get("target_dataset") or "").strip()
     if not target:
         raise ValueError("name the dataset the discussions go into")
     if target == source.get("dataset"):
         raise ValueError("the target dataset must differ from the source dataset")
-    out = {"agents": [c.to_dict() for c in configs], "source": source, "target_dataset": target,
-           "task": config.get("task") or None, "rounds": int(config.get("rounds", 3)),
-           "sample": None if config.get("sample") is None else int(config["sample"]),
-           "seed": None if config.get("seed") is None else int(config["seed"]),
-           "parallel": int(config.get("parallel", 1)),
-           "few_shot": [_few_shot(i, x) for i, x in enumerate(config.get("few_shot") or [], 1)]}
+    out = {
+        "agents": [c.to_dict() for c in configs],
+        "source": source,
+        "target_dataset": target,
+        "task": config.get("task") or None,
+        "rounds": int(config.get("rounds", 3)),
+        "sample": None if config.get("sample") is None else int(config["sample"]),
+        "seed": None if config.get("seed") is None else int(config["seed"]),
+        "parallel": int(config.get("parallel", 1)),
+        "few_shot": [_few_shot(i, x) for i, x in enumerate(config.get("few_shot") or [], 1)],
+    }
     if out["rounds"] < 0 or out["parallel"] < 1 or (out["sample"] is not None and out["sample"] < 1):
         raise ValueError("rounds must be >= 0, parallel >= 1 and sample >= 1")
     return out
@@ -119,8 +135,12 @@ def _few_shot(n: int, item: Any) -> dict[str, Any]:
     options = item.get("options")
     if options is not None and not (isinstance(options, list) and all(isinstance(o, str) for o in options)):
         raise ValueError(f"convincing sample {n}: 'options' must be a list of text")
-    return {"question": item["question"], "reasoning": item["reasoning"], "answer": item["answer"],
-            "options": options}
+    return {
+        "question": item["question"],
+        "reasoning": item["reasoning"],
+        "answer": item["answer"],
+        "options": options,
+    }
 
 
 def load_questions(config: dict[str, Any], url: str | None) -> list[Question]:
@@ -130,8 +150,10 @@ def load_questions(config: dict[str, Any], url: str | None) -> list[Question]:
         with session_scope(url) as s:
             questions = store.dataset_questions(s, dataset=source["dataset"])
     elif "synthetic" in source:
-        questions = [Question(q.id, q.task, q.question, q.options, q.gold_answer)
-                     for q in make_questions(source["synthetic"], source["count"], source["seed"])]
+        questions = [
+            Question(q.id, q.task, q.question, q.options, q.gold_answer)
+            for q in make_questions(source["synthetic"], source["count"], source["seed"])
+        ]
     else:
         questions = read_questions(source["file"], source["format"])
     if config.get("task"):
@@ -150,6 +172,7 @@ def sample(questions: list[Question], n: int | None, seed: int | None = None) ->
 
 # ---------------------------------------------------------------- the worker's interface
 
+
 def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
     """Check the config and the source; record the job id (the worker passes the store URL in
     MAGDI_DATABASE_URL)."""
@@ -167,6 +190,7 @@ def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
 
 
 # ---------------------------------------------------------------- running
+
 
 class Stopped(RuntimeError):
     """The job was asked to stop before this request was sent."""
@@ -190,8 +214,10 @@ class Tracker:
 
     def __init__(self, run_dir: Path, configs: list[AgentConfig], agents: list[Any], total: int) -> None:
         self.run_dir, self.configs, self.agents, self.total = run_dir, configs, agents, total
-        self.base = {n: Usage(**{k: u[k] for k in ("calls", "failures", "prompt_tokens", "completion_tokens")})
-                     for n, u in _read_usage(run_dir).items()}  # earlier attempts
+        self.base = {
+            n: Usage(**{k: u[k] for k in ("calls", "failures", "prompt_tokens", "completion_tokens")})
+            for n, u in _read_usage(run_dir).items()
+        }  # earlier attempts
         self.done = self.failed = self.new_turns = 0
         self.started = time.monotonic()
         self._lock = threading.Lock()
@@ -211,9 +237,16 @@ class Tracker:
     def _write(self) -> None:
         seen = self.done + self.failed
         eta = (time.monotonic() - self.started) / seen * (self.total - seen) if seen else None
-        write_json_atomic(self.run_dir / "progress.json",
-                          {"step": seen, "total_steps": self.total, "eta_s": eta, "failed": self.failed,
-                           "new_turns": self.new_turns})
+        write_json_atomic(
+            self.run_dir / "progress.json",
+            {
+                "step": seen,
+                "total_steps": self.total,
+                "eta_s": eta,
+                "failed": self.failed,
+                "new_turns": self.new_turns,
+            },
+        )
         per_agent = {}
         for cfg, agent in zip(self.configs, self.agents):
             usage = Usage()
@@ -248,22 +281,31 @@ class Job:
         self.stop.set()
 
     def run(self) -> int:
-        missing = sorted({c.api_key_env for c in self.configs if c.api_key_env and c.api_key_env not in os.environ})
+        missing = sorted(
+            {c.api_key_env for c in self.configs if c.api_key_env and c.api_key_env not in os.environ}
+        )
         if missing:
             print(f"environment variables not set in the worker's environment: {', '.join(missing)}")
             return 2
         questions = load_questions(self.config, self.url)
         self.tracker = Tracker(self.run_dir, self.configs, self.raw_agents, len(questions))
-        print(f"{len(questions)} questions, agents {', '.join(c.name for c in self.configs)}, "
-              f"up to {self.config['rounds']} rounds, into dataset {self.config['target_dataset']!r}")
+        print(
+            f"{len(questions)} questions, agents {', '.join(c.name for c in self.configs)}, "
+            f"up to {self.config['rounds']} rounds, into dataset {self.config['target_dataset']!r}"
+        )
         with ThreadPoolExecutor(max_workers=self.config["parallel"]) as pool:
             list(pool.map(self.discuss, range(len(questions)), questions))
         t = self.tracker
         if self.cancelled:
-            print(f"stopped by SIGTERM after {t.done} of {len(questions)} questions; resume the job to continue")
+            print(
+                f"stopped by SIGTERM after {t.done} of {len(questions)} questions; resume the job to continue"
+            )
             return 128 + signal.SIGTERM
         if t.done < len(questions):
-            print(f"{len(questions) - t.done} question(s) incomplete (errors above); resume the job to retry them")
+            print(
+                f"{len(questions) - t.done} question(s) incomplete (errors above);"
+                " resume the job to retry them"
+            )
             return 1
         print(f"done: {t.done} questions, {t.new_turns} new turns")
         return 0
@@ -280,31 +322,57 @@ class Job:
         def on_turn(outcome: TurnOutcome) -> None:
             with session_scope(self.url, write=True) as s:
                 nonlocal did
-                did = store.create_discussion(s, dataset=target, external_id=q.id, task=q.task,
-                                              question=q.question, options=q.options, gold_answer=q.gold_answer)
+                did = store.create_discussion(
+                    s,
+                    dataset=target,
+                    external_id=q.id,
+                    task=q.task,
+                    question=q.question,
+                    options=q.options,
+                    gold_answer=q.gold_answer,
+                )
                 store.append_turn(s, discussion_id=did, turn=outcome.turn)
             new.append(outcome)
             self.tracker.turn()
 
         head = f"[{index + 1}/{self.tracker.total}] {q.id}"
         try:
-            result = run_discussion(q.question, self.agents, q.task, rounds=self.config["rounds"],
-                                    options=q.options, gold_answer=q.gold_answer, id=q.id,
-                                    existing_turns=existing, on_turn=on_turn,
-                                    few_shot=[FewShot(**x) for x in self.config["few_shot"]])
+            result = run_discussion(
+                q.question,
+                self.agents,
+                q.task,
+                rounds=self.config["rounds"],
+                options=q.options,
+                gold_answer=q.gold_answer,
+                id=q.id,
+                existing_turns=existing,
+                on_turn=on_turn,
+                few_shot=[FewShot(**x) for x in self.config["few_shot"]],
+            )
         except DiscussionError as exc:
             stopped = isinstance(exc.__cause__, Stopped)
             print(f"{head}: {'stopped' if stopped else 'FAILED: ' + str(exc)} ({_count(new)})")
             self.tracker.question(False)
             self._failed(stopped)
             return
-        meta = {**result.discussion.meta, "discuss": {
-            "job": self.job_id, "rounds": self.config["rounds"], "source": self.config["source"],
-            "agents": [{k: c.to_dict()[k] for k in ("name", "kind", "model", "temperature")} for c in self.configs]}}
+        meta = {
+            **result.discussion.meta,
+            "discuss": {
+                "job": self.job_id,
+                "rounds": self.config["rounds"],
+                "source": self.config["source"],
+                "agents": [
+                    {k: c.to_dict()[k] for k in ("name", "kind", "model", "temperature")}
+                    for c in self.configs
+                ],
+            },
+        }
         with session_scope(self.url, write=True) as s:
             store.set_discussion_meta(s, discussion_id=did, meta=meta)
-        print(f"{head}: {len(result.discussion.turns)} turns ({_count(new)}) in rounds 0-"
-              f"{result.discussion.rounds[-1]}, final {result.final_answer!r}, gold {q.gold_answer!r}")
+        print(
+            f"{head}: {len(result.discussion.turns)} turns ({_count(new)}) in rounds 0-"
+            f"{result.discussion.rounds[-1]}, final {result.final_answer!r}, gold {q.gold_answer!r}"
+        )
         self.tracker.question(True)
         with self._lock:
             self.failed_in_a_row = 0

@@ -17,8 +17,9 @@ questions.jsonl; evaluation reads only these files.
 
 The child (`python -m app.jobkinds.evaluate RUN_DIR [--resume]`) runs `magdi.evaluate` (progress,
 SIGTERM, resume) and, when it finishes, stores the predictions in one transaction (in the store
-the worker names in MAGDI_DATABASE_URL), replacing an earlier result of the same run directory. The child writes because a kind has no hook after its
-process ends; a failure to store fails the job, and resuming it stores again without generating.
+the worker names in MAGDI_DATABASE_URL), replacing an earlier result of the same run directory.
+The child writes because a kind has no hook after its process ends; a failure to store
+fails the job, and resuming it stores again without generating.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from db import evaluations
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import evaluate as ev
-from magdi.config import EvalConfig
 from magdi import formats
 from magdi.benchmarks import write_questions
+from magdi.config import EvalConfig
 
 DECODING = ("sampling", "k", "temperature", "top_p", "top_k", "max_new_tokens", "batch_size", "seed")
 
@@ -54,16 +55,30 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
     frozen = run_dir / "questions.jsonl"
     with open(frozen, "w", encoding="utf-8") as fh:
         write_questions(chosen.questions, fh)
-    cfg = EvalConfig(questions=str(frozen), output_dir=str(run_dir), format="questions",
-                        discussions=str(discussions) if discussions else None,
-                        label=config.get("label") or label, **model,
-                        **{k: v for k, v in config.get("decoding", {}).items() if k in DECODING})
+    cfg = EvalConfig(
+        questions=str(frozen),
+        output_dir=str(run_dir),
+        format="questions",
+        discussions=str(discussions) if discussions else None,
+        label=config.get("label") or label,
+        **model,
+        **{k: v for k, v in config.get("decoding", {}).items() if k in DECODING},
+    )
     (run_dir / "eval_config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=1))
     kind = "benchmark" if "benchmark" in config["source"] else "store"
     datasets = {d.id: ds for d, ds in chosen.discussions or []}
-    (run_dir / "eval_job.json").write_text(json.dumps(
-        {"job_id": job_id, "dataset": chosen.dataset, "source": kind, "discussion_ids": chosen.ids,
-         "datasets": datasets}, indent=1))
+    (run_dir / "eval_job.json").write_text(
+        json.dumps(
+            {
+                "job_id": job_id,
+                "dataset": chosen.dataset,
+                "source": kind,
+                "discussion_ids": chosen.ids,
+                "datasets": datasets,
+            },
+            indent=1,
+        )
+    )
     values = {} if chosen.label_revision is None else {"label_revision": chosen.label_revision}
     return {**values, "data_hash": hashlib.sha256(frozen.read_bytes()).hexdigest()}
 
@@ -84,27 +99,58 @@ def _model(config: dict, url: str | None) -> tuple[dict, str]:
 
 # ---------------------------------------------------------------- the child process
 
+
 def store_results(run_dir: Path) -> int:
     """Store summary.json and predictions.jsonl of a finished evaluation; returns the EvalRun id."""
     job = json.loads((run_dir / "eval_job.json").read_text())
     summary = json.loads((run_dir / "summary.json").read_text())
     results = ev.read_predictions(run_dir / "predictions.jsonl")
-    run = EvalRun(job_id=job["job_id"], run_dir=str(run_dir), model=summary["model"], level=summary["level"],
-                  dataset=job["dataset"], source=job["source"], decoding=summary["decoding"], k=summary["k"],
-                  questions=summary["questions"], correct=summary["correct"],
-                  student_tokens=summary["student_tokens"], teacher_tokens=summary["teacher_tokens"],
-                  summary=json.dumps(summary))
+    run = EvalRun(
+        job_id=job["job_id"],
+        run_dir=str(run_dir),
+        model=summary["model"],
+        level=summary["level"],
+        dataset=job["dataset"],
+        source=job["source"],
+        decoding=summary["decoding"],
+        k=summary["k"],
+        questions=summary["questions"],
+        correct=summary["correct"],
+        student_tokens=summary["student_tokens"],
+        teacher_tokens=summary["teacher_tokens"],
+        summary=json.dumps(summary),
+    )
     datasets = job.get("datasets", {})  # per question, when the questions span datasets
-    items = [(EvalQuestion(key=r.question.id, dataset=datasets.get(r.question.id, job["dataset"]),
-                           task=r.question.task,
-                           discussion_id=job["discussion_ids"].get(r.question.id),
-                           question=r.question.question, gold_answer=r.question.gold_answer,
-                           options=json.dumps(r.question.options) if r.question.options else None,
-                           answer=r.answer, correct=r.correct, tokens=sum(s.tokens for s in r.samples),
-                           teacher_tokens=r.teacher_tokens),
-              [Prediction(question_key=r.question.id, sample=s.index, text=s.text, parsed=s.parsed,
-                          correct=s.correct, tokens=s.tokens, latency_s=s.latency_s) for s in r.samples])
-             for r in results]
+    items = [
+        (
+            EvalQuestion(
+                key=r.question.id,
+                dataset=datasets.get(r.question.id, job["dataset"]),
+                task=r.question.task,
+                discussion_id=job["discussion_ids"].get(r.question.id),
+                question=r.question.question,
+                gold_answer=r.question.gold_answer,
+                options=json.dumps(r.question.options) if r.question.options else None,
+                answer=r.answer,
+                correct=r.correct,
+                tokens=sum(s.tokens for s in r.samples),
+                teacher_tokens=r.teacher_tokens,
+            ),
+            [
+                Prediction(
+                    question_key=r.question.id,
+                    sample=s.index,
+                    text=s.text,
+                    parsed=s.parsed,
+                    correct=s.correct,
+                    tokens=s.tokens,
+                    latency_s=s.latency_s,
+                )
+                for s in r.samples
+            ],
+        )
+        for r in results
+    ]
     with session_scope(write=True) as s:  # the worker hands its store down in MAGDI_DATABASE_URL
         return evaluations.replace_eval_run(s, run, items)
 

@@ -26,16 +26,19 @@ from app.services.predictions import trained_classifier
 from db import browsing, predictions, queries
 from db.engine import session_scope, snapshot_scope
 from db.models import Job
-from magdi.plumbing import write_json_atomic
 from magdi.node_predict import load_classifier, predict
+from magdi.plumbing import write_json_atomic
 
 CHUNK = 256  # discussions between progress updates
 
 
 def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
     train_job = trained_classifier(int(config["train_job"]), url=url)
-    (run_dir / "predict_job.json").write_text(json.dumps(
-        {"job_id": job_id, "train_run": train_job.run_dir, "filter": config.get("filter", {})}, indent=1))
+    (run_dir / "predict_job.json").write_text(
+        json.dumps(
+            {"job_id": job_id, "train_run": train_job.run_dir, "filter": config.get("filter", {})}, indent=1
+        )
+    )
     return {}
 
 
@@ -46,8 +49,9 @@ def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
 def _write_progress(run_dir: Path, done: int, total: int, elapsed: float) -> None:
     eta = elapsed / done * (total - done) if done else None
     status = "done" if done == total else "running"
-    write_json_atomic(run_dir / "progress.json",
-                      {"step": done, "total_steps": total, "eta_s": eta, "status": status})
+    write_json_atomic(
+        run_dir / "progress.json", {"step": done, "total_steps": total, "eta_s": eta, "status": status}
+    )
 
 
 def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tuple[int, float]]:
@@ -59,8 +63,10 @@ def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tupl
         ids = browsing.matching_ids(s, browsing.BrowseFilter(**filter_fields))
         _write_progress(run_dir, 0, len(ids), 0.0)
         for start in range(0, len(ids), CHUNK):
-            chunk = ids[start: start + CHUNK]  # id order, as iter_discussions yields them
-            discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=chunk, drop_excluded=True)]
+            chunk = ids[start : start + CHUNK]  # id order, as iter_discussions yields them
+            discussions = [
+                d for d, _ in queries.iter_discussions(s, discussion_ids=chunk, drop_excluded=True)
+            ]
             turn_ids = predictions.turn_ids(s, chunk)
             for d_id, p in zip(chunk, predict(clf, discussions), strict=True):
                 scores.extend((turn_ids[d_id, agent, rnd], value) for (agent, rnd), value in p.items())
@@ -71,8 +77,9 @@ def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tupl
 def _attempt(run_dir: Path) -> int:
     """A resumed attempt's id: the newest job of this run directory (set when it was queued)."""
     with session_scope() as s:
-        return s.execute(select(Job.id).where(Job.run_dir == str(run_dir))
-                         .order_by(Job.id.desc()).limit(1)).scalar_one()
+        return s.execute(
+            select(Job.id).where(Job.run_dir == str(run_dir)).order_by(Job.id.desc()).limit(1)
+        ).scalar_one()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,9 +47,17 @@ def freeze(filter_fields: dict, split: dict, directory: Path, url: str | None) -
     parts = make_split(keys, split)
     write_split(directory, parts)
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
-    (directory / "data.json").write_text(json.dumps(
-        {"discussions": len(keys), "label_revision": revision, "sha256": digest,
-         "split": parts["counts"]}, indent=1))
+    (directory / "data.json").write_text(
+        json.dumps(
+            {
+                "discussions": len(keys),
+                "label_revision": revision,
+                "sha256": digest,
+                "split": parts["counts"],
+            },
+            indent=1,
+        )
+    )
     return {"label_revision": revision, "data_hash": digest, "counts": parts["counts"]}
 
 
@@ -60,13 +68,19 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
         for name in FROZEN_FILES:
             _link(source / name, run_dir / name)
         meta = json.loads((run_dir / "data.json").read_text())
-        frozen = {"label_revision": meta["label_revision"], "data_hash": meta["sha256"],
-                  "counts": read_split(run_dir)["counts"]}
+        frozen = {
+            "label_revision": meta["label_revision"],
+            "data_hash": meta["sha256"],
+            "counts": read_split(run_dir)["counts"],
+        }
     else:
         frozen = freeze(config.get("filter", {}), config.get("split", {}), run_dir, url)
     write_parts(run_dir)
-    return {"label_revision": frozen["label_revision"], "data_hash": frozen["data_hash"],
-            "data_summary": json.dumps({"split": frozen["counts"]})}
+    return {
+        "label_revision": frozen["label_revision"],
+        "data_hash": frozen["data_hash"],
+        "data_summary": json.dumps({"split": frozen["counts"]}),
+    }
 
 
 def write_parts(run_dir: Path) -> None:
@@ -92,8 +106,11 @@ def _link(source: Path, target: Path) -> None:
 
 def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
     if (run_dir / "train.jsonl").exists():
-        parts = {"data": str(run_dir / "train.jsonl"), "validation_data": str(run_dir / "validation.jsonl"),
-                 "test_data": str(run_dir / "test.jsonl")}
+        parts = {
+            "data": str(run_dir / "train.jsonl"),
+            "validation_data": str(run_dir / "validation.jsonl"),
+            "test_data": str(run_dir / "test.jsonl"),
+        }
     else:  # a resumed attempt of a job frozen before splits existed: all of its data, no validation
         parts = {"data": str(run_dir / "data.jsonl")}
     train = {**config.get("train", {}), **parts, "output_dir": str(run_dir)}
@@ -103,8 +120,16 @@ def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
     path.write_text(json.dumps(train, indent=1))
     nproc = int(config.get("nproc", 1))
     if nproc > 1:
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={nproc}", "-m", "magdi.train", str(path)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc_per_node={nproc}",
+            "-m",
+            "magdi.train",
+            str(path),
+        ]
     else:
         cmd = [sys.executable, "-m", "magdi.train", str(path)]
     return cmd + (["--resume"] if resume else [])

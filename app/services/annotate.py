@@ -49,27 +49,43 @@ def _run(action, success: str) -> EditResult:
     return EditResult(True, success, event_id=event.id, revision=event.revision)
 
 
-def set_label(turn_id: int, label: bool | None, *, who: str, note: str | None = None,
-              expected_version: int | None = None, url: str | None = None) -> EditResult:
+def set_label(
+    turn_id: int,
+    label: bool | None,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    url: str | None = None,
+) -> EditResult:
     """Set (True / False) or clear (None) a node's human label."""
     who, note = _who(who), _note(note)
 
     def act():
         with session_scope(url, write=True) as s:
-            return labels.set_label(s, turn_id, label, who=who, note=note,
-                                     expected_version=expected_version)
+            return labels.set_label(s, turn_id, label, who=who, note=note, expected_version=expected_version)
+
     text = {True: "correct", False: "incorrect", None: "automatic (human label cleared)"}[label]
     return _run(act, f"label set to {text}")
 
 
-def set_excluded(turn_id: int, excluded: bool, *, who: str, note: str | None = None,
-                 expected_version: int | None = None, url: str | None = None) -> EditResult:
+def set_excluded(
+    turn_id: int,
+    excluded: bool,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    url: str | None = None,
+) -> EditResult:
     who, note = _who(who), _note(note)
 
     def act():
         with session_scope(url, write=True) as s:
-            return labels.set_excluded(s, turn_id, excluded, who=who, note=note,
-                                        expected_version=expected_version)
+            return labels.set_excluded(
+                s, turn_id, excluded, who=who, note=note, expected_version=expected_version
+            )
+
     return _run(act, "excluded from training" if excluded else "included in training again")
 
 
@@ -87,12 +103,21 @@ class GoldChange:
 def preview_gold(discussion_id: int, gold: str, url: str | None = None) -> list[GoldChange]:
     """Nodes whose automatic label would change if the gold answer became `gold`."""
     with session_scope(url) as s:
-        return [GoldChange(t.id, t.agent, t.round, t.answer, old, new, t.human_label)
-                for t, old, new in labels.preview_gold(s, discussion_id, gold)]
+        return [
+            GoldChange(t.id, t.agent, t.round, t.answer, old, new, t.human_label)
+            for t, old, new in labels.preview_gold(s, discussion_id, gold)
+        ]
 
 
-def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None,
-             expected_version: int | None = None, url: str | None = None) -> EditResult:
+def set_gold(
+    discussion_id: int,
+    gold: str,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+    url: str | None = None,
+) -> EditResult:
     who, note, gold = _who(who), _note(note), (gold or "").strip()
     if not gold:
         return EditResult(False, "the gold answer cannot be empty")
@@ -101,10 +126,12 @@ def set_gold(discussion_id: int, gold: str, *, who: str, note: str | None = None
     def act():
         nonlocal recomputed
         with session_scope(url, write=True) as s:
-            event = labels.set_gold(s, discussion_id, gold, who=who, note=note,
-                                    expected_version=expected_version)
+            event = labels.set_gold(
+                s, discussion_id, gold, who=who, note=note, expected_version=expected_version
+            )
             recomputed = labels.recomputed_labels(s, event.revision)
             return event
+
     result = _run(act, "")
     if result.ok:  # counted in the transaction that wrote them
         result.message = f"gold answer set to {gold}; {recomputed} automatic label(s) recomputed"
@@ -119,6 +146,7 @@ def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
     def act():
         with session_scope(url, write=True) as s:
             return labels.undo(s, event_id, who=who)
+
     try:
         return _run(act, f"undid #{event_id}")
     except ValueError as exc:
@@ -127,10 +155,12 @@ def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
 
 # ---------------------------------------------------------------- bulk
 
+
 @dataclass
 class BulkScope:
     """Nodes of every discussion matching `filter` (all of them, not one page) that have this
     normalised answer (`explore.UNPARSEABLE` for unparseable ones), optionally one agent/round."""
+
     filter: Filter = field(default_factory=Filter)
     answer: str | None = None
     agent: str | None = None
@@ -145,24 +175,42 @@ def answer_values(f: Filter, url: str | None = None) -> list[tuple[str, int]]:
 def bulk_preview(scope: BulkScope, label: bool, url: str | None = None) -> dict:
     """nodes, discussions, changing (nodes that get a new human label), effective_flips."""
     with session_scope(url) as s:
-        return labels.bulk_preview(s, to_browse_filter(s, scope.filter), label,
-                                    answer=scope.answer, agent=scope.agent, round_=scope.round)
+        return labels.bulk_preview(
+            s,
+            to_browse_filter(s, scope.filter),
+            label,
+            answer=scope.answer,
+            agent=scope.agent,
+            round_=scope.round,
+        )
 
 
-def bulk_label(scope: BulkScope, label: bool, *, who: str, note: str | None = None,
-               url: str | None = None) -> EditResult:
+def bulk_label(
+    scope: BulkScope, label: bool, *, who: str, note: str | None = None, url: str | None = None
+) -> EditResult:
     """Label every node in scope in one transaction; one history entry per changed node."""
     who, note = _who(who), _note(note)
     with session_scope(url, write=True) as s:
-        out = labels.bulk_set_label(s, to_browse_filter(s, scope.filter), label, who=who,
-                                     note=note, answer=scope.answer, agent=scope.agent,
-                                     round_=scope.round)
+        out = labels.bulk_set_label(
+            s,
+            to_browse_filter(s, scope.filter),
+            label,
+            who=who,
+            note=note,
+            answer=scope.answer,
+            agent=scope.agent,
+            round_=scope.round,
+        )
     word = "correct" if label else "incorrect"
     if not out["changed"]:
         return EditResult(True, f"nothing to change: every node in scope is already {word}")
-    return EditResult(True, f"labelled {out['changed']} node(s) in {out['discussions']} "
-                            f"discussion(s) {word} (revision {out['revision']})",
-                      changed=out["changed"], revision=out["revision"])
+    return EditResult(
+        True,
+        f"labelled {out['changed']} node(s) in {out['discussions']} "
+        f"discussion(s) {word} (revision {out['revision']})",
+        changed=out["changed"],
+        revision=out["revision"],
+    )
 
 
 def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:

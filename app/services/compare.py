@@ -42,6 +42,7 @@ FILTERS = {
 
 # ---------------------------------------------------------------- evaluations
 
+
 @dataclass
 class RunInfo:
     id: int
@@ -73,6 +74,7 @@ def list_runs(url: str | None = None) -> list[RunInfo]:
 
 
 # ---------------------------------------------------------------- per question
+
 
 @dataclass
 class SampleView:
@@ -120,7 +122,9 @@ class QuestionView:
             if c.weighted_correct and any(not s.correct for s in students):
                 out.add("teachers_right_student_wrong")
         answers = [s.answer for s in students]
-        if any(not (values_equal(self.task, a, b) or (a is None and b is None)) for a in answers for b in answers):
+        if any(
+            not (values_equal(self.task, a, b) or (a is None and b is None)) for a in answers for b in answers
+        ):
             out.add("students_disagree")  # an unparseable answer differs from any parsed one
         if any(s.agrees_with_teachers is False for s in students):
             out.add("disagree_with_teachers")
@@ -143,8 +147,14 @@ def question(run_ids: list[int], dataset: str, key: str, *, url: str | None = No
     return found[0] if found else None
 
 
-def _views(s: Session, run_ids: list[int], *, keys: list[str] | None = None, dataset: str | None = None,
-           samples: bool = False) -> list[QuestionView]:
+def _views(
+    s: Session,
+    run_ids: list[int],
+    *,
+    keys: list[str] | None = None,
+    dataset: str | None = None,
+    samples: bool = False,
+) -> list[QuestionView]:
     """The runs' questions lined up by (dataset, key); students in the order of `run_ids`."""
     runs = {r.id: RunInfo.of(r) for r in evaluations.eval_runs(s, run_ids)}
     order = [i for i in run_ids if i in runs]
@@ -158,27 +168,49 @@ def _views(s: Session, run_ids: list[int], *, keys: list[str] | None = None, dat
     if samples:
         for p in evaluations.predictions(s, order, [k for _, k in grouped]):
             by_sample.setdefault((p.eval_run_id, p.question_key), []).append(
-                SampleView(p.sample, p.text, p.parsed, p.correct, p.tokens, p.latency_s))
+                SampleView(p.sample, p.text, p.parsed, p.correct, p.tokens, p.latency_s)
+            )
     out = []
     for (ds, key), per_run in grouped.items():
         first = next(iter(per_run.values()))
         d = discussions.get((ds, key))
         teachers = teacher_answers(d) if d else []
         c = consensus(d) if d else None
-        students = [StudentView(
-            run_id=i, label=runs[i].label, answer=eq.answer, correct=eq.correct, tokens=eq.tokens,
-            agrees_with=[(t.agent, t.round) for t in teachers if values_equal(eq.task, eq.answer, t.value)],
-            agrees_with_teachers=None if c is None or c.weighted is None
-            else values_equal(eq.task, eq.answer, c.weighted),
-            samples=by_sample.get((i, key), []),
-        ) for i in order if (eq := per_run.get(i)) is not None]
-        out.append(QuestionView(
-            dataset=ds, key=key, task=first.task, question=first.question,
-            options=json.loads(first.options) if first.options else None, gold_answer=first.gold_answer,
-            teachers=teachers, edges=d.edges() if d else [], consensus=c,
-            teacher_tokens=next((q.teacher_tokens for q in per_run.values() if q.teacher_tokens is not None),
-                                None),
-            students=students))
+        students = [
+            StudentView(
+                run_id=i,
+                label=runs[i].label,
+                answer=eq.answer,
+                correct=eq.correct,
+                tokens=eq.tokens,
+                agrees_with=[
+                    (t.agent, t.round) for t in teachers if values_equal(eq.task, eq.answer, t.value)
+                ],
+                agrees_with_teachers=None
+                if c is None or c.weighted is None
+                else values_equal(eq.task, eq.answer, c.weighted),
+                samples=by_sample.get((i, key), []),
+            )
+            for i in order
+            if (eq := per_run.get(i)) is not None
+        ]
+        out.append(
+            QuestionView(
+                dataset=ds,
+                key=key,
+                task=first.task,
+                question=first.question,
+                options=json.loads(first.options) if first.options else None,
+                gold_answer=first.gold_answer,
+                teachers=teachers,
+                edges=d.edges() if d else [],
+                consensus=c,
+                teacher_tokens=next(
+                    (q.teacher_tokens for q in per_run.values() if q.teacher_tokens is not None), None
+                ),
+                students=students,
+            )
+        )
     return out
 
 
@@ -192,22 +224,44 @@ def student_graph(view: QuestionView) -> tuple[list[dict], list[dict]]:
     nodes: list[dict] = []
     for t in view.teachers:
         index[(t.agent, t.round)] = len(nodes)
-        nodes.append({"x": t.round, "y": agents.index(t.agent), "name": f"{t.agent} round {t.round}",
-                      "short": t.agent, "kind": "teacher", "correct": t.correct, "answer": t.answer})
-    edges = [{"source": index[a], "target": index[b], "kind": "responds"}
-             for a, b in view.edges if a in index and b in index]
+        nodes.append(
+            {
+                "x": t.round,
+                "y": agents.index(t.agent),
+                "name": f"{t.agent} round {t.round}",
+                "short": t.agent,
+                "kind": "teacher",
+                "correct": t.correct,
+                "answer": t.answer,
+            }
+        )
+    edges = [
+        {"source": index[a], "target": index[b], "kind": "responds"}
+        for a, b in view.edges
+        if a in index and b in index
+    ]
     column = max((t.round for t in view.teachers), default=-1) + 1
     height, n = max(1, len(agents) - 1), len(view.students)
     for row, st in enumerate(view.students):
         node = len(nodes)
         y = row * height / (n - 1) if n > 1 else height / 2  # spread over the agents' rows
-        nodes.append({"x": column, "y": y, "name": st.label, "short": f"#{st.run_id}", "kind": "student",
-                      "correct": st.correct, "answer": st.answer or "(unparseable)"})
+        nodes.append(
+            {
+                "x": column,
+                "y": y,
+                "name": st.label,
+                "short": f"#{st.run_id}",
+                "kind": "student",
+                "correct": st.correct,
+                "answer": st.answer or "(unparseable)",
+            }
+        )
         edges += [{"source": index[k], "target": node, "kind": "agrees"} for k in st.agrees_with]
     return nodes, edges
 
 
 # ---------------------------------------------------------------- aggregate
+
 
 def aggregate(run_ids: list[int], *, url: str | None = None) -> list[dict]:
     """One row per evaluation, and per dataset the teachers' weighted and majority votes over the
@@ -222,29 +276,56 @@ def aggregate(run_ids: list[int], *, url: str | None = None) -> list[dict]:
         qs = [q for q in rows_q if q.eval_run_id == i]
         both = [q for q in qs if q.teacher_tokens is not None]
         student_both = sum(q.tokens for q in both)
-        rows.append(_row(run.model, run.level, run.dataset, sum(q.correct for q in qs), len(qs),
-                         run=i, decoding=run.decoding, k=run.k,
-                         unanswered=sum(q.answer is None for q in qs),
-                         student_tokens=sum(q.tokens for q in qs) / len(qs) if qs else None,
-                         teacher_tokens=sum(q.teacher_tokens for q in both) / len(both) if both else None,
-                         token_ratio=(sum(q.teacher_tokens for q in both) / student_both
-                                      if student_both else None)))
+        rows.append(
+            _row(
+                run.model,
+                run.level,
+                run.dataset,
+                sum(q.correct for q in qs),
+                len(qs),
+                run=i,
+                decoding=run.decoding,
+                k=run.k,
+                unanswered=sum(q.answer is None for q in qs),
+                student_tokens=sum(q.tokens for q in qs) / len(qs) if qs else None,
+                teacher_tokens=sum(q.teacher_tokens for q in both) / len(both) if both else None,
+                token_ratio=(sum(q.teacher_tokens for q in both) / student_both if student_both else None),
+            )
+        )
     for ds in dict.fromkeys(v.dataset for v in views if v.consensus is not None):
         taught = [v for v in views if v.dataset == ds and v.consensus is not None]
         tokens = [v.teacher_tokens for v in taught if v.teacher_tokens is not None]
         for vote_name, attr in (("weighted", "weighted_correct"), ("majority", "majority_correct")):
-            rows.append(_row(f"teachers ({vote_name} vote)", "teachers", ds,
-                             sum(getattr(v.consensus, attr) for v in taught), len(taught),
-                             teacher_tokens=sum(tokens) / len(tokens) if tokens else None))
+            rows.append(
+                _row(
+                    f"teachers ({vote_name} vote)",
+                    "teachers",
+                    ds,
+                    sum(getattr(v.consensus, attr) for v in taught),
+                    len(taught),
+                    teacher_tokens=sum(tokens) / len(tokens) if tokens else None,
+                )
+            )
     return rows
 
 
 def _row(model: str, level: str, dataset: str, correct: int, n: int, **extra) -> dict:
     low, high = wilson(correct, n)
-    return {"model": model, "level": level, "dataset": dataset, "questions": n, "correct": correct,
-            "accuracy": correct / n if n else 0.0, "ci_low": low, "ci_high": high,
-            **{k: None for k in ("run", "decoding", "k", "unanswered", "student_tokens", "teacher_tokens",
-                                 "token_ratio")}, **extra}
+    return {
+        "model": model,
+        "level": level,
+        "dataset": dataset,
+        "questions": n,
+        "correct": correct,
+        "accuracy": correct / n if n else 0.0,
+        "ci_low": low,
+        "ci_high": high,
+        **{
+            k: None
+            for k in ("run", "decoding", "k", "unanswered", "student_tokens", "teacher_tokens", "token_ratio")
+        },
+        **extra,
+    }
 
 
 def aggregate_csv(rows: Iterable[dict]) -> str:
@@ -259,6 +340,7 @@ def aggregate_csv(rows: Iterable[dict]) -> str:
 
 # ---------------------------------------------------------------- launching evaluations
 
+
 def trained_jobs(url: str | None = None) -> list[JobView]:
     return [j for j in jobs.list_all(kind="train", url=url) if j.trained]
 
@@ -267,11 +349,25 @@ def eval_jobs(url: str | None = None) -> list[JobView]:
     return jobs.list_all(kind="eval", url=url)
 
 
-def eval_job_config(*, run_job: int | None = None, base_model: str | None = None, student: dict | None = None,
-                    dataset: str | None = None, benchmark: str | None = None, split: str | None = None,
-                    fmt: str = "auto", exclude_trained: bool = True, limit: int | None = None,
-                    sampling: bool = False, k: int = 1, max_new_tokens: int | None = None,
-                    batch_size: int | None = None, seed: int = 0, label: str = "", url: str | None = None) -> dict:
+def eval_job_config(
+    *,
+    run_job: int | None = None,
+    base_model: str | None = None,
+    student: dict | None = None,
+    dataset: str | None = None,
+    benchmark: str | None = None,
+    split: str | None = None,
+    fmt: str = "auto",
+    exclude_trained: bool = True,
+    limit: int | None = None,
+    sampling: bool = False,
+    k: int = 1,
+    max_new_tokens: int | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    label: str = "",
+    url: str | None = None,
+) -> dict:
     """An eval job's config, checked before anything is queued (see app.jobkinds.evaluate).
 
     The student: a finished train job, a base model, or (neither) the offline default.
@@ -279,16 +375,22 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
     for a training job when no other source is given), a stored dataset's held-out discussions, or
     a benchmark file.
     """
-    decoding = {"sampling": sampling, "k": k, "max_new_tokens": max_new_tokens, "batch_size": batch_size,
-                "seed": seed}
+    decoding = {
+        "sampling": sampling,
+        "k": k,
+        "max_new_tokens": max_new_tokens,
+        "batch_size": batch_size,
+        "seed": seed,
+    }
     EvalConfig(questions="", limit=limit, **decoding)  # raises on a bad combination
     if run_job is not None and base_model:
         raise ValueError("choose a trained run or a base model, not both")
     if run_job is not None and dataset is None and benchmark is None and split is None:
         split = "test"
     if sum(x is not None for x in (dataset, benchmark, split)) != 1:
-        raise ValueError("choose one source of questions: the training job's split, a stored dataset or "
-                         "a benchmark file")
+        raise ValueError(
+            "choose one source of questions: the training job's split, a stored dataset or a benchmark file"
+        )
     if run_job is not None:
         trained = jobs.finished_training(run_job, url=url)
         model: dict = {"run_job": run_job}
@@ -300,8 +402,9 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
         if split not in ("test", "validation"):
             raise ValueError(f"split must be 'test' or 'validation', got {split!r}")
         if not (Path(trained.run_dir) / SPLIT_NAME).is_file():
-            raise ValueError(f"job {run_job} has no split (it was trained before splits existed): "
-                             "choose a dataset")
+            raise ValueError(
+                f"job {run_job} has no split (it was trained before splits existed): choose a dataset"
+            )
         source: dict = {"split": split}
     elif benchmark is not None:
         if fmt != "auto" and fmt not in FORMATS:
@@ -312,8 +415,14 @@ def eval_job_config(*, run_job: int | None = None, base_model: str | None = None
         if dataset not in store.dataset_names(url):
             raise LookupError(f"no dataset named {dataset!r}")
         source = {"dataset": dataset, "exclude_trained": exclude_trained}
-    return {"model": model, "student": dict(student or {}), "source": source, "limit": limit,
-            "decoding": decoding, "label": label}
+    return {
+        "model": model,
+        "student": dict(student or {}),
+        "source": source,
+        "limit": limit,
+        "decoding": decoding,
+        "label": label,
+    }
 
 
 def submit_eval(config: dict, *, name: str = "", url: str | None = None) -> int:
@@ -326,6 +435,7 @@ def submit_eval(config: dict, *, name: str = "", url: str | None = None) -> int:
 class Selection:
     """An evaluation's questions: from one snapshot of the store (each with its discussion and
     dataset), or from a benchmark file."""
+
     dataset: str  # EvalRun.dataset: the dataset name(s), or the benchmark file's
     questions: list[Question]
     discussions: list[tuple[Discussion, str]] | None  # None for a benchmark
@@ -345,8 +455,11 @@ def select_questions(config: dict, url: str | None = None) -> Selection:
         if not questions:
             raise ValueError(f"no questions to evaluate in {path.name!r}")
         return Selection(f"{path.parent.name}/{path.name}", questions, None, {}, None)
-    run_dir = jobs.finished_training(int(config["model"]["run_job"]), url=url).run_dir \
-        if "run_job" in config.get("model", {}) else None
+    run_dir = (
+        jobs.finished_training(int(config["model"]["run_job"]), url=url).run_dir
+        if "run_job" in config.get("model", {})
+        else None
+    )
     with snapshot_scope(url) as s:
         if "split" in source:
             ids = _store_ids(s, read_split(Path(run_dir))[source["split"]])
@@ -357,19 +470,28 @@ def select_questions(config: dict, url: str | None = None) -> Selection:
             exclude = run_dir is not None and source.get("exclude_trained", True)
             trained = _trained_keys(Path(run_dir), source["dataset"]) if exclude else set()
             f = browsing.BrowseFilter(**{**source.get("filter", {}), "dataset_ids": [ds_id]})
-            chosen = [(d, ds) for d, ds in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
-                      if question_key(ds, d.id) not in trained][:limit]
-            ids = {question_key(source["dataset"], e): i for e, i in
-                   evaluations.discussion_ids(s, ds_id, [d.id for d, _ in chosen]).items()}
+            chosen = [
+                (d, ds)
+                for d, ds in queries.iter_discussions(s, discussion_ids=browsing.matching_ids(s, f))
+                if question_key(ds, d.id) not in trained
+            ][:limit]
+            ids = {
+                question_key(source["dataset"], e): i
+                for e, i in evaluations.discussion_ids(s, ds_id, [d.id for d, _ in chosen]).items()
+            }
             why = "none matches the filter, or the student was trained on all of them"
         revision = queries.label_revision(s)
     if not chosen:
         raise ValueError(f"no questions to evaluate ({why})")
     if len({d.id for d, _ in chosen}) < len(chosen):
         raise ValueError("question ids repeat across the split's datasets: evaluate one dataset at a time")
-    return Selection("+".join(sorted({ds for _, ds in chosen})),
-                     [Question(d.id, d.task, d.question, d.options, d.gold_answer) for d, _ in chosen],
-                     chosen, {d.id: ids[question_key(ds, d.id)] for d, ds in chosen}, revision)
+    return Selection(
+        "+".join(sorted({ds for _, ds in chosen})),
+        [Question(d.id, d.task, d.question, d.options, d.gold_answer) for d, _ in chosen],
+        chosen,
+        {d.id: ids[question_key(ds, d.id)] for d, ds in chosen},
+        revision,
+    )
 
 
 def _store_ids(s: Session, keys: list[str]) -> dict[str, int]:
@@ -391,5 +513,8 @@ def _trained_keys(run_dir: Path, dataset: str) -> set[str]:
     if (run_dir / SPLIT_NAME).is_file():
         return set(read_split(run_dir)["train"])
     data = run_dir / "data.jsonl"
-    return ({question_key(ds or dataset, d.id) for _, d, ds in formats.read_jsonl(data)} if data.exists()
-            else set())
+    return (
+        {question_key(ds or dataset, d.id) for _, d, ds in formats.read_jsonl(data)}
+        if data.exists()
+        else set()
+    )

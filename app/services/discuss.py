@@ -25,7 +25,6 @@ from magdi.plumbing import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
 from magdi.simulated import PROFILES
 
-
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
 
 
@@ -35,6 +34,7 @@ def agents_file() -> Path:
 
 
 # ---------------------------------------------------------------- agents
+
 
 def load_agents(path: str | Path | None = None) -> list[AgentConfig]:
     """The agents of a YAML or JSON file; none when the file does not exist yet."""
@@ -48,8 +48,12 @@ def save_agents(configs: list[AgentConfig], path: str | Path | None = None) -> P
     path = Path(path or agents_file())
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"agents": [c.to_dict() for c in configs]}
-    write_text_atomic(path, json.dumps(data, indent=1) if path.suffix == ".json"
-                      else yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text_atomic(
+        path,
+        json.dumps(data, indent=1)
+        if path.suffix == ".json"
+        else yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+    )
     return path
 
 
@@ -69,8 +73,11 @@ def with_simulated_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
     """The agents plus the three default simulated teachers (`magdi.simulated.PROFILES`: strong,
     average, weak; offline, for synthetic questions), those whose names are not taken yet."""
     taken = {c.name for c in configs}
-    new = [AgentConfig(name=p.name, kind="simulated", model=key)
-           for key, p in PROFILES.items() if p.name not in taken]
+    new = [
+        AgentConfig(name=p.name, kind="simulated", model=key)
+        for key, p in PROFILES.items()
+        if p.name not in taken
+    ]
     return validate_agents([c.to_dict() for c in [*configs, *new]])
 
 
@@ -98,12 +105,22 @@ def try_agent(config: AgentConfig, question: str, task: str, options: list[str] 
     """Ask one question with the round-0 prompt of a discussion and read the reply."""
     start = time.monotonic()
     try:
-        reply = make_agent(config).reply([{"role": "user", "content": round0_prompt(question, task, options)}])
+        reply = make_agent(config).reply(
+            [{"role": "user", "content": round0_prompt(question, task, options)}]
+        )
     except Exception as exc:  # any failure of the endpoint is the test's answer
         return AgentTrial(False, latency_s=time.monotonic() - start, error=_explain(config, exc))
     parsed = parse_reply(reply.text, task, options)
-    return AgentTrial(True, reply.text, parsed.reasoning, parsed.value, parsed.confidence,
-                     reply.prompt_tokens, reply.completion_tokens, time.monotonic() - start)
+    return AgentTrial(
+        True,
+        reply.text,
+        parsed.reasoning,
+        parsed.value,
+        parsed.confidence,
+        reply.prompt_tokens,
+        reply.completion_tokens,
+        time.monotonic() - start,
+    )
 
 
 def _explain(config: AgentConfig, exc: Exception) -> str:
@@ -119,6 +136,7 @@ def _explain(config: AgentConfig, exc: Exception) -> str:
 
 # ---------------------------------------------------------------- question sources
 
+
 def benchmarks(root: Path = SHARED_DATASETS) -> list[str]:
     """The benchmark files of the shared datasets folder (none when there is no such folder);
     their format is told from their records (`magdi.benchmarks`, format "auto")."""
@@ -133,6 +151,7 @@ def preview(config: dict[str, Any], url: str | None = None) -> list[Question]:
 
 
 # ---------------------------------------------------------------- jobs
+
 
 def parse_few_shot(text: str) -> list[dict[str, Any]]:
     """Convincing samples written as JSON Lines (one object per line; blank lines skipped)."""

@@ -92,10 +92,20 @@ class ExperimentView:
 
 # ---------------------------------------------------------------- create
 
-def create(*, data: Filter | None = None, variants: list[str], seeds: int | list[int] = 3,
-           train: dict | None = None, teacher: str | None = None, split: dict | None = None,
-           sc_k: int = 1, max_new_tokens: int | None = None, name: str = "",
-           url: str | None = None) -> int:
+
+def create(
+    *,
+    data: Filter | None = None,
+    variants: list[str],
+    seeds: int | list[int] = 3,
+    train: dict | None = None,
+    teacher: str | None = None,
+    split: dict | None = None,
+    sc_k: int = 1,
+    max_new_tokens: int | None = None,
+    name: str = "",
+    url: str | None = None,
+) -> int:
     """Check every cell's settings, freeze the data once, queue every cell's train job; the id.
 
     `train` holds the shared DistillConfig fields (student, steps, lr, ...); each variant sets
@@ -104,8 +114,11 @@ def create(*, data: Filter | None = None, variants: list[str], seeds: int | list
     variants = list(dict.fromkeys(variants))
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or not variants:
-        raise ValueError(f"unknown variant {unknown[0]!r} (known: {', '.join(VARIANTS)})" if unknown
-                         else "choose at least one variant")
+        raise ValueError(
+            f"unknown variant {unknown[0]!r} (known: {', '.join(VARIANTS)})"
+            if unknown
+            else "choose at least one variant"
+        )
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(dict.fromkeys(seeds))
     if not seed_list:
         raise ValueError("choose at least one seed")
@@ -113,10 +126,16 @@ def create(*, data: Filter | None = None, variants: list[str], seeds: int | list
         raise ValueError("self-consistency needs k >= 1 (1: greedy only)")
     split = check_split(split)
     shared = {k: v for k, v in (train or {}).items() if k not in PER_CELL}
-    configs = {(v, s): jobs.train_config({**shared, **VARIANTS[v], "seed": s,
-                                          **({"teacher": teacher} if v == "single-teacher" else {})},
-                                         data=data, split=split, url=url)
-               for v in variants for s in seed_list}
+    configs = {
+        (v, s): jobs.train_config(
+            {**shared, **VARIANTS[v], "seed": s, **({"teacher": teacher} if v == "single-teacher" else {})},
+            data=data,
+            split=split,
+            url=url,
+        )
+        for v in variants
+        for s in seed_list
+    }
     first = next(iter(configs.values()))
     resolved = {k: v for k, v in first["train"].items() if k not in PER_CELL}  # shown beside the table
     # the eval settings fail now, not when the first cell has trained
@@ -126,10 +145,20 @@ def create(*, data: Filter | None = None, variants: list[str], seeds: int | list
     try:
         frozen = train_kind.freeze(first["filter"], split, staging, url)
         if not frozen.get("counts", {}).get("test"):
-            raise ValueError("the selection leaves no test questions: choose more data or a larger test share")
-        settings = {"filter": first["filter"], "data": first["data"], "split": split, "variants": variants,
-                    "seeds": seed_list, "teacher": teacher, "train": resolved,
-                    "eval": {"sc_k": sc_k, "max_new_tokens": max_new_tokens}, "frozen": frozen}
+            raise ValueError(
+                "the selection leaves no test questions: choose more data or a larger test share"
+            )
+        settings = {
+            "filter": first["filter"],
+            "data": first["data"],
+            "split": split,
+            "variants": variants,
+            "seeds": seed_list,
+            "teacher": teacher,
+            "train": resolved,
+            "eval": {"sc_k": sc_k, "max_new_tokens": max_new_tokens},
+            "frozen": frozen,
+        }
         with session_scope(url, write=True) as s:
             exp = q.create_experiment(s, name=name, config=settings)
             directory = staging.parent / f"experiment-{exp.id}"
@@ -139,8 +168,9 @@ def create(*, data: Filter | None = None, variants: list[str], seeds: int | list
             q.update_experiment(s, exp.id, directory=str(directory))
             for (v, seed), cfg in configs.items():
                 cfg = {**cfg, "frozen": str(directory), "experiment": {"variant": v, "seed": seed}}
-                job_queries.create_job(s, kind="train", config=cfg, name=_job_name(exp, v, seed),
-                                       experiment_id=exp.id)
+                job_queries.create_job(
+                    s, kind="train", config=cfg, name=_job_name(exp, v, seed), experiment_id=exp.id
+                )
             return exp.id
     finally:
         if staging.exists():
@@ -158,6 +188,7 @@ def _job_name(exp: Experiment, variant: str, seed: int, mode: str = "") -> str:
 
 
 # ---------------------------------------------------------------- progress
+
 
 def get(experiment_id: int, *, url: str | None = None) -> ExperimentView:
     with session_scope(url) as s:
@@ -183,10 +214,13 @@ def _view(exp: Experiment, job_views: list[JobView]) -> ExperimentView:
             continue
         if j.kind == "train":
             cell.train = j
-        elif cell.train is not None and j.config.get("model", {}).get("run_job") in _attempts(cell.train, job_views):
+        elif cell.train is not None and j.config.get("model", {}).get("run_job") in _attempts(
+            cell.train, job_views
+        ):
             cell.evals[cell_of.get("eval", "greedy")] = j
-    view = ExperimentView(exp.id, exp.name, exp.status, config, exp.directory or "", exp.created_at,
-                          list(cells.values()))
+    view = ExperimentView(
+        exp.id, exp.name, exp.status, config, exp.directory or "", exp.created_at, list(cells.values())
+    )
     view.status = _status(view)
     return view
 
@@ -236,9 +270,15 @@ def advance(experiment_id: int, *, url: str | None = None) -> list[int]:
                 cfg = wanted.get((c.variant, c.seed, mode))
                 if cfg is not None and mode not in c.evals and c.train is not None and c.train.trained:
                     cfg["experiment"] = {"variant": c.variant, "seed": c.seed, "eval": mode}
-                    queued.append(job_queries.create_job(
-                        s, kind="eval", config=cfg, name=_job_name(exp, c.variant, c.seed, mode),
-                        experiment_id=exp.id).id)
+                    queued.append(
+                        job_queries.create_job(
+                            s,
+                            kind="eval",
+                            config=cfg,
+                            name=_job_name(exp, c.variant, c.seed, mode),
+                            experiment_id=exp.id,
+                        ).id
+                    )
         fresh = _view(exp, [JobView.of(j) for j in q.experiment_jobs(s, experiment_id)])
         q.update_experiment(s, experiment_id, status=fresh.status)
     return queued
@@ -248,8 +288,14 @@ def _eval_config(view: ExperimentView, train_job: int, mode: str, url: str | Non
     """The cell's evaluation: its run on the run's own test split, greedy or sampled k times."""
     ev = view.config["eval"]
     sc = mode == "sc"
-    return compare.eval_job_config(run_job=train_job, split="test", sampling=sc, k=ev["sc_k"] if sc else 1,
-                                   max_new_tokens=ev.get("max_new_tokens"), url=url)
+    return compare.eval_job_config(
+        run_job=train_job,
+        split="test",
+        sampling=sc,
+        k=ev["sc_k"] if sc else 1,
+        max_new_tokens=ev.get("max_new_tokens"),
+        url=url,
+    )
 
 
 def after_job(job_id: int, *, url: str | None = None) -> None:
@@ -288,28 +334,47 @@ def resume(experiment_id: int, *, url: str | None = None) -> list[int]:
 
 def for_display(view: ExperimentView) -> list[dict]:
     """One row per cell: its status, and its jobs' (id, status, progress while running)."""
+
     def state(j: JobView | None) -> str:
         if j is None:
             return "—"
         return f"#{j.id} {j.status}" + (f" {j.progress:.0%}" if j.status == "running" else "")
-    return [{"variant": c.variant, "seed": c.seed, "status": c.status, "train": state(c.train),
-             **{f"eval {m}": state(c.evals.get(m)) for m in view.modes}} for c in view.cells]
+
+    return [
+        {
+            "variant": c.variant,
+            "seed": c.seed,
+            "status": c.status,
+            "train": state(c.train),
+            **{f"eval {m}": state(c.evals.get(m)) for m in view.modes},
+        }
+        for c in view.cells
+    ]
 
 
 # ---------------------------------------------------------------- results
+
 
 @dataclass
 class Results:
     """The paper's table for one experiment: one row per variant, paired tests of adjacent
     variants, and the settings it ran with. Accuracy is per (seed, question) on the test split."""
+
     settings: dict
     questions: int  # test questions every finished cell was scored on
     rows: list[dict]
     paired: list[dict]
 
     def to_json(self) -> str:
-        return json.dumps({"settings": self.settings, "questions": self.questions, "rows": self.rows,
-                           "paired": self.paired}, indent=1)
+        return json.dumps(
+            {
+                "settings": self.settings,
+                "questions": self.questions,
+                "rows": self.rows,
+                "paired": self.paired,
+            },
+            indent=1,
+        )
 
     def to_csv(self) -> str:
         return compare.aggregate_csv(self.rows)
@@ -320,7 +385,9 @@ def results(experiment_id: int, *, url: str | None = None, reps: int = 2000) -> 
     asked), held-out next-token loss, tokens and the token-efficiency ratio per variant, and
     McNemar's exact test with a paired bootstrap for each pair of adjacent variants."""
     view = get(experiment_id, url=url)
-    eval_jobs = {j.id: (c, mode) for c in view.cells for mode, j in c.evals.items() if j.status == "succeeded"}
+    eval_jobs = {
+        j.id: (c, mode) for c in view.cells for mode, j in c.evals.items() if j.status == "succeeded"
+    }
     with session_scope(url) as s:
         runs = {r.id: r.job_id for r in q.eval_runs_of_jobs(s, list(eval_jobs))}
         answers: dict[tuple[str, int, str], dict[str, object]] = {}
@@ -328,11 +395,23 @@ def results(experiment_id: int, *, url: str | None = None, reps: int = 2000) -> 
             c, mode = eval_jobs[runs[eq.eval_run_id]]
             answers.setdefault((c.variant, c.seed, mode), {})[eq.key] = eq
     keys = sorted(set.intersection(*(set(a) for a in answers.values()))) if answers else []
-    table = {mode: {v: {s: [answers[(v, s, mode)][k] for k in keys] for s in view.config["seeds"]
-                        if (v, s, mode) in answers} for v in view.config["variants"]} for mode in view.modes}
+    table = {
+        mode: {
+            v: {
+                s: [answers[(v, s, mode)][k] for k in keys]
+                for s in view.config["seeds"]
+                if (v, s, mode) in answers
+            }
+            for v in view.config["variants"]
+        }
+        for mode in view.modes
+    }
     losses = {(c.variant, c.seed): _test_loss(c.train) for c in view.cells}
     rows = [_row(v, table, losses, reps) for v in view.config["variants"]]
-    paired = [_pair(a, b, table["greedy"], reps) for a, b in zip(view.config["variants"], view.config["variants"][1:])]
+    paired = [
+        _pair(a, b, table["greedy"], reps)
+        for a, b in zip(view.config["variants"], view.config["variants"][1:])
+    ]
     settings = {k: view.config[k] for k in ("data", "split", "variants", "seeds", "teacher", "train", "eval")}
     settings["frozen"] = view.config["frozen"]
     return Results(settings, len(keys), rows, [p for p in paired if p is not None])
@@ -343,10 +422,12 @@ def settings_text(settings: dict) -> str:
     sp, train = settings["split"], settings["train"]
     data = ", ".join(f"{k}={'+'.join(v) if isinstance(v, list) else v}" for k, v in settings["data"].items())
     steps = train.get("max_steps") or (f"{train['epochs']} epochs" if train.get("epochs") else "preset")
-    return (f"data {data or 'every discussion'} · split {sp['train']}/{sp['validation']}/{sp['test']} "
-            f"(seed {sp['seed']}) · student {train.get('model') or 'offline default'} · {steps} steps · "
-            f"seeds {', '.join(map(str, settings['seeds']))}"
-            + (f" · teacher {settings['teacher']}" if settings.get("teacher") else ""))
+    return (
+        f"data {data or 'every discussion'} · split {sp['train']}/{sp['validation']}/{sp['test']} "
+        f"(seed {sp['seed']}) · student {train.get('model') or 'offline default'} · {steps} steps · "
+        f"seeds {', '.join(map(str, settings['seeds']))}"
+        + (f" · teacher {settings['teacher']}" if settings.get("teacher") else "")
+    )
 
 
 def figure(rows: list[dict]) -> go.Figure:
@@ -356,14 +437,25 @@ def figure(rows: list[dict]) -> go.Figure:
         part = [r for r in rows if r.get(prefix + "accuracy") is not None]
         if part:
             fig.add_scatter(
-                x=[html.escape(r["variant"]) for r in part], y=[r[prefix + "accuracy"] for r in part],
-                mode="markers+lines", name=name, error_y=dict(
-                    type="data", symmetric=False,
+                x=[html.escape(r["variant"]) for r in part],
+                y=[r[prefix + "accuracy"] for r in part],
+                mode="markers+lines",
+                name=name,
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
                     array=[r[prefix + "ci_high"] - r[prefix + "accuracy"] for r in part],
-                    arrayminus=[r[prefix + "accuracy"] - r[prefix + "ci_low"] for r in part]))
-    fig.update_layout(title="Test accuracy by level (95% interval over questions and seeds)", height=380,
-                      margin=dict(t=40, b=10), xaxis=dict(title="variant", type="category"),
-                      yaxis=dict(tickformat=".0%", range=[0, 1.05]), legend=dict(orientation="h"))
+                    arrayminus=[r[prefix + "accuracy"] - r[prefix + "ci_low"] for r in part],
+                ),
+            )
+    fig.update_layout(
+        title="Test accuracy by level (95% interval over questions and seeds)",
+        height=380,
+        margin=dict(t=40, b=10),
+        xaxis=dict(title="variant", type="category"),
+        yaxis=dict(tickformat=".0%", range=[0, 1.05]),
+        legend=dict(orientation="h"),
+    )
     return fig
 
 
@@ -379,21 +471,30 @@ def _row(variant: str, table: dict, losses: dict, reps: int) -> dict:
     student_both = sum(eq.tokens for eq in both)
     seed_losses = [loss for (v, _), loss in losses.items() if v == variant and loss is not None]
     low, high = stats.bootstrap_interval(scores, reps=reps)
-    row = {"variant": variant, "level": VARIANTS[variant]["level"], "seeds": len(scores),
-           "questions": len(scores[0]) if scores else 0, "accuracy": stats.mean(scores) if scores else None,
-           "ci_low": low if scores else None, "ci_high": high if scores else None,
-           "seed_accuracies": " ".join(f"{stats.mean([r]):.3f}" for r in scores),
-           "unanswered": sum(eq.answer is None for eq in flat) / len(flat) if flat else None,
-           "test_loss": sum(seed_losses) / len(seed_losses) if seed_losses else None,
-           "test_loss_sd": statistics.stdev(seed_losses) if len(seed_losses) > 1 else None,
-           "student_tokens": sum(eq.tokens for eq in flat) / len(flat) if flat else None,
-           "teacher_tokens": sum(eq.teacher_tokens for eq in both) / len(both) if both else None,
-           "token_ratio": sum(eq.teacher_tokens for eq in both) / student_both if student_both else None}
+    row = {
+        "variant": variant,
+        "level": VARIANTS[variant]["level"],
+        "seeds": len(scores),
+        "questions": len(scores[0]) if scores else 0,
+        "accuracy": stats.mean(scores) if scores else None,
+        "ci_low": low if scores else None,
+        "ci_high": high if scores else None,
+        "seed_accuracies": " ".join(f"{stats.mean([r]):.3f}" for r in scores),
+        "unanswered": sum(eq.answer is None for eq in flat) / len(flat) if flat else None,
+        "test_loss": sum(seed_losses) / len(seed_losses) if seed_losses else None,
+        "test_loss_sd": statistics.stdev(seed_losses) if len(seed_losses) > 1 else None,
+        "student_tokens": sum(eq.tokens for eq in flat) / len(flat) if flat else None,
+        "teacher_tokens": sum(eq.teacher_tokens for eq in both) / len(both) if both else None,
+        "token_ratio": sum(eq.teacher_tokens for eq in both) / student_both if student_both else None,
+    }
     if "sc" in table:
         sc = _scores(table["sc"][variant])
         sc_low, sc_high = stats.bootstrap_interval(sc, reps=reps)
-        row.update(sc_accuracy=stats.mean(sc) if sc else None, sc_ci_low=sc_low if sc else None,
-                   sc_ci_high=sc_high if sc else None)
+        row.update(
+            sc_accuracy=stats.mean(sc) if sc else None,
+            sc_ci_low=sc_low if sc else None,
+            sc_ci_high=sc_high if sc else None,
+        )
     return row
 
 
@@ -402,8 +503,9 @@ def _pair(a: str, b: str, greedy: dict, reps: int) -> dict | None:
     seeds = sorted(set(greedy[a]) & set(greedy[b]))
     if not seeds:
         return None
-    p = stats.paired(_scores({s: greedy[a][s] for s in seeds}), _scores({s: greedy[b][s] for s in seeds}),
-                     reps=reps)
+    p = stats.paired(
+        _scores({s: greedy[a][s] for s in seeds}), _scores({s: greedy[b][s] for s in seeds}), reps=reps
+    )
     return {"a": a, "b": b, "seeds": len(seeds), **dataclasses.asdict(p)}
 
 

@@ -20,8 +20,13 @@ from db.models import Dataset, Discussion, Edge, Turn
 from magdi.summary import Node, review_reasons, split_rounds
 
 PAGE_SIZES = (25, 50, 100)
-SORTS = {"id": "import order", "question": "question", "review": "nodes to review",
-         "consensus": "consensus round", "turns": "turns"}
+SORTS = {
+    "id": "import order",
+    "question": "question",
+    "review": "nodes to review",
+    "consensus": "consensus round",
+    "turns": "turns",
+}
 REASONS = {
     "unparseable": "answer could not be normalised",
     "human_disagrees": "human label disagrees with the automatic one",
@@ -52,6 +57,7 @@ class Filter:
     It round-trips through URL query parameters (`to_query` / `from_query`) so that a refresh or
     a shared link keeps it. Unknown or malformed values are ignored, never an error.
     """
+
     datasets: tuple[str, ...] = ()
     task: str | None = None
     agent: str | None = None
@@ -69,12 +75,17 @@ class Filter:
         q: dict[str, str | list[str]] = {}
         if self.datasets:
             q["ds"] = list(self.datasets)
-        for key, value in (("task", self.task), ("agent", self.agent),
-                           ("maj", _yn(self.majority_correct)), ("r0", _yn(self.round0_disagree)),
-                           ("cons", None if self.consensus_round is None
-                            else str(self.consensus_round)),
-                           ("flip", self.flip), ("human", _yn(self.has_human)),
-                           ("review", _yn(self.needs_review)), ("q", self.search or None)):
+        for key, value in (
+            ("task", self.task),
+            ("agent", self.agent),
+            ("maj", _yn(self.majority_correct)),
+            ("r0", _yn(self.round0_disagree)),
+            ("cons", None if self.consensus_round is None else str(self.consensus_round)),
+            ("flip", self.flip),
+            ("human", _yn(self.has_human)),
+            ("review", _yn(self.needs_review)),
+            ("q", self.search or None),
+        ):
             if value is not None:
                 q[key] = value
         return q
@@ -86,6 +97,7 @@ class Filter:
             if isinstance(v, list):
                 v = v[-1] if v else None
             return v if v else None
+
         ds = q.get("ds") or []
         ds = [ds] if isinstance(ds, str) else list(ds)
         cons = one("cons")
@@ -95,12 +107,17 @@ class Filter:
             consensus = None
         flip = one("flip")
         return cls(
-            datasets=tuple(d for d in ds if d), task=one("task"), agent=one("agent"),
-            majority_correct=_tri(one("maj")), round0_disagree=_tri(one("r0")),
+            datasets=tuple(d for d in ds if d),
+            task=one("task"),
+            agent=one("agent"),
+            majority_correct=_tri(one("maj")),
+            round0_disagree=_tri(one("r0")),
             consensus_round=consensus if consensus is None or consensus >= -1 else None,
             flip=flip if flip in ("right_wrong", "wrong_right") else None,
-            has_human=_tri(one("human")), needs_review=_tri(one("review")),
-            search=(one("q") or "").strip())
+            has_human=_tri(one("human")),
+            needs_review=_tri(one("review")),
+            search=(one("q") or "").strip(),
+        )
 
     def is_empty(self) -> bool:
         return self == Filter()
@@ -119,8 +136,9 @@ class Filter:
         if self.round0_disagree is not None:
             parts.append(("" if self.round0_disagree else "no ") + "round-0 disagreement")
         if self.consensus_round is not None:
-            parts.append("never agree" if self.consensus_round < 0
-                         else f"consensus at round {self.consensus_round}")
+            parts.append(
+                "never agree" if self.consensus_round < 0 else f"consensus at round {self.consensus_round}"
+            )
         if self.flip:
             parts.append("flip " + self.flip.replace("_", "→"))
         if self.has_human is not None:
@@ -169,6 +187,7 @@ def filter_options(url: str | None = None) -> FilterOptions:
 
 # ---------------------------------------------------------------- browse
 
+
 @dataclass
 class BrowsePage:
     rows: list[dict]  # one plain dict per discussion, ready for a table
@@ -181,28 +200,49 @@ class BrowsePage:
         return max(1, -(-self.total // self.limit))
 
 
-def browse(f: Filter, *, sort: str = "id", descending: bool = False, page: int = 1,
-           page_size: int = 50, url: str | None = None) -> BrowsePage:
+def browse(
+    f: Filter,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+    url: str | None = None,
+) -> BrowsePage:
     """One page of matching discussions (1-based `page`, clamped to the last page)."""
     sort = sort if sort in browsing.SORTS else "id"
     page_size = max(1, min(page_size, 500))
     with session_scope(url) as s:
         bf = to_browse_filter(s, f)
         offset = max(0, page - 1) * page_size
-        rows, total = browsing.browse(s, bf, sort=sort, descending=descending, offset=offset,
-                                     limit=page_size)
+        rows, total = browsing.browse(s, bf, sort=sort, descending=descending, offset=offset, limit=page_size)
         if not rows and total and offset >= total:  # past the end (e.g. after a narrower filter)
             offset = (max(1, -(-total // page_size)) - 1) * page_size
-            rows, total = browsing.browse(s, bf, sort=sort, descending=descending, offset=offset,
-                                         limit=page_size)
+            rows, total = browsing.browse(
+                s, bf, sort=sort, descending=descending, offset=offset, limit=page_size
+            )
         names = dict(s.execute(select(Dataset.id, Dataset.name)).all())
-        out = [dict(
-            id=r.id, dataset=names.get(r.dataset_id, "?"), discussion=r.external_id, task=r.task,
-            question=r.question if len(r.question) <= 160 else r.question[:157] + "…",
-            gold=r.gold_answer, agents=r.n_agents, rounds=r.n_rounds, turns=r.n_turns,
-            majority=_majority(r.majority_correct), round0_disagree=r.round0_disagree,
-            consensus=r.consensus_round, flips=_flips(r), human=r.n_human, review=r.n_review,
-            correct=r.n_correct) for r in rows]
+        out = [
+            dict(
+                id=r.id,
+                dataset=names.get(r.dataset_id, "?"),
+                discussion=r.external_id,
+                task=r.task,
+                question=r.question if len(r.question) <= 160 else r.question[:157] + "…",
+                gold=r.gold_answer,
+                agents=r.n_agents,
+                rounds=r.n_rounds,
+                turns=r.n_turns,
+                majority=_majority(r.majority_correct),
+                round0_disagree=r.round0_disagree,
+                consensus=r.consensus_round,
+                flips=_flips(r),
+                human=r.n_human,
+                review=r.n_review,
+                correct=r.n_correct,
+            )
+            for r in rows
+        ]
     return BrowsePage(out, total, offset, page_size)
 
 
@@ -214,13 +254,14 @@ def _flips(r) -> str:
     return " ".join(x for x, on in (("R→W", r.flip_right_wrong), ("W→R", r.flip_wrong_right)) if on)
 
 
-def ordered_ids(f: Filter, *, sort: str = "id", descending: bool = False,
-                url: str | None = None) -> list[int]:
+def ordered_ids(
+    f: Filter, *, sort: str = "id", descending: bool = False, url: str | None = None
+) -> list[int]:
     """All matching discussion ids in the Browse order (cache it: prev/next walks it)."""
     with session_scope(url) as s:
-        return browsing.ordered_ids(s, to_browse_filter(s, f),
-                                   sort=sort if sort in browsing.SORTS else "id",
-                                   descending=descending)
+        return browsing.ordered_ids(
+            s, to_browse_filter(s, f), sort=sort if sort in browsing.SORTS else "id", descending=descending
+        )
 
 
 def neighbours(ids: list[int], current: int) -> tuple[int | None, int | None, int | None]:
@@ -233,6 +274,7 @@ def neighbours(ids: list[int], current: int) -> tuple[int | None, int | None, in
 
 
 # ---------------------------------------------------------------- one MAG
+
 
 @dataclass
 class NodeView:
@@ -300,21 +342,60 @@ def discussion(discussion_id: int, url: str | None = None) -> DiscussionView | N
         if d is None:
             return None
         ds = s.get(Dataset, d.dataset_id)
-        turns = list(s.execute(select(Turn).where(Turn.discussion_id == discussion_id)
-                               .order_by(Turn.round, Turn.id)).scalars())
-        edges = [(a, b) for a, b in s.execute(
-            select(Edge.src_id, Edge.dst_id).where(Edge.discussion_id == discussion_id))]
-        summary = {k: getattr(d, k) for k in
-                   ("n_turns", "n_agents", "n_rounds", "majority_correct", "round0_disagree",
-                    "consensus_round", "flip_right_wrong", "flip_wrong_right", "n_human",
-                    "n_review", "n_correct")}
+        turns = list(
+            s.execute(
+                select(Turn).where(Turn.discussion_id == discussion_id).order_by(Turn.round, Turn.id)
+            ).scalars()
+        )
+        edges = [
+            (a, b)
+            for a, b in s.execute(select(Edge.src_id, Edge.dst_id).where(Edge.discussion_id == discussion_id))
+        ]
+        summary = {
+            k: getattr(d, k)
+            for k in (
+                "n_turns",
+                "n_agents",
+                "n_rounds",
+                "majority_correct",
+                "round0_disagree",
+                "consensus_round",
+                "flip_right_wrong",
+                "flip_wrong_right",
+                "n_human",
+                "n_review",
+                "n_correct",
+            )
+        }
         view = DiscussionView(
-            id=d.id, dataset=ds.name if ds else "?", external_id=d.external_id, task=d.task,
-            question=d.question, options=json.loads(d.options) if d.options else None,
-            gold_answer=d.gold_answer, version=d.version, edges=edges, summary=summary,
-            nodes=[NodeView(t.id, t.agent, t.round, t.reasoning, t.answer, t.answer_norm,
-                            t.confidence, t.auto_label, t.human_label, t.excluded,
-                            t.needs_review, t.version) for t in turns])
+            id=d.id,
+            dataset=ds.name if ds else "?",
+            external_id=d.external_id,
+            task=d.task,
+            question=d.question,
+            options=json.loads(d.options) if d.options else None,
+            gold_answer=d.gold_answer,
+            version=d.version,
+            edges=edges,
+            summary=summary,
+            nodes=[
+                NodeView(
+                    t.id,
+                    t.agent,
+                    t.round,
+                    t.reasoning,
+                    t.answer,
+                    t.answer_norm,
+                    t.confidence,
+                    t.auto_label,
+                    t.human_label,
+                    t.excluded,
+                    t.needs_review,
+                    t.version,
+                )
+                for t in turns
+            ],
+        )
     _annotate_nodes(view.nodes)
     return view
 
@@ -323,8 +404,7 @@ def _annotate_nodes(nodes: list[NodeView]) -> None:
     """Review reasons and flips (a change of effective label from the agent's previous turn)."""
     if not nodes:
         return
-    plain = [Node(n.agent, n.round, n.answer_norm, n.confidence, n.auto_label, n.human_label)
-             for n in nodes]
+    plain = [Node(n.agent, n.round, n.answer_norm, n.confidence, n.auto_label, n.human_label) for n in nodes]
     last = max(n.round for n in nodes)
     split_last = last in split_rounds(plain)
     previous: dict[str, NodeView] = {}
@@ -338,11 +418,15 @@ def _annotate_nodes(nodes: list[NodeView]) -> None:
 
 def find_discussion(dataset: str, external_id: str, url: str | None = None) -> int | None:
     with session_scope(url) as s:
-        return s.execute(select(Discussion.id).join(Dataset).where(
-            Dataset.name == dataset, Discussion.external_id == external_id)).scalar()
+        return s.execute(
+            select(Discussion.id)
+            .join(Dataset)
+            .where(Dataset.name == dataset, Discussion.external_id == external_id)
+        ).scalar()
 
 
 # ---------------------------------------------------------------- history
+
 
 @dataclass
 class EventView:
@@ -367,13 +451,18 @@ class EventView:
     def summary(self) -> str:
         old = "—" if self.old is None else self.old
         new = "—" if self.new is None else self.new
-        what = {"label": "human label", "excluded": "excluded", "gold": "gold answer",
-                "auto_label": "automatic label"}.get(self.field, self.field)
+        what = {
+            "label": "human label",
+            "excluded": "excluded",
+            "gold": "gold answer",
+            "auto_label": "automatic label",
+        }.get(self.field, self.field)
         return f"#{self.id} {what}: {old} → {new}"
 
 
-def history(*, turn_id: int | None = None, discussion_id: int | None = None, limit: int = 50,
-            url: str | None = None) -> list[EventView]:
+def history(
+    *, turn_id: int | None = None, discussion_id: int | None = None, limit: int = 50, url: str | None = None
+) -> list[EventView]:
     """History entries, newest first, with whether each was undone since."""
     with session_scope(url) as s:
         events = labels.history(s, turn_id=turn_id, discussion_id=discussion_id, limit=limit)
@@ -381,19 +470,37 @@ def history(*, turn_id: int | None = None, discussion_id: int | None = None, lim
         where = {}
         turn_ids = {e.turn_id for e in events if e.turn_id is not None}
         if turn_ids:
-            where = {i: f"round {r} · {a}" for i, a, r in s.execute(
-                select(Turn.id, Turn.agent, Turn.round).where(Turn.id.in_(turn_ids)))}
-        return [EventView(e.id, e.at, e.who, e.field, e.old, e.new, e.note, e.revision, e.undoes,
-                          e.turn_id, e.discussion_id, e.id in undone,
-                          where.get(e.turn_id, "gold answer" if e.turn_id is None else ""))
-                for e in events]
+            where = {
+                i: f"round {r} · {a}"
+                for i, a, r in s.execute(select(Turn.id, Turn.agent, Turn.round).where(Turn.id.in_(turn_ids)))
+            }
+        return [
+            EventView(
+                e.id,
+                e.at,
+                e.who,
+                e.field,
+                e.old,
+                e.new,
+                e.note,
+                e.revision,
+                e.undoes,
+                e.turn_id,
+                e.discussion_id,
+                e.id in undone,
+                where.get(e.turn_id, "gold answer" if e.turn_id is None else ""),
+            )
+            for e in events
+        ]
 
 
 # ---------------------------------------------------------------- overview
 
+
 @dataclass
 class Overview:
     """The cheap, always fresh part of the Overview page."""
+
     datasets: list[dict]  # dataset, discussions, turns, correct, incorrect, human, auto_/human_…
     waiting_for_review: int
     recent: list[dict]
@@ -403,10 +510,12 @@ class Overview:
 def overview(*, recent: int = 20, url: str | None = None) -> Overview:
     with session_scope(url) as s:
         datasets = queries.dataset_summary(s)
-        return Overview(datasets=datasets,
-                        waiting_for_review=sum(d["needs_review"] for d in datasets),
-                        recent=labels.recent_events(s, limit=recent),
-                        revision=queries.label_revision(s))
+        return Overview(
+            datasets=datasets,
+            waiting_for_review=sum(d["needs_review"] for d in datasets),
+            recent=labels.recent_events(s, limit=recent),
+            revision=queries.label_revision(s),
+        )
 
 
 def accuracy(dataset: str | None = None, url: str | None = None) -> list[dict]:
@@ -420,6 +529,7 @@ def accuracy(dataset: str | None = None, url: str | None = None) -> list[dict]:
 
 
 # ---------------------------------------------------------------- review queue
+
 
 @dataclass
 class ReviewItem:
@@ -440,8 +550,9 @@ class ReviewItem:
     p_correct: float | None = None  # the node classifier's, when a predict job scored the node
 
 
-def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 50,
-                 url: str | None = None) -> tuple[list[ReviewItem], int]:
+def review_queue(
+    *, dataset: str | None = None, page: int = 1, page_size: int = 50, url: str | None = None
+) -> tuple[list[ReviewItem], int]:
     """Ranked nodes that deserve a human look (see `db.browsing.review_queue`; 1-based `page`,
     clamped to the last page), and their total.
     The node classifier's signal comes from the newest predict job, when there is one."""
@@ -452,12 +563,14 @@ def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 
             ds_ids = [found if found is not None else -1]
         job = predictions.latest_job(s)
         offset = max(0, page - 1) * page_size
-        rows, total = browsing.review_queue(s, dataset_ids=ds_ids, offset=offset, limit=page_size,
-                                           prediction_job=job)
+        rows, total = browsing.review_queue(
+            s, dataset_ids=ds_ids, offset=offset, limit=page_size, prediction_job=job
+        )
         if not rows and total and offset >= total:  # past the end (e.g. after labels were saved)
             offset = (-(-total // page_size) - 1) * page_size
-            rows, total = browsing.review_queue(s, dataset_ids=ds_ids, offset=offset,
-                                               limit=page_size, prediction_job=job)
+            rows, total = browsing.review_queue(
+                s, dataset_ids=ds_ids, offset=offset, limit=page_size, prediction_job=job
+            )
         split = browsing.split_last_round(s, sorted({r["turn"].discussion_id for r in rows}))
         items = []
         for r in rows:
@@ -465,8 +578,23 @@ def review_queue(*, dataset: str | None = None, page: int = 1, page_size: int = 
             node = Node(t.agent, t.round, t.answer_norm, t.confidence, t.auto_label, t.human_label)
             reasons = review_reasons(node, t.round == split.get(t.discussion_id))
             reasons += ["classifier_disagrees"] if r["classifier_disagrees"] else []
-            items.append(ReviewItem(
-                t.id, t.discussion_id, r["dataset"], r["discussion"], r["question"], t.agent,
-                t.round, t.answer, t.answer_norm, t.confidence, node.label, t.human_label,
-                r["score"], reasons, r["p_correct"]))
+            items.append(
+                ReviewItem(
+                    t.id,
+                    t.discussion_id,
+                    r["dataset"],
+                    r["discussion"],
+                    r["question"],
+                    t.agent,
+                    t.round,
+                    t.answer,
+                    t.answer_norm,
+                    t.confidence,
+                    node.label,
+                    t.human_label,
+                    r["score"],
+                    reasons,
+                    r["p_correct"],
+                )
+            )
     return items, total

@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 import os
 import shlex
-from urllib.parse import urlencode
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from app.services import explore, store
 from app.services.explore import Filter
-from db import jobs as job_queries
 from db import browsing, queries
+from db import jobs as job_queries
 from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
 from magdi import formats
@@ -37,6 +37,7 @@ RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
 @dataclass
 class JobView:
     """A job as the pages show it (a plain copy, never a live ORM row)."""
+
     id: int
     kind: str
     name: str
@@ -106,8 +107,9 @@ def resume(job_id: int, *, url: str | None = None) -> int:
             raise LookupError(f"no job {job_id}")
         if old.status not in job_queries.RESUMABLE:
             raise ValueError(f"job {job_id} is {old.status}; only failed or cancelled jobs resume")
-        return job_queries.create_job(s, kind=old.kind, name=old.name, config=json.loads(old.config),
-                                      resume_of=old).id
+        return job_queries.create_job(
+            s, kind=old.kind, name=old.name, config=json.loads(old.config), resume_of=old
+        ).id
 
 
 def cancel(job_id: int, *, url: str | None = None) -> str:
@@ -166,8 +168,15 @@ def artifacts(job: JobView) -> list[tuple[str, int]]:
     return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file())
 
 
-def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1, split: dict | None = None,
-                 frozen: str | Path | None = None, url: str | None = None) -> dict:
+def train_config(
+    overrides: dict,
+    *,
+    data: Filter | None = None,
+    nproc: int = 1,
+    split: dict | None = None,
+    frozen: str | Path | None = None,
+    url: str | None = None,
+) -> dict:
     """Validate training settings and build a train job's config.
 
     Settings go through `DistillConfig` and `check_split`, so a bad value fails here, before anything
@@ -184,7 +193,13 @@ def train_config(overrides: dict, *, data: Filter | None = None, nproc: int = 1,
         raise ValueError("nproc must be >= 1")
     with session_scope(url) as s:
         flt = {k: v for k, v in asdict(explore.to_browse_filter(s, f)).items() if v is not None}
-    config = {"train": train, "filter": flt, "data": f.to_query(), "nproc": nproc, "split": check_split(split)}
+    config = {
+        "train": train,
+        "filter": flt,
+        "data": f.to_query(),
+        "nproc": nproc,
+        "split": check_split(split),
+    }
     if frozen is not None:
         missing = [n for n in ("data.jsonl", "data.json", SPLIT_NAME) if not (Path(frozen) / n).is_file()]
         if missing:
@@ -209,13 +224,16 @@ def preview_training(config: dict, *, url: str | None = None) -> dict:
     examples, summary = build_examples(cfg, [d for d, ds in selected if question_key(ds, d.id) in train])
     if not examples:
         who = f" of teacher {cfg.teacher!r}" if cfg.level == "single-teacher" else ""
-        raise ValueError(f"nothing to train on: none of the {split['counts']['train']} training question(s) "
-                         f"has a correct chain{who} at level {cfg.level}")
+        raise ValueError(
+            f"nothing to train on: none of the {split['counts']['train']} training question(s) "
+            f"has a correct chain{who} at level {cfg.level}"
+        )
     return {**summary, "split": split["counts"]}
 
 
 def _selection(config: dict, url: str | None) -> tuple[list[tuple[Discussion, str | None]], dict]:
-    """The discussions a train job would freeze and their split (the frozen ones, for an experiment's cell)."""
+    """The discussions a train job would freeze and their split (the frozen ones, for an experiment's
+    cell)."""
     if config.get("frozen"):
         frozen = Path(config["frozen"])
         return [(d, ds) for _, d, ds in formats.read_jsonl(frozen / "data.jsonl")], read_split(frozen)

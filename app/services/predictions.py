@@ -27,8 +27,11 @@ class Disagreement:
 
 def is_classifier(job: JobView) -> bool:
     """A succeeded level-4 train job whose run holds the trained heads."""
-    return (job.trained and job.config["train"].get("level") == "4"
-            and (Path(job.run_dir) / "heads.safetensors").is_file())
+    return (
+        job.trained
+        and job.config["train"].get("level") == "4"
+        and (Path(job.run_dir) / "heads.safetensors").is_file()
+    )
 
 
 def classifier_jobs(*, url: str | None = None) -> list[JobView]:
@@ -43,8 +46,9 @@ def trained_classifier(train_job_id: int, *, url: str | None = None) -> JobView:
     return job
 
 
-def submit_predictions(train_job_id: int, *, same_data: bool = False, name: str = "",
-                       url: str | None = None) -> int:
+def submit_predictions(
+    train_job_id: int, *, same_data: bool = False, name: str = "", url: str | None = None
+) -> int:
     """Queue a predict job scoring every stored discussion (or, `same_data`, those matching the
     train job's filter) with the train job's classifier; returns its id."""
     job = trained_classifier(train_job_id, url=url)
@@ -58,8 +62,14 @@ def latest_job(*, url: str | None = None) -> int | None:
         return predictions.latest_job(s)
 
 
-def disagreements(*, job_id: int | None = None, dataset: str | None = None, page: int = 1,
-                  page_size: int = 50, url: str | None = None) -> tuple[list[Disagreement], int]:
+def disagreements(
+    *,
+    job_id: int | None = None,
+    dataset: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+    url: str | None = None,
+) -> tuple[list[Disagreement], int]:
     """Nodes where a predict job's classifier (default: the newest) disagrees with the effective
     label, most confident first, and their total."""
     with session_scope(url) as s:
@@ -70,9 +80,22 @@ def disagreements(*, job_id: int | None = None, dataset: str | None = None, page
         if dataset:
             found = queries.find_dataset(s, dataset)
             ds_ids = [found if found is not None else -1]
-        rows, total = predictions.disagreements(s, job_id, dataset_ids=ds_ids,
-                                                offset=max(0, page - 1) * page_size, limit=page_size)
-    items = [Disagreement(t.id, t.discussion_id, r["dataset"], r["discussion"], t.agent, t.round,
-                          t.auto_label if t.human_label is None else t.human_label, t.human_label,
-                          r["p_correct"]) for r in rows for t in [r["turn"]]]
+        rows, total = predictions.disagreements(
+            s, job_id, dataset_ids=ds_ids, offset=max(0, page - 1) * page_size, limit=page_size
+        )
+    items = [
+        Disagreement(
+            t.id,
+            t.discussion_id,
+            r["dataset"],
+            r["discussion"],
+            t.agent,
+            t.round,
+            t.auto_label if t.human_label is None else t.human_label,
+            t.human_label,
+            r["p_correct"],
+        )
+        for r in rows
+        for t in [r["turn"]]
+    ]
     return items, total

@@ -43,10 +43,16 @@ class ImportReport:
         return text + (f"; skipped {self.skipped} already stored" if self.skipped else "")
 
 
-def import_file(path: str | Path, *, dataset: str | None = None,
-                fmt: Literal["auto", "jsonl", "magdi"] = "auto", task: str | None = None,
-                skip_existing: bool = False, url: str | None = None,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_file(
+    path: str | Path,
+    *,
+    dataset: str | None = None,
+    fmt: Literal["auto", "jsonl", "magdi"] = "auto",
+    task: str | None = None,
+    skip_existing: bool = False,
+    url: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
@@ -58,13 +64,14 @@ def import_file(path: str | Path, *, dataset: str | None = None,
     if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
         batches = _parallel_jsonl(path, dataset, default)
     else:
-        items = ((loc, dataset or line_ds or default, d)
-                 for loc, d, line_ds in formats.read_discussions(path, fmt, task))
+        items = (
+            (loc, dataset or line_ds or default, d)
+            for loc, d, line_ds in formats.read_discussions(path, fmt, task)
+        )
         batches = map(bulk.layout, _batched(items, _BATCH))
     try:
         with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
-            result = bulk.import_batches(session, batches, skip_existing=skip_existing,
-                                         progress=progress)
+            result = bulk.import_batches(session, batches, skip_existing=skip_existing, progress=progress)
     except bulk.StoreError as exc:
         raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
@@ -108,8 +115,9 @@ def _blocks(path: str | Path) -> Iterator[tuple[int, int, int]]:
             line += block.count(b"\n")
 
 
-def _parse_block(path: str, dataset: str | None, default: str,
-                 block: tuple[int, int, int]) -> tuple[list[bulk.Batch], tuple | None]:
+def _parse_block(
+    path: str, dataset: str | None, default: str, block: tuple[int, int, int]
+) -> tuple[list[bulk.Batch], tuple | None]:
     """Worker side: parse, label and lay out a block; stop at the first bad line and report it."""
     offset, length, first = block
     with open(path, "rb") as fh:
@@ -136,8 +144,9 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Ba
     work = functools.partial(_parse_block, str(path), dataset, default)
     blocks = _blocks(path)
     try:
-        with ProcessPoolExecutor(parsers, multiprocessing.get_context("fork"),
-                                 initializer=gc.disable) as pool:
+        with ProcessPoolExecutor(
+            parsers, multiprocessing.get_context("fork"), initializer=gc.disable
+        ) as pool:
             pending = deque(pool.submit(work, b) for b in itertools.islice(blocks, 2 * parsers))
             while pending:
                 batches, error = pending.popleft().result()
@@ -147,18 +156,24 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Ba
                 if error is not None:
                     raise FormatError(path, *error)
     except BrokenProcessPool:
-        raise ParserDied(f"{path}: a parser process died (out of memory?); nothing was imported"
-                         ) from None
+        raise ParserDied(f"{path}: a parser process died (out of memory?); nothing was imported") from None
 
 
-def export_discussions(out: io.TextIOBase, *, fmt: Literal["jsonl", "magdi"] = "jsonl",
-                       dataset: str | None = None, discussion_ids: Iterable[int] | None = None,
-                       drop_excluded: bool = False, url: str | None = None) -> int:
+def export_discussions(
+    out: io.TextIOBase,
+    *,
+    fmt: Literal["jsonl", "magdi"] = "jsonl",
+    dataset: str | None = None,
+    discussion_ids: Iterable[int] | None = None,
+    drop_excluded: bool = False,
+    url: str | None = None,
+) -> int:
     """Write discussions with their current effective labels, as of one moment; returns how many."""
     with snapshot_scope(url) as session:
         dataset_ids = None if dataset is None else [queries.require_dataset(session, dataset)]
-        items = queries.iter_discussions(session, dataset_ids=dataset_ids,
-                                         discussion_ids=discussion_ids, drop_excluded=drop_excluded)
+        items = queries.iter_discussions(
+            session, dataset_ids=dataset_ids, discussion_ids=discussion_ids, drop_excluded=drop_excluded
+        )
         if fmt == "magdi":
             return formats.write_magdi((d for d, _ in items), out)
         return formats.write_jsonl(items, out)
@@ -189,8 +204,9 @@ def demo_sets() -> list[str]:
     """The sets named in $MAGDI_DEMO_SETS (comma-separated, e.g. "demo"), else all of DEMO_SETS."""
     names = [n.strip() for n in os.environ.get("MAGDI_DEMO_SETS", "").split(",") if n.strip()]
     if unknown := sorted(set(names) - set(DEMO_SETS)):
-        raise ValueError(f"MAGDI_DEMO_SETS: unknown demonstration sets {unknown}; "
-                         f"expected some of {', '.join(DEMO_SETS)}")
+        raise ValueError(
+            f"MAGDI_DEMO_SETS: unknown demonstration sets {unknown}; expected some of {', '.join(DEMO_SETS)}"
+        )
     return names or list(DEMO_SETS)
 
 

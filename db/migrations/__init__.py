@@ -43,8 +43,9 @@ class Upgrade:
     def __str__(self) -> str:
         if self.new:
             return f"made the schema of a new store (revision {self.after})"
-        return (f"upgraded the store from {self.before or 'no revision'} to {self.after}"
-                + (f"; the old store is copied to {self.backup}" if self.backup else ""))
+        return f"upgraded the store from {self.before or 'no revision'} to {self.after}" + (
+            f"; the old store is copied to {self.backup}" if self.backup else ""
+        )
 
 
 def config(connection: Connection | None = None) -> Config:
@@ -67,14 +68,19 @@ def head() -> str:
 
 def history() -> list[str]:
     """One line per revision, newest first: `id (after parent): message`."""
-    return [f"{s.revision} ({'after ' + s.down_revision if s.down_revision else 'baseline'}): "
-            f"{s.doc}" for s in _script().walk_revisions()]
+    return [
+        f"{s.revision} ({'after ' + s.down_revision if s.down_revision else 'baseline'}): {s.doc}"
+        for s in _script().walk_revisions()
+    ]
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Autogenerate leaves the hand-made search objects alone (they are in no model)."""
-    owner = obj.table.name if type_ in ("index", "column", "unique_constraint",
-                                        "foreign_key_constraint") else name
+    owner = (
+        obj.table.name
+        if type_ in ("index", "column", "unique_constraint", "foreign_key_constraint")
+        else name
+    )
     return not (owner or "").startswith(SEARCH_OBJECTS)
 
 
@@ -96,7 +102,8 @@ def _check_known(revision: str | None, engine: Engine) -> None:
             f"the store {engine.url.render_as_string(hide_password=True)} is at schema revision "
             f"{revision!r}, which this code does not know (its newest is {head()!r}): newer code "
             f"has upgraded it. Run that newer version, or point MAGDI_DATABASE_URL at another "
-            f"store (a SQLite store's copy from before the upgrade is beside it, *.bak-*).")
+            f"store (a SQLite store's copy from before the upgrade is beside it, *.bak-*)."
+        )
 
 
 def upgrade(engine: Engine) -> Upgrade | None:

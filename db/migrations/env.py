@@ -17,9 +17,12 @@ from db.migrations import include_object
 
 def _run(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=SQLModel.metadata,
+        connection=connection,
+        target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
-        include_object=include_object, compare_server_default=False)
+        include_object=include_object,
+        compare_server_default=False,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

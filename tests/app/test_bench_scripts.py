@@ -12,15 +12,33 @@ import pytest
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("script, figures", [
-    ("store.py", ["import: 200 MAGs", "browse no filter", "browse full-text", "label change"]),
-    ("pages.py", ["MAG page script", "Label save end to end", "review queue page 1",
-                  "Overview page script"]),
-])
+@pytest.mark.parametrize(
+    "script, figures",
+    [
+        ("store.py", ["import: 200 MAGs", "browse no filter", "browse full-text", "label change"]),
+        (
+            "pages.py",
+            ["MAG page script", "Label save end to end", "review queue page 1", "Overview page script"],
+        ),
+    ],
+)
 def test_bench_smoke(tmp_path, script, figures):
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--n", "200", "--repeat", "1",
-                           "--db", f"sqlite:///{tmp_path / 'bench.db'}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / script),
+            "--n",
+            "200",
+            "--repeat",
+            "1",
+            "--db",
+            f"sqlite:///{tmp_path / 'bench.db'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     for figure in figures:
         assert figure in done.stdout, figure
@@ -29,9 +47,30 @@ def test_bench_smoke(tmp_path, script, figures):
 
 def test_learn_bench_smoke(tmp_path):
     """bench/learn.py on a few questions for a few seconds: the curve, the time split, the plot."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "learn.py"), "--questions", "40", "--held-out", "8",
-                           "--minutes", "0.2", "--eval-every", "4", "--max-new-tokens", "16", "--threads", "1",
-                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "learn.py"),
+            "--questions",
+            "40",
+            "--held-out",
+            "8",
+            "--minutes",
+            "0.2",
+            "--eval-every",
+            "4",
+            "--max-new-tokens",
+            "16",
+            "--threads",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "preset cpu" in done.stdout and "held-out accuracy" in done.stdout
     assert "trained " in done.stdout and "s validating" in done.stdout

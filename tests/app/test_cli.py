@@ -13,8 +13,13 @@ from tests.utils import discussion, turn, write_jsonl
 
 
 def cli(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app", *args, "--db", url], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args, "--db", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_import_export_stats(db_url, tmp_path):
@@ -34,13 +39,19 @@ def test_import_export_stats(db_url, tmp_path):
     assert again.returncode == 0 and "added 2 into 'copy'" in again.stdout
 
 
-@pytest.mark.parametrize("lines, where, reason", [
-    ([discussion(id="a"), "{not json"], 2, "malformed JSON"),
-    ([discussion(id="a"), discussion(id="a")], 2, "appears twice"),
-    ([discussion(turns=[turn("a", 0, "1", confidence=2)])], 1, "outside [0, 1]"),
-    ([discussion(turns=[turn("a", 0, "1"), turn("b", 1, "1", responds_to=[["b", 1]])])], 1,
-     "not in an earlier round"),
-])
+@pytest.mark.parametrize(
+    "lines, where, reason",
+    [
+        ([discussion(id="a"), "{not json"], 2, "malformed JSON"),
+        ([discussion(id="a"), discussion(id="a")], 2, "appears twice"),
+        ([discussion(turns=[turn("a", 0, "1", confidence=2)])], 1, "outside [0, 1]"),
+        (
+            [discussion(turns=[turn("a", 0, "1"), turn("b", 1, "1", responds_to=[["b", 1]])])],
+            1,
+            "not in an earlier round",
+        ),
+    ],
+)
 def test_invalid_files_exit_2_with_file_and_line(db_url, tmp_path, lines, where, reason):
     cli("import", str(write_jsonl(tmp_path / "ok.jsonl", [discussion(id="keep")])), url=db_url)
     bad = write_jsonl(tmp_path / "bad.jsonl", lines)
@@ -60,8 +71,12 @@ def test_missing_file_and_unknown_dataset(db_url, tmp_path):
 
 def test_a_line_that_is_not_utf8_exits_2_with_its_line(db_url, tmp_path):
     bad = tmp_path / "latin1.jsonl"
-    bad.write_bytes(json.dumps(discussion(id="a")).encode() + b"\n"
-                    + json.dumps(discussion(id="caf")).encode().replace(b"caf", b"caf\xe9") + b"\n")
+    bad.write_bytes(
+        json.dumps(discussion(id="a")).encode()
+        + b"\n"
+        + json.dumps(discussion(id="caf")).encode().replace(b"caf", b"caf\xe9")
+        + b"\n"
+    )
     done = cli("import", str(bad), url=db_url)
     assert done.returncode == 2 and done.stderr.startswith(f"error: {bad}:2: invalid UTF-8 at byte ")
     assert "the store is empty" in cli("stats", url=db_url).stdout
@@ -86,16 +101,22 @@ def test_train_queues_the_command_line_the_train_page_shows(sqlite_url):
     data = Filter(datasets=("gsm8k", "ecqa"), majority_correct=False, search="a person's ticket & film")
     shown = jobs.command_line(jobs.train_config({"level": "3", "lr": 0.001}, data=data, url=sqlite_url))
     assert "--filter" in shown
-    done = subprocess.run(["bash", "-c", shown.replace("python", sys.executable, 1)
-                           + f" --db {sqlite_url}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-c", shown.replace("python", sys.executable, 1) + f" --db {sqlite_url}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     [job] = jobs.list_all(url=sqlite_url)
     assert Filter.from_query(job.config["data"]) == data
     assert (job.config["train"]["level"], job.config["train"]["lr"]) == ("3", 0.001)
 
 
-@pytest.mark.parametrize("query, message", [("maj=0&colour=red", "unknown key 'colour'"),
-                                            ("maj=maybe", "cannot read maj='maybe'")])
+@pytest.mark.parametrize(
+    "query, message", [("maj=0&colour=red", "unknown key 'colour'"), ("maj=maybe", "cannot read maj='maybe'")]
+)
 def test_train_refuses_a_filter_it_cannot_read(sqlite_url, query, message):
     done = cli("train", "--filter", query, url=sqlite_url)
     assert done.returncode == 2 and message in done.stderr

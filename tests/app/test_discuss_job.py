@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.serve_model import ModelServer, ScriptedBackend
 from app.jobkinds import discuss as discuss_kind
+from app.serve_model import ModelServer, ScriptedBackend
 from app.services import discuss, explore, jobs, store
 from db import browsing, queries
 from db.engine import session_scope
@@ -54,16 +54,24 @@ def env(sqlite_url, tmp_path, monkeypatch):
 
 
 def config(servers: dict[str, ModelServer], path: Path, **extra) -> dict:
-    agents = [{"name": n, "model": n, "base_url": s.url, "api_key_env": "MAGDI_TEST_KEY",
-               "max_retries": 2} for n, s in servers.items()]
-    return {"agents": agents, "source": {"file": str(path), "format": "strategyqa"},
-            "target_dataset": "teachers", "rounds": 2, **extra}
+    agents = [
+        {"name": n, "model": n, "base_url": s.url, "api_key_env": "MAGDI_TEST_KEY", "max_retries": 2}
+        for n, s in servers.items()
+    ]
+    return {
+        "agents": agents,
+        "source": {"file": str(path), "format": "strategyqa"},
+        "target_dataset": "teachers",
+        "rounds": 2,
+        **extra,
+    }
 
 
 def turns_of(url: str) -> dict[tuple[str, str, int], Turn]:
     with session_scope(url) as s:
-        rows = s.execute(select(Turn, Discussion.external_id)
-                         .join(Discussion, Discussion.id == Turn.discussion_id)).all()
+        rows = s.execute(
+            select(Turn, Discussion.external_id).join(Discussion, Discussion.id == Turn.discussion_id)
+        ).all()
     return {(ext, t.agent, t.round): t for t, ext in rows}
 
 
@@ -71,22 +79,44 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
     url, path, serve = env
     servers = {
         "a": serve([js("yes"), js("yes"), js("no"), js("no"), js("yes"), js("yes")]),
-        "b": serve(["```json\n{'reasoning': 'Salt makes it dry.', 'answer': 'no', 'confidence_level': '80%'}"
-                    "\n```\nHope this helps!", js("yes"),
-                    "Hmm, hard to say.", "Still thinking.", js("no"),  # q2: unparseable, after a retry
-                    js("yes"), js("yes")]),
-        "c": serve([{"status": 429, "retry_after_ms": 5}, js("yes"), js("yes"),
-                    {"status": 500, "retry_after_ms": 5}, js("no"), js("no"),
-                    {"delay": 60},  # q3, round 0: the job is killed while it waits
-                    js("no"), js("yes")]),
+        "b": serve(
+            [
+                "```json\n{'reasoning': 'Salt makes it dry.', 'answer': 'no', 'confidence_level': '80%'}"
+                "\n```\nHope this helps!",
+                js("yes"),
+                "Hmm, hard to say.",
+                "Still thinking.",
+                js("no"),  # q2: unparseable, after a retry
+                js("yes"),
+                js("yes"),
+            ]
+        ),
+        "c": serve(
+            [
+                {"status": 429, "retry_after_ms": 5},
+                js("yes"),
+                js("yes"),
+                {"status": 500, "retry_after_ms": 5},
+                js("no"),
+                js("no"),
+                {"delay": 60},  # q3, round 0: the job is killed while it waits
+                js("no"),
+                js("yes"),
+            ]
+        ),
     }
     cfg = config(servers, path)
     cfg["agents"][0].update(price_in_per_1k=0.5, price_out_per_1k=2.0)
     job_id = discuss.submit(cfg, name="three teachers")
     worker = start_worker(url, tmp_path)
     try:
-        wait_for(lambda: len(servers["c"].backend.requests) == 7
-                 and {("q3", "a", 0), ("q3", "b", 0)} <= set(turns_of(url)), what="q3 under way")
+        wait_for(
+            lambda: (
+                len(servers["c"].backend.requests) == 7
+                and {("q3", "a", 0), ("q3", "b", 0)} <= set(turns_of(url))
+            ),
+            what="q3 under way",
+        )
         os.kill(jobs.get(job_id).pid, signal.SIGKILL)  # a crash: no chance to clean up
         wait_for(lambda: jobs.get(job_id).status == "failed", what="the crash to be noticed")
         assert len(turns_of(url)) == 14  # q1 and q2 complete (6 + 6), q3: a and b of round 0
@@ -104,17 +134,26 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
     turns = turns_of(url)
     assert len(turns) == 18
     unreadable = turns[("q2", "b", 0)]
-    assert (unreadable.reasoning, unreadable.answer_norm, unreadable.auto_label,
-            unreadable.needs_review) == ("Hmm, hard to say.", None, False, True)
+    assert (unreadable.reasoning, unreadable.answer_norm, unreadable.auto_label, unreadable.needs_review) == (
+        "Hmm, hard to say.",
+        None,
+        False,
+        True,
+    )
     assert turns[("q1", "b", 0)].answer_norm == "no" and turns[("q1", "b", 0)].confidence == 0.8
     buf = io.StringIO()
     store.export_discussions(buf, url=url)
     mags = {d["id"]: d for d in map(json.loads, buf.getvalue().splitlines())}
     assert set(mags) == {"q1", "q2", "q3"} and {d["dataset"] for d in mags.values()} == {"teachers"}
     labels = {(t["agent"], t["round"]): (t["label"], t["label_source"]) for t in mags["q1"]["turns"]}
-    assert labels == {("a", 0): ("correct", "auto"), ("b", 0): ("incorrect", "auto"),
-                      ("c", 0): ("correct", "auto"), ("a", 1): ("correct", "auto"),
-                      ("b", 1): ("correct", "auto"), ("c", 1): ("correct", "auto")}
+    assert labels == {
+        ("a", 0): ("correct", "auto"),
+        ("b", 0): ("incorrect", "auto"),
+        ("c", 0): ("correct", "auto"),
+        ("a", 1): ("correct", "auto"),
+        ("b", 1): ("correct", "auto"),
+        ("c", 1): ("correct", "auto"),
+    }
     r1 = next(t for t in mags["q2"]["turns"] if (t["agent"], t["round"]) == ("b", 1))
     assert r1["responds_to"] == [["a", 0], ["c", 0]]  # the unreadable turn was not shown
     assert [mags[q]["meta"]["reconcile"]["final_answer"] for q in ("q1", "q2", "q3")] == ["yes", "no", "yes"]
@@ -131,12 +170,16 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
 
     usage = json.loads((Path(job.run_dir) / "usage.json").read_text())["agents"]
     assert {n: (u["calls"], u["failures"]) for n, u in usage.items()} == {
-        "a": (6, 0), "b": (7, 0), "c": (6, 0)}  # summed over both attempts
+        "a": (6, 0),
+        "b": (7, 0),
+        "c": (6, 0),
+    }  # summed over both attempts
     [listed] = [r for r in discuss.list_jobs(url) if r.job.id == resumed]
     assert listed.usage == usage and (listed.new_turns, listed.failed_questions) == (4, 0)
     a = usage["a"]
     assert a["prompt_tokens"] > 0 and listed.cost == pytest.approx(
-        (a["prompt_tokens"] * 0.5 + a["completion_tokens"] * 2.0) / 1000)
+        (a["prompt_tokens"] * 0.5 + a["completion_tokens"] * 2.0) / 1000
+    )
     assert "Retrying request" in jobs.log_tail(job, 100_000)
     assert_no_secret(url, tmp_path, [job_id, resumed])
 
@@ -158,9 +201,12 @@ def assert_no_secret(url: str, tmp_path: Path, job_ids: list[int]) -> None:
 
 def test_cancel_keeps_the_turns_in_flight_and_asks_nothing_new(env, tmp_path):
     url, path, serve = env
-    servers = {"a": serve([js("yes"), js("no")]), "b": serve([js("no"), js("no")]),
-               # c answers late enough for the cancel to land first, even on a busy machine
-               "c": serve([{"delay": 8, "text": js("no")}, js("no")])}
+    servers = {
+        "a": serve([js("yes"), js("no")]),
+        "b": serve([js("no"), js("no")]),
+        # c answers late enough for the cancel to land first, even on a busy machine
+        "c": serve([{"delay": 8, "text": js("no")}, js("no")]),
+    }
     job_id = discuss.submit(config(servers, path))
     worker = start_worker(url, tmp_path)
     try:
@@ -181,8 +227,10 @@ def test_a_job_config_is_checked_before_it_is_queued(env):
     good = config({"a": s, "b": s}, path)
     bad = [
         ({**good, "agents": good["agents"][:1]}, "at least two agents"),
-        ({**good, "agents": [dict(good["agents"][0], api_key_env="sk-live-123"), good["agents"][1]]},
-         "NAME of an environment"),
+        (
+            {**good, "agents": [dict(good["agents"][0], api_key_env="sk-live-123"), good["agents"][1]]},
+            "NAME of an environment",
+        ),
         ({**good, "agents": [dict(good["agents"][0], api_key="x"), good["agents"][1]]}, "do not put a key"),
         ({**good, "source": {"file": str(path), "format": "csv"}}, "unknown question format"),
         ({**good, "source": {"file": str(path) + ".missing", "format": "gsm8k"}}, "no question file"),
@@ -196,7 +244,9 @@ def test_a_job_config_is_checked_before_it_is_queued(env):
     assert jobs.list_all(url=url) == []
     assert [q.id for q in discuss.preview({**good, "sample": 2}, url)] == ["q1", "q2"]
     drawn = [q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url)]
-    assert drawn == sorted(drawn) and drawn == [q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url)]
+    assert drawn == sorted(drawn) and drawn == [
+        q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url)
+    ]
     assert {q.task for q in discuss.preview({**good, "task": "boolq"}, url)} == {"boolq"}
 
 
@@ -211,8 +261,9 @@ def test_benchmark_files_are_listed_from_the_shared_folder(tmp_path):
 def test_a_job_gives_up_after_questions_fail_in_a_row(env, tmp_path, capsys):
     url, _, serve = env
     path = tmp_path / "gsm.jsonl"
-    path.write_text("".join(json.dumps({"question": f"{i} + 1?", "answer": f"#### {i + 1}"}) + "\n"
-                            for i in range(5)))
+    path.write_text(
+        "".join(json.dumps({"question": f"{i} + 1?", "answer": f"#### {i + 1}"}) + "\n" for i in range(5))
+    )
     servers = {"a": serve([js("1")] * 5), "b": serve([])}  # b: an error its client does not retry
     cfg = {**config(servers, path), "source": {"file": str(path), "format": "gsm8k"}}
     run_dir = tmp_path / "run"
@@ -235,13 +286,16 @@ def test_a_job_gives_up_after_questions_fail_in_a_row(env, tmp_path, capsys):
 def test_questions_are_discussed_in_parallel(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     path = tmp_path / "gsm.jsonl"
-    path.write_text("".join(json.dumps({"question": f"{i} + 1?", "answer": f"#### {i % 2}"}) + "\n"
-                            for i in range(6)))
-    servers = {n: ModelServer(ScriptedBackend([js("1")] * 6), api_key_env="MAGDI_TEST_KEY").start()
-               for n in "abc"}
+    path.write_text(
+        "".join(json.dumps({"question": f"{i} + 1?", "answer": f"#### {i % 2}"}) + "\n" for i in range(6))
+    )
+    servers = {
+        n: ModelServer(ScriptedBackend([js("1")] * 6), api_key_env="MAGDI_TEST_KEY").start() for n in "abc"
+    }
     try:
-        cfg = discuss_kind.validate({**config(servers, path), "source": {"file": str(path), "format": "auto"},
-                                     "parallel": 3})
+        cfg = discuss_kind.validate(
+            {**config(servers, path), "source": {"file": str(path), "format": "auto"}, "parallel": 3}
+        )
         assert discuss_kind.Job(cfg, tmp_path, db_url, None).run() == 0
     finally:
         for s in servers.values():
@@ -257,13 +311,17 @@ def test_questions_are_discussed_in_parallel(db_url, tmp_path, monkeypatch):
 def test_convincing_samples_come_before_every_question(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     path = tmp_path / "gsm.jsonl"
-    path.write_text("".join(json.dumps({"question": f"{i} + 1?", "answer": "#### 1"}) + "\n" for i in range(2)))
-    servers = {n: ModelServer(ScriptedBackend([js("1")] * 2), api_key_env="MAGDI_TEST_KEY").start()
-               for n in "ab"}
+    path.write_text(
+        "".join(json.dumps({"question": f"{i} + 1?", "answer": "#### 1"}) + "\n" for i in range(2))
+    )
+    servers = {
+        n: ModelServer(ScriptedBackend([js("1")] * 2), api_key_env="MAGDI_TEST_KEY").start() for n in "ab"
+    }
     sample = {"question": "What is 2 + 2?", "reasoning": "Two and two make four.", "answer": "4"}
     try:
-        cfg = discuss_kind.validate({**config(servers, path), "source": {"file": str(path), "format": "auto"},
-                                     "few_shot": [sample]})
+        cfg = discuss_kind.validate(
+            {**config(servers, path), "source": {"file": str(path), "format": "auto"}, "few_shot": [sample]}
+        )
         assert discuss_kind.Job(cfg, tmp_path, sqlite_url, None).run() == 0
     finally:
         for s in servers.values():
@@ -271,15 +329,20 @@ def test_convincing_samples_come_before_every_question(sqlite_url, tmp_path, mon
     prompts = [request[-1]["content"] for s in servers.values() for request in s.backend.requests]
     assert len(prompts) == 4
     for prompt in prompts:
-        assert prompt.index("Q: What is 2 + 2?") < prompt.index("Two and two make four.") < prompt.index(" + 1?")
+        assert (
+            prompt.index("Q: What is 2 + 2?") < prompt.index("Two and two make four.") < prompt.index(" + 1?")
+        )
 
 
-@pytest.mark.parametrize("samples, message", [
-    (["Is fire cold?"], "convincing sample 1: expected an object"),
-    ([{"question": "q", "reasoning": "r"}], "convincing sample 1: 'answer' must be non-empty text"),
-    ([{"question": "q", "reasoning": "r", "answer": "a", "why": "x"}], "unknown field 'why'"),
-    ([{"question": "q", "reasoning": "r", "answer": "a", "options": "A, B"}], "'options' must be a list"),
-])
+@pytest.mark.parametrize(
+    "samples, message",
+    [
+        (["Is fire cold?"], "convincing sample 1: expected an object"),
+        ([{"question": "q", "reasoning": "r"}], "convincing sample 1: 'answer' must be non-empty text"),
+        ([{"question": "q", "reasoning": "r", "answer": "a", "why": "x"}], "unknown field 'why'"),
+        ([{"question": "q", "reasoning": "r", "answer": "a", "options": "A, B"}], "'options' must be a list"),
+    ],
+)
 def test_convincing_samples_are_checked(env, samples, message):
     url, path, serve = env
     s = serve([])
@@ -292,29 +355,45 @@ def test_convincing_samples_are_checked(env, samples, message):
 def test_trying_an_agent_reads_its_reply_or_says_what_went_wrong(env, monkeypatch):
     _, _, serve = env
     s = serve([js("no", 0.7, "Goldfish have no legs."), "I would rather not say.", {"delay": 5}])
-    agent = AgentConfig("t", model="m", base_url=s.url, api_key_env="MAGDI_TEST_KEY", max_retries=0,
-                        timeout_s=0.5)
+    agent = AgentConfig(
+        "t", model="m", base_url=s.url, api_key_env="MAGDI_TEST_KEY", max_retries=0, timeout_s=0.5
+    )
     trial = discuss.try_agent(agent, "Can a goldfish climb a ladder?", "strategyqa")
-    assert (trial.ok, trial.answer, trial.confidence, trial.reasoning) == (True, "no", 0.7, "Goldfish have no legs.")
+    assert (trial.ok, trial.answer, trial.confidence, trial.reasoning) == (
+        True,
+        "no",
+        0.7,
+        "Goldfish have no legs.",
+    )
     assert trial.prompt_tokens > 10 and trial.completion_tokens > 0 and trial.latency_s > 0
     assert "Can a goldfish climb a ladder?" in s.backend.requests[0][0]["content"]
     unreadable = discuss.try_agent(agent, "Q?", "strategyqa")
     assert (unreadable.ok, unreadable.answer, unreadable.raw) == (True, None, "I would rather not say.")
     assert discuss.try_agent(agent, "Q?", "strategyqa").error == f"no reply from {s.url} within 0.5 s"
     monkeypatch.setenv("MAGDI_TEST_WRONG", "sk-wrong")
-    refused = discuss.try_agent(dataclasses.replace(agent, api_key_env="MAGDI_TEST_WRONG"), "Q?", "strategyqa")
+    refused = discuss.try_agent(
+        dataclasses.replace(agent, api_key_env="MAGDI_TEST_WRONG"), "Q?", "strategyqa"
+    )
     assert refused.error.startswith(f"{s.url} refused the key ($MAGDI_TEST_WRONG is set)")
     assert "sk-wrong" not in refused.error
 
 
-def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_mags(sqlite_url, tmp_path, monkeypatch):
+def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_mags(
+    sqlite_url, tmp_path, monkeypatch
+):
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
     agents = [a.to_dict() for a in discuss.with_simulated_agents([])]
     assert [(a["name"], a["kind"], a["model"]) for a in agents] == [
-        ("sim-strong", "simulated", "strong"), ("sim-average", "simulated", "average"),
-        ("sim-weak", "simulated", "weak")]
-    cfg = {"agents": agents, "source": {"synthetic": "arithmetic", "count": 12, "seed": 3},
-           "target_dataset": "simulated", "rounds": 3}
+        ("sim-strong", "simulated", "strong"),
+        ("sim-average", "simulated", "average"),
+        ("sim-weak", "simulated", "weak"),
+    ]
+    cfg = {
+        "agents": agents,
+        "source": {"synthetic": "arithmetic", "count": 12, "seed": 3},
+        "target_dataset": "simulated",
+        "rounds": 3,
+    }
     assert [q.id for q in discuss.preview(cfg, sqlite_url)][:2] == ["arith-00000", "arith-00001"]
     with pytest.raises(ValueError, match="synthetic questions are one of"):
         discuss.submit({**cfg, "source": {"synthetic": "riddles", "count": 3, "seed": 0}}, url=sqlite_url)
@@ -331,4 +410,6 @@ def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_ma
     view = explore.discussion(rows[0].id, sqlite_url)  # what the MAG page shows
     assert view.summary["n_turns"] == len(view.nodes) and all(n.agent.startswith("sim-") for n in view.nodes)
     usage = json.loads((Path(job.run_dir) / "usage.json").read_text())["agents"]
-    assert set(usage) == {"sim-strong", "sim-average", "sim-weak"} and all(u["failures"] == 0 for u in usage.values())
+    assert set(usage) == {"sim-strong", "sim-average", "sim-weak"} and all(
+        u["failures"] == 0 for u in usage.values()
+    )

@@ -27,8 +27,9 @@ def page(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
-    reply = json.dumps({"reasoning": "The Pacific covers a third of the Earth.", "answer": "yes",
-                        "confidence_level": 0.9})
+    reply = json.dumps(
+        {"reasoning": "The Pacific covers a third of the Earth.", "answer": "yes", "confidence_level": 0.9}
+    )
     server = ModelServer(ScriptedBackend([reply]), api_key_env="MAGDI_TEST_KEY").start()
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
@@ -67,8 +68,14 @@ def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
     assert "The Pacific covers a third of the Earth." in texts(at, "text")
     assert "Is the Pacific Ocean larger" in server.backend.requests[0][0]["content"]
 
-    fill_agent(at, name="offline", model="m", base_url=f"http://127.0.0.1:{free_port()}/v1",
-               api_key_env="", max_retries=0)
+    fill_agent(
+        at,
+        name="offline",
+        model="m",
+        base_url=f"http://127.0.0.1:{free_port()}/v1",
+        api_key_env="",
+        max_retries=0,
+    )
     at.selectbox(key="try_agent").set_value("offline")
     at.button(key="try_ask").click().run()
     assert "could not connect to http://127.0.0.1" in texts(at, "error")
@@ -77,7 +84,9 @@ def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
 
     at.selectbox(key="ag_pick").set_value("teacher").run()  # edit: the form holds its values
     assert (at.text_input(key="ag_model").value, at.text_input(key="ag_api_key_env").value) == (
-        "scripted", "MAGDI_TEST_KEY")
+        "scripted",
+        "MAGDI_TEST_KEY",
+    )
     at.selectbox(key="ag_remove").set_value("offline")
     at.button(key="ag_remove_button").click().run()
     assert "offline" not in agents_file.read_text() and "teacher" in agents_file.read_text()
@@ -88,8 +97,11 @@ def test_a_job_is_started_listed_and_cancelled(page):
     for name in ("a", "b"):
         fill_agent(at, name=name, model="m", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
     questions = tmp_path / "gsm.jsonl"
-    questions.write_text("".join(json.dumps({"question": f"What is {i} + 1?", "answer": f"#### {i + 1}"}) + "\n"
-                                 for i in range(5)))
+    questions.write_text(
+        "".join(
+            json.dumps({"question": f"What is {i} + 1?", "answer": f"#### {i + 1}"}) + "\n" for i in range(5)
+        )
+    )
     at.radio(key="job_source").set_value("path").run()
     at.text_input(key="job_path").set_value(str(questions))
     at.selectbox(key="job_format").set_value("gsm8k")
@@ -132,7 +144,8 @@ def test_the_simulated_teachers_are_added_tried_and_discuss_synthetic_questions(
     at.selectbox(key="try_agent").set_value("sim-strong")
     at.selectbox(key="try_task").set_value("gsm8k")
     at.text_area(key="try_question").set_value(
-        "Tom has 37 apples. He buys 45 more and gives away 19. How many apples does he have now?")
+        "Tom has 37 apples. He buys 45 more and gives away 19. How many apples does he have now?"
+    )
     at.button(key="try_ask").click().run()
     answer = re.search(r"Answer: (\d+) · confidence", texts(at, "success"))[1]  # right or a slip
     steps = texts(at, "text")

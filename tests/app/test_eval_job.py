@@ -22,9 +22,9 @@ from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import formats
 from magdi.answers import extract_answer, label_answer
-from tests.utils.workers import TINY, TINY_STUDENT, run_until_idle
 from tests.conftest import ROOT
 from tests.utils import copy_store
+from tests.utils.workers import TINY, TINY_STUDENT, run_until_idle
 
 SHARED_GSM8K = ROOT.parent / "shared" / "datasets" / "gsm8k" / "test.jsonl"
 HOSTILE = "<img src=x onerror=alert(1)> **bold** :red[red]"
@@ -34,10 +34,19 @@ def recount(url: str, eval_run_id: int) -> tuple[int, int]:
     """(questions, correct) from the stored samples: parse every text, majority over the parsed
     ones, the first-given answer winning a tie."""
     with session_scope(url) as s:
-        questions = {q.key: q for q in s.execute(select(EvalQuestion).where(
-            EvalQuestion.eval_run_id == eval_run_id)).scalars()}
-        samples = s.execute(select(Prediction).where(Prediction.eval_run_id == eval_run_id)
-                            .order_by(Prediction.question_key, Prediction.sample)).scalars().all()
+        questions = {
+            q.key: q
+            for q in s.execute(select(EvalQuestion).where(EvalQuestion.eval_run_id == eval_run_id)).scalars()
+        }
+        samples = (
+            s.execute(
+                select(Prediction)
+                .where(Prediction.eval_run_id == eval_run_id)
+                .order_by(Prediction.question_key, Prediction.sample)
+            )
+            .scalars()
+            .all()
+        )
     texts: dict[str, list[str]] = {}
     for p in samples:
         texts.setdefault(p.question_key, []).append(p.text)
@@ -57,8 +66,9 @@ def stored_run(url: str, job_id: int) -> EvalRun:
 
 
 def test_eval_job_over_demo_questions(demo_store, tmp_path):
-    cfg = compare.eval_job_config(dataset="gsm8k", limit=5, max_new_tokens=8, student=TINY_STUDENT,
-                                  url=demo_store)
+    cfg = compare.eval_job_config(
+        dataset="gsm8k", limit=5, max_new_tokens=8, student=TINY_STUDENT, url=demo_store
+    )
     job_id = compare.submit_eval(cfg, name="demo eval")
     run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
@@ -66,7 +76,13 @@ def test_eval_job_over_demo_questions(demo_store, tmp_path):
     assert (job.step, job.total_steps, job.progress) == (5, 5, 1.0)
     assert job.label_revision == store.revision(demo_store) and job.data_hash
     run = stored_run(demo_store, job_id)
-    assert (run.source, run.dataset, run.decoding, run.k, run.level) == ("store", "gsm8k", "greedy", 1, "base")
+    assert (run.source, run.dataset, run.decoding, run.k, run.level) == (
+        "store",
+        "gsm8k",
+        "greedy",
+        1,
+        "base",
+    )
     assert (run.questions, run.correct) == recount(demo_store, run.id)
     with session_scope(demo_store) as s:
         qs = s.execute(select(EvalQuestion).where(EvalQuestion.eval_run_id == run.id)).scalars().all()
@@ -80,8 +96,15 @@ def test_eval_job_over_demo_questions(demo_store, tmp_path):
 def test_eval_job_over_a_shared_benchmark_file(demo_store, tmp_path):
     if not SHARED_GSM8K.exists():
         pytest.skip(f"{SHARED_GSM8K} is absent")
-    cfg = compare.eval_job_config(benchmark=str(SHARED_GSM8K), limit=3, sampling=True, k=2, max_new_tokens=8,
-                                  student=TINY_STUDENT, url=demo_store)
+    cfg = compare.eval_job_config(
+        benchmark=str(SHARED_GSM8K),
+        limit=3,
+        sampling=True,
+        k=2,
+        max_new_tokens=8,
+        student=TINY_STUDENT,
+        url=demo_store,
+    )
     job_id = compare.submit_eval(cfg)
     run_until_idle(demo_store, tmp_path)
     assert jobs.get(job_id).status == "succeeded", jobs.get(job_id).error
@@ -144,11 +167,13 @@ def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(d
     assert run.dataset == "+".join(sorted({k.split("/")[0] for k in test_keys}))
     assert (run.questions, run.correct) == recount(demo_store, run.id)
     # a stored dataset's questions leave out the training part only: validation and test remain
-    held_out = compare.select_questions(compare.eval_job_config(run_job=train_id, dataset="gsm8k", url=demo_store),
-                                        demo_store)
+    held_out = compare.select_questions(
+        compare.eval_job_config(run_job=train_id, dataset="gsm8k", url=demo_store), demo_store
+    )
     split = json.loads((Path(trained.run_dir) / "split.json").read_text())
     assert sorted(f"gsm8k/{q.id}" for q in held_out.questions) == sorted(
-        k for k in split["validation"] + split["test"] if k.startswith("gsm8k/"))
+        k for k in split["validation"] + split["test"] if k.startswith("gsm8k/")
+    )
 
 
 def test_an_evaluation_without_questions_is_refused_when_queued(demo_store, tmp_path):
@@ -168,6 +193,7 @@ def test_an_evaluation_without_questions_is_refused_when_queued(demo_store, tmp_
 
 # ---------------------------------------------------------------- the Compare page
 
+
 @pytest.fixture(scope="module")
 def template_db(tmp_path_factory):
     """Demo set and two evaluations of the same ECQA questions (greedy; sampling k=2), run in
@@ -183,8 +209,16 @@ def template_db(tmp_path_factory):
 
 def _evaluate_twice(root: Path, url: str) -> None:
     for i, (sampling, k, label) in enumerate(((False, 1, ""), (True, 2, HOSTILE))):
-        cfg = compare.eval_job_config(dataset="ecqa", limit=4, sampling=sampling, k=k, max_new_tokens=8,
-                                      student=TINY_STUDENT, label=label, url=url)
+        cfg = compare.eval_job_config(
+            dataset="ecqa",
+            limit=4,
+            sampling=sampling,
+            k=k,
+            max_new_tokens=8,
+            student=TINY_STUDENT,
+            label=label,
+            url=url,
+        )
         job_id = compare.submit_eval(cfg, url=url)
         run_dir = root / f"job-{job_id}"
         run_dir.mkdir()
@@ -216,8 +250,12 @@ def frame(at: AppTest, column: str):
 
 
 def texts(at: AppTest) -> list[str]:
-    return ([m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
-            + [e.label for e in at.expander])
+    return (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [w.value for w in at.warning]
+        + [e.label for e in at.expander]
+    )
 
 
 def test_compare_page_renders_both_views_and_escapes_data(page_url):
@@ -231,7 +269,9 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
     # the views are cached, keyed by what they read: a teacher's corrected label shows at once
     first = compare.questions([r.id for r in runs], url=page_url)[0]
     view = explore.discussion(explore.find_discussion(first.dataset, first.key, page_url), page_url)
-    node = next(n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round))
+    node = next(
+        n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round)
+    )
     assert frame(at, "agent")["correct"].iloc[0] == ("✓" if node.label else "✗")
     assert annotate.set_label(node.id, not node.label, who="ann", url=page_url).ok
     at.run()

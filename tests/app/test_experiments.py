@@ -27,8 +27,17 @@ TRAIN = {**TINY, "val_max_new_tokens": 8}  # validation answers as short as the 
 
 
 def _create(url: str, **extra) -> int:
-    return experiments.create(data=Filter(datasets=("gsm8k",)), variants=["3", "4-frozen"], seeds=[0, 1],
-                              train=TRAIN, split=SPLIT, max_new_tokens=8, name="tiny", url=url, **extra)
+    return experiments.create(
+        data=Filter(datasets=("gsm8k",)),
+        variants=["3", "4-frozen"],
+        seeds=[0, 1],
+        train=TRAIN,
+        split=SPLIT,
+        max_new_tokens=8,
+        name="tiny",
+        url=url,
+        **extra,
+    )
 
 
 def recount(url: str, job_id: int) -> dict[str, bool]:
@@ -36,10 +45,19 @@ def recount(url: str, job_id: int) -> dict[str, bool]:
     of the parsed answers, the first-given winning a tie (one sample: greedy)."""
     with session_scope(url) as s:
         run = s.execute(select(EvalRun).where(EvalRun.job_id == job_id)).scalar_one()
-        questions = {q.key: q for q in s.execute(select(EvalQuestion).where(
-            EvalQuestion.eval_run_id == run.id)).scalars()}
-        samples = s.execute(select(Prediction).where(Prediction.eval_run_id == run.id)
-                            .order_by(Prediction.question_key, Prediction.sample)).scalars().all()
+        questions = {
+            q.key: q
+            for q in s.execute(select(EvalQuestion).where(EvalQuestion.eval_run_id == run.id)).scalars()
+        }
+        samples = (
+            s.execute(
+                select(Prediction)
+                .where(Prediction.eval_run_id == run.id)
+                .order_by(Prediction.question_key, Prediction.sample)
+            )
+            .scalars()
+            .all()
+        )
     parsed: dict[str, list[str]] = {key: [] for key in questions}
     for p in samples:
         q = questions[p.question_key]
@@ -50,8 +68,10 @@ def recount(url: str, job_id: int) -> dict[str, bool]:
     for key, values in parsed.items():
         q, votes = questions[key], Counter(values)
         answer = next((v for v in values if votes[v] == max(votes.values())), None)
-        out[key] = answer is not None and label_answer(
-            q.task, answer, q.gold_answer, json.loads(q.options) if q.options else None)[0]
+        out[key] = (
+            answer is not None
+            and label_answer(q.task, answer, q.gold_answer, json.loads(q.options) if q.options else None)[0]
+        )
     return out
 
 
@@ -68,7 +88,10 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
         assert c.train.config["train"]["level"] == experiments.VARIANTS[c.variant]["level"]
         assert c.train.data_hash == view.config["frozen"]["data_hash"]  # one frozen data set for all
         assert c.evals["greedy"].config["model"] == c.evals["sc"].config["model"] == {"run_job": c.train.id}
-        assert (c.evals["sc"].config["decoding"]["sampling"], c.evals["sc"].config["decoding"]["k"]) == (True, 2)
+        assert (c.evals["sc"].config["decoding"]["sampling"], c.evals["sc"].config["decoding"]["k"]) == (
+            True,
+            2,
+        )
     # the two 4-frozen cells share one frozen-feature file: the second one reads it
     assert len(list((tmp_path / "runs" / "feature_cache").glob("node-features-*.pt"))) == 1
     computed = ["computing frozen node features" in jobs.log_tail(c.train) for c in view.cells]
@@ -86,8 +109,11 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
         assert row["ci_low"] <= row["accuracy"] <= row["ci_high"] and row["seeds"] == 2
         sc = [v for (variant, _), v in voted.items() if variant == row["variant"]]
         assert row["sc_accuracy"] == pytest.approx(sum(sum(v.values()) for v in sc) / sum(len(v) for v in sc))
-        losses = [json.loads((Path(c.train.run_dir) / "final_metrics.json").read_text())["test_loss"]
-                  for c in view.cells if c.variant == row["variant"]]
+        losses = [
+            json.loads((Path(c.train.run_dir) / "final_metrics.json").read_text())["test_loss"]
+            for c in view.cells
+            if c.variant == row["variant"]
+        ]
         known = [x for x in losses if x is not None]
         assert row["test_loss"] == (pytest.approx(sum(known) / len(known)) if known else None)
     binomtest = pytest.importorskip("scipy.stats").binomtest
@@ -164,9 +190,28 @@ def test_experiments_page_creates_an_experiment_and_lists_its_cells(demo_store):
 
 
 def test_cli_creates_lists_cancels_and_refuses(demo_store, capsys):
-    assert experiment_cli.main(["create", "--dataset", "gsm8k", "--variants", "2", "4-frozen", "--seeds", "1",
-                                "--split", "validation=0.1", "test=0.3", "--set", "max_steps=4",
-                                "--name", "cli"]) == 0
+    assert (
+        experiment_cli.main(
+            [
+                "create",
+                "--dataset",
+                "gsm8k",
+                "--variants",
+                "2",
+                "4-frozen",
+                "--seeds",
+                "1",
+                "--split",
+                "validation=0.1",
+                "test=0.3",
+                "--set",
+                "max_steps=4",
+                "--name",
+                "cli",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == "created experiment 1\n"
     (view,) = experiments.list_all()
     assert view.config["split"] == {"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 0}

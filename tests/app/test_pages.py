@@ -63,8 +63,11 @@ def disc_id(url, ext: str) -> int:
 
 def node_id(url, ext: str, agent: str, rnd: int) -> int:
     with session_scope(url) as s:
-        return s.execute(select(Turn.id).join(Discussion).where(
-            Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)).scalar_one()
+        return s.execute(
+            select(Turn.id)
+            .join(Discussion)
+            .where(Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)
+        ).scalar_one()
 
 
 def captions(at) -> str:
@@ -72,6 +75,7 @@ def captions(at) -> str:
 
 
 # ---------------------------------------------------------------- overview
+
 
 def test_overview_counts_chart_and_recent_changes(url):
     at = page("overview")
@@ -88,8 +92,7 @@ def test_overview_counts_chart_and_recent_changes(url):
     assert any("&lt;script&gt;" in t["name"] for t in figure["data"])
     assert "No label has been changed yet." in captions(at)
 
-    annotate.set_label(node_id(url, "gsm8k-001", "bard", 0), True, who="ann", note="typo",
-                       url=url)
+    annotate.set_label(node_id(url, "gsm8k-001", "bard", 0), True, who="ann", note="typo", url=url)
     at.run()
     recent = at.dataframe[-1].value
     assert list(recent["who"]) == ["ann"] and list(recent["new"]) == ["correct"]
@@ -98,13 +101,20 @@ def test_overview_counts_chart_and_recent_changes(url):
 
 # ---------------------------------------------------------------- browse
 
+
 def test_browse_filters_from_and_to_the_url(url):
     at = page("browse", {"ds": "gsm8k", "maj": "1"})
     table = at.dataframe[0].value
     with session_scope(url) as s:
-        expected = s.execute(select(func.count()).select_from(Discussion).where(
-            Discussion.task == "gsm8k", Discussion.external_id.like("gsm8k-%"),
-            Discussion.majority_correct.is_(True))).scalar()
+        expected = s.execute(
+            select(func.count())
+            .select_from(Discussion)
+            .where(
+                Discussion.task == "gsm8k",
+                Discussion.external_id.like("gsm8k-%"),
+                Discussion.majority_correct.is_(True),
+            )
+        ).scalar()
     assert len(table) == expected and set(table["dataset"]) == {"gsm8k"}
     assert set(table["majority"]) == {"right"}
     assert at.multiselect(key="browse_ds").value == ["gsm8k"]  # widgets start from the URL
@@ -140,6 +150,7 @@ def test_browse_opens_the_mag_of_a_discussion(url):
 
 
 # ---------------------------------------------------------------- MAG
+
 
 def test_mag_draws_graph_grid_and_node_detail(url):
     did = disc_id(url, "gsm8k-001")
@@ -204,10 +215,15 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
     at.button(key="mag_reapply").click().run()
     with session_scope(url) as s:
         assert s.get(Turn, gpt0).human_label is False
-        events = s.execute(select(LabelEvent).where(LabelEvent.turn_id == gpt0)
-                           .order_by(LabelEvent.id)).scalars().all()
+        events = (
+            s.execute(select(LabelEvent).where(LabelEvent.turn_id == gpt0).order_by(LabelEvent.id))
+            .scalars()
+            .all()
+        )
         assert [(e.who, e.new, e.note) for e in events] == [
-            ("bob", "correct", None), ("alice", "incorrect", "I disagree")]
+            ("bob", "correct", None),
+            ("alice", "incorrect", "I disagree"),
+        ]
 
 
 def test_mag_previous_next_and_review_walk_the_filter(url):
@@ -253,6 +269,7 @@ def test_mag_without_annotator_cannot_edit(url):
 
 # ---------------------------------------------------------------- review queue
 
+
 def test_review_queue_ranks_unparseable_answers_first(url):
     at = page("review")
     table = at.dataframe[0].value
@@ -280,10 +297,11 @@ def test_review_queue_past_its_end_shows_the_last_page(url):
     last = -(-total // 5)
     assert last > 1
     items, again = explore.review_queue(page=last + 3, page_size=5, url=url)
-    assert again == total and items and items == everything[(last - 1) * 5:]
+    assert again == total and items and items == everything[(last - 1) * 5 :]
 
 
 # ---------------------------------------------------------------- bulk
+
 
 def test_bulk_label_reaches_every_match_not_one_page(url):
     f = explore.Filter(datasets=("strategyqa",))
@@ -293,9 +311,16 @@ def test_bulk_label_reaches_every_match_not_one_page(url):
     assert at.selectbox(key="bulk_answer").value == top  # most frequent first
     at.radio(key="bulk_label").set_value("incorrect").run()
     with session_scope(url) as s:
-        matching = s.execute(select(func.count()).select_from(Turn).join(Discussion).where(
-            Discussion.dataset_id == select(Dataset.id).where(Dataset.name == "strategyqa")
-            .scalar_subquery(), Turn.answer_norm == top)).scalar()
+        matching = s.execute(
+            select(func.count())
+            .select_from(Turn)
+            .join(Discussion)
+            .where(
+                Discussion.dataset_id
+                == select(Dataset.id).where(Dataset.name == "strategyqa").scalar_subquery(),
+                Turn.answer_norm == top,
+            )
+        ).scalar()
     assert matching == count > 25
     assert f"{matching} node(s)" in unescape(at.info[0].value)
     assert at.button(key="bulk_apply").disabled  # not confirmed yet
@@ -308,17 +333,26 @@ def test_bulk_label_reaches_every_match_not_one_page(url):
         assert len(events) == matching and len({e.turn_id for e in events}) == matching
         assert {e.note for e in events} == {"gold was inverted"}
         assert len({e.revision for e in events}) == 1  # one batch, undoable together
-        assert s.execute(select(func.count()).select_from(Turn).where(
-            Turn.human_label.is_(False), Turn.answer_norm == top)).scalar() == matching
+        assert (
+            s.execute(
+                select(func.count())
+                .select_from(Turn)
+                .where(Turn.human_label.is_(False), Turn.answer_norm == top)
+            ).scalar()
+            == matching
+        )
         # the discussions' summaries follow (Browse filters on them)
         assert s.execute(select(func.sum(Discussion.n_human))).scalar() == matching
     at.button(key="bulk_undo").click().run()
     with session_scope(url) as s:
-        assert s.execute(select(func.count()).select_from(Turn).where(
-            Turn.human_label.is_not(None))).scalar() == 0
+        assert (
+            s.execute(select(func.count()).select_from(Turn).where(Turn.human_label.is_not(None))).scalar()
+            == 0
+        )
 
 
 # ---------------------------------------------------------------- export
+
 
 def test_export_filtered_store_with_current_labels(url):
     at = page("export", {"ds": "gsm8k"})
@@ -348,7 +382,7 @@ def test_hostile_text_is_escaped_everywhere(url):
         assert not PAYLOAD.search(el.value), el.value
     assert any("<script>window.__pwned=1" in t.value for t in at.text)  # shown literally
     html = at.get("iframe")[0].proto.srcdoc
-    data = html[html.index("var nodes"):]
+    data = html[html.index("var nodes") :]
     assert not PAYLOAD.search(data) and "\\u003cscript\\u003e" in data
     assert "script-src 'nonce-" in html and not re.search(r"<(script|link)[^>]+(src|href)=", html)
     for name in ("overview", "browse", "review"):
@@ -371,15 +405,25 @@ def test_graph_view_styles_and_strips_remote_tags(url):
     assert all(n["fixed"] and not n["physics"] for n in net.nodes)
     assert len(net.edges) == len(d.edges) and all(e["arrows"] == "to" for e in net.edges)
     assert len({str(graph_view.agent_style(i)) for i in range(12)}) == 12
-    cdn = ('<script src="https://cdn.jsdelivr.net/x.js"></script><link rel="stylesheet" '
-           'href="//cdn.example/x.css"><p>kept</p>')
+    cdn = (
+        '<script src="https://cdn.jsdelivr.net/x.js"></script><link rel="stylesheet" '
+        'href="//cdn.example/x.css"><p>kept</p>'
+    )
     assert graph_view.strip_remote(cdn) == "<p>kept</p>"
 
 
 def test_filter_round_trips_through_the_url():
-    f = explore.Filter(datasets=("a", "b"), task="gsm8k", agent="x", majority_correct=False,
-                       round0_disagree=True, consensus_round=-1, flip="wrong_right",
-                       has_human=True, needs_review=False, search="two words")
+    f = explore.Filter(
+        datasets=("a", "b"),
+        task="gsm8k",
+        agent="x",
+        majority_correct=False,
+        round0_disagree=True,
+        consensus_round=-1,
+        flip="wrong_right",
+        has_human=True,
+        needs_review=False,
+        search="two words",
+    )
     assert explore.Filter.from_query(f.to_query()) == f
-    assert explore.Filter.from_query({"cons": "x", "flip": "<script>", "maj": "maybe"}) == \
-        explore.Filter()
+    assert explore.Filter.from_query({"cons": "x", "flip": "<script>", "maj": "maybe"}) == explore.Filter()

@@ -11,13 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import predict as predict_kind
 from app.services import annotate, explore, jobs, predictions, store
-from db import jobs as job_queries
 from db import browsing, queries
+from db import jobs as job_queries
 from db.engine import session_scope
 from db.models import NodePrediction, Turn
 from magdi.node_predict import load_classifier, predict
-from tests.utils.workers import TINY, run_until_idle
 from tests.conftest import ROOT
+from tests.utils.workers import TINY, run_until_idle
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,13 @@ def url(scored, tmp_path, monkeypatch) -> str:
 
 def stored(url: str, job_id: int) -> dict[int, float]:
     with session_scope(url) as s:
-        return dict(s.execute(select(NodePrediction.turn_id, NodePrediction.p_correct)
-                              .where(NodePrediction.job_id == job_id)).all())
+        return dict(
+            s.execute(
+                select(NodePrediction.turn_id, NodePrediction.p_correct).where(
+                    NodePrediction.job_id == job_id
+                )
+            ).all()
+        )
 
 
 def expected_disagreements(url: str, job_id: int) -> set[int]:
@@ -57,8 +62,14 @@ def expected_disagreements(url: str, job_id: int) -> set[int]:
     p = stored(url, job_id)
     with session_scope(url) as s:
         turns = s.execute(select(Turn)).scalars().all()
-    return {t.id for t in turns if t.id in p and not t.excluded and t.human_label is None
-            and (t.auto_label if t.human_label is None else t.human_label) != (p[t.id] >= 0.5)}
+    return {
+        t.id
+        for t in turns
+        if t.id in p
+        and not t.excluded
+        and t.human_label is None
+        and (t.auto_label if t.human_label is None else t.human_label) != (p[t.id] >= 0.5)
+    }
 
 
 def queue(url: str) -> list[explore.ReviewItem]:
@@ -77,8 +88,14 @@ def test_predict_job_stores_the_run_classifier_for_every_node(scored, url):
         assert set(p) == set(s.execute(select(Turn.id).where(Turn.excluded.is_(False))).scalars())
         ids = browsing.matching_ids(s, browsing.BrowseFilter())
         discussions = [d for d, _ in queries.iter_discussions(s, discussion_ids=ids, drop_excluded=True)]
-        turn_ids = [list(s.execute(select(Turn.id).where(Turn.discussion_id == i, Turn.excluded.is_(False))
-                                   .order_by(Turn.id)).scalars()) for i in ids]
+        turn_ids = [
+            list(
+                s.execute(
+                    select(Turn.id).where(Turn.discussion_id == i, Turn.excluded.is_(False)).order_by(Turn.id)
+                ).scalars()
+            )
+            for i in ids
+        ]
     assert all(0.0 <= v <= 1.0 for v in p.values())
     direct = predict(load_classifier(jobs.get(train_id).run_dir), discussions)  # in this process
     for d, ids_of_d, scores in zip(discussions, turn_ids, direct):

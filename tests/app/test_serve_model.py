@@ -55,12 +55,16 @@ def http(url: str, body: bytes | None = None) -> tuple[int, dict]:
 
 
 def test_well_formed_and_malformed_json_replies(serve):
-    s = serve([js("yes", "90%"), "Sure!\n```json\n{'reasoning': 'Rain is water.', 'answer': 'no',}\n```\nBye"])
+    s = serve(
+        [js("yes", "90%"), "Sure!\n```json\n{'reasoning': 'Rain is water.', 'answer': 'no',}\n```\nBye"]
+    )
     a = agent(s)
     first, second = a.reply(USER), a.reply(USER)
     assert parse_reply(first.text, "strategyqa").value == "yes"
-    assert (parse_reply(second.text, "strategyqa").value, parse_reply(second.text, "strategyqa").reasoning) \
-        == ("no", "Rain is water.")
+    assert (
+        parse_reply(second.text, "strategyqa").value,
+        parse_reply(second.text, "strategyqa").reasoning,
+    ) == ("no", "Rain is water.")
     assert first.prompt_tokens == 3 and first.completion_tokens > 0
     assert a.usage.calls == 2 and s.backend.requests[0] == USER
 
@@ -116,31 +120,55 @@ def test_a_discussion_between_three_served_agents_leaks_no_key(serve, monkeypatc
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     servers = {
-        "gpt": serve([{"status": 429, "retry_after_ms": 5}, "Here you go: " + js("yes", 0.9), js("yes", 1.0)],
-                     api_key_env="MAGDI_TEST_KEY"),
-        "claude": serve(["```json\n{'reasoning': 'Wet means covered in water.', 'answer': 'no', "
-                         "'confidence_level': '95%'}\n```", js("yes", "90%", "I agree with yes.")],
-                        api_key_env="MAGDI_TEST_KEY"),
+        "gpt": serve(
+            [{"status": 429, "retry_after_ms": 5}, "Here you go: " + js("yes", 0.9), js("yes", 1.0)],
+            api_key_env="MAGDI_TEST_KEY",
+        ),
+        "claude": serve(
+            [
+                "```json\n{'reasoning': 'Wet means covered in water.', 'answer': 'no', "
+                "'confidence_level': '95%'}\n```",
+                js("yes", "90%", "I agree with yes."),
+            ],
+            api_key_env="MAGDI_TEST_KEY",
+        ),
         "bard": serve(["Let me think...", js("yes", 0.8), js("yes", 0.9)], api_key_env="MAGDI_TEST_KEY"),
     }
-    configs = [AgentConfig(name=n, model=n, base_url=s.url, api_key_env="MAGDI_TEST_KEY", max_retries=2)
-               for n, s in servers.items()]
+    configs = [
+        AgentConfig(name=n, model=n, base_url=s.url, api_key_env="MAGDI_TEST_KEY", max_retries=2)
+        for n, s in servers.items()
+    ]
     agents = [OpenAIAgent(c) for c in configs]
     store: list[Turn] = []
-    result = run_discussion("Is water wet?", agents, "strategyqa", rounds=3, gold_answer="yes", id="water",
-                            on_turn=lambda o: store.append(o.turn))
+    result = run_discussion(
+        "Is water wet?",
+        agents,
+        "strategyqa",
+        rounds=3,
+        gold_answer="yes",
+        id="water",
+        on_turn=lambda o: store.append(o.turn),
+    )
     d = result.discussion
     assert d.rounds == [0, 1] and len(store) == 6
     assert (result.final_answer, result.majority_answer) == ("yes", "yes")
     assert d.turn(("claude", 0)).answer == "no" and d.turn(("claude", 1)).responds_to == [
-        ("gpt", 0), ("claude", 0), ("bard", 0)]
+        ("gpt", 0),
+        ("claude", 0),
+        ("bard", 0),
+    ]
     assert "There are 1 agents think the answer is no." in servers["gpt"].backend.requests[-1][0]["content"]
     assert [len(s.backend.requests) for s in servers.values()] == [3, 2, 3]
     assert result.usage["bard"].calls == 3 and agents[2].usage.calls == 3
     assert "Retrying request" in caplog.text  # the client's retry was logged, and captured here
-    serialised = [json.dumps(discussion_to_dict(d)), json.dumps([c.to_dict() for c in configs]),
-                  repr(result), repr(configs), caplog.text,
-                  json.dumps([s.backend.requests for s in servers.values()])]
+    serialised = [
+        json.dumps(discussion_to_dict(d)),
+        json.dumps([c.to_dict() for c in configs]),
+        repr(result),
+        repr(configs),
+        caplog.text,
+        json.dumps([s.backend.requests for s in servers.values()]),
+    ]
     assert not any(SECRET in text for text in serialised)
 
 
@@ -153,8 +181,13 @@ def test_a_crashed_discussion_resumes_without_asking_again(serve):
         run_discussion("Q?", agents, "strategyqa", on_turn=lambda o: store.append(o.turn))
     assert sorted(t.key for t in store) == [("a", 0), ("a", 1), ("b", 0)]
     b2 = serve([js("yes")])
-    result = run_discussion("Q?", [agent(a, "a"), agent(b2, "b")], "strategyqa", existing_turns=store,
-                            on_turn=lambda o: store.append(o.turn))
+    result = run_discussion(
+        "Q?",
+        [agent(a, "a"), agent(b2, "b")],
+        "strategyqa",
+        existing_turns=store,
+        on_turn=lambda o: store.append(o.turn),
+    )
     assert len(a.backend.requests) == 2 and len(b2.backend.requests) == 1
     assert result.final_answer == "yes" and result.discussion.rounds == [0, 1]
 
@@ -162,8 +195,12 @@ def test_a_crashed_discussion_resumes_without_asking_again(serve):
 def test_the_command_line_serves_a_script(tmp_path):
     script = tmp_path / "script.jsonl"
     script.write_text(json.dumps(js("yes")) + "\n")
-    proc = subprocess.Popen([sys.executable, "-m", "app.serve_model", "--script", str(script), "--port", "0"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.serve_model", "--script", str(script), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = proc.stdout.readline().split(" at ")[-1].strip()
         reply = OpenAIAgent(AgentConfig("a", model="scripted", base_url=url)).reply(USER)
@@ -184,6 +221,8 @@ def test_the_offline_default_model_answers_through_the_server():
         assert isinstance(reply.text, str) and reply.prompt_tokens > len("Is water wet?")
         assert 0 < reply.completion_tokens <= 12 or reply.text == ""
         assert a.reply(USER).text == reply.text  # greedy
-        assert [m.id for m in openai.OpenAI(base_url=server.url, api_key="x").models.list()] == ["magdi-offline"]
+        assert [m.id for m in openai.OpenAI(base_url=server.url, api_key="x").models.list()] == [
+            "magdi-offline"
+        ]
     finally:
         server.close()

@@ -16,8 +16,9 @@ DATA = ROOT / "data" / "synthetic"
 
 
 def test_the_committed_files_are_what_the_script_writes(tmp_path):
-    subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True, cwd=ROOT, capture_output=True
+    )
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["synthetic-arith.jsonl", "synthetic-choice.jsonl", "synthetic-yesno.jsonl"]
     for name in written:
@@ -30,8 +31,14 @@ def test_a_first_start_loads_both_sets_and_the_variable_narrows_it(sqlite_url, m
     assert store.demo_sets() == ["demo", "synthetic"]
     store.load_demo_if_empty(sqlite_url)
     stats = {s["dataset"]: s for s in store.stats(sqlite_url)}
-    assert set(stats) == {"ecqa", "gsm8k", "strategyqa", "synthetic-arith", "synthetic-choice",
-                          "synthetic-yesno"}
+    assert set(stats) == {
+        "ecqa",
+        "gsm8k",
+        "strategyqa",
+        "synthetic-arith",
+        "synthetic-choice",
+        "synthetic-yesno",
+    }
     assert [stats[f"synthetic-{k}"]["discussions"] for k in ("arith", "yesno", "choice")] == [150, 75, 75]
     assert all(stats[f"synthetic-{k}"]["unparseable"] == 0 for k in ("arith", "yesno", "choice"))
     assert sum(stats[d]["discussions"] for d in ("ecqa", "gsm8k", "strategyqa")) == 40

@@ -9,8 +9,9 @@ from app.services import jobs
 from db import jobs as job_queries
 from db.engine import session_scope
 from tests.app.test_pages import page as open_page
-from tests.utils.workers import TINY
 from tests.conftest import ROOT
+from tests.utils.workers import TINY
+
 
 def test_train_page_previews_and_queues_a_job(demo_store):
     at = open_page("train")
@@ -27,7 +28,11 @@ def test_train_page_previews_and_queues_a_job(demo_store):
     assert "--split test=0.3" in at.code[0].value
     at.button(key="train_start").click().run()
     [job] = jobs.list_all()
-    assert (job.status, job.config["train"]["level"], job.config["data"]) == ("queued", "3", {"ds": ["gsm8k"]})
+    assert (job.status, job.config["train"]["level"], job.config["data"]) == (
+        "queued",
+        "3",
+        {"ds": ["gsm8k"]},
+    )
     assert job.config["split"] == {"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 0}
 
 
@@ -53,8 +58,13 @@ def test_train_page_rejects_bad_settings(demo_store):
 
 def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
     done = jobs.submit(jobs.train_config(TINY), name="tiny")
-    subprocess.run([sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.2"],
-                   cwd=ROOT, check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.2"],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     waiting = jobs.submit(jobs.train_config(TINY), name="waiting")
 
     at = open_page("jobs", {"job": str(done)})
@@ -76,7 +86,7 @@ def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
 
 def test_a_failed_job_shows_its_reason_and_the_lines_of_its_log(demo_store):
     failed = jobs.submit(jobs.train_config(TINY), name="bad")
-    error = "exit status 1: Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: *boom*"
+    error = 'exit status 1: Traceback (most recent call last):\n  File "x.py", line 1\nValueError: *boom*'
     with session_scope(write=True) as s:
         job_queries.finish(s, failed, "failed", error)
     at = open_page("jobs", {"job": str(failed)})

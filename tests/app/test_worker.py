@@ -27,6 +27,7 @@ def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
     frozen = Path(job.run_dir) / "data.jsonl"
     assert len(frozen.read_text().splitlines()) == 40
     import hashlib
+
     assert hashlib.sha256(frozen.read_bytes()).hexdigest() == job.data_hash
     steps = [m["step"] for m in jobs.metrics(job)]
     assert steps == [1, 2, 3, 4] and {"ntp", "margin", "node"} <= set(jobs.metrics(job)[0])
@@ -61,8 +62,10 @@ def test_cancel_keeps_checkpoint_and_resume_continues(demo_store, tmp_path):
         stopped_at = int(checkpoints[-1].stem.split("-")[1])
 
         resumed = jobs.resume(job_id)
-        wait_for(lambda: jobs.get(resumed).status == "running" and jobs.get(resumed).step > 0,
-                 what="the resumed attempt to run")
+        wait_for(
+            lambda: jobs.get(resumed).status == "running" and jobs.get(resumed).step > 0,
+            what="the resumed attempt to run",
+        )
         again = jobs.get(resumed)
         assert (again.attempt, again.resume_of, again.run_dir) == (2, job_id, job.run_dir)
         assert again.step >= stopped_at  # it did not start from scratch
@@ -88,8 +91,9 @@ def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
         worker = start_worker(demo_store, tmp_path, "--stale-after", "3")
         wait_for(lambda: jobs.get(job_id).status == "failed", what="orphan recovery")
         assert "stopped while the job ran" in jobs.get(job_id).error
-        wait_for(lambda: jobs.get(follow_up).status == "succeeded", timeout=240,
-                 what="the new worker to carry on")
+        wait_for(
+            lambda: jobs.get(follow_up).status == "succeeded", timeout=240, what="the new worker to carry on"
+        )
     finally:
         stop(worker)
 
@@ -151,9 +155,11 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
         wait_for(lambda: jobs.get(job_id).step >= 1, what="the job to start")
         job = jobs.get(job_id)
         before = (Path(job.run_dir) / "data.jsonl").read_bytes()
+        from sqlalchemy import select
+
         from db import labels
         from db.models import Turn
-        from sqlalchemy import select
+
         with session_scope(demo_store, write=True) as s:
             for tid in s.execute(select(Turn.id).limit(5)).scalars().all():
                 turn = s.get(Turn, tid)
@@ -210,7 +216,10 @@ def test_a_job_on_frozen_data_links_it_instead_of_exporting(demo_store, tmp_path
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     fields = train_kind.prepare(jobs.submit(config), config, run_dir, demo_store)
-    assert (fields["data_hash"], json.loads(fields["data_summary"])["split"]) == (made["data_hash"], made["counts"])
+    assert (fields["data_hash"], json.loads(fields["data_summary"])["split"]) == (
+        made["data_hash"],
+        made["counts"],
+    )
     for name in ("data.jsonl", "data.json", "split.json"):
         assert (run_dir / name).stat().st_ino == (frozen / name).stat().st_ino  # one file, linked
     assert len((run_dir / "test.jsonl").read_text().splitlines()) == 8

@@ -28,15 +28,17 @@ def _items(n: int) -> list[dict]:
     labels, absent turns, options, meta, a dataset named by the line."""
     out = []
     for i in range(n):
-        turns = [turn("a", 0, str(i % 7)), turn("b", 0, "18", confidence=0.95),
-                 turn("a", 1, "18", label="incorrect", label_source="human")]
+        turns = [
+            turn("a", 0, str(i % 7)),
+            turn("b", 0, "18", confidence=0.95),
+            turn("a", 1, "18", label="incorrect", label_source="human"),
+        ]
         if i % 3 == 0:
             turns.append(turn("b", 1, "19", responds_to=[["b", 0]], excluded=True))
         extra = {"meta": {"n": i}} if i % 4 == 0 else {}
         if i % 5 == 0:
             extra["dataset"] = "fives"
-        out.append(discussion(id=f"d{i}", turns=turns, question=f"Question {i} about eggs?",
-                              **extra))
+        out.append(discussion(id=f"d{i}", turns=turns, question=f"Question {i} about eggs?", **extra))
     return out
 
 
@@ -67,10 +69,13 @@ def test_parallel_import_stores_what_the_serial_import_stores(db_url, tmp_path, 
         assert len(browsing.matching_ids(s, browsing.BrowseFilter(search="eggs"))) == 23
 
 
-@pytest.mark.parametrize("bad, message", [
-    ('{"id": "x", ', r"malformed JSON"),
-    (json.dumps(discussion(id="d3")), r"discussion id 'd3' appears twice"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ('{"id": "x", ', r"malformed JSON"),
+        (json.dumps(discussion(id="d3")), r"discussion id 'd3' appears twice"),
+    ],
+)
 def test_parallel_import_names_the_line_of_a_late_error(db_url, tmp_path, monkeypatch, bad, message):
     store.import_file(write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=db_url)
     before = _export(db_url)
@@ -85,11 +90,13 @@ def test_parallel_import_names_the_line_of_a_late_error(db_url, tmp_path, monkey
 
 def test_skipped_discussions_inside_a_batch_keep_ids_and_edges_right(db_url, tmp_path, monkeypatch):
     items = _items(9)
-    store.import_file(write_jsonl(tmp_path / "some.jsonl", [items[1], items[4], items[6]]),
-                      dataset="all", url=db_url)
+    store.import_file(
+        write_jsonl(tmp_path / "some.jsonl", [items[1], items[4], items[6]]), dataset="all", url=db_url
+    )
     _small_blocks(monkeypatch)
-    report = store.import_file(write_jsonl(tmp_path / "all.jsonl", items), dataset="all",
-                               skip_existing=True, url=db_url)
+    report = store.import_file(
+        write_jsonl(tmp_path / "all.jsonl", items), dataset="all", skip_existing=True, url=db_url
+    )
     assert (report.added, report.skipped) == ({"all": 6}, 3)
     stored = {d["id"]: d for d in _export(db_url)}
     assert sorted(stored) == sorted(d["id"] for d in items)
@@ -98,10 +105,17 @@ def test_skipped_discussions_inside_a_batch_keep_ids_and_edges_right(db_url, tmp
     assert stored == {d["id"]: d for d in _export(reference)}
     assert report.edges == 14  # 2 default edges per discussion, 1 explicit one in every third
     with session_scope(db_url) as s:  # every edge joins two turns of its own discussion
-        assert s.execute(text(
-            "SELECT count(*) FROM edge e JOIN turn d ON d.id = e.dst_id JOIN turn s ON s.id = e.src_id "
-            "WHERE d.discussion_id = e.discussion_id AND s.discussion_id = e.discussion_id "
-            "AND s.round < d.round")).scalar() == 9 * 2 + 3
+        assert (
+            s.execute(
+                text(
+                    "SELECT count(*) FROM edge e JOIN turn d ON d.id = e.dst_id"
+                    " JOIN turn s ON s.id = e.src_id "
+                    "WHERE d.discussion_id = e.discussion_id AND s.discussion_id = e.discussion_id "
+                    "AND s.round < d.round"
+                )
+            ).scalar()
+            == 9 * 2 + 3
+        )
 
 
 def test_bulk_load_skips_foreign_key_checks_only_inside_the_import(sqlite_url, tmp_path):
@@ -125,8 +139,12 @@ def test_search_index_matches_the_stored_text(sqlite_url, tmp_path, monkeypatch)
     store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(7)), url=sqlite_url)
     _fts_check(sqlite_url)
     with session_scope(sqlite_url) as s:  # the index keeps no copy of the text
-        assert s.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'discussion_fts_content'"
-                              )).scalar() == 0
+        assert (
+            s.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'discussion_fts_content'")
+            ).scalar()
+            == 0
+        )
     with session_scope(sqlite_url, write=True) as s:  # a corrupt index is noticed
         s.execute(text("UPDATE turn SET reasoning = 'changed behind the index' WHERE id = 1"))
     with pytest.raises(Exception, match="malformed"):
@@ -140,8 +158,13 @@ def test_a_store_opens_while_a_long_import_holds_the_write_lock(sqlite_url, tmp_
     writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # as an import's one transaction does
     try:
-        done = subprocess.run([sys.executable, "-m", "app", "stats", "--db", sqlite_url],
-                              capture_output=True, text=True, timeout=20, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "stats", "--db", sqlite_url],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            cwd=ROOT,
+        )
     finally:
         writer.rollback()
         writer.close()
@@ -158,8 +181,7 @@ def test_progress_counts_discussions_read(sqlite_url, tmp_path, monkeypatch, par
     else:
         monkeypatch.setattr(store, "_BATCH", 4)
     seen: list[int] = []
-    store.import_file(write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url,
-                      progress=seen.append)
+    store.import_file(write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url, progress=seen.append)
     assert seen == sorted(seen) and len(seen) >= 3 and seen[-1] == 10
 
 

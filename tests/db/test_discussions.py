@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select, text
 
-from db import discussions as dq
 from db import browsing, queries
+from db import discussions as dq
 from db.engine import session_scope
 from db.models import Discussion, Edge
 from magdi.mag import MAGError, Turn
@@ -18,9 +18,15 @@ OPTIONS = ["wet", "dry", "both"]
 
 def _create(url: str, external_id: str = "q1") -> int:
     with session_scope(url, write=True) as s:
-        return dq.create_discussion(s, dataset="gen", external_id=external_id, task="ecqa",
-                                    question="Is the ocean damp or parched?", options=OPTIONS,
-                                    gold_answer="1")
+        return dq.create_discussion(
+            s,
+            dataset="gen",
+            external_id=external_id,
+            task="ecqa",
+            question="Is the ocean damp or parched?",
+            options=OPTIONS,
+            gold_answer="1",
+        )
 
 
 def _append(url: str, did: int, turn: Turn) -> bool:
@@ -32,12 +38,16 @@ def test_turns_arrive_one_by_one_and_form_an_ordinary_mag(db_url):
     did = _create(db_url)
     assert _create(db_url) == did  # idempotent
     assert _create(db_url, "q2") != did
-    r0 = [Turn("a", 0, "Oceans are water, so wet.", "1", 0.9, responds_to=[]),
-          Turn("b", 0, "Salt dries things.", "2", 0.6, responds_to=[]),
-          Turn("c", 0, "I cannot decide", "", None, responds_to=[])]  # unparseable
+    r0 = [
+        Turn("a", 0, "Oceans are water, so wet.", "1", 0.9, responds_to=[]),
+        Turn("b", 0, "Salt dries things.", "2", 0.6, responds_to=[]),
+        Turn("c", 0, "I cannot decide", "", None, responds_to=[]),
+    ]  # unparseable
     shown = [("a", 0), ("b", 0)]
-    r1 = [Turn("b", 1, "Agreed, wet.", "1", 0.8, responds_to=shown),
-          Turn("a", 1, "Still wet.", "1", 0.95, responds_to=shown)]
+    r1 = [
+        Turn("b", 1, "Agreed, wet.", "1", 0.8, responds_to=shown),
+        Turn("a", 1, "Still wet.", "1", 0.95, responds_to=shown),
+    ]
     assert all(_append(db_url, did, t) for t in r0 + r1)
     assert not _append(db_url, did, Turn("a", 0, "asked twice", "2", 0.1))
 
@@ -53,8 +63,12 @@ def test_turns_arrive_one_by_one_and_form_an_ordinary_mag(db_url):
     assert (stats["turns"], stats["unparseable"]) == (5, 1)
     assert dataset == "gen" and sorted(edges) == [0, 0, 1, 1]
     assert [(t.key, t.label, t.label_source) for t in d.turns] == [
-        (("a", 0), "correct", "auto"), (("b", 0), "incorrect", "auto"), (("c", 0), "incorrect", "auto"),
-        (("b", 1), "correct", "auto"), (("a", 1), "correct", "auto")]
+        (("a", 0), "correct", "auto"),
+        (("b", 0), "incorrect", "auto"),
+        (("c", 0), "incorrect", "auto"),
+        (("b", 1), "correct", "auto"),
+        (("a", 1), "correct", "auto"),
+    ]
     assert d.turn(("a", 1)).responds_to == shown and d.options == OPTIONS and d.gold_answer == "1"
 
 
@@ -69,8 +83,7 @@ def test_full_text_search_and_meta_follow_new_turns(db_url):
         assert browsing.matching_ids(s, browsing.BrowseFilter(search="crystals")) == [did]
         assert browsing.matching_ids(s, browsing.BrowseFilter(search="moist")) == [did]  # kept
         if db_url.startswith("sqlite"):  # the index still matches the text it was built from
-            s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) "
-                           "VALUES ('integrity-check', 1)"))
+            s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) VALUES ('integrity-check', 1)"))
         dq.set_discussion_meta(s, discussion_id=did, meta={"reconcile": {"final_answer": "1"}})
     with session_scope(db_url) as s:
         [(d, _)] = list(queries.iter_discussions(s, discussion_ids=[did]))

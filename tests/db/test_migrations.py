@@ -39,8 +39,9 @@ def _load_release(url: str) -> None:
         conn.close()
         return
     u = make_url(url)
-    with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
-                         dbname=u.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database, autocommit=True
+    ) as conn:
         conn.execute((DATA / "store-13b2f0b.postgresql.sql").read_text())
 
 
@@ -74,9 +75,11 @@ def _unchanged(url: str, before: Contents) -> bool:
 
 def _mentioning(contents: Contents, word: str) -> list[int]:
     """Ids of the discussions whose question or reasoning has `word`, found without the index."""
+
     def column(table: str, name: str) -> list:
         cols, rows = contents[table]
         return [row[cols.index(name)] for row in rows]
+
     texts = list(zip(column("discussion", "id"), column("discussion", "question")))
     texts += zip(column("turn", "discussion_id"), column("turn", "reasoning"))
     return sorted({d for d, t in texts if word in t.lower()})
@@ -98,8 +101,9 @@ def _reopen(url: str) -> None:
 
 
 def _app(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
 
 
 @pytest.fixture
@@ -118,8 +122,7 @@ def test_a_release_store_is_upgraded_without_loss(release_url):
     assert _revision(release_url) == migrations.head()
     assert _unchanged(release_url, before)  # every row of every table
     assert found == _mentioning(before, "marathon") and found
-    assert [(e.field, e.new, e.who, e.note) for e in first] == [
-        ("label", "incorrect", "alice", "wrong step")]
+    assert [(e.field, e.new, e.who, e.note) for e in first] == [("label", "incorrect", "alice", "wrong step")]
     assert store.revision(release_url) == 8
     # The store goes on working: new rows get fresh ids and are searchable.
     report = store.import_file(next(store.demo_files()), dataset="again", url=release_url)
@@ -137,10 +140,14 @@ def test_the_baseline_changes_nothing_in_a_release_store(sqlite_url):
     def schema() -> set[tuple]:
         conn = sqlite3.connect(path)
         try:
-            return set(conn.execute("SELECT type, name, sql, rootpage FROM sqlite_master "
-                                    "WHERE tbl_name != 'alembic_version'"))
+            return set(
+                conn.execute(
+                    "SELECT type, name, sql, rootpage FROM sqlite_master WHERE tbl_name != 'alembic_version'"
+                )
+            )
         finally:
             conn.close()
+
     before = schema()
     with engine.schema_engine(sqlite_url).begin() as conn:
         command.upgrade(migrations.config(conn), "0001")
@@ -151,16 +158,18 @@ def test_a_store_with_the_old_search_index_gets_it_rebuilt(sqlite_url):
     """Stores older than 13b2f0b kept a copy of the text in the index: the baseline replaces it."""
     _load_release(sqlite_url)
     conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
-    conn.executescript("DROP TABLE discussion_fts; "
-                       "CREATE VIRTUAL TABLE discussion_fts USING fts5(question, reasoning);")
+    conn.executescript(
+        "DROP TABLE discussion_fts; CREATE VIRTUAL TABLE discussion_fts USING fts5(question, reasoning);"
+    )
     conn.close()
     with session_scope(sqlite_url) as s:
         found = browsing.matching_ids(s, browsing.BrowseFilter(search="marathon"))
-        assert "content='discussion_text'" in s.execute(text(
-            "SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
+        assert (
+            "content='discussion_text'"
+            in s.execute(text("SELECT sql FROM sqlite_master WHERE name = 'discussion_fts'")).scalar()
+        )
     with session_scope(sqlite_url, write=True) as s:  # FTS5's check of the index (raises)
-        s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) "
-                       "VALUES ('integrity-check', 1)"))
+        s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) VALUES ('integrity-check', 1)"))
     assert found == _mentioning(_contents(sqlite_url), "marathon") and found
 
 
@@ -178,8 +187,10 @@ def test_a_sqlite_store_is_copied_aside_before_it_is_upgraded(sqlite_url, caplog
     copy_url = f"sqlite:///{copies[0]}"
     assert _unchanged(copy_url, before) and _revision(copy_url) is None
     assert before["job"][1][0][2] == "renamed in the WAL"
-    assert f"upgraded the store from no revision to {migrations.head()}; the old store is " \
-           f"copied to {copies[0]}" in caplog.text  # on stderr, where the app and workers run
+    assert (
+        f"upgraded the store from no revision to {migrations.head()}; the old store is "
+        f"copied to {copies[0]}" in caplog.text
+    )  # on stderr, where the app and workers run
     _reopen(sqlite_url)
     store.stats(sqlite_url)  # up to date: no second copy
     assert list(folder.glob("store.db.bak-*")) == copies
@@ -198,8 +209,9 @@ def test_the_models_and_the_migrated_schema_agree(db_url, origin):
         _load_release(db_url)
     store.stats(db_url)
     with engine.get_engine(db_url).connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "include_object": migrations.include_object, "compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"include_object": migrations.include_object, "compare_type": True}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []
         found = inspect(conn)
         search = "discussion_fts" if engine.is_sqlite(conn) else "discussion_search"
@@ -211,12 +223,15 @@ def test_a_store_newer_than_the_code_is_refused_untouched(db_url):
     with session_scope(db_url, write=True) as s:
         s.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     _reopen(db_url)
-    with pytest.raises(migrations.StoreTooNew, match=r"revision '9999', which this code does not "
-                                                      r"know"):
+    with pytest.raises(
+        migrations.StoreTooNew,
+        match=r"revision '9999', which this code does not "
+        r"know",
+    ):
         store.stats(db_url)
     assert _revision(db_url) == "9999"
-    for command in (["stats"], ["worker"]):  # the CLI's own commands and the delegated ones
-        done = _app(*command)  # (on $MAGDI_DATABASE_URL)
+    for args in (["stats"], ["worker"]):  # the CLI's own commands and the delegated ones
+        done = _app(*args)  # (on $MAGDI_DATABASE_URL)
         assert done.returncode == 2 and "error: the store " in done.stderr
         assert "schema revision '9999'" in done.stderr and "Traceback" not in done.stderr
     done = _app("db", "current", "--db", db_url)
@@ -226,8 +241,9 @@ def test_a_store_newer_than_the_code_is_refused_untouched(db_url):
 def test_db_history():
     done = _app("db", "history")
     assert done.returncode == 0 and done.stdout.startswith(f"{migrations.head()} (")
-    assert done.stdout.strip().endswith("0001 (baseline): Baseline: the schema of release 13b2f0b, "
-                                        "the last one made without migrations.")
+    assert done.stdout.strip().endswith(
+        "0001 (baseline): Baseline: the schema of release 13b2f0b, the last one made without migrations."
+    )
 
 
 def test_db_current_and_upgrade(release_url):
@@ -246,9 +262,16 @@ def test_db_current_and_upgrade(release_url):
 
 def test_processes_starting_at_once_upgrade_the_store_once(release_url):
     before = _contents(release_url)
-    procs = [subprocess.Popen([sys.executable, "-m", "app", "db", "upgrade", "--db", release_url],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app", "db", "upgrade", "--db", release_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in outs]
     assert sum("upgraded the store" in out for out, _ in outs) == 1

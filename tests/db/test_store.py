@@ -19,8 +19,11 @@ from tests.utils import discussion, turn, write_jsonl
 
 def _turn_id(url, agent, rnd, ext="q1"):
     with session_scope(url) as s:
-        return s.execute(select(Turn.id).join(Discussion).where(
-            Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)).scalar_one()
+        return s.execute(
+            select(Turn.id)
+            .join(Discussion)
+            .where(Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)
+        ).scalar_one()
 
 
 def _dump(url) -> list[dict]:
@@ -46,8 +49,7 @@ def test_import_labels_with_normalisation_and_builds_edges(db_url, tmp_path):
 def test_a_bad_line_leaves_the_store_untouched(db_url, tmp_path):
     store.import_file(write_jsonl(tmp_path / "a.jsonl", [discussion(id="first")]), url=db_url)
     before = _dump(db_url)
-    bad = write_jsonl(tmp_path / "a2.jsonl",
-                      [discussion(id="n1"), discussion(id="n2"), '{"broken": '])
+    bad = write_jsonl(tmp_path / "a2.jsonl", [discussion(id="n1"), discussion(id="n2"), '{"broken": '])
     with pytest.raises(FormatError, match=r"a2\.jsonl:3: malformed JSON"):
         store.import_file(bad, dataset="a", url=db_url)
     assert _dump(db_url) == before
@@ -128,8 +130,15 @@ def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
         did = s.execute(select(Discussion.id)).scalar_one()
         changes = labels.preview_gold(s, did, "20")
         assert sorted((t.agent, t.round, old, new) for t, old, new in changes) == sorted(
-            [("a", 0, True, False), ("b", 0, False, True), ("c", 0, True, False),
-             ("a", 1, True, False), ("b", 1, True, False), ("c", 1, True, False)])
+            [
+                ("a", 0, True, False),
+                ("b", 0, False, True),
+                ("c", 0, True, False),
+                ("a", 1, True, False),
+                ("b", 1, True, False),
+                ("c", 1, True, False),
+            ]
+        )
     with session_scope(db_url, write=True) as s:
         ev = labels.set_gold(s, did, "20", who="ann", expected_version=0)
     with session_scope(db_url) as s:
@@ -145,14 +154,28 @@ def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
 
 def test_browse_filters_and_full_text_search(db_url, tmp_path):
     items = [
-        discussion(id="agree", question="How many apples are in the basket?",
-                   turns=[turn("a", 0, "18"), turn("b", 0, "18")]),
-        discussion(id="flip", question="How many pears?",
-                   turns=[turn("a", 0, "18"), turn("b", 0, "3"), turn("a", 1, "3", "Now I think three"),
-                          turn("b", 1, "3")]),
-        discussion(id="never", task="strategyqa", gold="yes", question="Is the sky green?",
-                   turns=[turn("x", 0, "yes"), turn("y", 0, "maybe"), turn("x", 1, "no"),
-                          turn("y", 1, "yes")]),
+        discussion(
+            id="agree",
+            question="How many apples are in the basket?",
+            turns=[turn("a", 0, "18"), turn("b", 0, "18")],
+        ),
+        discussion(
+            id="flip",
+            question="How many pears?",
+            turns=[
+                turn("a", 0, "18"),
+                turn("b", 0, "3"),
+                turn("a", 1, "3", "Now I think three"),
+                turn("b", 1, "3"),
+            ],
+        ),
+        discussion(
+            id="never",
+            task="strategyqa",
+            gold="yes",
+            question="Is the sky green?",
+            turns=[turn("x", 0, "yes"), turn("y", 0, "maybe"), turn("x", 1, "no"), turn("y", 1, "yes")],
+        ),
     ]
     store.import_file(write_jsonl(tmp_path / "b.jsonl", items), url=db_url)
 
@@ -189,6 +212,7 @@ def test_import_export_import_is_lossless(sqlite_url, tmp_path, ds):
     src = tmp_path / "src.jsonl"
     with open(src, "w") as fh:
         from magdi.formats import write_jsonl as write
+
         write(((d, "set") for d in ds), fh)
     url = f"sqlite:///{tmp_path}/rt-{len(list(tmp_path.iterdir()))}.db"
     if ds:
@@ -202,10 +226,13 @@ def test_import_export_import_is_lossless(sqlite_url, tmp_path, ds):
     store.export_file(second, url=url2)
     assert first.read_text() == second.read_text()
     exported = [d for _, d, _ in read_jsonl(first)]
-    assert [(d.id, d.question, d.gold_answer, d.options, d.meta) for d in exported] == \
-           [(d.id, d.question, d.gold_answer, d.options, d.meta) for d in ds]
+    assert [(d.id, d.question, d.gold_answer, d.options, d.meta) for d in exported] == [
+        (d.id, d.question, d.gold_answer, d.options, d.meta) for d in ds
+    ]
     for a, b in zip(exported, ds):
-        assert [(t.key, t.reasoning, t.answer, t.confidence, t.responds_to, t.excluded) for t in a.turns] == \
-               [(t.key, t.reasoning, t.answer, t.confidence, t.responds_to, t.excluded) for t in b.turns]
-        assert [t.label for t in a.turns if t.label_source == "human"] == \
-               [t.label for t in b.turns if t.label_source == "human"]
+        assert [(t.key, t.reasoning, t.answer, t.confidence, t.responds_to, t.excluded) for t in a.turns] == [
+            (t.key, t.reasoning, t.answer, t.confidence, t.responds_to, t.excluded) for t in b.turns
+        ]
+        assert [t.label for t in a.turns if t.label_source == "human"] == [
+            t.label for t in b.turns if t.label_source == "human"
+        ]

@@ -19,7 +19,7 @@ from playwright.sync_api import Frame, Page, expect
 from app.services import annotate, explore, store
 from app.services.explore import Filter
 from tests.conftest import ROOT
-from tests.e2e.conftest import choose
+from tests.utils.browser import choose
 
 pytestmark = pytest.mark.e2e
 README_SHOTS = ROOT / "docs" / "screenshots"
@@ -28,6 +28,8 @@ README_SHOTS = ROOT / "docs" / "screenshots"
 @pytest.fixture
 def shots(tmp_path):
     return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
+
+
 GRAPH = "iframe[title='MAG of the discussion']"
 
 
@@ -77,12 +79,12 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     assert frame.evaluate("network.body.data.edges.length") == 9
 
     did = explore.find_discussion("gsm8k", "gsm8k-001", url)
-    node = next(n.id for n in explore.discussion(did, url).nodes
-                if (n.agent, n.round) == ("bard", 0))
+    node = next(n.id for n in explore.discussion(did, url).nodes if (n.agent, n.round) == ("bard", 0))
     choose(page, "Node", re.compile(r"round 0 · bard"))
     page.wait_for_url(re.compile(rf"n={node}\b"))
     graph_frame(page).wait_for_function(  # the selected node is drawn with a thick blue border
-        f"network.body.data.nodes.get({node}).borderWidth === 6")
+        f"network.body.data.nodes.get({node}).borderWidth === 6"
+    )
     page.set_viewport_size({"width": 1440, "height": 1250})
     page.wait_for_timeout(500)
     page.screenshot(path=shots / "mag.png")
@@ -128,7 +130,8 @@ def test_hostile_file_displays_as_text_and_runs_nothing(page: Page, app_server):
     tooltip = frame.locator(".vis-tooltip")
     expect(tooltip).to_be_visible()
     assert tooltip.inner_text().startswith(
-        "<script>window.__pwned=1;document.title='PWNED'</script>")  # literally, as text
+        "<script>window.__pwned=1;document.title='PWNED'</script>"
+    )  # literally, as text
     assert frame.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
     checks = "[window.__pwned === undefined, document.title]"
     for path in ("/mag?d=" + str(did), "/", "/browse?ds=hostile", "/review"):

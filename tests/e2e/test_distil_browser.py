@@ -17,17 +17,28 @@ from playwright.sync_api import Page, expect
 
 from app.services import compare, jobs
 from app.services.explore import Filter
-from tests.e2e.conftest import choose
-from tests.e2e.distil_fixtures import DistilApp, distil_app, distil_page, wait_for  # noqa: F401
+from tests.utils.browser import DistilApp, choose, wait_for
 from tests.utils.workers import TINY_STUDENT
 
 pytestmark = pytest.mark.e2e
 JOB_TIMEOUT_MS = 120_000
 # the tiny settings of tests/utils/workers.py, as far as the Train page offers them
-TINY_FORM = {"max steps (0: epochs decide)": 4, "batch (questions)": 2, "warm-up steps": 0,
-             "max tokens per chain": 128, "log every (steps)": 1, "checkpoint every (steps)": 2}
-TINY_CLI = {"max_steps": 4, "batch_size": 2, "warmup_steps": 0, "max_length": 128, "log_every": 1,
-            "save_every": 2}
+TINY_FORM = {
+    "max steps (0: epochs decide)": 4,
+    "batch (questions)": 2,
+    "warm-up steps": 0,
+    "max tokens per chain": 128,
+    "log every (steps)": 1,
+    "checkpoint every (steps)": 2,
+}
+TINY_CLI = {
+    "max_steps": 4,
+    "batch_size": 2,
+    "warmup_steps": 0,
+    "max_length": 128,
+    "log_every": 1,
+    "save_every": 2,
+}
 TINY = {**TINY_CLI, **TINY_STUDENT, "gcn_hidden": 32}
 
 
@@ -72,8 +83,9 @@ def plots(page: Page) -> list[dict]:
         }))""")
 
 
-def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page: Page,
-                                                                      distil_app: DistilApp):
+def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(
+    distil_page: Page, distil_app: DistilApp
+):
     page, url = distil_page, distil_app.url
     page.goto("/train")
     expect(page.get_by_role("button", name="Start training")).to_be_visible()
@@ -98,13 +110,20 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page
     page.get_by_role("button", name="Count what this level trains on").click()
     config = jobs.train_config({"level": "4", **TINY_CLI}, data=Filter(datasets=("gsm8k",)), url=url)
     summary = jobs.preview_training(config, url=url)
-    counts = {**{f"{p} questions": summary["split"][p] for p in ("train", "validation", "test")},
-              **{label: summary[key] for label, key in (("questions trained on", "questions"),
-                                                        ("positive chains", "chains"), ("pairs", "pairs"),
-                                                        ("graphs", "graphs"))}}
+    counts = {
+        **{f"{p} questions": summary["split"][p] for p in ("train", "validation", "test")},
+        **{
+            label: summary[key]
+            for label, key in (
+                ("questions trained on", "questions"),
+                ("positive chains", "chains"),
+                ("pairs", "pairs"),
+                ("graphs", "graphs"),
+            )
+        },
+    }
     for label, value in counts.items():
-        metric = page.locator("[data-testid=stMetric]").filter(
-            has=page.get_by_text(label, exact=True))
+        metric = page.locator("[data-testid=stMetric]").filter(has=page.get_by_text(label, exact=True))
         expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(str(value))
     assert summary["graphs"] > 0 and summary["pairs"] > 0  # level 4 has something to train on
 
@@ -127,7 +146,9 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page
     # the fragment draws the charts once metrics exist: the losses as named traces, by step
     # (validation loss among them where it was measured), throughput and validation accuracy
     records = jobs.metrics(job)
-    losses = [k for k in ("loss", "ntp", "margin", "node", "val_loss") if any(r.get(k) is not None for r in records)]
+    losses = [
+        k for k in ("loss", "ntp", "margin", "node", "val_loss") if any(r.get(k) is not None for r in records)
+    ]
     charts = page.locator(".stPlotlyChart .js-plotly-plot")
     expect(charts).to_have_count(3)
     expect(page.locator(".legendtext")).to_have_count(len(losses))
@@ -152,17 +173,20 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(distil_page
 def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: DistilApp):
     page, url = distil_page, distil_app.url
     long = {**TINY, "max_steps": 400, "save_every": 3}
-    job_id = jobs.submit(jobs.train_config(long, data=Filter(datasets=("gsm8k",)), url=url),
-                         name="e2e long", url=url)
+    job_id = jobs.submit(
+        jobs.train_config(long, data=Filter(datasets=("gsm8k",)), url=url), name="e2e long", url=url
+    )
     resumed = None
     try:
         page.goto(f"/jobs?job={job_id}")
         expect(job_heading(page, job_id, "running")).to_be_visible(timeout=JOB_TIMEOUT_MS)
         # the live progress bar counts steps towards max steps
-        expect(page.get_by_text(re.compile(r"^step [1-9]\d*/400"))).to_be_visible(
-            timeout=JOB_TIMEOUT_MS)
-        wait_for(lambda: list(Path(jobs.get(job_id, url=url).run_dir).glob("checkpoints/step-*.pt")),
-                 what="a checkpoint", app=distil_app)
+        expect(page.get_by_text(re.compile(r"^step [1-9]\d*/400"))).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        wait_for(
+            lambda: list(Path(jobs.get(job_id, url=url).run_dir).glob("checkpoints/step-*.pt")),
+            what="a checkpoint",
+            app=distil_app,
+        )
 
         watch_tabs(page)
         page.get_by_role("button", name="Cancel", exact=True).click()
@@ -173,16 +197,20 @@ def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: Dist
         cancelled = jobs.get(job_id, url=url)
         assert cancelled.status == "cancelled"
         expect(page.get_by_role("button", name="Cancel", exact=True)).to_have_count(0)
-        checkpoints = sorted(Path(cancelled.run_dir).glob("checkpoints/step-*.pt"),
-                             key=lambda p: int(p.stem.split("-")[1]))
+        checkpoints = sorted(
+            Path(cancelled.run_dir).glob("checkpoints/step-*.pt"), key=lambda p: int(p.stem.split("-")[1])
+        )
         stopped_at = int(checkpoints[-1].stem.split("-")[1])
         page.get_by_role("tab", name="Log").click()
         log = page.get_by_role("tabpanel", name="Log").locator("[data-testid=stCode]")
         expect(log).to_contain_text("stopped by SIGTERM; continue with")
 
         page.get_by_role("button", name="Resume").click()
-        resumed = wait_for(lambda: next((j.id for j in jobs.list_all(url=url) if j.resume_of == job_id),
-                                        None), what="the new attempt", app=distil_app)
+        resumed = wait_for(
+            lambda: next((j.id for j in jobs.list_all(url=url) if j.resume_of == job_id), None),
+            what="the new attempt",
+            app=distil_app,
+        )
         expect(page.get_by_text(f"Queued job {resumed}, a new attempt of job {job_id}.")).to_be_visible()
         page.wait_for_url(re.compile(rf"job={resumed}$"))
         expect(job_heading(page, resumed, "queued|running")).to_be_visible()
@@ -202,8 +230,12 @@ def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: Dist
         for jid in (job_id, resumed):
             if jid is not None and jobs.get(jid, url=url).status in ("queued", "running"):
                 jobs.cancel(jid, url=url)
-        wait_for(lambda: all(j.status not in ("queued", "running") for j in jobs.list_all(url=url)),
-                 timeout=60, what="the jobs to stop", app=distil_app)
+        wait_for(
+            lambda: all(j.status not in ("queued", "running") for j in jobs.list_all(url=url)),
+            timeout=60,
+            what="the jobs to stop",
+            app=distil_app,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -211,11 +243,16 @@ def eval_run(distil_app: DistilApp):
     """One evaluation of the offline student (tiny, random) on 3 held-out GSM8K questions, run by
     the worker."""
     url = distil_app.url
-    cfg = compare.eval_job_config(dataset="gsm8k", limit=3, max_new_tokens=8, student=TINY_STUDENT,
-                                  label="e2e eval", url=url)
+    cfg = compare.eval_job_config(
+        dataset="gsm8k", limit=3, max_new_tokens=8, student=TINY_STUDENT, label="e2e eval", url=url
+    )
     job_id = compare.submit_eval(cfg, name="e2e eval", url=url)
-    wait_for(lambda: jobs.get(job_id, url=url).status not in ("queued", "running"), timeout=180,
-             what="the evaluation job", app=distil_app)
+    wait_for(
+        lambda: jobs.get(job_id, url=url).status not in ("queued", "running"),
+        timeout=180,
+        what="the evaluation job",
+        app=distil_app,
+    )
     job = jobs.get(job_id, url=url)
     assert job.status == "succeeded", f"{job.error}\n{distil_app.worker_output()}"
     (run,) = compare.list_runs(url)
@@ -240,8 +277,9 @@ def test_compare_page_per_question_and_aggregate(distil_page: Page, distil_app: 
     v = compare.question([eval_run.id], views[0].dataset, views[0].key, url=url)
     panel = page.get_by_role("tabpanel", name="Per question")
     expect(panel.get_by_test_id("stText").first).to_have_text(v.question)
-    expect(panel.get_by_text(re.compile(rf"^Gold answer: {re.escape(v.gold_answer)} · task {v.task}$"))
-           ).to_be_visible()
+    expect(
+        panel.get_by_text(re.compile(rf"^Gold answer: {re.escape(v.gold_answer)} · task {v.task}$"))
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Teachers")).to_be_visible()
     expect(page.get_by_role("heading", name="Students")).to_be_visible()
     c = v.consensus
@@ -265,7 +303,8 @@ def test_compare_page_per_question_and_aggregate(distil_page: Page, distil_app: 
     for t, hover in zip(v.teachers, teachers["hover"], strict=True):  # each turn and its answer
         assert html.unescape(hover) == f"{t.agent} round {t.round}: {t.answer}"[:200]
     assert [html.unescape(h) for h in students["hover"]] == [
-        f"{student.label}: {student.answer or '(unparseable)'}"[:200]]
+        f"{student.label}: {student.answer or '(unparseable)'}"[:200]
+    ]
 
     # aggregate: a row per evaluation and the teachers' votes, accuracy with error bars, tokens
     page.get_by_role("tab", name="Aggregate").click()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from app.services import experiments
 from app.services.explore import Filter
-from tests.e2e.distil_fixtures import DistilApp, distil_app, distil_page, wait_for  # noqa: F401
+from tests.utils.browser import DistilApp, wait_for
 from tests.utils.workers import TINY
 
 pytestmark = pytest.mark.e2e
@@ -26,11 +26,21 @@ def finished(distil_app: DistilApp) -> int:
     with pytest.MonkeyPatch.context() as mp:  # the frozen data goes where the app's runs go
         mp.setenv("MAGDI_RUNS_DIR", str(distil_app.runs))
         experiment_id = experiments.create(
-            data=Filter(datasets=("gsm8k",)), variants=["1", "2"], seeds=[0, 1],
-            train={**TINY, "val_max_new_tokens": 8}, split={"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 1},
-            max_new_tokens=8, name=NAME, url=url)
-    wait_for(lambda: experiments.get(experiment_id, url=url).status != "running", timeout=400,
-             what="the experiment", app=distil_app)
+            data=Filter(datasets=("gsm8k",)),
+            variants=["1", "2"],
+            seeds=[0, 1],
+            train={**TINY, "val_max_new_tokens": 8},
+            split={"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 1},
+            max_new_tokens=8,
+            name=NAME,
+            url=url,
+        )
+    wait_for(
+        lambda: experiments.get(experiment_id, url=url).status != "running",
+        timeout=400,
+        what="the experiment",
+        app=distil_app,
+    )
     view = experiments.get(experiment_id, url=url)
     assert view.status == "finished", experiments.for_display(view)
     return experiment_id
@@ -44,7 +54,9 @@ def test_experiments_page_shows_the_table_and_the_plot(distil_page: Page, distil
     expect(page.get_by_text("4/4 cells done")).to_be_visible()
     expect(page.get_by_text(f"{res.questions} test questions")).to_be_visible()
     caption = experiments.settings_text(res.settings)  # the settings beside the table
-    assert caption.startswith("data ds=gsm8k · split 0.6/0.1/0.3 (seed 1) · student offline default · 4 steps")
+    assert caption.startswith(
+        "data ds=gsm8k · split 0.6/0.1/0.3 (seed 1) · student offline default · 4 steps"
+    )
     expect(page.get_by_text(caption)).to_be_visible()
     tables = page.get_by_test_id("stDataFrame")
     expect(tables).to_have_count(3)  # cells, results, paired tests
@@ -64,5 +76,7 @@ def test_experiments_page_shows_the_table_and_the_plot(distil_page: Page, distil
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename == f"magdi-experiment-{finished}.csv"
-    assert Path(download.value.path()).read_bytes() == experiments.results(finished, url=url).to_csv().encode()
+    assert (
+        Path(download.value.path()).read_bytes() == experiments.results(finished, url=url).to_csv().encode()
+    )
     assert page.external_requests == []

@@ -14,9 +14,38 @@ def test_bench_smoke(capsys):
     spec = importlib.util.spec_from_file_location("train_step", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.main(["--hidden", "32", "--layers", "1", "--heads", "2", "--kv-heads", "1", "--intermediate", "64",
-                "--vocab", "128", "--seq-len", "16", "--batch", "2", "--dtype", "fp32", "--grad-ckpt", "on",
-                "--steps", "2", "--warmup", "1", "--device", "cpu", "--peak-tflops", "0.001"])
+    bench.main(
+        [
+            "--hidden",
+            "32",
+            "--layers",
+            "1",
+            "--heads",
+            "2",
+            "--kv-heads",
+            "1",
+            "--intermediate",
+            "64",
+            "--vocab",
+            "128",
+            "--seq-len",
+            "16",
+            "--batch",
+            "2",
+            "--dtype",
+            "fp32",
+            "--grad-ckpt",
+            "on",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--device",
+            "cpu",
+            "--peak-tflops",
+            "0.001",
+        ]
+    )
     out = capsys.readouterr().out
     for figure in ("pairs/s:", "tokens/s:", "step time: median", "peak GPU memory:", "MFU"):
         assert figure in out

@@ -22,38 +22,63 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_strategyqa_json_array(tmp_path):
-    items = [{"qid": "a1", "term": "t", "description": "d", "question": "Can a cat fly?", "answer": False,
-              "facts": ["Cats have no wings."], "decomposition": ["Do cats have wings?"]},
-             {"qid": "b2", "question": "Is water wet?", "answer": True, "facts": [], "decomposition": []}]
+    items = [
+        {
+            "qid": "a1",
+            "term": "t",
+            "description": "d",
+            "question": "Can a cat fly?",
+            "answer": False,
+            "facts": ["Cats have no wings."],
+            "decomposition": ["Do cats have wings?"],
+        },
+        {"qid": "b2", "question": "Is water wet?", "answer": True, "facts": [], "decomposition": []},
+    ]
     qs = read_questions(write(tmp_path / "dev.json", json.dumps(items, indent=4)))
-    assert qs == [Question("a1", "strategyqa", "Can a cat fly?", None, "no"),
-                  Question("b2", "strategyqa", "Is water wet?", None, "yes")]
+    assert qs == [
+        Question("a1", "strategyqa", "Can a cat fly?", None, "no"),
+        Question("b2", "strategyqa", "Is water wet?", None, "yes"),
+    ]
 
 
 def test_gsm8k_jsonl_gold_after_hashes(tmp_path):
-    lines = [{"question": "Sum 2 and 3?", "answer": "2 + 3 = <<2+3=5>>5\n#### 5"},
-             {"question": "How many cents?", "answer": "It is 1,200.\n#### 1,200"}]
+    lines = [
+        {"question": "Sum 2 and 3?", "answer": "2 + 3 = <<2+3=5>>5\n#### 5"},
+        {"question": "How many cents?", "answer": "It is 1,200.\n#### 1,200"},
+    ]
     qs = read_questions(write(tmp_path / "test.jsonl", "\n".join(map(json.dumps, lines)) + "\n"))
-    assert [(q.id, q.task, q.gold_answer) for q in qs] == [("gsm8k-00001", "gsm8k", "5"),
-                                                           ("gsm8k-00002", "gsm8k", "1200")]
+    assert [(q.id, q.task, q.gold_answer) for q in qs] == [
+        ("gsm8k-00001", "gsm8k", "5"),
+        ("gsm8k-00002", "gsm8k", "1200"),
+    ]
 
 
 ECQA_HEADER = ",q_no,q_concept,q_text,q_op1,q_op2,q_op3,q_op4,q_op5,q_ans,taskA_pos,taskA_neg,taskB\n"
 
 
 def test_ecqa_csv_answer_is_the_option_number(tmp_path):
-    text = (ECQA_HEADER
-            + '0,x1,c,Where do fish live?,sky,water,desk,road,oven,water,"Fish need water.\nThey swim.",'
-              '"No.",Fish live in water.\n'
-            + "1,x2,c,What melts?,ice,rock,iron,glass,wood,Ice,Ice melts.,No.,Ice melts.\n")
+    text = (
+        ECQA_HEADER
+        + '0,x1,c,Where do fish live?,sky,water,desk,road,oven,water,"Fish need water.\nThey swim.",'
+        '"No.",Fish live in water.\n'
+        + "1,x2,c,What melts?,ice,rock,iron,glass,wood,Ice,Ice melts.,No.,Ice melts.\n"
+    )
     qs = read_questions(write(tmp_path / "cqa_data_test.csv", text))
-    assert qs[0] == Question("x1", "ecqa", "Where do fish live?", ["sky", "water", "desk", "road", "oven"], "2")
+    assert qs[0] == Question(
+        "x1", "ecqa", "Where do fish live?", ["sky", "water", "desk", "road", "oven"], "2"
+    )
     assert qs[1].gold_answer == "1"  # the answer text matches its option regardless of case
 
 
 def test_aqua_json_lines_despite_the_name(tmp_path):
-    lines = [{"question": "2 + 2?", "options": ["A)3", "B)4", "C)5", "D)6", "E)7"], "rationale": "4",
-              "correct": "B"}]
+    lines = [
+        {
+            "question": "2 + 2?",
+            "options": ["A)3", "B)4", "C)5", "D)6", "E)7"],
+            "rationale": "4",
+            "correct": "B",
+        }
+    ]
     q = read_questions(write(tmp_path / "test.json", json.dumps(lines[0]) + "\n"))[0]
     assert (q.id, q.task, q.options[1], q.gold_answer) == ("aqua-00001", "aqua", "B)4", "B")
     assert normalize_answer(q.task, q.gold_answer, q.options).value == "B"
@@ -61,12 +86,31 @@ def test_aqua_json_lines_despite_the_name(tmp_path):
 
 def test_arc_jsonl_with_letter_and_number_labels(tmp_path):
     lines = [
-        {"id": "Mercury_1", "question": {"stem": "Which is a metal?", "choices": [
-            {"text": "wood", "label": "A"}, {"text": "iron", "label": "B"}, {"text": "glass", "label": "C"}]},
-         "answerKey": "B"},
-        {"id": "NYSED_2", "question": {"stem": "Pick the gas.", "choices": [
-            {"text": "rock", "label": "1"}, {"text": "steam", "label": "2"}, {"text": "ice", "label": "3"},
-            {"text": "salt", "label": "4"}]}, "answerKey": "2"},
+        {
+            "id": "Mercury_1",
+            "question": {
+                "stem": "Which is a metal?",
+                "choices": [
+                    {"text": "wood", "label": "A"},
+                    {"text": "iron", "label": "B"},
+                    {"text": "glass", "label": "C"},
+                ],
+            },
+            "answerKey": "B",
+        },
+        {
+            "id": "NYSED_2",
+            "question": {
+                "stem": "Pick the gas.",
+                "choices": [
+                    {"text": "rock", "label": "1"},
+                    {"text": "steam", "label": "2"},
+                    {"text": "ice", "label": "3"},
+                    {"text": "salt", "label": "4"},
+                ],
+            },
+            "answerKey": "2",
+        },
     ]
     qs = read_questions(write(tmp_path / "ARC-Challenge-Test.jsonl", "\n".join(map(json.dumps, lines))))
     assert [(q.id, q.task, q.gold_answer) for q in qs] == [("Mercury_1", "arc", "B"), ("NYSED_2", "arc", "B")]
@@ -74,18 +118,26 @@ def test_arc_jsonl_with_letter_and_number_labels(tmp_path):
 
 
 def test_math_file_folder_and_json_lines(tmp_path):
-    problem = {"problem": "Compute $\\frac{1}{2}+\\frac{1}{2}$.", "level": "Level 1", "type": "Algebra",
-               "solution": "First $\\boxed{2}$ is wrong; the sum is $\\boxed{\\frac{2}{2}} = 1$."}
+    problem = {
+        "problem": "Compute $\\frac{1}{2}+\\frac{1}{2}$.",
+        "level": "Level 1",
+        "type": "Algebra",
+        "solution": "First $\\boxed{2}$ is wrong; the sum is $\\boxed{\\frac{2}{2}} = 1$.",
+    }
     folder = tmp_path / "MATH" / "test"
     (folder / "algebra").mkdir(parents=True)
     write(folder / "algebra" / "7.json", json.dumps(problem, indent=4))
     write(folder / "algebra" / "12.json", json.dumps({**problem, "solution": "So $\\boxed{1}$."}))
     qs = read_questions(folder)
-    assert [(q.id, q.task, q.gold_answer) for q in qs] == [("algebra/12", "math", "1"),
-                                                           ("algebra/7", "math", "\\frac{2}{2}")]
+    assert [(q.id, q.task, q.gold_answer) for q in qs] == [
+        ("algebra/12", "math", "1"),
+        ("algebra/7", "math", "\\frac{2}{2}"),
+    ]
     single = read_questions(folder / "algebra" / "7.json")
     assert single[0].gold_answer == "\\frac{2}{2}"  # the last \boxed{}, nested braces kept
-    lines = write(tmp_path / "math.jsonl", json.dumps(problem) + "\n" + json.dumps({**problem, "problem": "B"}))
+    lines = write(
+        tmp_path / "math.jsonl", json.dumps(problem) + "\n" + json.dumps({**problem, "problem": "B"})
+    )
     assert [q.id for q in read_questions(lines, "math")] == ["math-00001", "math-00002"]
 
 
@@ -99,19 +151,40 @@ def test_our_question_lines_round_trip_and_discussions_read_as_questions(tmp_pat
     assert [q.id for q in demo] == ["ecqa-001", "ecqa-002", "ecqa-003"] and demo[0].options
 
 
-@pytest.mark.parametrize("name, text, line, reason", [
-    ("bad.jsonl", '{"question": "a", "answer": "#### 1"}\n\n{"question": "b", "answer": "#### 2"\n', 3,
-     "invalid JSON"),
-    ("gsm.jsonl", '{"question": "a", "answer": "#### 1"}\n{"question": "b", "answer": "no marker"}\n', 2,
-     "no '#### <number>'"),
-    ("sqa.json", '[\n  {"qid": "a", "question": "x", "answer": true},\n  {"qid": "b",\n   "question": "y",'
-                 ' "answer": "yes"}\n]', 3, "must be true or false"),
-    ("dup.json", '[{"qid": "a", "question": "x", "answer": true},\n'
-                 '{"qid": "a", "question": "y", "answer": false}]', 2, "repeats the record of line 1"),
-    ("what.jsonl", '{"text": "hello"}\n', 1, "cannot tell the format"),
-    ("open.json", '[{"qid": "a", "question": "x", "answer": true},\n', 2, "not closed"),
-    ("pretty.json", '{\n  "problem": "x",\n  "solution": oops\n}\n', 3, "invalid JSON"),
-])
+@pytest.mark.parametrize(
+    "name, text, line, reason",
+    [
+        (
+            "bad.jsonl",
+            '{"question": "a", "answer": "#### 1"}\n\n{"question": "b", "answer": "#### 2"\n',
+            3,
+            "invalid JSON",
+        ),
+        (
+            "gsm.jsonl",
+            '{"question": "a", "answer": "#### 1"}\n{"question": "b", "answer": "no marker"}\n',
+            2,
+            "no '#### <number>'",
+        ),
+        (
+            "sqa.json",
+            '[\n  {"qid": "a", "question": "x", "answer": true},\n  {"qid": "b",\n   "question": "y",'
+            ' "answer": "yes"}\n]',
+            3,
+            "must be true or false",
+        ),
+        (
+            "dup.json",
+            '[{"qid": "a", "question": "x", "answer": true},\n'
+            '{"qid": "a", "question": "y", "answer": false}]',
+            2,
+            "repeats the record of line 1",
+        ),
+        ("what.jsonl", '{"text": "hello"}\n', 1, "cannot tell the format"),
+        ("open.json", '[{"qid": "a", "question": "x", "answer": true},\n', 2, "not closed"),
+        ("pretty.json", '{\n  "problem": "x",\n  "solution": oops\n}\n', 3, "invalid JSON"),
+    ],
+)
 def test_errors_name_file_and_line(tmp_path, name, text, line, reason):
     path = write(tmp_path / name, text)
     with pytest.raises(FormatError) as err:
@@ -120,8 +193,9 @@ def test_errors_name_file_and_line(tmp_path, name, text, line, reason):
 
 
 def test_ecqa_error_line_counts_multiline_records(tmp_path):
-    text = (ECQA_HEADER + '0,x1,c,Q1?,a,b,c,d,e,a,"one\ntwo\nthree",n,t\n'
-            + "1,x2,c,Q2?,a,b,c,d,e,zebra,p,n,t\n")
+    text = (
+        ECQA_HEADER + '0,x1,c,Q1?,a,b,c,d,e,a,"one\ntwo\nthree",n,t\n' + "1,x2,c,Q2?,a,b,c,d,e,zebra,p,n,t\n"
+    )
     path = write(tmp_path / "e.csv", text)
     with pytest.raises(FormatError, match=r"e\.csv:5: q_ans 'zebra' is none of the options"):
         read_questions(path)
@@ -135,8 +209,12 @@ def test_limit_and_named_format(tmp_path):
         read_questions(path, "csv")  # type: ignore[arg-type]
 
 
-REAL = [("sqa/dev.json", "strategyqa", 229), ("gsm8k/test.jsonl", "gsm8k", 1319),
-        ("ecqa/cqa_data_test.csv", "ecqa", 2194), ("aqua/test.json", "aqua", 254)]
+REAL = [
+    ("sqa/dev.json", "strategyqa", 229),
+    ("gsm8k/test.jsonl", "gsm8k", 1319),
+    ("ecqa/cqa_data_test.csv", "ecqa", 2194),
+    ("aqua/test.json", "aqua", 254),
+]
 
 
 @pytest.mark.parametrize("rel, task, count", REAL)

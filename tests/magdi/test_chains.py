@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from magdi.chains import (Chain, build_examples, drop_agreement, encode_chain, encode_examples,
-                          encode_prompt, format_question, repeat_pairs)
 from magdi import reconcile
 from magdi.answers import label_answer
+from magdi.chains import (
+    Chain,
+    build_examples,
+    drop_agreement,
+    encode_chain,
+    encode_examples,
+    encode_prompt,
+    format_question,
+    repeat_pairs,
+)
 from magdi.config import DistillConfig
 from magdi.offline import offline_tokenizer
 from tests.magdi.toy_mags import hand_made
@@ -15,10 +23,10 @@ from tests.magdi.toy_mags import hand_made
 # (questions, chains, pairs, graphs, nodes, edges) per level; see toy_mags.hand_made for the labels.
 EXPECTED = {
     "single-teacher": (2, 2, 0, 0, 0, 0),  # agent a correct in round 0: q1, q4
-    "1": (2, 4, 0, 0, 0, 0),               # q1: a, c; q4: a, b (c excluded); q2 has no correct round 0
-    "2": (3, 7, 0, 0, 0, 0),               # + q1 round 1: a, b; q2 round 1: a
-    "3": (3, 7, 7, 0, 0, 0),               # pairs: q1 4 vs 2 -> 4; q2 1 vs 3 -> 3; q4 no incorrect -> 0
-    "4": (3, 7, 7, 3, 12, 13),             # nodes 6 + 4 + 2; edges q1 3x3, q2 2x2, q4 none
+    "1": (2, 4, 0, 0, 0, 0),  # q1: a, c; q4: a, b (c excluded); q2 has no correct round 0
+    "2": (3, 7, 0, 0, 0, 0),  # + q1 round 1: a, b; q2 round 1: a
+    "3": (3, 7, 7, 0, 0, 0),  # pairs: q1 4 vs 2 -> 4; q2 1 vs 3 -> 3; q4 no incorrect -> 0
+    "4": (3, 7, 7, 3, 12, 13),  # nodes 6 + 4 + 2; edges q1 3x3, q2 2x2, q4 none
 }
 
 
@@ -36,8 +44,11 @@ def test_level_counts(level):
     assert summary["turns_excluded"] == 1
     assert "q3" not in {e.id for e in examples}  # nothing correct: dropped at every level
     for lv, counts in summary["by_level"].items():
-        assert (counts["chains"], counts["pairs"], counts["graphs"]) == (EXPECTED[lv][1], EXPECTED[lv][2],
-                                                                         EXPECTED[lv][3])
+        assert (counts["chains"], counts["pairs"], counts["graphs"]) == (
+            EXPECTED[lv][1],
+            EXPECTED[lv][2],
+            EXPECTED[lv][3],
+        )
 
 
 def test_selected_chains_and_pairs():
@@ -52,7 +63,10 @@ def test_selected_chains_and_pairs():
     ex = {e.id: e for e in build_examples(DistillConfig(level="3"), hand_made())[0]}
     q2 = ex["q2"]
     assert [(q2.chains[a].key, q2.chains[b].key) for a, b in q2.pairs] == [
-        (("a", 1), ("a", 0)), (("a", 1), ("b", 0)), (("a", 1), ("b", 1))]
+        (("a", 1), ("a", 0)),
+        (("a", 1), ("b", 0)),
+        (("a", 1), ("b", 1)),
+    ]
     assert all(q2.chains[a].correct and not q2.chains[b].correct for a, b in q2.pairs)
     assert ex["q4"].pairs == []  # no incorrect chain: no contrastive term, no placeholder
     assert all(c.completion.strip() for e in ex.values() for c in e.chains)
@@ -80,8 +94,10 @@ def test_agreement_sentences_and_chain_text():
 
     d = hand_made()[0]
     d.turns[0].reasoning = "I agree with b. Blue light scatters more."
-    for drop, expected in ((True, " Blue light scatters more. So the answer is yes"),
-                           (False, " I agree with b. Blue light scatters more. So the answer is yes")):
+    for drop, expected in (
+        (True, " Blue light scatters more. So the answer is yes"),
+        (False, " I agree with b. Blue light scatters more. So the answer is yes"),
+    ):
         ex = build_examples(DistillConfig(level="1", drop_agreement_sentences=drop), [d])[0][0]
         assert ex.chains[0].prompt == "[INST] ### Question: Question 1?[/INST] ### Answer:"
         assert ex.chains[0].completion == expected
@@ -127,23 +143,33 @@ def _llama_style_tokenizer():
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    texts = ["[INST] ### Question: What is 2 + 3?[/INST] ### Answer: Two plus three is five. "
-             "So the answer is 5"] * 3 + ["Reasoning about the answer is simple."]
+    texts = [
+        "[INST] ### Question: What is 2 + 3?[/INST] ### Answer: Two plus three is five. So the answer is 5"
+    ] * 3 + ["Reasoning about the answer is simple."]
     tk = Tokenizer(models.BPE(unk_token="<unk>"))
-    tk.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")  # word-bounded merges
-    tk.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>"],
-                                                      show_progress=False))
+    tk.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement="▁", prepend_scheme="always"
+    )  # word-bounded merges
+    tk.train_from_iterator(
+        texts,
+        trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False),
+    )
     tk.pre_tokenizer = None
     tk.normalizer = normalizers.Sequence([normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")])
     tk.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.Fuse(), decoders.Strip(" ", 1, 0)])
-    return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
-                                   pad_token="</s>")
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tk, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="</s>"
+    )
 
 
 def test_a_chain_is_tokenised_whole_so_no_stray_space_token_starts_the_completion():
     tok = _llama_style_tokenizer()
-    chain = Chain(key=("a", 0), prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Answer:",
-                  completion=" Two plus three is five. So the answer is 5", correct=True)
+    chain = Chain(
+        key=("a", 0),
+        prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Answer:",
+        completion=" Two plus three is five. So the answer is 5",
+        correct=True,
+    )
     assert tok.convert_ids_to_tokens(tok.encode(chain.completion, add_special_tokens=False))[0] == "▁"
     ids, n_prompt, cut = encode_chain(tok, chain, 10_000)
     whole = tok.encode(chain.prompt + chain.completion, add_special_tokens=False)
@@ -158,10 +184,14 @@ def test_a_prompt_that_is_no_token_prefix_masks_the_common_prefix_only():
     ids, n_prompt, _ = encode_chain(tok, chain, 10_000)
     assert n_prompt == len(encode_prompt(tok, chain.prompt))
     tok = _llama_style_tokenizer()  # ... here "▁Answer:" + "▁Two" vs "▁Ans" + "wer:▁Two"-style merges
-    chain = Chain(key=("a", 0), prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Ans",
-                  completion="wer: Two", correct=True)
+    chain = Chain(
+        key=("a", 0),
+        prompt="[INST] ### Question: What is 2 + 3?[/INST] ### Ans",
+        completion="wer: Two",
+        correct=True,
+    )
     prompt = encode_prompt(tok, chain.prompt)
     ids, n_prompt, _ = encode_chain(tok, chain, 10_000)
-    assert ids[:len(prompt)] != prompt  # the boundary token merges across prompt and completion
+    assert ids[: len(prompt)] != prompt  # the boundary token merges across prompt and completion
     assert ids[:n_prompt] == prompt[:n_prompt] and n_prompt < len(prompt)
     assert ids[n_prompt] != prompt[n_prompt]  # the loss starts at the first token that differs

@@ -26,10 +26,18 @@ def test_every_field_has_a_default_and_help():
 
 
 @settings(max_examples=25, deadline=None)
-@given(level=st.sampled_from(["1", "2", "3", "4"]), lr=st.floats(1e-7, 1.0), r=st.integers(1, 64),
-       steps=st.one_of(st.none(), st.integers(1, 10_000)),
-       modules=st.lists(st.sampled_from(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj"]),
-                        min_size=1, max_size=5, unique=True))
+@given(
+    level=st.sampled_from(["1", "2", "3", "4"]),
+    lr=st.floats(1e-7, 1.0),
+    r=st.integers(1, 64),
+    steps=st.one_of(st.none(), st.integers(1, 10_000)),
+    modules=st.lists(
+        st.sampled_from(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj"]),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+)
 def test_save_load_round_trip(tmp_path_factory, level, lr, r, steps, modules):
     cfg = DistillConfig(level=level, lr=lr, lora_r=r, max_steps=steps, lora_target_modules=modules)
     folder = tmp_path_factory.mktemp("cfg")
@@ -39,7 +47,9 @@ def test_save_load_round_trip(tmp_path_factory, level, lr, r, steps, modules):
 
 def test_yaml_file_and_overrides_are_coerced(tmp_path):
     path = tmp_path / "c.yaml"
-    path.write_text("data: x.jsonl\nlevel: 3\nlr: 5e-6\nmax_steps: null\nlora_target_modules: q_proj,v_proj\n")
+    path.write_text(
+        "data: x.jsonl\nlevel: 3\nlr: 5e-6\nmax_steps: null\nlora_target_modules: q_proj,v_proj\n"
+    )
     cfg = DistillConfig.from_file(path, ["epochs=2", "mask_prompt=false", "max_steps=7", "gamma=0.5"])
     assert cfg.level == "3" and cfg.lr == 5e-6 and isinstance(cfg.lr, float)
     assert cfg.lora_target_modules == ["q_proj", "v_proj"]
@@ -48,12 +58,25 @@ def test_yaml_file_and_overrides_are_coerced(tmp_path):
     assert DistillConfig.from_file(tmp_path / "c.json").teacher == "gpt4"
 
 
-@pytest.mark.parametrize("bad", [
-    {"level": "5"}, {"level": "single-teacher"}, {"pooling": "max"}, {"lora_r": 0}, {"lr": -1},
-    {"gcn_dropout": 1.0}, {"epochs": 1.5}, {"mask_prompt": "maybe"}, {"max_steps": 0},
-    {"offline_hidden": 30, "offline_heads": 4}, {"completion_template": "{reasoning}"},
-    {"preset": "gpu"}, {"epochs": 0}, {"warmup_steps": -1},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"level": "5"},
+        {"level": "single-teacher"},
+        {"pooling": "max"},
+        {"lora_r": 0},
+        {"lr": -1},
+        {"gcn_dropout": 1.0},
+        {"epochs": 1.5},
+        {"mask_prompt": "maybe"},
+        {"max_steps": 0},
+        {"offline_hidden": 30, "offline_heads": 4},
+        {"completion_template": "{reasoning}"},
+        {"preset": "gpu"},
+        {"epochs": 0},
+        {"warmup_steps": -1},
+    ],
+)
 def test_invalid_values_raise(bad):
     with pytest.raises(ValueError):
         DistillConfig(**bad)
@@ -75,7 +98,6 @@ def test_unknown_keys(tmp_path):
         warnings.simplefilter("always")
         assert DistillConfig.load(tmp_path).level == "2"
     assert any("from_the_future" in str(w.message) for w in caught)
-
 
 
 def test_the_offline_student_gets_the_cpu_preset_and_it_is_saved_resolved(tmp_path):

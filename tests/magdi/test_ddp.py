@@ -19,14 +19,40 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_two_process_ddp_run(tmp_path):
     write_export(tmp_path / "export.jsonl", demo_like())
     config = tmp_path / "ddp.yaml"
-    config.write_text(json.dumps({"data": str(tmp_path / "export.jsonl"), "output_dir": str(tmp_path / "run"),
-                                  "level": "4", "max_steps": 4, "batch_size": 2, "log_every": 1, "lr": 1e-2,
-                                  "warmup_steps": 0, **TINY}))
+    config.write_text(
+        json.dumps(
+            {
+                "data": str(tmp_path / "export.jsonl"),
+                "output_dir": str(tmp_path / "run"),
+                "level": "4",
+                "max_steps": 4,
+                "batch_size": 2,
+                "log_every": 1,
+                "lr": 1e-2,
+                "warmup_steps": 0,
+                **TINY,
+            }
+        )
+    )
     env = os.environ | {"OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-         "-m", "magdi.train", str(config)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "-m",
+            "magdi.train",
+            str(config),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ddp.yaml", "export.jsonl", "run"]

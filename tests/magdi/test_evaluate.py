@@ -20,14 +20,16 @@ from tests.conftest import ROOT
 from tests.utils.workers import TINY_STUDENT
 
 
-
-@pytest.mark.parametrize("answers, expected", [
-    (["2", None, "3", "3"], "3"),  # the majority; an unparseable sample does not vote
-    (["2", "3"], "2"),  # a tie goes to the answer given first
-    (["3", "2", "2", "3", None, None, None], "3"),  # abstentions cannot outvote
-    ([None, None], None),  # nothing parsed: no answer
-    ([], None),
-])
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        (["2", None, "3", "3"], "3"),  # the majority; an unparseable sample does not vote
+        (["2", "3"], "2"),  # a tie goes to the answer given first
+        (["3", "2", "2", "3", None, None, None], "3"),  # abstentions cannot outvote
+        ([None, None], None),  # nothing parsed: no answer
+        ([], None),
+    ],
+)
 def test_majority_vote(answers, expected):
     assert majority_vote("gsm8k", answers) == expected
 
@@ -40,8 +42,12 @@ def test_score_keeps_unparseable_samples_visible():
     q = Question("q", "gsm8k", "How many?", None, "12")
     texts = ["6 + 6 = 12. So the answer is 12.", "I am not sure.", "So the answer is 13.", "The answer is 12"]
     scored = score(q, texts, offline_tokenizer(), latency_s=0.5)
-    assert [(s.parsed, s.correct) for s in scored.samples] == [("12", True), (None, False), ("13", False),
-                                                               ("12", True)]
+    assert [(s.parsed, s.correct) for s in scored.samples] == [
+        ("12", True),
+        (None, False),
+        ("13", False),
+        ("12", True),
+    ]
     assert scored.samples[1].text == "I am not sure."
     tok = offline_tokenizer()  # the student's own tokens, no EOS
     assert [s.tokens for s in scored.samples] == [len(tok.encode(t, add_special_tokens=False)) for t in texts]
@@ -79,7 +85,8 @@ def discussion() -> Discussion:
         Turn("a", 0, "Birds fly, so yes.", "yes", 0.95),
         Turn("b", 0, "No.", "no", 0.7, label="incorrect", label_source="human"),
         Turn("c", 0, "Unsure.", "maybe", None),
-        Turn("a", 1, "Still yes.", "Yes.", 0.6), Turn("b", 1, "I agree with a.", "yes", 0.5),
+        Turn("a", 1, "Still yes.", "Yes.", 0.6),
+        Turn("b", 1, "I agree with a.", "yes", 0.5),
         Turn("c", 1, "Definitely not.", "no", 1.0),
     ]
     return Discussion("d1", "strategyqa", "Do penguins fly?", "no", turns)
@@ -88,8 +95,14 @@ def discussion() -> Discussion:
 def test_teacher_answers_per_round():
     """Values are normalised (None: unparseable); a human label wins over the automatic one."""
     got = [(t.agent, t.round, t.value, t.correct) for t in teacher_answers(discussion())]
-    assert got == [("a", 0, "yes", False), ("b", 0, "no", False), ("c", 0, None, False),
-                   ("a", 1, "yes", False), ("b", 1, "yes", False), ("c", 1, "no", True)]
+    assert got == [
+        ("a", 0, "yes", False),
+        ("b", 0, "no", False),
+        ("c", 0, None, False),
+        ("a", 1, "yes", False),
+        ("b", 1, "yes", False),
+        ("c", 1, "no", True),
+    ]
 
 
 def test_consensus_majority_and_confidence_weighted():
@@ -108,8 +121,17 @@ def test_teacher_tokens_with_tokenizer_and_heuristic():
 
 def test_offline_student_evaluation_accuracy_matches_a_recount(tmp_path):
     demo = ROOT / "data" / "demo" / "gsm8k.jsonl"
-    cfg = EvalConfig(questions=str(demo), discussions=str(demo), output_dir=str(tmp_path), limit=4,
-                     student=TINY_STUDENT, sampling=True, k=3, max_new_tokens=8, batch_size=3)
+    cfg = EvalConfig(
+        questions=str(demo),
+        discussions=str(demo),
+        output_dir=str(tmp_path),
+        limit=4,
+        student=TINY_STUDENT,
+        sampling=True,
+        k=3,
+        max_new_tokens=8,
+        batch_size=3,
+    )
     summary = run(cfg)
     lines = [json.loads(line) for line in (tmp_path / "predictions.jsonl").read_text().splitlines()]
     assert [r["id"] for r in lines] == ["gsm8k-001", "gsm8k-002", "gsm8k-003", "gsm8k-004"]

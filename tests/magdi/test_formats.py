@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magdi.formats import (FormatError, detect_format, read_jsonl, read_magdi, write_jsonl,
-                           write_magdi)
+from magdi.formats import FormatError, detect_format, read_jsonl, read_magdi, write_jsonl, write_magdi
 from magdi.mag import Discussion, Turn
-from tests.utils import discussion, turn, write_jsonl as write_lines
+from tests.utils import discussion, turn
+from tests.utils import write_jsonl as write_lines
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 agents = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(str.strip)
@@ -25,14 +25,27 @@ def discussions(draw) -> Discussion:
             earlier = [t.key for t in turns if t.round < r]
             responds = draw(st.none() | st.lists(st.sampled_from(earlier), unique=True)) if earlier else None
             label = draw(st.sampled_from([None, "correct", "incorrect"]))
-            turns.append(Turn(
-                agent=a, round=r, reasoning=draw(text), answer=draw(text),
-                confidence=draw(st.none() | st.floats(0, 1)), responds_to=responds,
-                label=label, label_source=None if label is None else draw(st.sampled_from(["auto", "human"])),
-                excluded=draw(st.booleans())))
-    return Discussion(id=draw(text), task=draw(st.sampled_from(["gsm8k", "strategyqa", "ecqa", "x"])),
-                      question=draw(text), gold_answer=draw(text), turns=turns,
-                      options=draw(st.none() | st.lists(text, max_size=5)))
+            turns.append(
+                Turn(
+                    agent=a,
+                    round=r,
+                    reasoning=draw(text),
+                    answer=draw(text),
+                    confidence=draw(st.none() | st.floats(0, 1)),
+                    responds_to=responds,
+                    label=label,
+                    label_source=None if label is None else draw(st.sampled_from(["auto", "human"])),
+                    excluded=draw(st.booleans()),
+                )
+            )
+    return Discussion(
+        id=draw(text),
+        task=draw(st.sampled_from(["gsm8k", "strategyqa", "ecqa", "x"])),
+        question=draw(text),
+        gold_answer=draw(text),
+        turns=turns,
+        options=draw(st.none() | st.lists(text, max_size=5)),
+    )
 
 
 @given(st.lists(discussions(), max_size=3))
@@ -54,45 +67,60 @@ def test_magdi_round_trip_is_lossless(tmp_path_factory, ds):
         write_magdi(ds, fh)
     back = [d for _, d, _ in read_magdi(path)]
     # the MAGDi format orders turns by round; compare as sets of turns
-    assert [(d.id, d.task, d.question, d.gold_answer, d.options) for d in back] == \
-           [(d.id, d.task, d.question, d.gold_answer, d.options) for d in ds]
+    assert [(d.id, d.task, d.question, d.gold_answer, d.options) for d in back] == [
+        (d.id, d.task, d.question, d.gold_answer, d.options) for d in ds
+    ]
     for a, b in zip(back, ds):
         assert sorted(a.turns, key=lambda t: t.key) == sorted(b.turns, key=lambda t: t.key)
 
 
 def test_reads_the_magdi_release_layout(tmp_path):
-    item = {"question": "Is water wet?", "gold_answer": "yes",
-            "claude_output_0": {"reasoning": "r", "answer": "yes", "confidence_level": "90%"},
-            "gpt4_output_0": {"reasoning": "r", "answer": "no", "confidence_level": 0.8},
-            "my_agent_output_1": {"reasoning": "r", "answer": "yes"}}
+    item = {
+        "question": "Is water wet?",
+        "gold_answer": "yes",
+        "claude_output_0": {"reasoning": "r", "answer": "yes", "confidence_level": "90%"},
+        "gpt4_output_0": {"reasoning": "r", "answer": "no", "confidence_level": 0.8},
+        "my_agent_output_1": {"reasoning": "r", "answer": "yes"},
+    }
     path = tmp_path / "strategyqa_MAG.json"
     path.write_text(json.dumps([item]))
     assert detect_format(path) == "magdi"
     [(index, d, _)] = list(read_magdi(path))
     assert (index, d.id, d.task) == (0, "0", "strategyqa")
-    assert {t.key: t.confidence for t in d.turns} == {("claude", 0): 0.9, ("gpt4", 0): 0.8,
-                                                      ("my_agent", 1): None}
+    assert {t.key: t.confidence for t in d.turns} == {
+        ("claude", 0): 0.9,
+        ("gpt4", 0): 0.8,
+        ("my_agent", 1): None,
+    }
 
 
-@pytest.mark.parametrize("line, reason", [
-    ('{"id": "a", ', "malformed JSON"),
-    (json.dumps({k: v for k, v in discussion().items() if k != "gold_answer"}), "missing field 'gold_answer'"),
-    (json.dumps(discussion(question=3)), "'question' must be a string"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1", confidence=1.5)])), "outside [0, 1]"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1", confidence="high")])), "confidence must be a number"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1"), turn("a", 0, "2")])), "duplicate turn"),
-    (json.dumps(discussion(turns=[turn("a", -1, "1")])), "non-negative integer"),
-    (json.dumps(discussion(turns=[turn("a", 1.5, "1")])), "non-negative integer"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1", responds_to=[["b", 0]])])), "missing turn"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1"), turn("b", 0, "1", responds_to=[["a", 0]])])),
-     "earlier round"),
-    (json.dumps(discussion(turns=[])), "non-empty list"),
-    (json.dumps(discussion(extra_field=1)), "unknown field(s): extra_field"),
-    ('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1", mood="calm")])), "turn 0: unknown field(s): mood"),
-    (json.dumps(discussion(turns=[turn("a", 0, "1"), ["b", 0]])), "turn 1: expected an object"),
-    (json.dumps(discussion(turns=[turn(" ", 0, "1")])), "turn 0: agent must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"id": "a", ', "malformed JSON"),
+        (
+            json.dumps({k: v for k, v in discussion().items() if k != "gold_answer"}),
+            "missing field 'gold_answer'",
+        ),
+        (json.dumps(discussion(question=3)), "'question' must be a string"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1", confidence=1.5)])), "outside [0, 1]"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1", confidence="high")])), "confidence must be a number"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1"), turn("a", 0, "2")])), "duplicate turn"),
+        (json.dumps(discussion(turns=[turn("a", -1, "1")])), "non-negative integer"),
+        (json.dumps(discussion(turns=[turn("a", 1.5, "1")])), "non-negative integer"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1", responds_to=[["b", 0]])])), "missing turn"),
+        (
+            json.dumps(discussion(turns=[turn("a", 0, "1"), turn("b", 0, "1", responds_to=[["a", 0]])])),
+            "earlier round",
+        ),
+        (json.dumps(discussion(turns=[])), "non-empty list"),
+        (json.dumps(discussion(extra_field=1)), "unknown field(s): extra_field"),
+        ('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1", mood="calm")])), "turn 0: unknown field(s): mood"),
+        (json.dumps(discussion(turns=[turn("a", 0, "1"), ["b", 0]])), "turn 1: expected an object"),
+        (json.dumps(discussion(turns=[turn(" ", 0, "1")])), "turn 0: agent must be a non-empty string"),
+    ],
+)
 def test_invalid_lines_name_file_and_line(tmp_path, line, reason):
     path = write_lines(tmp_path / "bad.jsonl", [discussion(id="ok"), line])
     with pytest.raises(FormatError) as err:
@@ -120,8 +148,14 @@ def test_a_magdi_file_that_is_not_utf8_names_the_line(tmp_path):
 
 def test_magdi_errors_name_the_item_index(tmp_path):
     path = tmp_path / "m.json"
-    path.write_text(json.dumps([{"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1", "reasoning": "r"}},
-                                {"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1"}}]))
+    path.write_text(
+        json.dumps(
+            [
+                {"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1", "reasoning": "r"}},
+                {"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1"}},
+            ]
+        )
+    )
     with pytest.raises(FormatError, match=r"m\.json:1: a_output_0: missing field 'reasoning'"):
         list(read_magdi(path))
 
@@ -130,5 +164,6 @@ def test_numbers_are_accepted_as_answers():
     buf = io.StringIO(json.dumps(discussion(gold=18, turns=[turn("a", 0, 18)])) + "\n")
     path_like = buf  # read_jsonl takes a path; check the dict parser directly instead
     from magdi.formats import discussion_from_dict
+
     d, _ = discussion_from_dict(json.loads(path_like.getvalue()))
     assert (d.gold_answer, d.turns[0].answer) == ("18", "18")

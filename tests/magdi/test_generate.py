@@ -27,7 +27,10 @@ def run(run_dir) -> Run:
 
 
 def _prompts(run: Run) -> list[str]:
-    return [question_prompt(run, "What is 2 + 3?"), question_prompt(run, "What is 17 + 25? Think it through.")]
+    return [
+        question_prompt(run, "What is 2 + 3?"),
+        question_prompt(run, "What is 17 + 25? Think it through."),
+    ]
 
 
 def test_reloaded_model_holds_the_trained_weights(run_dir, run):
@@ -81,7 +84,9 @@ def _logits(model, ids: torch.Tensor) -> torch.Tensor:
 def test_the_adapter_names_its_base_so_plain_peft_loads_it(run_dir, run):
     from peft import AutoPeftModelForCausalLM
 
-    recorded = json.loads((run_dir / "adapter" / "adapter_config.json").read_text())["base_model_name_or_path"]
+    recorded = json.loads((run_dir / "adapter" / "adapter_config.json").read_text())[
+        "base_model_name_or_path"
+    ]
     assert recorded == str((run_dir / "base").resolve())
     with quiet_peft():
         plain = AutoPeftModelForCausalLM.from_pretrained(run_dir / "adapter").eval()

@@ -11,8 +11,17 @@ from magdi.losses import IGNORE, combine, margin_loss, node_loss, ntp_loss, pool
 from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
 from tests.magdi.toy_mags import hand_made
 
-TINY = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1,
-            offline_intermediate=64, lora_r=4, gcn_hidden=16, max_length=96, seed=3)
+TINY = dict(
+    offline_hidden=32,
+    offline_layers=1,
+    offline_heads=2,
+    offline_kv_heads=1,
+    offline_intermediate=64,
+    lora_r=4,
+    gcn_hidden=16,
+    max_length=96,
+    seed=3,
+)
 
 
 def _logsoftmax_nll(row: torch.Tensor, target: int) -> torch.Tensor:
@@ -22,10 +31,18 @@ def _logsoftmax_nll(row: torch.Tensor, target: int) -> torch.Tensor:
 def test_ntp_loss_is_mean_nll_of_shifted_unmasked_tokens():
     g = torch.Generator().manual_seed(0)
     logits = torch.randn(2, 6, 11, generator=g)
-    labels = torch.tensor([[IGNORE, IGNORE, 4, 7, 1, IGNORE],   # prompt masked, then padding
-                           [IGNORE, 3, 3, 9, 10, 2]])
-    terms = [_logsoftmax_nll(logits[b, t], int(labels[b, t + 1]))
-             for b in range(2) for t in range(5) if labels[b, t + 1] != IGNORE]
+    labels = torch.tensor(
+        [
+            [IGNORE, IGNORE, 4, 7, 1, IGNORE],  # prompt masked, then padding
+            [IGNORE, 3, 3, 9, 10, 2],
+        ]
+    )
+    terms = [
+        _logsoftmax_nll(logits[b, t], int(labels[b, t + 1]))
+        for b in range(2)
+        for t in range(5)
+        if labels[b, t + 1] != IGNORE
+    ]
     expected = torch.stack(terms).mean()
     assert torch.allclose(ntp_loss(*shift_targets(logits, labels)), expected, atol=1e-6)
 
@@ -42,7 +59,7 @@ def test_pooling_matches_loop_and_ignores_padding_side(mode):
     for b, x in enumerate(tokens):
         n = x.shape[0]
         right[b, :n], mask_r[b, :n] = x, 1
-        left[b, T - n:], mask_l[b, T - n:] = x, 1
+        left[b, T - n :], mask_l[b, T - n :] = x, 1
         right[b, n:] = 100.0  # padding states must not leak in
         left[b, : T - n] = 100.0
     expected = []
@@ -50,7 +67,11 @@ def test_pooling_matches_loop_and_ignores_padding_side(mode):
         if mode == "last":
             expected.append(x[-1])
             continue
-        w = torch.arange(1, x.shape[0] + 1, dtype=torch.float) if mode == "position" else torch.ones(x.shape[0])
+        w = (
+            torch.arange(1, x.shape[0] + 1, dtype=torch.float)
+            if mode == "position"
+            else torch.ones(x.shape[0])
+        )
         expected.append((x * w[:, None]).sum(0) / w.sum())
     expected = torch.stack(expected)
     assert torch.allclose(pool(right, mask_r, mode), expected, atol=1e-6)
@@ -85,6 +106,7 @@ def test_empty_losses_are_zero_and_keep_the_graph():
 
 # ---------------------------------------------------------------- the student on a fixed batch
 
+
 def _student(node_mode: str) -> tuple[MAGDiStudent, object, list]:
     cfg = DistillConfig(level="4", node_features=node_mode, lora_dropout=0.0, gcn_dropout=0.0, **TINY)
     base, tokenizer, _ = load_base(cfg)
@@ -97,8 +119,9 @@ def _student(node_mode: str) -> tuple[MAGDiStudent, object, list]:
     examples, _ = build_examples(cfg, hand_made())
     items, _ = encode_examples(examples, tokenizer, cfg.max_length)
     feats = node_features(student, items, tokenizer.pad_token_id, 4, torch.device("cpu"), torch.float32)
-    batch = collate(items, tokenizer.pad_token_id, mask_prompt=True,
-                    features=feats if node_mode == "frozen" else None)
+    batch = collate(
+        items, tokenizer.pad_token_id, mask_prompt=True, features=feats if node_mode == "frozen" else None
+    )
     return student, tokenizer, batch
 
 
@@ -106,7 +129,9 @@ def test_student_losses_equal_full_model_computation():
     student, _, batch = _student("joint")
     student.eval()
     outputs, losses = student(batch)
-    full = student.lm(input_ids=batch.input_ids, attention_mask=batch.attention_mask, output_hidden_states=True)
+    full = student.lm(
+        input_ids=batch.input_ids, attention_mask=batch.attention_mask, output_hidden_states=True
+    )
     logits, last = full.logits, full.hidden_states[-1]  # (C, T, V), (C, T, H)
     nll = []
     for c in range(batch.input_ids.shape[0]):
@@ -135,8 +160,11 @@ def test_student_losses_equal_full_model_computation():
 def _grads(student: MAGDiStudent, loss: torch.Tensor) -> tuple[float, float]:
     student.zero_grad(set_to_none=True)
     loss.backward(retain_graph=True)
-    lora = sum(float(p.grad.abs().sum()) for n, p in student.named_parameters()
-               if "lora_" in n and p.grad is not None)
+    lora = sum(
+        float(p.grad.abs().sum())
+        for n, p in student.named_parameters()
+        if "lora_" in n and p.grad is not None
+    )
     gcn = sum(float(p.grad.abs().sum()) for p in student.gcn.parameters() if p.grad is not None)
     return lora, gcn
 

@@ -10,8 +10,16 @@ from magdi.config import DistillConfig
 from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
 from tests.magdi.toy_mags import hand_made
 
-TINY = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1,
-            offline_intermediate=64, lora_r=4, max_length=96, lora_dropout=0.0)  # GCN at its 512
+TINY = dict(
+    offline_hidden=32,
+    offline_layers=1,
+    offline_heads=2,
+    offline_kv_heads=1,
+    offline_intermediate=64,
+    lora_r=4,
+    max_length=96,
+    lora_dropout=0.0,
+)  # GCN at its 512
 
 
 def _backward(level: str) -> MAGDiStudent:
@@ -59,12 +67,23 @@ def _tiny(kind: str):
     """A random-init model of a family whose forward post-processes the LM head's logits."""
     from transformers import AutoModelForCausalLM, CohereConfig, Gemma2Config, GraniteConfig, LlamaConfig
 
-    shape = dict(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                 num_attention_heads=2, num_key_value_heads=1, pad_token_id=0, eos_token_id=1, bos_token_id=None)
-    config = {"gemma2": lambda: Gemma2Config(head_dim=16, final_logit_softcapping=0.05, **shape),
-              "cohere": lambda: CohereConfig(logit_scale=0.0625, **shape),
-              "granite": lambda: GraniteConfig(logits_scaling=8.0, **shape),
-              "llama": lambda: LlamaConfig(**shape)}[kind]()
+    shape = dict(
+        vocab_size=96,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        pad_token_id=0,
+        eos_token_id=1,
+        bos_token_id=None,
+    )
+    config = {
+        "gemma2": lambda: Gemma2Config(head_dim=16, final_logit_softcapping=0.05, **shape),
+        "cohere": lambda: CohereConfig(logit_scale=0.0625, **shape),
+        "granite": lambda: GraniteConfig(logits_scaling=8.0, **shape),
+        "llama": lambda: LlamaConfig(**shape),
+    }[kind]()
     torch.manual_seed(0)
     return AutoModelForCausalLM.from_config(config)
 
@@ -81,8 +100,12 @@ def test_next_token_loss_goes_through_the_models_own_logits(kind):
     student = MAGDiStudent(add_lora(_tiny(kind), cfg), cfg).eval()
     g = torch.Generator().manual_seed(0)
     ids = [torch.randint(2, 96, (n,), generator=g).tolist() for n in (12, 9)]
-    items = [EncodedExample(ids=[s], prompt_lens=[4], uids=[i], positives=[0], pairs=[], edges=None, node_labels=[1])
-             for i, s in enumerate(ids)]
+    items = [
+        EncodedExample(
+            ids=[s], prompt_lens=[4], uids=[i], positives=[0], pairs=[], edges=None, node_labels=[1]
+        )
+        for i, s in enumerate(ids)
+    ]
     batch = collate(items, 0)
     _, losses = student(batch)
     with torch.no_grad():
@@ -101,10 +124,21 @@ def test_a_model_whose_logits_the_loss_cannot_reproduce_is_refused():
 
     from magdi.model import check_lm_head
 
-    config = FalconH1Config(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                            num_attention_heads=2, num_key_value_heads=1, head_dim=16, mamba_d_ssm=32,
-                            mamba_n_heads=2, mamba_d_head=16, mamba_d_state=8, mamba_chunk_size=8,
-                            lm_head_multiplier=0.05)
+    config = FalconH1Config(
+        vocab_size=64,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=16,
+        mamba_d_ssm=32,
+        mamba_n_heads=2,
+        mamba_d_head=16,
+        mamba_d_state=8,
+        mamba_chunk_size=8,
+        lm_head_multiplier=0.05,
+    )
     torch.manual_seed(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its reference (slow) mamba kernels

@@ -22,9 +22,21 @@ from tests.magdi.toy_mags import hand_made, write_export
 
 def run(tmp_path: Path, node_features: str) -> Path:
     data = write_export(tmp_path / "export.jsonl", hand_made())
-    return train(DistillConfig(data=str(data), output_dir=str(tmp_path / "run"), cache_dir=str(tmp_path / "cache"),
-                               level="4", node_features=node_features, max_steps=3, batch_size=2, lr=1e-2,
-                               warmup_steps=0, log_every=1, **TINY))
+    return train(
+        DistillConfig(
+            data=str(data),
+            output_dir=str(tmp_path / "run"),
+            cache_dir=str(tmp_path / "cache"),
+            level="4",
+            node_features=node_features,
+            max_steps=3,
+            batch_size=2,
+            lr=1e-2,
+            warmup_steps=0,
+            log_every=1,
+            **TINY,
+        )
+    )
 
 
 def nodes(d: Discussion) -> tuple[list, torch.Tensor]:
@@ -46,8 +58,13 @@ def test_frozen_predictions_are_the_trained_gcn_on_the_training_features(tmp_pat
     assert predict(clf, discussions[1:2]) == [pytest.approx(scores[1], abs=1e-6)]  # batch-independent
 
     gcn = GCN(32, 16, 2).eval()  # the saved GCN, loaded apart, on the features training cached
-    gcn.load_state_dict({k.removeprefix("gcn."): v for k, v in load_file(run_dir / "heads.safetensors").items()
-                         if k.startswith("gcn.")})
+    gcn.load_state_dict(
+        {
+            k.removeprefix("gcn."): v
+            for k, v in load_file(run_dir / "heads.safetensors").items()
+            if k.startswith("gcn.")
+        }
+    )
     [cache] = (tmp_path / "cache").glob("node-features-*.pt")
     trained = [d for d in discussions if d.id != "q3"]  # q3 has no correct chain: not trained on
     features = torch.load(cache, weights_only=True)
@@ -67,8 +84,10 @@ def test_joint_predictions_pool_the_lora_student(tmp_path):
 
     def direct(d: Discussion) -> torch.Tensor:
         keys, edges = nodes(d)
-        ids = [encode_chain(clf.tokenizer, make_chain(clf.config, d, d.turn(k)), clf.config.max_length)[0]
-               for k in keys]
+        ids = [
+            encode_chain(clf.tokenizer, make_chain(clf.config, d, d.turn(k)), clf.config.max_length)[0]
+            for k in keys
+        ]
         ids, mask = pad_right(ids, clf.tokenizer.pad_token_id)
         reps = pool(clf.student.hidden_states(ids, mask), mask, clf.config.pooling)
         return clf.student.gcn(reps, edges).softmax(-1)[:, 1]
@@ -77,7 +96,9 @@ def test_joint_predictions_pool_the_lora_student(tmp_path):
         for d, s in zip(discussions, scores):
             assert torch.allclose(torch.tensor(list(s.values())), direct(d), atol=1e-6), d.id
         with clf.student.lm.disable_adapter():  # the base model alone would give other scores
-            assert not torch.allclose(torch.tensor(list(scores[0].values())), direct(discussions[0]), atol=1e-4)
+            assert not torch.allclose(
+                torch.tensor(list(scores[0].values())), direct(discussions[0]), atol=1e-4
+            )
 
 
 def test_only_level_4_runs_have_a_node_classifier(tmp_path):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import torch
 
 from magdi.config import DistillConfig
 from magdi.offline import offline_key, offline_model, offline_tokenizer
 
-SHAPE = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1, offline_intermediate=64)
+SHAPE = dict(
+    offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1, offline_intermediate=64
+)
 
 
 def _weights(cfg: DistillConfig) -> dict[str, torch.Tensor]:
@@ -36,22 +35,33 @@ def test_the_offline_student_learns_synthetic_arithmetic_in_a_short_run(tmp_path
 
     from magdi.answers import extract_answer
     from magdi.generate import generate, load_run, question_prompt
-    from magdi.simulated import simulate_discussions
+    from magdi.simulated import auto_label, simulate_discussions
     from magdi.synthetic import make_questions
     from magdi.train import train
     from tests.utils import write_jsonl
 
-    sys_path = Path(__file__).resolve().parents[2] / "bench"
-    sys.path.insert(0, str(sys_path))
-    from learn import labelled  # the store's labelling of simulated turns, as the bench uses it
-
     questions = make_questions("arithmetic", 40, seed=3)
-    train_file = write_jsonl(tmp_path / "train.jsonl", labelled(simulate_discussions(questions[:32], seed=3)))
+    train_file = write_jsonl(
+        tmp_path / "train.jsonl", auto_label(simulate_discussions(questions[:32], seed=3))
+    )
     held = questions[32:]
-    val_file = write_jsonl(tmp_path / "val.jsonl", labelled(simulate_discussions(held, seed=3)))
-    cfg = DistillConfig(data=str(train_file), validation_data=str(val_file), output_dir=str(tmp_path / "run"),
-                        level="2", max_steps=60, batch_size=2, lr=5e-3, eval_every=60, val_questions=0,
-                        log_every=20, save_every=0, offline_hidden=64, offline_layers=2, offline_intermediate=256)
+    val_file = write_jsonl(tmp_path / "val.jsonl", auto_label(simulate_discussions(held, seed=3)))
+    cfg = DistillConfig(
+        data=str(train_file),
+        validation_data=str(val_file),
+        output_dir=str(tmp_path / "run"),
+        level="2",
+        max_steps=60,
+        batch_size=2,
+        lr=5e-3,
+        eval_every=60,
+        val_questions=0,
+        log_every=20,
+        save_every=0,
+        offline_hidden=64,
+        offline_layers=2,
+        offline_intermediate=256,
+    )
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # two threads on a shared 2-core machine spin against each other: 5x slower
     try:

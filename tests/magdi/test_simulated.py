@@ -17,15 +17,20 @@ from magdi.simulated import DEFAULT_AGENTS, SimAgentConfig, simulate_discussions
 from magdi.synthetic import SyntheticQuestion, make_questions
 
 EQUATION = re.compile(r"(\d+) ([+x-]) (\d+) = (\d+)")
-AGENTS = [SimAgentConfig("hi", skill=0.9, persuasion=0.5, doubt=0.3, style=0),
-          SimAgentConfig("mid", skill=0.7, persuasion=0.7, doubt=0.3, style=1),
-          SimAgentConfig("lo", skill=0.5, persuasion=0.8, doubt=0.4, style=2)]
+AGENTS = [
+    SimAgentConfig("hi", skill=0.9, persuasion=0.5, doubt=0.3, style=0),
+    SimAgentConfig("mid", skill=0.7, persuasion=0.7, doubt=0.3, style=1),
+    SimAgentConfig("lo", skill=0.5, persuasion=0.8, doubt=0.4, style=2),
+]
 BY_NAME = {a.name: a for a in AGENTS}
 
 
 def questions(n_arith: int = 150, n_other: int = 75):
-    return (make_questions("arithmetic", n_arith) + make_questions("yesno", n_other)
-            + make_questions("choice", n_other))
+    return (
+        make_questions("arithmetic", n_arith)
+        + make_questions("yesno", n_other)
+        + make_questions("choice", n_other)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +63,9 @@ def test_discussions_are_canonical_mags_whose_answers_normalise(discussions):
 
 def test_round0_accuracy_per_agent_is_its_skill(discussions):
     for name, agent in BY_NAME.items():
-        hits = [correct(d, t) for d in discussions for t in d["turns"] if (t["agent"], t["round"]) == (name, 0)]
+        hits = [
+            correct(d, t) for d in discussions for t in d["turns"] if (t["agent"], t["round"]) == (name, 0)
+        ]
         assert len(hits) == 300 and abs(sum(hits) / 300 - agent.skill) < 3 * math.sqrt(0.25 / 300)
 
 
@@ -117,9 +124,12 @@ def test_flips_both_ways_early_consensus_and_wrong_final_majorities_occur(discus
 def test_wrong_arithmetic_turns_hold_the_wrong_step(discussions):
     for d in discussions[:150]:
         for t in d["turns"]:
-            false = [e for e in EQUATION.findall(t["reasoning"])
-                     if {"+": int(e[0]) + int(e[2]), "-": int(e[0]) - int(e[2]),
-                         "x": int(e[0]) * int(e[2])}[e[1]] != int(e[3])]
+            false = [
+                e
+                for e in EQUATION.findall(t["reasoning"])
+                if {"+": int(e[0]) + int(e[2]), "-": int(e[0]) - int(e[2]), "x": int(e[0]) * int(e[2])}[e[1]]
+                != int(e[3])
+            ]
             last = EQUATION.findall(t["reasoning"])[-1][3]
             assert last == t["answer"]
             assert bool(false) != correct(d, t), t["reasoning"]
@@ -140,17 +150,24 @@ def test_a_bad_agent_config_is_refused():
 
 
 def _run(qs):
-    agents = [make_agent(AgentConfig(n, kind="simulated", model=m))
-              for n, m in [("a", "strong"), ("b", "simulated:average"), ("c", "weak")]]
-    return [run_discussion(q.question, agents, q.task, rounds=3, options=q.options,
-                           gold_answer=q.gold_answer, id=q.id).discussion for q in qs]
+    agents = [
+        make_agent(AgentConfig(n, kind="simulated", model=m))
+        for n, m in [("a", "strong"), ("b", "simulated:average"), ("c", "weak")]
+    ]
+    return [
+        run_discussion(
+            q.question, agents, q.task, rounds=3, options=q.options, gold_answer=q.gold_answer, id=q.id
+        ).discussion
+        for q in qs
+    ]
 
 
 def test_simulated_agents_discuss_through_the_reconcile_runner():
     qs = questions(30, 15)
     mags = _run(qs)
-    assert [[(t.agent, t.round, t.answer, t.reasoning) for t in m.turns] for m in mags] == \
-        [[(t.agent, t.round, t.answer, t.reasoning) for t in m.turns] for m in _run(qs)]
+    assert [[(t.agent, t.round, t.answer, t.reasoning) for t in m.turns] for m in mags] == [
+        [(t.agent, t.round, t.answer, t.reasoning) for t in m.turns] for m in _run(qs)
+    ]
     assert all(m.meta["reconcile"]["unparseable"] == [] for m in mags)
     round0 = Counter()
     for q, m in zip(qs, mags):

@@ -22,7 +22,7 @@ def test_the_split_depends_on_the_seed_and_not_on_the_order_given():
     a = split_keys(KEYS, FRACTIONS, seed=0)
     assert split_keys(list(reversed(KEYS)), FRACTIONS, seed=0) == a
     assert split_keys(KEYS, FRACTIONS, seed=1) != a
-    assert a["test"] == ['ds1/q004', 'ds2/q008', 'ds2/q023', 'ds2/q035']  # fixed across versions
+    assert a["test"] == ["ds1/q004", "ds2/q008", "ds2/q023", "ds2/q035"]  # fixed across versions
 
 
 def test_small_selections_keep_one_question_per_held_out_part_or_fail_clearly():
@@ -38,9 +38,13 @@ def test_small_selections_keep_one_question_per_held_out_part_or_fail_clearly():
 def test_settings_are_checked_and_defaults_filled():
     assert check_split(None) == DEFAULT_SPLIT
     assert check_split({"validation": 0.2, "test": 0.1})["train"] == 0.7
-    for bad, message in (({"train": 0.5}, "add up to 1"), ({"test": -0.1, "validation": 0.1}, "between 0 and 1"),
-                         ({"seed": "x"}, "seed must be an integer"), ({"dev": 0.1}, "unknown key 'dev'"),
-                         ({"train": 0.0, "validation": 0.5, "test": 0.5}, "train must be above 0")):
+    for bad, message in (
+        ({"train": 0.5}, "add up to 1"),
+        ({"test": -0.1, "validation": 0.1}, "between 0 and 1"),
+        ({"seed": "x"}, "seed must be an integer"),
+        ({"dev": 0.1}, "unknown key 'dev'"),
+        ({"train": 0.0, "validation": 0.5, "test": 0.5}, "train must be above 0"),
+    ):
         with pytest.raises(ValueError, match=message):
             check_split(bad)
 

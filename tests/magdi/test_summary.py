@@ -12,18 +12,38 @@ def _node(agent, rnd, answer, correct, confidence=None, human=None):
 
 
 def test_summary_of_a_discussion_that_converges_on_the_right_answer():
-    nodes = [_node("a", 0, "18", True), _node("b", 0, "20", False), _node("c", 0, None, False),
-             _node("a", 1, "18", True), _node("b", 1, "18", True), _node("c", 1, "18", True)]
+    nodes = [
+        _node("a", 0, "18", True),
+        _node("b", 0, "20", False),
+        _node("c", 0, None, False),
+        _node("a", 1, "18", True),
+        _node("b", 1, "18", True),
+        _node("c", 1, "18", True),
+    ]
     summary, review = summarize(nodes)
-    assert summary == dict(n_turns=6, n_agents=3, n_rounds=2, majority_correct=True,
-                           round0_disagree=True, consensus_round=1, flip_right_wrong=False,
-                           flip_wrong_right=True, n_human=0, n_review=1, n_correct=4)
+    assert summary == dict(
+        n_turns=6,
+        n_agents=3,
+        n_rounds=2,
+        majority_correct=True,
+        round0_disagree=True,
+        consensus_round=1,
+        flip_right_wrong=False,
+        flip_wrong_right=True,
+        n_human=0,
+        n_review=1,
+        n_correct=4,
+    )
     assert review == [False, False, True, False, False, False]  # only the unparseable answer
 
 
 def test_tied_final_round_has_no_majority_and_is_reviewed():
-    nodes = [_node("a", 0, "1", True), _node("b", 0, "1", True),
-             _node("a", 1, "1", True), _node("b", 1, "2", False)]
+    nodes = [
+        _node("a", 0, "1", True),
+        _node("b", 0, "1", True),
+        _node("a", 1, "1", True),
+        _node("b", 1, "2", False),
+    ]
     summary, review = summarize(nodes)
     assert summary["majority_correct"] is None and summary["consensus_round"] == 0
     assert summary["flip_right_wrong"] and not summary["flip_wrong_right"]
@@ -31,8 +51,12 @@ def test_tied_final_round_has_no_majority_and_is_reviewed():
 
 
 def test_human_labels_count_and_silence_review():
-    nodes = [_node("a", 0, "7", False, confidence=0.95), _node("b", 0, "7", False, 0.95, human=True),
-             _node("a", 1, "7", False), _node("b", 2, "7", False)]  # b skipped round 1
+    nodes = [
+        _node("a", 0, "7", False, confidence=0.95),
+        _node("b", 0, "7", False, 0.95, human=True),
+        _node("a", 1, "7", False),
+        _node("b", 2, "7", False),
+    ]  # b skipped round 1
     summary, review = summarize(nodes)
     assert review == [True, False, False, False]  # confident but wrong, unless a human said so
     assert summary["n_human"] == 1 and summary["n_correct"] == 1 and summary["n_rounds"] == 3
@@ -40,11 +64,19 @@ def test_human_labels_count_and_silence_review():
 
 
 nodes_strategy = st.lists(
-    st.builds(Node, agent=st.sampled_from("abc"), round=st.integers(0, 3),
-              answer_norm=st.sampled_from(["1", "2", None]),
-              confidence=st.none() | st.sampled_from([0.2, CONFIDENT, 1.0]),
-              auto_label=st.booleans(), human_label=st.none() | st.booleans()),
-    min_size=1, max_size=12, unique_by=lambda n: (n.agent, n.round))
+    st.builds(
+        Node,
+        agent=st.sampled_from("abc"),
+        round=st.integers(0, 3),
+        answer_norm=st.sampled_from(["1", "2", None]),
+        confidence=st.none() | st.sampled_from([0.2, CONFIDENT, 1.0]),
+        auto_label=st.booleans(),
+        human_label=st.none() | st.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda n: (n.agent, n.round),
+)
 
 
 @given(nodes_strategy)
@@ -62,11 +94,22 @@ def test_review_flags_follow_review_reasons(nodes):
 
 
 def test_prepare_labels_turns_and_numbers_edges():
-    d = Discussion(id="x", task="gsm8k", question="q", gold_answer="18", turns=[
-        Turn("a", 0, "", "18.0"), Turn("b", 0, "", "$20", label="correct", label_source="human"),
-        Turn("a", 1, "", "18 eggs")])
+    d = Discussion(
+        id="x",
+        task="gsm8k",
+        question="q",
+        gold_answer="18",
+        turns=[
+            Turn("a", 0, "", "18.0"),
+            Turn("b", 0, "", "$20", label="correct", label_source="human"),
+            Turn("a", 1, "", "18 eggs"),
+        ],
+    )
     p = prepare(d)
     assert [(n.answer_norm, n.auto_label, n.human_label) for n in p.nodes] == [
-        ("18", True, None), ("20", False, True), ("18", True, None)]
+        ("18", True, None),
+        ("20", False, True),
+        ("18", True, None),
+    ]
     assert p.nodes == auto_nodes(d)
     assert p.edges == [(2, 0, 0), (2, 1, 1)]

@@ -102,8 +102,9 @@ def test_solve_reads_a_question_back_from_its_text_in_any_phrasing(questions):
                 again = solve(q.task, q.question, q.options, style)
                 assert again is not None and again.gold_answer == q.gold_answer
                 assert [s.op for s in again.steps] == [s.op for s in q.steps]
-    phrasings = {solve(q.task, q.question, None, s).solution for s in range(3)
-                 for q in questions["arithmetic"][:1]}
+    phrasings = {
+        solve(q.task, q.question, None, s).solution for s in range(3) for q in questions["arithmetic"][:1]
+    }
     assert len(phrasings) == 3
     assert solve("gsm8k", "How many legs has a spider?") is None
     assert solve("strategyqa", questions["arithmetic"][0].question) is None  # wrong task

@@ -16,16 +16,35 @@ from magdi.config import CONFIG_NAME, DistillConfig
 from magdi.train import latest_checkpoint, lr_factor, main, train
 from tests.magdi.toy_mags import demo_like, write_export
 
-TINY = dict(offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1,
-            offline_intermediate=64, lora_r=8, gcn_hidden=16, max_length=128)
+TINY = dict(
+    offline_hidden=32,
+    offline_layers=1,
+    offline_heads=2,
+    offline_kv_heads=1,
+    offline_intermediate=64,
+    lora_r=8,
+    gcn_hidden=16,
+    max_length=128,
+)
 
 
 def make_cfg(tmp_path: Path, name: str = "run", **kw) -> DistillConfig:
     data = tmp_path / "export.jsonl"
     if not data.exists():
         write_export(data, demo_like())
-    settings = dict(data=str(data), output_dir=str(tmp_path / name), lr=1e-2, warmup_steps=0,
-                    batch_size=4, log_every=1, save_every=0, **TINY) | kw
+    settings = (
+        dict(
+            data=str(data),
+            output_dir=str(tmp_path / name),
+            lr=1e-2,
+            warmup_steps=0,
+            batch_size=4,
+            log_every=1,
+            save_every=0,
+            **TINY,
+        )
+        | kw
+    )
     return DistillConfig(**settings)
 
 
@@ -49,7 +68,12 @@ def test_short_run_lowers_ntp_and_writes_the_run_dir(tmp_path):
     assert [e["step"] for e in events] == list(range(1, 31))
     assert events[-1]["eta_s"] == 0 and events[0]["total_steps"] == 30
     assert json.loads((run_dir / "progress.json").read_text()) | {"eta_s": 0} == {
-        "step": 30, "total_steps": 30, "epoch": 15.0, "eta_s": 0, "status": "done"}
+        "step": 30,
+        "total_steps": 30,
+        "epoch": 15.0,
+        "eta_s": 0,
+        "status": "done",
+    }
     assert DistillConfig.load(run_dir) == cfg
     summary = json.loads((run_dir / "data_summary.json").read_text())
     assert (summary["questions"], summary["chains"], summary["pairs"]) == (8, 40, 0)
@@ -78,8 +102,17 @@ def test_level_4_frozen_caches_features_and_saves_heads(tmp_path, capsys):
 
 
 def test_resume_equals_uninterrupted(tmp_path):
-    kw = dict(level="4", node_features="joint", max_steps=6, batch_size=2, grad_accum=2,
-              warmup_steps=2, schedule="cosine", gcn_dropout=0.5, lora_dropout=0.1)
+    kw = dict(
+        level="4",
+        node_features="joint",
+        max_steps=6,
+        batch_size=2,
+        grad_accum=2,
+        warmup_steps=2,
+        schedule="cosine",
+        gcn_dropout=0.5,
+        lora_dropout=0.1,
+    )
     full = train(make_cfg(tmp_path, "full", **kw))
 
     cfg = make_cfg(tmp_path, "parted", **kw)
@@ -95,7 +128,10 @@ def test_resume_equals_uninterrupted(tmp_path):
     assert a["step"] == b["step"] == 6
     assert a["trainable"].keys() == b["trainable"].keys()
     assert all(torch.equal(a["trainable"][k], b["trainable"][k]) for k in a["trainable"])
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "tokens_per_s"} for r in rows]
+
+    def strip(rows: list[dict]) -> list[dict]:
+        return [{k: v for k, v in r.items() if k != "tokens_per_s"} for r in rows]
+
     assert strip(metrics(full)) == strip(metrics(parted))
     assert [r["step"] for r in metrics(parted)] == list(range(1, 7))
 
@@ -103,8 +139,10 @@ def test_resume_equals_uninterrupted(tmp_path):
 def test_cli_with_yaml_and_overrides(tmp_path, capsys):
     write_export(tmp_path / "export.jsonl", demo_like(4))
     path = tmp_path / "distill.yaml"
-    path.write_text(f"data: {tmp_path / 'export.jsonl'}\noutput_dir: {tmp_path / 'cli'}\nlevel: 1\n"
-                    "lr: 1e-3\nwarmup_steps: 0\n" + "".join(f"{k}: {v}\n" for k, v in TINY.items()))
+    path.write_text(
+        f"data: {tmp_path / 'export.jsonl'}\noutput_dir: {tmp_path / 'cli'}\nlevel: 1\n"
+        "lr: 1e-3\nwarmup_steps: 0\n" + "".join(f"{k}: {v}\n" for k, v in TINY.items())
+    )
     assert main([str(path), "--set", "max_steps=2", "log_every=1", "--set", "batch_size=2"]) == 0
     out = capsys.readouterr().out
     assert "data: level 1: 4 questions used of 4" in out and "step 2/2" in out
@@ -153,4 +191,5 @@ def test_lr_schedule_matches_hugging_face(schedule, warmup, total):
     make = get_linear_schedule_with_warmup if schedule == "linear" else get_cosine_schedule_with_warmup
     hf = make(torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0), warmup, total)
     assert [lr_factor(s, warmup, total, schedule) for s in range(total)] == pytest.approx(
-        [hf.lr_lambdas[0](s) for s in range(total)], abs=1e-12)
+        [hf.lr_lambdas[0](s) for s in range(total)], abs=1e-12
+    )

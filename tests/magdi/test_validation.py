@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
@@ -52,7 +51,11 @@ def test_the_best_step_of_a_controlled_sequence_is_kept_and_restored(tmp_path):
     assert student.scorer is not None and student.gcn is not None  # the heads are back
 
     final = v.finish(student, tmp_path, last_step=3)
-    assert (final["best_step"], final["criterion"], final["val_loss"]) == (2, "val_loss", scores[2]["val_loss"])
+    assert (final["best_step"], final["criterion"], final["val_loss"]) == (
+        2,
+        "val_loss",
+        scores[2]["val_loss"],
+    )
     assert all(torch.equal(w, fitted[k]) for k, w in student.trainable_state_dict().items())  # step 2's
     assert final["test_loss"] == v.loss(student, v.test) and final["test_questions"] == 4
     assert json.loads((tmp_path / FINAL_NAME).read_text()) == final
@@ -75,12 +78,27 @@ def test_accuracy_decides_before_loss_and_ties_go_to_the_later_step():
 
 def test_a_run_with_held_out_files_logs_validation_and_saves_the_best_step(tmp_path):
     toy = demo_like(12)
-    files = {name: write_export(tmp_path / f"{name}.jsonl", part)
-             for name, part in (("train", toy[:8]), ("validation", toy[8:10]), ("test", toy[10:]))}
-    cfg = DistillConfig(**TINY, level="2", data=str(files["train"]), validation_data=str(files["validation"]),
-                        test_data=str(files["test"]), output_dir=str(tmp_path / "run"), lr=5e-2,
-                        warmup_steps=0, batch_size=4, max_steps=8, log_every=1, save_every=0, eval_every=2,
-                        val_questions=2, val_max_new_tokens=8)
+    files = {
+        name: write_export(tmp_path / f"{name}.jsonl", part)
+        for name, part in (("train", toy[:8]), ("validation", toy[8:10]), ("test", toy[10:]))
+    }
+    cfg = DistillConfig(
+        **TINY,
+        level="2",
+        data=str(files["train"]),
+        validation_data=str(files["validation"]),
+        test_data=str(files["test"]),
+        output_dir=str(tmp_path / "run"),
+        lr=5e-2,
+        warmup_steps=0,
+        batch_size=4,
+        max_steps=8,
+        log_every=1,
+        save_every=0,
+        eval_every=2,
+        val_questions=2,
+        val_max_new_tokens=8,
+    )
     run_dir = train(cfg)
     rows = metrics(run_dir)
     validated = [r for r in rows if "val_loss" in r]
@@ -90,8 +108,11 @@ def test_a_run_with_held_out_files_logs_validation_and_saves_the_best_step(tmp_p
     best = max(validated, key=lambda r: (r["val_accuracy"], -r["val_loss"], r["step"]))
     assert final["best_step"] == best["step"] and final["val_loss"] == best["val_loss"]
     assert final["test_loss"] is not None and final["validation_questions"] == 2
-    assert json.loads((run_dir / "data_summary.json").read_text())["split"] == {"train": 8, "validation": 2,
-                                                                              "test": 2}
+    assert json.loads((run_dir / "data_summary.json").read_text())["split"] == {
+        "train": 8,
+        "validation": 2,
+        "test": 2,
+    }
     kept = torch.load(run_dir / BEST_NAME, weights_only=True)["trainable"]
     saved = load_file(run_dir / "adapter" / "adapter_model.safetensors")
     assert len(saved) == len(kept)

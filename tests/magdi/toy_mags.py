@@ -8,21 +8,46 @@ from magdi.formats import write_jsonl
 from magdi.mag import Discussion, Turn
 
 
-def turn(agent: str, rnd: int, correct: bool, reasoning: str = "", answer: str | None = None,
-         excluded: bool = False) -> Turn:
-    return Turn(agent=agent, round=rnd, reasoning=reasoning or f"{agent} thinks in round {rnd}.",
-                answer=answer or ("yes" if correct else "no"),
-                label="correct" if correct else "incorrect", label_source="auto", excluded=excluded)
+def turn(
+    agent: str,
+    rnd: int,
+    correct: bool,
+    reasoning: str = "",
+    answer: str | None = None,
+    excluded: bool = False,
+) -> Turn:
+    return Turn(
+        agent=agent,
+        round=rnd,
+        reasoning=reasoning or f"{agent} thinks in round {rnd}.",
+        answer=answer or ("yes" if correct else "no"),
+        label="correct" if correct else "incorrect",
+        label_source="auto",
+        excluded=excluded,
+    )
 
 
 def hand_made() -> list[Discussion]:
     """q1: 3 agents x 2 rounds, mixed; q2: no correct round-0 turn; q3: nothing correct;
     q4: all correct, one excluded turn."""
-    q = lambda i, turns: Discussion(id=f"q{i}", task="strategyqa", question=f"Question {i}?",
-                                    gold_answer="yes", turns=turns)
+
+    def q(i: int, turns: list[Turn]) -> Discussion:
+        return Discussion(
+            id=f"q{i}", task="strategyqa", question=f"Question {i}?", gold_answer="yes", turns=turns
+        )
+
     return [
-        q(1, [turn("a", 0, True), turn("b", 0, False), turn("c", 0, True),
-              turn("a", 1, True), turn("b", 1, True), turn("c", 1, False)]),
+        q(
+            1,
+            [
+                turn("a", 0, True),
+                turn("b", 0, False),
+                turn("c", 0, True),
+                turn("a", 1, True),
+                turn("b", 1, True),
+                turn("c", 1, False),
+            ],
+        ),
         q(2, [turn("a", 0, False), turn("b", 0, False), turn("a", 1, True), turn("b", 1, False)]),
         q(3, [turn("a", 0, False), turn("b", 0, False)]),
         q(4, [turn("a", 0, True), turn("b", 0, True), turn("c", 0, True, excluded=True)]),
@@ -36,15 +61,32 @@ def demo_like(n: int = 8) -> list[Discussion]:
         x, y = i + 2, 3 * i + 1
         right, wrong = str(x + y), str(x + y + 1)
 
-        def t(agent: str, rnd: int, ok: bool) -> Turn:
+        def t(agent: str, rnd: int, ok: bool, x=x, y=y, right=right, wrong=wrong) -> Turn:
             agree = "I agree with the others. " if rnd else ""
-            return turn(agent, rnd, ok, f"{agree}Agent {agent} adds {x} and {y}: {right if ok else wrong}.",
-                        right if ok else wrong)
+            return turn(
+                agent,
+                rnd,
+                ok,
+                f"{agree}Agent {agent} adds {x} and {y}: {right if ok else wrong}.",
+                right if ok else wrong,
+            )
 
-        out.append(Discussion(id=f"d{i}", task="gsm8k", question=f"What is {x} + {y}?",
-                              gold_answer=right,
-                              turns=[t("a", 0, True), t("b", 0, True), t("c", 0, False),
-                                     t("a", 1, True), t("b", 1, True), t("c", 1, True)]))
+        out.append(
+            Discussion(
+                id=f"d{i}",
+                task="gsm8k",
+                question=f"What is {x} + {y}?",
+                gold_answer=right,
+                turns=[
+                    t("a", 0, True),
+                    t("b", 0, True),
+                    t("c", 0, False),
+                    t("a", 1, True),
+                    t("b", 1, True),
+                    t("c", 1, True),
+                ],
+            )
+        )
     return out
 
 

@@ -9,15 +9,32 @@ from pathlib import Path
 
 
 def turn(agent: str, rnd: int, answer: str, reasoning: str | None = None, **extra) -> dict:
-    return {"agent": agent, "round": rnd, "reasoning": reasoning or f"{agent} thinks {answer}.",
-            "answer": answer, **extra}
+    return {
+        "agent": agent,
+        "round": rnd,
+        "reasoning": reasoning or f"{agent} thinks {answer}.",
+        "answer": answer,
+        **extra,
+    }
 
 
-def discussion(id: str = "q1", task: str = "gsm8k", gold: str = "18", turns: list[dict] | None = None,
-               question: str = "Janet has 3 boxes of 6 eggs. How many eggs?", **extra) -> dict:
+def discussion(
+    id: str = "q1",
+    task: str = "gsm8k",
+    gold: str = "18",
+    turns: list[dict] | None = None,
+    question: str = "Janet has 3 boxes of 6 eggs. How many eggs?",
+    **extra,
+) -> dict:
     if turns is None:
-        turns = [turn("a", 0, "18", confidence=0.9), turn("b", 0, "$20"), turn("c", 0, "18.0"),
-                 turn("a", 1, "18"), turn("b", 1, "18 eggs"), turn("c", 1, "18")]
+        turns = [
+            turn("a", 0, "18", confidence=0.9),
+            turn("b", 0, "$20"),
+            turn("c", 0, "18.0"),
+            turn("a", 1, "18"),
+            turn("b", 1, "18 eggs"),
+            turn("c", 1, "18"),
+        ]
     return {"id": id, "task": task, "question": question, "gold_answer": gold, "turns": turns, **extra}
 
 

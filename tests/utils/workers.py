@@ -12,15 +12,30 @@ from tests.conftest import ROOT
 
 # the offline student at its smallest, and a level-4 run of 4 steps on it: seconds on a CPU
 TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
-TINY = {"max_steps": 4, "warmup_steps": 0, "lr": 1e-3, "batch_size": 2, "log_every": 1,
-        "save_every": 2, "max_length": 128, "gcn_hidden": 32, "val_max_new_tokens": 16, **TINY_STUDENT}
+TINY = {
+    "max_steps": 4,
+    "warmup_steps": 0,
+    "lr": 1e-3,
+    "batch_size": 2,
+    "log_every": 1,
+    "save_every": 2,
+    "max_length": 128,
+    "gcn_hidden": 32,
+    "val_max_new_tokens": 16,
+    **TINY_STUDENT,
+}
 
 
 def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
     log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "wb")
     env = {**os.environ, "MAGDI_DATABASE_URL": url, "MAGDI_RUNS_DIR": str(tmp_path / "runs")}
-    return subprocess.Popen([sys.executable, "-m", "app", "worker", "--poll", "0.2", *extra],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "worker", "--poll", "0.2", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def run_until_idle(url: str, tmp_path: Path) -> None:
