@@ -18,8 +18,11 @@ from magdi.synthetic import make_questions
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "synthetic"
 # dataset (file stem) -> (question kind, how many); question seed and discussion seed below
-SETS = {"synthetic-arith": ("arithmetic", 150), "synthetic-yesno": ("yesno", 75),
-        "synthetic-choice": ("choice", 75)}
+SETS = {
+    "synthetic-arith": ("arithmetic", 150),
+    "synthetic-yesno": ("yesno", 75),
+    "synthetic-choice": ("choice", 75),
+}
 QUESTION_SEED = 2026
 DISCUSSION_SEED = 0
 ROUNDS = 3
@@ -29,8 +32,9 @@ def demo_files() -> dict[str, str]:
     """File name -> its JSONL text."""
     out = {}
     for name, (kind, n) in SETS.items():
-        discussions = simulate_discussions(make_questions(kind, n, QUESTION_SEED), list(DEFAULT_AGENTS),
-                                           rounds=ROUNDS, seed=DISCUSSION_SEED)
+        discussions = simulate_discussions(
+            make_questions(kind, n, QUESTION_SEED), list(DEFAULT_AGENTS), rounds=ROUNDS, seed=DISCUSSION_SEED
+        )
         out[f"{name}.jsonl"] = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in discussions)
     return out
 
