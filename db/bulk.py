@@ -20,7 +20,7 @@ from db.engine import CACHE_KIB, is_sqlite
 from db.models import Discussion, Turn
 from db.queries import bump_revision, find_dataset, get_or_create_dataset
 from magdi import mag
-from magdi.summary import prepare
+from magdi.summary import SUMMARY_COLUMNS, prepare
 
 
 class StoreError(ValueError):
@@ -39,17 +39,7 @@ _DISCUSSION_COLS = (
     "gold_answer",
     "options",
     "meta",
-    "n_turns",
-    "n_agents",
-    "n_rounds",
-    "majority_correct",
-    "round0_disagree",
-    "consensus_round",
-    "flip_right_wrong",
-    "flip_wrong_right",
-    "n_human",
-    "n_review",
-    "n_correct",
+    *SUMMARY_COLUMNS,
 )
 _TURN_COLS = (
     "agent",
@@ -95,7 +85,6 @@ def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> Batch:
     b = Batch()
     for d_off, (location, dataset, d) in enumerate(items):
         p = prepare(d)
-        s = p.summary
         b.heads.append((location, dataset, d.id))
         b.discussions.append(
             (
@@ -107,17 +96,7 @@ def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> Batch:
                 d.gold_answer,
                 None if d.options is None else json.dumps(d.options, ensure_ascii=False),
                 json.dumps(d.meta, ensure_ascii=False) if d.meta else None,
-                s["n_turns"],
-                s["n_agents"],
-                s["n_rounds"],
-                s["majority_correct"],
-                s["round0_disagree"],
-                s["consensus_round"],
-                s["flip_right_wrong"],
-                s["flip_wrong_right"],
-                s["n_human"],
-                s["n_review"],
-                s["n_correct"],
+                *p.summary.values(),
             )
         )
         first = b.n_turns

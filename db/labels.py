@@ -21,7 +21,7 @@ from db.engine import is_sqlite
 from db.models import Dataset, Discussion, LabelEvent, Turn, utcnow
 from db.queries import CHUNK, bump_revision, label_text
 from magdi.answers import label_answer
-from magdi.summary import Node, summarize
+from magdi.summary import Node, summarize_discussion
 
 R = TypeVar("R")
 _POSTGRES_EDIT_LOCK = 7238412  # advisory lock key of label edits
@@ -82,8 +82,8 @@ def refresh_summaries(session: Session, discussion_ids: list[int]) -> None:
             by_disc.setdefault(row[1], []).append(row)
         d_rows, flag_rows = [], []
         for d_id, turns in by_disc.items():
-            summary, review = summarize([Node(t[2], t[3], t[4], t[5], t[6], t[7]) for t in turns])
-            d_rows.append(dict(b_id=d_id, **summary))
+            summary, review = summarize_discussion([Node(t[2], t[3], t[4], t[5], t[6], t[7]) for t in turns])
+            d_rows.append(dict(b_id=d_id, **summary.to_dict()))
             flag_rows.extend(dict(b_id=t[0], flag=flag) for t, flag in zip(turns, review) if t[8] != flag)
         if d_rows:
             session.connection().execute(

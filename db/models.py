@@ -7,10 +7,15 @@ counts, ...) computed by `magdi.summary` so that browse filters are plain indexe
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from magdi.summary import DiscussionSummary
 
 
 def utcnow() -> datetime:
@@ -23,23 +28,24 @@ class Dataset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class DiscussionSummary(SQLModel):
-    """Derived per-discussion facts, recomputed whenever a label or the gold answer changes."""
-
-    n_turns: int = 0
-    n_agents: int = 0
-    n_rounds: int = 0
-    majority_correct: bool | None = Field(default=None, index=True)
-    round0_disagree: bool = Field(default=False, index=True)
-    consensus_round: int | None = Field(default=None, index=True)
-    flip_right_wrong: bool = Field(default=False, index=True)
-    flip_wrong_right: bool = Field(default=False, index=True)
-    n_human: int = Field(default=0, index=True)
-    n_review: int = Field(default=0, index=True)
-    n_correct: int = 0
+def _summary_columns() -> type[SQLModel]:
+    """A column per `magdi.summary.DiscussionSummary` field, with its type, default and index."""
+    hints = typing.get_type_hints(DiscussionSummary)
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__doc__": "Derived per-discussion facts, recomputed whenever a label or the gold answer changes.",
+        "__annotations__": {},
+    }
+    for f in dataclasses.fields(DiscussionSummary):
+        namespace["__annotations__"][f.name] = hints[f.name]
+        namespace[f.name] = Field(default=f.default, index=f.metadata["indexed"])
+    return type("SummaryColumns", (SQLModel,), namespace)
 
 
-class Discussion(DiscussionSummary, table=True):
+SummaryColumns = _summary_columns()
+
+
+class Discussion(SummaryColumns, table=True):
     __table_args__ = (
         UniqueConstraint("dataset_id", "external_id"),
         Index("ix_discussion_dataset_id_id", "dataset_id", "id"),
@@ -137,6 +143,18 @@ class Job(SQLModel, table=True):
     attempt: int = 1
     resume_of: int | None = Field(default=None, foreign_key="job.id")
     experiment_id: int | None = Field(default=None, foreign_key="experiment.id", index=True)
+
+
+class StoreInfo(SQLModel, table=True):
+    """One row: the store's identity, made with the store (or by migration 0003 for older ones).
+
+    Run directories are keyed by `store_id`, so stores that share a runs directory (a new store
+    whose job ids start again at 1, say) never write into each other's runs.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: str  # a uuid4, hex
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 # Browse sorts by "nodes to review", most first, with the id as tie-break: this index serves that

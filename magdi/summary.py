@@ -7,7 +7,8 @@ label edit without rebuilding a `Discussion`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from magdi.answers import label_answers
 from magdi.mag import Discussion
@@ -45,19 +46,56 @@ def auto_nodes(d: Discussion) -> list[Node]:
     ]
 
 
+def _column(default: bool | int | None, text: str, indexed: bool = False):
+    return field(default=default, metadata={"help": text, "indexed": indexed})
+
+
+@dataclass(frozen=True, slots=True)
+class DiscussionSummary:
+    """The summary columns of a discussion, declared once: `db.models.SummaryColumns` and the bulk
+    import derive their columns from these fields (`indexed`: browse filters compare it)."""
+
+    n_turns: int = _column(0, "Turns (MAG nodes).")
+    n_agents: int = _column(0, "Agents that answered.")
+    n_rounds: int = _column(0, "Rounds.")
+    majority_correct: bool | None = _column(
+        None, "The last round's majority answer is right; None: no parsed answer, or a tie.", indexed=True
+    )
+    round0_disagree: bool = _column(False, "Round 0 gave more than one answer.", indexed=True)
+    consensus_round: int | None = _column(
+        None, "First round whose parsed answers all agree; None: never.", indexed=True
+    )
+    flip_right_wrong: bool = _column(False, "Some agent went from right to wrong.", indexed=True)
+    flip_wrong_right: bool = _column(False, "Some agent went from wrong to right.", indexed=True)
+    n_human: int = _column(0, "Turns with a human label.", indexed=True)
+    n_review: int = _column(0, "Turns waiting for review.", indexed=True)
+    n_correct: int = _column(0, "Turns whose effective label is correct.")
+
+    def values(self) -> tuple:
+        """The column values in `SUMMARY_COLUMNS` order."""
+        return _summary_values(self)
+
+    def to_dict(self) -> dict[str, bool | int | None]:
+        return dict(zip(SUMMARY_COLUMNS, self.values()))
+
+
+SUMMARY_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(DiscussionSummary))
+_summary_values = attrgetter(*SUMMARY_COLUMNS)
+
+
 @dataclass
 class Prepared:
     """Everything the store derives from a discussion at import time."""
 
     nodes: list[Node]
-    summary: dict
+    summary: DiscussionSummary
     review: list[bool]
     edges: list[tuple[int, int, int]]  # (target turn index, position, source turn index)
 
 
 def prepare(d: Discussion) -> Prepared:
     nodes = auto_nodes(d)
-    summary, review = summarize(nodes)
+    summary, review = summarize_discussion(nodes)
     return Prepared(nodes, summary, review, d.edge_indices())
 
 
@@ -89,8 +127,8 @@ def needs_review(node: Node, last_round_split: bool) -> bool:
     return any(r != "human_disagrees" for r in review_reasons(node, last_round_split))
 
 
-def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
-    """Summary columns of a discussion, and the needs-review flag of each node."""
+def summarize_discussion(nodes: list[Node]) -> tuple[DiscussionSummary, list[bool]]:
+    """The summary of a discussion, and the needs-review flag of each node."""
     by_round: dict[int, list[Node]] = {}
     for n in nodes:
         by_round.setdefault(n.round, []).append(n)
@@ -118,7 +156,7 @@ def summarize(nodes: list[Node]) -> tuple[dict, list[bool]]:
             if before is not None and before != label:
                 flips.add("right_wrong" if before else "wrong_right")
             previous[n.agent] = label
-    summary = dict(
+    summary = DiscussionSummary(
         n_turns=len(nodes),
         n_agents=len(previous),
         n_rounds=len(rounds),

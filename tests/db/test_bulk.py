@@ -18,7 +18,9 @@ from app.services import store
 from app.services.store import _parse_block
 from db import browsing
 from db.engine import session_scope
+from db.labels import refresh_summaries
 from magdi.formats import FormatError
+from magdi.summary import SUMMARY_COLUMNS
 from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
 
@@ -198,3 +200,15 @@ def test_a_parser_that_dies_fails_the_import_and_loses_nothing(sqlite_url, tmp_p
     with pytest.raises(store.ParserDied, match=r"many\.jsonl: a parser process died"):
         store.import_file(write_jsonl(tmp_path / "many.jsonl", _items(8)), url=sqlite_url)
     assert [d["id"] for d in _export(sqlite_url)] == ["kept"]
+
+
+def test_imported_summary_columns_equal_the_ones_a_label_edit_recomputes(sqlite_url, tmp_path):
+    """The bulk rows and the label-edit update both derive from `magdi.summary.DiscussionSummary`."""
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(6)), url=sqlite_url)
+    columns = ", ".join(SUMMARY_COLUMNS)
+    with session_scope(sqlite_url, write=True) as s:
+        imported = s.execute(text(f"SELECT {columns} FROM discussion ORDER BY id")).all()
+        assert {row.n_turns for row in imported} == {3, 4} and any(row.n_human for row in imported)
+        s.execute(text(f"UPDATE discussion SET {', '.join(c + ' = 0' for c in SUMMARY_COLUMNS)}"))
+        refresh_summaries(s, list(s.execute(text("SELECT id FROM discussion")).scalars()))
+        assert s.execute(text(f"SELECT {columns} FROM discussion ORDER BY id")).all() == imported

@@ -4,7 +4,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from magdi.mag import Discussion, Turn
-from magdi.summary import CONFIDENT, Node, auto_nodes, needs_review, prepare, review_reasons, summarize
+from magdi.summary import (
+    CONFIDENT,
+    DiscussionSummary,
+    Node,
+    auto_nodes,
+    needs_review,
+    prepare,
+    review_reasons,
+    summarize_discussion,
+)
 
 
 def _node(agent, rnd, answer, correct, confidence=None, human=None):
@@ -20,8 +29,8 @@ def test_summary_of_a_discussion_that_converges_on_the_right_answer():
         _node("b", 1, "18", True),
         _node("c", 1, "18", True),
     ]
-    summary, review = summarize(nodes)
-    assert summary == dict(
+    summary, review = summarize_discussion(nodes)
+    assert summary == DiscussionSummary(
         n_turns=6,
         n_agents=3,
         n_rounds=2,
@@ -44,9 +53,9 @@ def test_tied_final_round_has_no_majority_and_is_reviewed():
         _node("a", 1, "1", True),
         _node("b", 1, "2", False),
     ]
-    summary, review = summarize(nodes)
-    assert summary["majority_correct"] is None and summary["consensus_round"] == 0
-    assert summary["flip_right_wrong"] and not summary["flip_wrong_right"]
+    summary, review = summarize_discussion(nodes)
+    assert summary.majority_correct is None and summary.consensus_round == 0
+    assert summary.flip_right_wrong and not summary.flip_wrong_right
     assert review == [False, False, True, True]  # the last round is split
 
 
@@ -57,10 +66,10 @@ def test_human_labels_count_and_silence_review():
         _node("a", 1, "7", False),
         _node("b", 2, "7", False),
     ]  # b skipped round 1
-    summary, review = summarize(nodes)
+    summary, review = summarize_discussion(nodes)
     assert review == [True, False, False, False]  # confident but wrong, unless a human said so
-    assert summary["n_human"] == 1 and summary["n_correct"] == 1 and summary["n_rounds"] == 3
-    assert summary["majority_correct"] is False and summary["flip_right_wrong"]
+    assert summary.n_human == 1 and summary.n_correct == 1 and summary.n_rounds == 3
+    assert summary.majority_correct is False and summary.flip_right_wrong
 
 
 nodes_strategy = st.lists(
@@ -81,16 +90,16 @@ nodes_strategy = st.lists(
 
 @given(nodes_strategy)
 def test_review_flags_follow_review_reasons(nodes):
-    summary, review = summarize(nodes)
+    summary, review = summarize_discussion(nodes)
     last = max(n.round for n in nodes)
     last_split = len({n.answer_norm for n in nodes if n.round == last}) > 1
     for node, flagged in zip(nodes, review):
         reasons = review_reasons(node, node.round == last and last_split)
         assert flagged == needs_review(node, node.round == last and last_split)
         assert flagged == (node.human_label is None and bool(set(reasons) - {"human_disagrees"}))
-    assert summary["n_review"] == sum(review)
-    assert summary["n_correct"] == sum(n.label for n in nodes)
-    assert summary["n_agents"] == len({n.agent for n in nodes})
+    assert summary.n_review == sum(review)
+    assert summary.n_correct == sum(n.label for n in nodes)
+    assert summary.n_agents == len({n.agent for n in nodes})
 
 
 def test_prepare_labels_turns_and_numbers_edges():
