@@ -24,7 +24,8 @@ from magdi import formats
 from magdi.answers import extract_answer, label_answer
 from tests.conftest import ROOT
 from tests.utils import copy_store
-from tests.utils.workers import TINY, TINY_STUDENT, run_until_idle
+from tests.utils.training import TINY, TINY_STUDENT
+from tests.utils.workers import run_until_idle
 
 SHARED_GSM8K = ROOT.parent / "shared" / "datasets" / "gsm8k" / "test.jsonl"
 HOSTILE = "<img src=x onerror=alert(1)> **bold** :red[red]"

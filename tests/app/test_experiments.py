@@ -19,8 +19,9 @@ from app.services.explore import Filter
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Job, Prediction
 from magdi.answers import extract_answer, label_answer
-from tests.app.test_pages import page as open_page
-from tests.utils.workers import TINY, run_until_idle
+from tests.utils.apptest import open_page
+from tests.utils.training import TINY
+from tests.utils.workers import run_until_idle
 
 SPLIT = {"train": 0.6, "validation": 0.1, "test": 0.3, "seed": 1}
 TRAIN = {**TINY, "val_max_new_tokens": 8}  # validation answers as short as the evaluation's

@@ -11,7 +11,6 @@ import re
 
 import pytest
 from sqlalchemy import func, select
-from streamlit.testing.v1 import AppTest
 
 from app import graph_view
 from app.services import annotate, explore, store
@@ -19,8 +18,9 @@ from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
 from tests.utils import copy_store, unescape
+from tests.utils.apptest import open_page
+from tests.utils.rows import disc_id, node_id
 
-MAIN = str(ROOT / "app" / "main.py")
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
 
 
@@ -41,35 +41,6 @@ def url(template_db, tmp_path, monkeypatch):
     return url
 
 
-def page(name: str, query: dict | None = None, annotator: str | None = None) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=60)
-    if annotator:
-        at.session_state["annotator"] = annotator
-    at.run()
-    assert not at.exception, at.exception
-    if name != "overview":
-        at.switch_page(f"../pages/{name}.py")
-    if query:
-        at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def disc_id(url, ext: str) -> int:
-    with session_scope(url) as s:
-        return s.execute(select(Discussion.id).where(Discussion.external_id == ext)).scalar_one()
-
-
-def node_id(url, ext: str, agent: str, rnd: int) -> int:
-    with session_scope(url) as s:
-        return s.execute(
-            select(Turn.id)
-            .join(Discussion)
-            .where(Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)
-        ).scalar_one()
-
-
 def captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
 
@@ -78,7 +49,7 @@ def captions(at) -> str:
 
 
 def test_overview_counts_chart_and_recent_changes(url):
-    at = page("overview")
+    at = open_page("overview")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Discussions"] == "42" and metrics["Nodes (turns)"] == "293"
     with session_scope(url) as s:
@@ -103,7 +74,7 @@ def test_overview_counts_chart_and_recent_changes(url):
 
 
 def test_browse_filters_from_and_to_the_url(url):
-    at = page("browse", {"ds": "gsm8k", "maj": "1"})
+    at = open_page("browse", {"ds": "gsm8k", "maj": "1"})
     table = at.dataframe[0].value
     with session_scope(url) as s:
         expected = s.execute(
@@ -128,7 +99,7 @@ def test_browse_filters_from_and_to_the_url(url):
 
 
 def test_browse_sorting_pagination_and_flip_filter(url):
-    at = page("browse", {"size": "25", "sort": "review", "desc": "1"})
+    at = open_page("browse", {"size": "25", "sort": "review", "desc": "1"})
     table = at.dataframe[0].value
     assert len(table) == 25 and list(table["review"]) == sorted(table["review"], reverse=True)
     at.number_input(key="browse_page").set_value(2).run()
@@ -140,7 +111,7 @@ def test_browse_sorting_pagination_and_flip_filter(url):
 
 
 def test_browse_opens_the_mag_of_a_discussion(url):
-    at = page("browse", {"ds": "strategyqa"})
+    at = open_page("browse", {"ds": "strategyqa"})
     first = at.dataframe[0].value.iloc[0]
     [open_btn] = [b for b in at.button if b.label == "Open MAG"]
     open_btn.click().run()
@@ -155,7 +126,7 @@ def test_browse_opens_the_mag_of_a_discussion(url):
 def test_mag_draws_graph_grid_and_node_detail(url):
     did = disc_id(url, "gsm8k-001")
     bard1 = node_id(url, "gsm8k-001", "bard", 1)
-    at = page("mag", {"d": str(did), "n": str(bard1)})
+    at = open_page("mag", {"d": str(did), "n": str(bard1)})
     [frame] = at.get("iframe")
     html = frame.proto.srcdoc
     assert "new vis.Network" in html and "cdn" not in html.lower().replace("vis-network", "")
@@ -178,7 +149,7 @@ def test_mag_draws_graph_grid_and_node_detail(url):
 def test_mag_label_history_and_undo(url):
     did = disc_id(url, "gsm8k-001")
     bard0 = node_id(url, "gsm8k-001", "bard", 0)
-    at = page("mag", {"d": str(did), "n": str(bard0)}, annotator="alice")
+    at = open_page("mag", {"d": str(did), "n": str(bard0)}, annotator="alice")
     assert at.button(key="mag_correct").proto.shortcut.lower() == "y"
     at.text_input(key="mag_note").input("arithmetic slip only").run()
     at.button(key="mag_correct").click().run()
@@ -201,7 +172,7 @@ def test_mag_label_history_and_undo(url):
 def test_mag_stale_save_warns_and_loses_nothing(url):
     did = disc_id(url, "gsm8k-001")
     gpt0 = node_id(url, "gsm8k-001", "gpt4", 0)
-    at = page("mag", {"d": str(did), "n": str(gpt0)}, annotator="alice")
+    at = open_page("mag", {"d": str(did), "n": str(gpt0)}, annotator="alice")
     at.text_input(key="mag_note").input("I disagree").run()
     # bob saves first, from his own session, while alice's page still shows version 0
     assert annotate.set_label(gpt0, True, who="bob", expected_version=0, url=url).ok
@@ -228,7 +199,7 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
 
 def test_mag_previous_next_and_review_walk_the_filter(url):
     ids = explore.ordered_ids(explore.Filter(datasets=("ecqa",)), url=url)
-    at = page("mag", {"ds": "ecqa", "d": str(ids[0])})
+    at = open_page("mag", {"ds": "ecqa", "d": str(ids[0])})
     assert at.button(key="mag_prev").disabled and "1 of 13" in captions(at)
     at.button(key="mag_next").click().run()
     assert at.query_params["d"] == str(ids[1]) and at.query_params["ds"] == "ecqa"
@@ -241,7 +212,7 @@ def test_mag_previous_next_and_review_walk_the_filter(url):
 
 def test_mag_gold_correction_preview_then_apply(url):
     did = disc_id(url, "gsm8k-001")
-    at = page("mag", {"d": str(did)}, annotator="alice")
+    at = open_page("mag", {"d": str(did)}, annotator="alice")
     at.text_input(key=f"mag_gold_{did}").input("235").run()
     assert "6 automatic label(s) would change" in unescape(captions(at))
     [preview] = [t.value for t in at.dataframe if "automatic" in t.value.columns]
@@ -258,7 +229,7 @@ def test_mag_gold_correction_preview_then_apply(url):
 
 
 def test_mag_without_annotator_cannot_edit(url):
-    at = page("mag", {"d": str(disc_id(url, "gsm8k-001"))})
+    at = open_page("mag", {"d": str(disc_id(url, "gsm8k-001"))})
     assert at.button(key="mag_correct").disabled and at.button(key="mag_incorrect").disabled
     at.sidebar.text_input(key="annotator_input").input("carol")
     at.sidebar.button[0].click().run()  # the form's submit button
@@ -271,7 +242,7 @@ def test_mag_without_annotator_cannot_edit(url):
 
 
 def test_review_queue_ranks_unparseable_answers_first(url):
-    at = page("review")
+    at = open_page("review")
     table = at.dataframe[0].value
     with session_scope(url) as s:
         expected = s.execute(select(func.count()).where(Turn.needs_review.is_(True))).scalar()
@@ -305,7 +276,7 @@ def test_review_queue_past_its_end_shows_the_last_page(url):
 
 def test_bulk_label_reaches_every_match_not_one_page(url):
     f = explore.Filter(datasets=("strategyqa",))
-    at = page("bulk", {"ds": "strategyqa"}, annotator="alice")
+    at = open_page("bulk", {"ds": "strategyqa"}, annotator="alice")
     values = annotate.answer_values(f, url=url)
     top, count = values[0]
     assert at.selectbox(key="bulk_answer").value == top  # most frequent first
@@ -355,7 +326,7 @@ def test_bulk_label_reaches_every_match_not_one_page(url):
 
 
 def test_export_filtered_store_with_current_labels(url):
-    at = page("export", {"ds": "gsm8k"})
+    at = open_page("export", {"ds": "gsm8k"})
     assert at.radio(key="export_scope").value == "filtered"
     assert "14 discussion(s) in the filter" in unescape(captions(at))
     assert len(at.get("download_button")) == 1
@@ -376,7 +347,7 @@ PAYLOAD = re.compile(r"(?<!\\)<(script|img|svg|iframe)\b", re.IGNORECASE)  # an 
 
 def test_hostile_text_is_escaped_everywhere(url):
     did = disc_id(url, "hostile-1")
-    at = page("mag", {"d": str(did)})
+    at = open_page("mag", {"d": str(did)})
     # Markdown never receives a raw tag: every < from data arrives backslash-escaped
     for el in [*at.title, *at.subheader, *at.caption, *at.markdown, *at.sidebar.markdown]:
         assert not PAYLOAD.search(el.value), el.value

@@ -17,7 +17,8 @@ from db.engine import session_scope
 from db.models import NodePrediction, Turn
 from magdi.node_predict import load_classifier, predict
 from tests.conftest import ROOT
-from tests.utils.workers import TINY, run_until_idle
+from tests.utils.training import TINY
+from tests.utils.workers import run_until_idle
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import sys
 from app.services import jobs
 from db import jobs as job_queries
 from db.engine import session_scope
-from tests.app.test_pages import page as open_page
 from tests.conftest import ROOT
-from tests.utils.workers import TINY
+from tests.utils.apptest import open_page
+from tests.utils.training import TINY
 
 
 def test_train_page_previews_and_queues_a_job(demo_store):

@@ -14,7 +14,8 @@ from app.services import jobs, store
 from db import jobs as job_queries
 from db.engine import session_scope
 from tests.utils import wait_for
-from tests.utils.workers import TINY, run_until_idle, start_worker, stop
+from tests.utils.training import TINY
+from tests.utils.workers import run_until_idle, start_worker, stop
 
 
 def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from app.services import compare, jobs
 from app.services.explore import Filter
 from tests.utils.browser import DistilApp, choose, wait_for
-from tests.utils.workers import TINY_STUDENT
+from tests.utils.training import TINY, TINY_STUDENT
 
 pytestmark = pytest.mark.e2e
 JOB_TIMEOUT_MS = 120_000
@@ -39,7 +39,6 @@ TINY_CLI = {
     "log_every": 1,
     "save_every": 2,
 }
-TINY = {**TINY_CLI, **TINY_STUDENT, "gcn_hidden": 32}
 
 
 def command(page: Page):

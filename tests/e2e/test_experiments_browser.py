@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from app.services import experiments
 from app.services.explore import Filter
 from tests.utils.browser import DistilApp, wait_for
-from tests.utils.workers import TINY
+from tests.utils.training import TINY
 
 pytestmark = pytest.mark.e2e
 NAME = "<b>e2e</b> levels"  # shown as text, never as HTML

@@ -18,7 +18,7 @@ from magdi.chains import (
 )
 from magdi.config import DistillConfig
 from magdi.offline import offline_tokenizer
-from tests.magdi.toy_mags import hand_made
+from tests.utils.toy_mags import hand_made
 
 # (questions, chains, pairs, graphs, nodes, edges) per level; see toy_mags.hand_made for the labels.
 EXPECTED = {

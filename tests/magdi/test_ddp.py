@@ -10,8 +10,8 @@ from pathlib import Path
 
 import torch
 
-from tests.magdi.test_train import TINY
-from tests.magdi.toy_mags import demo_like, write_export
+from tests.utils.toy_mags import demo_like, write_export
+from tests.utils.training import TINY_MODEL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_two_process_ddp_run(tmp_path):
                 "log_every": 1,
                 "lr": 1e-2,
                 "warmup_steps": 0,
-                **TINY,
+                **TINY_MODEL,
             }
         )
     )

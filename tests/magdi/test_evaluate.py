@@ -17,7 +17,7 @@ from magdi.evaluate import majority_vote, read_predictions, run, score, teacher_
 from magdi.mag import Discussion, Turn
 from magdi.offline import offline_tokenizer
 from tests.conftest import ROOT
-from tests.utils.workers import TINY_STUDENT
+from tests.utils.training import TINY_STUDENT
 
 
 @pytest.mark.parametrize(

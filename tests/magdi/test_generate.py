@@ -13,7 +13,7 @@ from magdi.generate import Run, generate, load_run, question_prompt
 from magdi.model import quiet_peft
 from magdi.offline import offline_model, offline_tokenizer
 from magdi.train import latest_checkpoint, train
-from tests.magdi.test_train import TINY, make_cfg
+from tests.utils.training import TINY_MODEL, make_cfg
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_a_relative_model_path_resolves_as_the_run_recorded_it(tmp_path, monkeyp
     from transformers import LlamaForCausalLM
 
     cfg = make_cfg(tmp_path, level="2", max_steps=2, model="models/tiny")  # the paper preset
-    base_cfg = DistillConfig(**TINY)
+    base_cfg = DistillConfig(**TINY_MODEL)
     offline_model(base_cfg, offline_tokenizer()).save_pretrained(tmp_path / "models" / "tiny")
     offline_tokenizer().save_pretrained(tmp_path / "models" / "tiny")
     monkeypatch.chdir(tmp_path)

@@ -9,14 +9,11 @@ from magdi.chains import build_examples, encode_examples
 from magdi.config import DistillConfig
 from magdi.losses import IGNORE, combine, margin_loss, node_loss, ntp_loss, pool, shift_targets
 from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
-from tests.magdi.toy_mags import hand_made
+from tests.utils.toy_mags import hand_made
+from tests.utils.training import TINY_STUDENT
 
-TINY = dict(
-    offline_hidden=32,
-    offline_layers=1,
-    offline_heads=2,
-    offline_kv_heads=1,
-    offline_intermediate=64,
+STUDENT = dict(
+    **TINY_STUDENT,
     lora_r=4,
     gcn_hidden=16,
     max_length=96,
@@ -108,7 +105,7 @@ def test_empty_losses_are_zero_and_keep_the_graph():
 
 
 def _student(node_mode: str) -> tuple[MAGDiStudent, object, list]:
-    cfg = DistillConfig(level="4", node_features=node_mode, lora_dropout=0.0, gcn_dropout=0.0, **TINY)
+    cfg = DistillConfig(level="4", node_features=node_mode, lora_dropout=0.0, gcn_dropout=0.0, **STUDENT)
     base, tokenizer, _ = load_base(cfg)
     torch.manual_seed(0)
     student = MAGDiStudent(add_lora(base, cfg), cfg)

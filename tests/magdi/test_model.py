@@ -8,14 +8,11 @@ import torch
 from magdi.chains import build_examples, encode_examples
 from magdi.config import DistillConfig
 from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
-from tests.magdi.toy_mags import hand_made
+from tests.utils.toy_mags import hand_made
+from tests.utils.training import TINY_STUDENT
 
-TINY = dict(
-    offline_hidden=32,
-    offline_layers=1,
-    offline_heads=2,
-    offline_kv_heads=1,
-    offline_intermediate=64,
+STUDENT = dict(
+    **TINY_STUDENT,
     lora_r=4,
     max_length=96,
     lora_dropout=0.0,
@@ -24,7 +21,7 @@ TINY = dict(
 
 def _backward(level: str) -> MAGDiStudent:
     """A level-3 or level-4 (frozen features) student after one backward on the same batch."""
-    cfg = DistillConfig(level=level, node_features="frozen", gcn_dropout=0.0, preset="paper", **TINY)
+    cfg = DistillConfig(level=level, node_features="frozen", gcn_dropout=0.0, preset="paper", **STUDENT)
     base, tokenizer, _ = load_base(cfg)
     torch.manual_seed(0)
     student = MAGDiStudent(add_lora(base, cfg), cfg)

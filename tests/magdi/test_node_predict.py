@@ -16,8 +16,8 @@ from magdi.mag import Discussion
 from magdi.model import pad_right
 from magdi.node_predict import load_classifier, predict
 from magdi.train import train
-from tests.magdi.test_train import TINY
-from tests.magdi.toy_mags import hand_made, write_export
+from tests.utils.toy_mags import hand_made, write_export
+from tests.utils.training import TINY_MODEL
 
 
 def run(tmp_path: Path, node_features: str) -> Path:
@@ -34,7 +34,7 @@ def run(tmp_path: Path, node_features: str) -> Path:
             lr=1e-2,
             warmup_steps=0,
             log_every=1,
-            **TINY,
+            **TINY_MODEL,
         )
     )
 

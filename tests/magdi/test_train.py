@@ -14,42 +14,8 @@ from safetensors.torch import load_file
 
 from magdi.config import CONFIG_NAME, DistillConfig
 from magdi.train import latest_checkpoint, lr_factor, main, train
-from tests.magdi.toy_mags import demo_like, write_export
-
-TINY = dict(
-    offline_hidden=32,
-    offline_layers=1,
-    offline_heads=2,
-    offline_kv_heads=1,
-    offline_intermediate=64,
-    lora_r=8,
-    gcn_hidden=16,
-    max_length=128,
-)
-
-
-def make_cfg(tmp_path: Path, name: str = "run", **kw) -> DistillConfig:
-    data = tmp_path / "export.jsonl"
-    if not data.exists():
-        write_export(data, demo_like())
-    settings = (
-        dict(
-            data=str(data),
-            output_dir=str(tmp_path / name),
-            lr=1e-2,
-            warmup_steps=0,
-            batch_size=4,
-            log_every=1,
-            save_every=0,
-            **TINY,
-        )
-        | kw
-    )
-    return DistillConfig(**settings)
-
-
-def metrics(run_dir: Path) -> list[dict]:
-    return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+from tests.utils.toy_mags import demo_like, write_export
+from tests.utils.training import TINY_MODEL, make_cfg, metrics
 
 
 def test_short_run_lowers_ntp_and_writes_the_run_dir(tmp_path):
@@ -141,7 +107,7 @@ def test_cli_with_yaml_and_overrides(tmp_path, capsys):
     path = tmp_path / "distill.yaml"
     path.write_text(
         f"data: {tmp_path / 'export.jsonl'}\noutput_dir: {tmp_path / 'cli'}\nlevel: 1\n"
-        "lr: 1e-3\nwarmup_steps: 0\n" + "".join(f"{k}: {v}\n" for k, v in TINY.items())
+        "lr: 1e-3\nwarmup_steps: 0\n" + "".join(f"{k}: {v}\n" for k, v in TINY_MODEL.items())
     )
     assert main([str(path), "--set", "max_steps=2", "log_every=1", "--set", "batch_size=2"]) == 0
     out = capsys.readouterr().out

@@ -11,8 +11,8 @@ from magdi.config import DistillConfig
 from magdi.model import MAGDiStudent, add_lora, collate, load_base
 from magdi.train import train
 from magdi.validation import BEST_NAME, FINAL_NAME, Validator, _better, lm_only
-from tests.magdi.test_train import TINY, metrics
-from tests.magdi.toy_mags import demo_like, write_export
+from tests.utils.toy_mags import demo_like, write_export
+from tests.utils.training import TINY_MODEL, metrics
 
 
 def _student(cfg: DistillConfig):
@@ -33,7 +33,7 @@ def _fit(student: MAGDiStudent, v: Validator, pad_id: int, steps: int = 30) -> N
 
 
 def test_the_best_step_of_a_controlled_sequence_is_kept_and_restored(tmp_path):
-    cfg = DistillConfig(**TINY, level="4", val_questions=0, output_dir=str(tmp_path))
+    cfg = DistillConfig(**TINY_MODEL, level="4", val_questions=0, output_dir=str(tmp_path))
     student, tokenizer = _student(cfg)
     held_out = demo_like(8)
     v = Validator(cfg, held_out[:4], held_out[4:], tokenizer, torch.device("cpu"))
@@ -83,7 +83,7 @@ def test_a_run_with_held_out_files_logs_validation_and_saves_the_best_step(tmp_p
         for name, part in (("train", toy[:8]), ("validation", toy[8:10]), ("test", toy[10:]))
     }
     cfg = DistillConfig(
-        **TINY,
+        **TINY_MODEL,
         level="2",
         data=str(files["train"]),
         validation_data=str(files["validation"]),

@@ -53,6 +53,17 @@ def copy_store(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{dst}"
 
 
+def exported(url: str) -> list[dict]:
+    """The store's discussions as the export writes them (JSONL records, current labels)."""
+    import io
+
+    from app.services import store
+
+    buf = io.StringIO()
+    store.export_discussions(buf, url=url)
+    return [json.loads(line) for line in buf.getvalue().splitlines()]
+
+
 def wait_for(predicate, timeout: float = 120, what: str = "condition", detail=lambda: ""):
     """Poll `predicate` until it returns something true; on timeout fail, adding `detail()`."""
     import time

@@ -1,4 +1,4 @@
-"""Job workers as real processes for the job tests, and the tiny training settings they run."""
+"""Job workers as real processes for the job tests."""
 
 from __future__ import annotations
 
@@ -9,21 +9,6 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT
-
-# the offline student at its smallest, and a level-4 run of 4 steps on it: seconds on a CPU
-TINY_STUDENT = {"offline_hidden": 32, "offline_intermediate": 64}
-TINY = {
-    "max_steps": 4,
-    "warmup_steps": 0,
-    "lr": 1e-3,
-    "batch_size": 2,
-    "log_every": 1,
-    "save_every": 2,
-    "max_length": 128,
-    "gcn_hidden": 32,
-    "val_max_new_tokens": 16,
-    **TINY_STUDENT,
-}
 
 
 def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
