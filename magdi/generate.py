@@ -113,8 +113,11 @@ def generate(
     num_samples: int = 1,
     batch_size: int = 8,
     seed: int | None = None,
+    streamer: Any = None,
 ) -> list[list[str]]:
-    """`num_samples` completions per prompt (greedy allows one), in prompt order, special tokens removed."""
+    """`num_samples` completions per prompt (greedy allows one), in prompt order, special tokens removed.
+    A `streamer` (one prompt, one sample) is handed to `model.generate`: it gets the prompt's ids, then
+    each new token (`app.serve_model` streams replies and ends generation early through it)."""
     if num_samples > 1 and not do_sample:
         raise ValueError("several samples per prompt need do_sample=True")
     tok = run.tokenizer
@@ -125,6 +128,7 @@ def generate(
         "pad_token_id": tok.pad_token_id,
         "eos_token_id": tok.eos_token_id,
         "use_cache": True,
+        "streamer": streamer,
     }  # the offline base saves with use_cache=False
     if do_sample:
         options |= {"temperature": temperature, "top_p": top_p, "top_k": top_k}
