@@ -1,7 +1,7 @@
 """Distil a MAG export into a student: `python -m magdi.train CONFIG [--resume] [--set key=value ...]`.
 
 One nanoGPT-style loop. The same entry runs under `torchrun` / `accelerate launch` (DDP: NCCL on GPUs,
-gloo on CPU); only rank 0 writes. The run directory holds:
+gloo on CPU); only rank 0 writes. The run directory holds (the student's part written and read by `magdi.run.StudentRun`):
 
     distill_config.json  resolved config          data_summary.json  chains/pairs/graphs per level
     tokenizer/           the student's tokenizer  base/              the offline base (no `model` given)
@@ -40,7 +40,6 @@ from typing import Any
 import numpy as np
 import torch
 import torch.distributed as dist
-from safetensors.torch import save_file
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from magdi.chains import build_examples, encode_examples
@@ -57,10 +56,10 @@ from magdi.model import (
     load_base,
     load_features,
     node_features,
-    save_adapter,
     save_features,
 )
 from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
+from magdi.run import StudentRun
 from magdi.validation import Validator, read_discussions
 
 Callback = Callable[[dict[str, Any]], "bool | None"]
@@ -337,10 +336,7 @@ def _train(
     if is_main and status == "done":
         final = validator.finish(student, run_dir, total)  # the run keeps the best step's weights
         print(f"best step {final['best_step']} by {final['criterion']}; test loss {final['test_loss']}")
-        save_adapter(student.lm, cfg, run_dir)
-        heads = student.heads_state_dict()
-        if heads:
-            save_file(heads, run_dir / "heads.safetensors")
+        StudentRun(student.lm, tokenizer, cfg, device, student.heads_state_dict()).save_pretrained(run_dir)
         print(f"done: {run_dir}")
     return run_dir
 
@@ -354,11 +350,8 @@ def _prepare_run_dir(
         changed = sorted(k for k, v in cfg.to_dict().items() if before.get(k) != v)
         if changed:
             warnings.warn(f"resuming with changed settings: {', '.join(changed)}", stacklevel=3)
-    cfg.save(run_dir)
+    StudentRun(base, tokenizer, cfg, base.device).save_setup(run_dir)
     write_json_atomic(run_dir / "data_summary.json", summary)
-    tokenizer.save_pretrained(run_dir / "tokenizer")
-    if cfg.model is None:
-        base.save_pretrained(run_dir / "base")
 
 
 def _frozen_features(

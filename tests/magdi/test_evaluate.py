@@ -1,4 +1,4 @@
-"""Evaluation: self-consistency votes, scoring, Wilson intervals, the teachers' side, and a real
+"""Evaluation: self-consistency votes, scoring, teacher tokens, and a real
 evaluation of the offline default student whose accuracy the test recounts itself."""
 
 from __future__ import annotations
@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import numpy as np
 import pytest
 
 from magdi.answers import extract_answer, label_answer
 from magdi.benchmarks import Question
 from magdi.config import EvalConfig
-from magdi.consensus import consensus, teacher_answers, wilson
 from magdi.evaluate import majority_vote, read_predictions, run, score, teacher_tokens
-from magdi.mag import Discussion, Turn
 from magdi.offline import offline_tokenizer
 from tests.conftest import ROOT
+from tests.utils.toy_mags import penguins
 from tests.utils.training import TINY_STUDENT
 
 
@@ -63,56 +61,8 @@ def test_greedy_allows_one_sample():
     assert EvalConfig(questions="x", sampling=True, k=3).temperature == 0.7
 
 
-def _wilson_by_roots(x: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The interval's ends are where (p̂ - p)² = z² p (1 - p) / n: a quadratic in p."""
-    phat = x / n
-    roots = np.roots([1 + z * z / n, -(2 * phat + z * z / n), phat * phat])
-    return float(min(roots.real)), float(max(roots.real))
-
-
-@pytest.mark.parametrize("x, n", [(8, 10), (1, 40), (37, 50), (5, 5)])
-def test_wilson_interval(x, n):
-    assert wilson(x, n) == pytest.approx(_wilson_by_roots(x, n), abs=1e-9)
-
-
-def test_wilson_published_value():
-    assert wilson(8, 10) == pytest.approx((0.4902, 0.9433), abs=5e-4)  # a textbook example
-    assert wilson(0, 0) == (0.0, 0.0)
-
-
-def discussion() -> Discussion:
-    turns = [
-        Turn("a", 0, "Birds fly, so yes.", "yes", 0.95),
-        Turn("b", 0, "No.", "no", 0.7, label="incorrect", label_source="human"),
-        Turn("c", 0, "Unsure.", "maybe", None),
-        Turn("a", 1, "Still yes.", "Yes.", 0.6),
-        Turn("b", 1, "I agree with a.", "yes", 0.5),
-        Turn("c", 1, "Definitely not.", "no", 1.0),
-    ]
-    return Discussion("d1", "strategyqa", "Do penguins fly?", "no", turns)
-
-
-def test_teacher_answers_per_round():
-    """Values are normalised (None: unparseable); a human label wins over the automatic one."""
-    got = [(t.agent, t.round, t.value, t.correct) for t in teacher_answers(discussion())]
-    assert got == [
-        ("a", 0, "yes", False),
-        ("b", 0, "no", False),
-        ("c", 0, None, False),
-        ("a", 1, "yes", False),
-        ("b", 1, "yes", False),
-        ("c", 1, "no", True),
-    ]
-
-
-def test_consensus_majority_and_confidence_weighted():
-    c = consensus(discussion())  # last round: yes (0.6 -> 0.1, 0.5 -> 0.1) vs no (1.0 -> 1.0)
-    assert (c.round, c.majority, c.weighted) == (1, "yes", "no")
-    assert (c.majority_correct, c.weighted_correct) == (False, True)
-
-
 def test_teacher_tokens_with_tokenizer_and_heuristic():
-    d = discussion()
+    d = penguins()
     texts = [f"{t.reasoning} {t.answer}" for t in d.turns]
     tok = offline_tokenizer()
     assert teacher_tokens(d, tok) == sum(len(tok.encode(s, add_special_tokens=False)) for s in texts)

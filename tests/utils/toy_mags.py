@@ -1,4 +1,5 @@
-"""Small hand-made MAGs with known labels, and a demo-like export for short training runs."""
+"""Small hand-made MAGs with known labels, a demo-like export for short training runs, and one
+strategyqa discussion (penguins) for the votes and scoring tests."""
 
 from __future__ import annotations
 
@@ -94,3 +95,16 @@ def write_export(path: Path, discussions: list[Discussion]) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         write_jsonl(((d, None) for d in discussions), fh)
     return path
+
+
+def penguins() -> Discussion:
+    """strategyqa, gold "no", 3 agents x 2 rounds: confidences, a human label, an unparseable answer."""
+    turns = [
+        Turn("a", 0, "Birds fly, so yes.", "yes", 0.95),
+        Turn("b", 0, "No.", "no", 0.7, label="incorrect", label_source="human"),
+        Turn("c", 0, "Unsure.", "maybe", None),
+        Turn("a", 1, "Still yes.", "Yes.", 0.6),
+        Turn("b", 1, "I agree with a.", "yes", 0.5),
+        Turn("c", 1, "Definitely not.", "no", 1.0),
+    ]
+    return Discussion("d1", "strategyqa", "Do penguins fly?", "no", turns)
