@@ -41,30 +41,41 @@ if not all_jobs:
     )
     st.stop()
 
-st.dataframe(
-    [
-        {
-            "job": j.id,
-            "name": j.name,
-            "kind": j.kind,
-            "status": j.status,
-            "progress": j.progress,
-            "step": f"{j.step}/{j.total_steps or '?'}",
-            "ETA": eta(j.eta_s) if j.status == "running" else "",
-            "attempt": j.attempt,
-            "labels rev.": j.label_revision,
-            "created": j.created_at,
-        }
-        for j in all_jobs
-    ],
-    hide_index=True,
-    key="jobs_table",
-    column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)},
-)
-queued = sum(j.status == "queued" for j in all_jobs)
-with st.container():  # present either way: the job's tabs below keep their place
-    if queued:
-        st.caption(f"{queued} job(s) waiting in the queue.")
+
+@st.fragment(run_every="2s" if any(j.active for j in all_jobs) else None)
+def job_table() -> None:
+    """The queue, redrawn every 2 s while a job is queued or running (its step, progress and ETA
+    as the detail below shows them)."""
+    listed = jobs.list_all(url=ui.db_url())
+    if [j.status for j in listed] != [j.status for j in all_jobs]:  # a job started, ended or came
+        st.rerun(scope="app")
+    st.dataframe(
+        [
+            {
+                "job": j.id,
+                "name": j.name,
+                "kind": j.kind,
+                "status": j.status,
+                "progress": j.progress,
+                "step": f"{j.step}/{j.total_steps or '?'}",
+                "ETA": eta(j.eta_s) if j.status == "running" else "",
+                "attempt": j.attempt,
+                "labels rev.": "-" if j.label_revision is None else str(j.label_revision),
+                "created": j.created_at,
+            }
+            for j in listed
+        ],
+        hide_index=True,
+        key="jobs_table",
+        column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)},
+    )
+    queued = sum(j.status == "queued" for j in listed)
+    with st.container():  # present either way: the job's tabs below keep their place
+        if queued:
+            st.caption(f"{queued} job(s) waiting in the queue.")
+
+
+job_table()
 
 ids = [j.id for j in all_jobs]
 # The URL decides which job shows (a link, Train's switch, Resume's new attempt): a keyed
@@ -110,11 +121,11 @@ def job_detail(job_id: int) -> None:
                     f"last heartbeat {int((datetime.now(UTC) - beat).total_seconds())}"
                     f" s ago · worker {ui.esc(job.worker or '-')}"
                 )
-        if job.error:  # a reason, then the log's last lines as they were written
-            reason, _, lines = job.error.partition("\n")
-            st.error(ui.esc(reason))
-            if lines:
-                st.code(lines, language=None)
+        if job.error:  # the exception's message first; the log's last lines folded below it
+            st.error(ui.esc(job.headline))
+            if job.error.strip() != job.headline:
+                with st.expander("Traceback and the log's last lines"):
+                    st.code(job.error, language=None)
     buttons = st.columns(4)
     if job.active and not job.cancel_requested:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):

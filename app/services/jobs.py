@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -30,6 +31,24 @@ from magdi.chains import build_examples
 from magdi.config import DistillConfig
 from magdi.mag import Discussion
 from magdi.splits import DEFAULT_SPLIT, SPLIT_NAME, check_split, make_split, question_key, read_split
+
+# A line that states what went wrong: `SomeError: message`, `error: message` (our CLIs), or a bare
+# exception name; a traceback's frames ("  File ...", "    code") never match.
+_MESSAGE_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)|error)(?::\s|$)")
+
+
+def headline(error: str) -> str:
+    """The line of a job's error to show first. The worker records "exit status N: " and the log's
+    last lines, which often end in a traceback: the exception's message (the last line that names
+    an exception or starts with `error:`) goes first, with the exit status after it."""
+    first, _, _ = error.partition("\n")
+    status, sep, rest = first.partition(": ")
+    lines = [rest if sep and status.startswith("exit status") else first, *error.splitlines()[1:]]
+    message = next((ln.strip() for ln in reversed(lines) if _MESSAGE_LINE.match(ln.strip())), None)
+    if message is None:
+        return first
+    return f"{message} ({status})" if sep and status.startswith("exit status") else message
+
 
 RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
 
@@ -77,6 +96,11 @@ class JobView:
     @property
     def resumable(self) -> bool:
         return self.status in job_queries.RESUMABLE
+
+    @property
+    def headline(self) -> str | None:
+        """A failed job's reason in one line, the exception's message first (see `headline`)."""
+        return headline(self.error) if self.error else None
 
     @property
     def trained(self) -> bool:
