@@ -112,11 +112,14 @@ def _canonical_number(token: str) -> str | None:
     Exact (no float or Decimal rounding), so a canonical value always normalises to itself.
     """
     num, _, den = token.replace(",", "").replace(" ", "").partition("/")
-    if not den and "." not in num:
-        return str(int(num))  # the common case, kept fast
-    if den and int(den) == 0:
+    if not den:  # by string, exact at any length (int() refuses over 4,300 digits)
+        whole, _, decimals = num.lstrip("-").partition(".")
+        whole, decimals = whole.lstrip("0") or "0", decimals.rstrip("0")
+        sign = "-" if num.startswith("-") and (whole, decimals) != ("0", "") else ""
+        return f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}"
+    if len(token) > 1000 or int(den) == 0:  # a fraction too long to be an answer, or 1/0
         return None
-    f = Fraction(num) / int(den or 1)
+    f = Fraction(num) / int(den)
     if f.denominator == 1:
         return str(f.numerator)
     rest, twos, fives = f.denominator, 0, 0
@@ -177,7 +180,8 @@ def _letter_marks(text: str, n: int) -> list[int | None]:
 
 
 def _number_marks(text: str, n: int) -> list[int | None]:
-    return [i if 0 <= i < n else None for i in (int(m) - 1 for m in _INTEGER.findall(text))]
+    marks = (int(m) - 1 if len(m) < 6 else n for m in _INTEGER.findall(text))  # 10**6 is out of range too
+    return [i if 0 <= i < n else None for i in marks]
 
 
 def _option_name(i: int, letters: bool) -> str:

@@ -1,12 +1,18 @@
 """Reading and writing discussions: the canonical JSONL format and the MAGDi release format.
 
-Every reader yields `(location, Discussion)` pairs and raises `FormatError` with
-`file:line: reason` (the JSONL line number, or the item index of a JSON array) on the first
-problem, so a caller can reject a whole file before touching the store.
+Every reader yields `(line, Discussion)` pairs and raises `FormatError` with `file:line: reason`
+(the JSONL line, or the line where an item of a JSON array starts) on the first problem, so a
+caller can reject a whole file before touching the store.
+
+The JSON is read strictly (RFC 8259): NaN and Infinity, duplicate keys in an object, lone
+surrogates and NUL characters are errors, not silent changes. Numbers are kept as the file spells
+them (`_Number`) until a field decides what they mean: ids and answers keep the spelling ("255.0"
+stays "255.0", a 5,000-digit answer stays whole), rounds and confidences are range-checked.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -14,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from magdi.mag import Discussion, MAGError, Turn
+from magdi.mag import MAX_ROUND, Discussion, MAGError, Turn
 
 Format = Literal["jsonl", "magdi"]
 _LABELS = ("correct", "incorrect")
@@ -32,7 +38,24 @@ _TURN_KEYS = {
     "excluded",
 }
 _MAGDI_OUTPUT = re.compile(r"^(.+)_output_([0-9]+)\Z", re.DOTALL)
+# The keys the MAGDi format knows; other keys are ignored, except ones that nearly match these.
+_MAGDI_TOP_KEYS = ("id", "task", "question", "options", "gold_answer")
+_MAGDI_TURN_KEYS = (
+    "reasoning",
+    "answer",
+    "confidence_level",
+    "responds_to",
+    "label",
+    "label_source",
+    "excluded",
+)
 _TOO_DEEP = "malformed JSON: nested too deeply"
+_INTEGER = re.compile(r"-?[0-9]+")
+_MAX_DIGITS = 4300  # Python's limit for int() of a string; longer integers in `meta` are refused
+# Only a \u escape can put a surrogate or a NUL into a decoded string: look closer only then.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
+_BAD_CHAR = re.compile("[\ud800-\udfff\x00]")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 # Task names recognised in a file name when a MAGDi file does not say its task.
 _TASK_HINTS = ("strategyqa", "boolq", "gsm8k", "svamp", "ecqa", "commonsenseqa", "aqua", "arc", "math")
 
@@ -43,42 +66,134 @@ class FormatError(ValueError):
         super().__init__(f"{path}:{line}: {reason}")
 
 
+# ---------------------------------------------------------------- strict JSON
+
+
+class _Number:
+    """A JSON number as the file spells it; the field it is in converts it (see module doc)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _Invalid(ValueError):
+    """What the strict decoder's hooks refuse; the reader adds the file and line."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _Invalid(f"duplicate key {_show(dup)} in one object")
+    return obj
+
+
+def _constant(name: str) -> Any:
+    raise _Invalid(f"{name} is not a JSON value (RFC 8259); write a number or null")
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_int=_Number, parse_float=_Number, parse_constant=_constant
+)
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """repr() of a value, cut short: error messages must stay readable for 5,000-digit numbers."""
+    text = value.text if isinstance(value, _Number) else repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def _kind(value: Any) -> str:
+    return "number" if isinstance(value, _Number) else type(value).__name__
+
+
+def _check_chars(obj: Any) -> None:
+    """Raise _Invalid for a lone surrogate or a NUL in any string, keys included: UTF-8 cannot
+    encode the one and PostgreSQL cannot store the other."""
+    stack: list[tuple[str, Any]] = [("", obj)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{where}{k}.", k) for k in value)
+            stack.extend((f"{where}{k}.", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}{i}.", v) for i, v in enumerate(value))
+        elif isinstance(value, str) and (bad := _BAD_CHAR.search(value)):
+            what = "a NUL character" if bad[0] == "\x00" else f"a lone surrogate \\u{ord(bad[0]):04x}"
+            raise _Invalid(f"{where.rstrip('.') or 'value'}: {what} is not allowed in text")
+
+
+def _decode(text: str, start: int = 0) -> tuple[Any, int]:
+    """One strict JSON value at `start` -> (value, end). Raises JSONDecodeError, _Invalid, RecursionError."""
+    value, end = _DECODER.raw_decode(text, start)
+    if _SUSPECT_ESCAPE.search(text, start, end):
+        _check_chars(value)
+    return value, end
+
+
+def _plain(value: Any, where: str) -> Any:
+    """A `meta` value with its numbers as int or float; refuses those Python cannot hold."""
+    if isinstance(value, dict):
+        return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, _Number):
+        return value
+    if _INTEGER.fullmatch(value.text):
+        if len(value.text.lstrip("-")) > _MAX_DIGITS:
+            raise MAGError(f"{where}: an integer of more than {_MAX_DIGITS:,} digits ({_show(value)})")
+        return int(value.text)
+    number = float(value.text)
+    if not math.isfinite(number):
+        raise MAGError(f"{where}: the number {_show(value)} is out of range")
+    return number
+
+
 # ---------------------------------------------------------------- value checks
 
 
 def _text(obj: dict, key: str, where: str, *, numbers_ok: bool = False) -> str:
+    """A text field; with `numbers_ok` a number is read as text, spelled as in the file."""
     if key not in obj:
         raise MAGError(f"{where}missing field {key!r}")
     value = obj[key]
     if isinstance(value, str):
         return value
+    if numbers_ok and isinstance(value, _Number):
+        return value.text
     if numbers_ok and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    raise MAGError(f"{where}field {key!r} must be a string, got {type(value).__name__}")
+    raise MAGError(f"{where}field {key!r} must be a string, got {_kind(value)}")
 
 
 def _round(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise MAGError(f"{where}round must be a non-negative integer, got {value!r}")
-    if value < 0:
-        raise MAGError(f"{where}round must be a non-negative integer, got {value}")
-    return value
+    if type(value) is _Number and value.text.isdigit() and len(value.text) <= 4:  # ASCII: JSON digits
+        value = int(value.text)
+    if type(value) is int and 0 <= value <= MAX_ROUND:
+        return value
+    raise MAGError(f"{where}round must be an integer from 0 to {MAX_ROUND}, got {_show(value)}")
 
 
 def parse_confidence(value: Any, where: str = "", *, lenient: bool = False) -> float | None:
     """A confidence in [0, 1]. `lenient` also reads strings such as "0.9" and "90%"."""
     if value is None or (lenient and value == ""):
         return None
-    if lenient and isinstance(value, str):
+    shown = value
+    if type(value) is _Number:
+        value = float(value.text)  # 1e400 and 5,000 digits become inf, refused below
+    elif lenient and isinstance(value, str):
         text = value.strip()
         try:
             value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
             raise MAGError(f"{where}confidence {text!r} is not a number") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise MAGError(f"{where}confidence must be a number in [0, 1], got {value!r}")
-    if math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise MAGError(f"{where}confidence {value} is outside [0, 1]")
+        raise MAGError(f"{where}confidence must be a number in [0, 1], got {_show(shown)}")
+    if not 0.0 <= value <= 1.0:  # NaN too
+        raise MAGError(f"{where}confidence {_show(shown)} is outside [0, 1]")
     return float(value)
 
 
@@ -112,14 +227,14 @@ def _responds_to(value: Any, where: str) -> list[tuple[str, int]] | None:
     out = []
     for pair in value:
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-            raise MAGError(f"{where}responds_to entries must be [agent, round], got {pair!r}")
+            raise MAGError(f"{where}responds_to entries must be [agent, round], got {_show(pair)}")
         out.append((pair[0], _round(pair[1], where)))
     return out
 
 
 def _agent(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise MAGError(f"{where}agent must be a non-empty string, got {value!r}")
+        raise MAGError(f"{where}agent must be a non-empty string, got {_show(value)}")
     return value
 
 
@@ -129,14 +244,14 @@ def _agent(value: Any, where: str) -> str:
 def discussion_from_dict(obj: Any) -> tuple[Discussion, str | None]:
     """One canonical JSONL object -> (Discussion, its optional dataset name)."""
     if not isinstance(obj, dict):
-        raise MAGError(f"expected a JSON object, got {type(obj).__name__}")
+        raise MAGError(f"expected a JSON object, got {_kind(obj)}")
     if not obj.keys() <= _TOP_KEYS:
         raise MAGError(f"unknown field(s): {', '.join(sorted(set(obj) - _TOP_KEYS))}")
     turns_raw = obj.get("turns")
     if not isinstance(turns_raw, list) or not turns_raw:
         raise MAGError("field 'turns' must be a non-empty list")
     turns = [_turn_from_dict(raw, i) for i, raw in enumerate(turns_raw)]
-    meta = obj.get("meta", {})
+    meta = _plain(obj.get("meta", {}), "meta")
     if not isinstance(meta, dict):
         raise MAGError("meta must be an object")
     dataset = obj.get("dataset")
@@ -214,15 +329,17 @@ def _turn_extras(t: Turn) -> dict[str, Any]:
 def parse_jsonl_line(path: str | Path, lineno: int, line: str) -> tuple[Discussion, str | None]:
     """One line of a discussion JSONL file -> (discussion, dataset name or None)."""
     try:
-        obj = json.loads(line)
+        start = _WHITESPACE.match(line).end()  # type: ignore[union-attr]
+        obj, end = _decode(line, start)
+        if line[end:].strip(" \t\n\r"):
+            raise json.JSONDecodeError("Extra data", line, end)
+        return discussion_from_dict(obj)
     except json.JSONDecodeError as exc:
         raise FormatError(path, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except (_Invalid, MAGError) as exc:
+        raise FormatError(path, lineno, str(exc)) from None
     except RecursionError:
         raise FormatError(path, lineno, _TOO_DEEP) from None
-    try:
-        return discussion_from_dict(obj)
-    except MAGError as exc:
-        raise FormatError(path, lineno, str(exc)) from None
 
 
 def jsonl_lines(path: str | Path, lines: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, str]]:
@@ -243,10 +360,18 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, Discussion, str | None]]
             yield lineno, *parse_jsonl_line(path, lineno, line)
 
 
+def _strict_dumps(obj: Any, fh: IO[str], line: int, d: Discussion, indent: int | None = None) -> str:
+    """JSON that any reader accepts: NaN or Infinity (say in `meta`) is an error, not bare `NaN`."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError as exc:
+        raise FormatError(getattr(fh, "name", "<export>"), line, f"discussion {d.id!r}: {exc}") from None
+
+
 def write_jsonl(items: Iterable[tuple[Discussion, str | None]], fh: IO[str]) -> int:
     n = 0
     for d, dataset in items:
-        fh.write(json.dumps(discussion_to_dict(d, dataset), ensure_ascii=False) + "\n")
+        fh.write(_strict_dumps(discussion_to_dict(d, dataset), fh, n + 1, d) + "\n")
         n += 1
     return n
 
@@ -259,9 +384,33 @@ def guess_task(path: str | Path) -> str:
     return next((t for t in _TASK_HINTS if t in name), "unknown")
 
 
+def _near_miss(key: str, known: Iterable[str]) -> str | None:
+    """The known key that an unknown `key` probably means (spacing, case, a typo, a shortening)."""
+    folded = re.sub(r"[\s-]+", "_", key.strip()).casefold()
+    if m := _MAGDI_OUTPUT.match(folded):
+        return f"{m[1]}_output_{m[2]}"
+    if close := difflib.get_close_matches(folded, known, n=1, cutoff=0.75):
+        return close[0]
+    return next((k for k in known if len(folded) >= 4 and k.startswith(folded)), None)
+
+
+def _refuse_near_misses(obj: dict, known: tuple[str, ...], where: str) -> None:
+    """MAGDi readers ignore keys they do not know; one that nearly matches a known key is an error,
+    since ignoring it would drop data without a word ("claude_output_5 ", "confidence")."""
+    for key in obj:
+        if key in known or (not where and _MAGDI_OUTPUT.match(key)):
+            continue
+        meant = _near_miss(key, known)
+        if meant is None and not where and "output" in key.casefold():
+            raise MAGError(f"key {_show(key)} looks like a turn but is not <agent>_output_<round>")
+        if meant is not None:
+            raise MAGError(f"{where}unknown key {_show(key)}; did you mean {meant!r}?")
+
+
 def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussion:
     if not isinstance(item, dict):
-        raise MAGError(f"expected an object, got {type(item).__name__}")
+        raise MAGError(f"expected an object, got {_kind(item)}")
+    _refuse_near_misses(item, _MAGDI_TOP_KEYS, "")
     turns = []
     for key, raw in item.items():
         m = _MAGDI_OUTPUT.match(key)
@@ -270,11 +419,12 @@ def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussio
         where = f"{key}: "
         if not isinstance(raw, dict):
             raise MAGError(f"{where}expected an object with reasoning and answer")
+        _refuse_near_misses(raw, _MAGDI_TURN_KEYS, where)
         label, source, excluded = _label_fields(raw, where)
         turns.append(
             Turn(
-                agent=m.group(1),
-                round=int(m.group(2)),
+                agent=_agent(m.group(1), where),
+                round=_round(_Number(m.group(2)), where),
                 reasoning=_text(raw, "reasoning", where),
                 answer=_text(raw, "answer", where, numbers_ok=True),
                 confidence=parse_confidence(raw.get("confidence_level"), where, lenient=True),
@@ -316,34 +466,77 @@ def discussion_to_magdi(d: Discussion) -> dict:
 
 
 def read_magdi(path: str | Path, task: str | None = None) -> Iterator[tuple[int, Discussion, None]]:
-    """Yield (item index, discussion, None) from a MAGDi release JSON array."""
+    """Yield (line where the item starts, discussion, None) from a MAGDi release JSON array.
+
+    Items are decoded one by one, so an error names the line of its item and the item's index.
+    """
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        items = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         raise FormatError(
             path, data.count(b"\n", 0, exc.start) + 1, f"invalid UTF-8 at byte {exc.start - line_start + 1}"
         ) from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
-    except RecursionError:
-        raise FormatError(path, 1, _TOO_DEEP) from None
-    if not isinstance(items, list):
-        raise FormatError(path, 1, "a MAGDi file must be a JSON array of discussions")
     default_task = task or guess_task(path)
-    for index, item in enumerate(items):
+    for index, line, item in _array_items(path, text):
         try:
-            yield index, discussion_from_magdi(item, index, default_task), None
+            yield line, discussion_from_magdi(item, index, default_task), None
         except MAGError as exc:
-            raise FormatError(path, index, str(exc)) from None
+            raise FormatError(path, line, f"item {index}: {exc}") from None
+        except RecursionError:
+            raise FormatError(path, line, f"item {index}: {_TOO_DEEP}") from None
+
+
+def _array_items(path: str | Path, text: str) -> Iterator[tuple[int, int, Any]]:
+    """(index, line, value) of each item of the JSON array that is the whole of `text`."""
+
+    def fail(pos: int, reason: str) -> FormatError:
+        line = text.count("\n", 0, pos) + 1
+        return FormatError(path, line, f"{reason} (column {pos - text.rfind(chr(10), 0, pos)})")
+
+    pos = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("[", pos):
+        raise FormatError(
+            path, text.count("\n", 0, pos) + 1, "a MAGDi file must be a JSON array of discussions"
+        )
+    pos = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    index, line, counted = 0, 1, 0
+    while not (index == 0 and text.startswith("]", pos)):
+        line, counted = line + text.count("\n", counted, pos), pos
+        try:
+            item, end = _decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        except _Invalid as exc:
+            raise FormatError(path, line, f"item {index}: {exc}") from None
+        except RecursionError:
+            raise FormatError(path, line, f"item {index}: {_TOO_DEEP}") from None
+        yield index, line, item
+        pos = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith("]", pos):
+            break
+        if not text.startswith(",", pos):
+            raise fail(pos, "malformed JSON: Expecting ',' delimiter")
+        pos, index = _WHITESPACE.match(text, pos + 1).end(), index + 1  # type: ignore[union-attr]
+    end = _WHITESPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if end != len(text):
+        raise fail(end, "malformed JSON: Extra data")
 
 
 def write_magdi(items: Iterable[Discussion], fh: IO[str]) -> int:
-    data = [discussion_to_magdi(d) for d in items]
-    json.dump(data, fh, ensure_ascii=False, indent=1)
-    return len(data)
+    """The layout of `json.dump(items, indent=1)`, written item by item so that an error names the line."""
+    n, line = 0, 2
+    fh.write("[")
+    for d in items:
+        text = "\n".join(
+            " " + row for row in _strict_dumps(discussion_to_magdi(d), fh, line, d, 1).split("\n")
+        )
+        fh.write((",\n" if n else "\n") + text)
+        n, line = n + 1, line + text.count("\n") + 1
+    fh.write("\n]" if n else "]")
+    return n
 
 
 def detect_format(path: str | Path) -> Format:

@@ -17,6 +17,9 @@ import networkx as nx
 Label = Literal["correct", "incorrect"]
 LabelSource = Literal["auto", "human"]
 TurnKey = tuple[str, int]  # (agent, round)
+# Rounds run from 0 to this. ReConcile's discussions end by round 3; the bound keeps a round a
+# small integer in every store and refuses a typo such as 10**20 rather than storing it.
+MAX_ROUND = 1000
 
 
 class MAGError(ValueError):
@@ -90,9 +93,14 @@ class Discussion:
         return out
 
     def validate(self) -> None:
-        """Raise MAGError unless turns are unique and every edge goes to a later round."""
+        """Raise MAGError unless agents are named, rounds are in 0..MAX_ROUND, turns are unique and
+        every edge goes to a later round."""
         seen: set[TurnKey] = set()
         for t in self.turns:
+            if not t.agent.strip():
+                raise MAGError(f"agent name {t.agent!r} is empty or only whitespace")
+            if not 0 <= t.round <= MAX_ROUND:
+                raise MAGError(f"turn ({t.agent!r}, {t.round}): round must be from 0 to {MAX_ROUND}")
             if t.key in seen:
                 raise MAGError(f"duplicate turn: agent {t.agent!r} round {t.round}")
             seen.add(t.key)

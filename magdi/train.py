@@ -1,7 +1,8 @@
 """Distil a MAG export into a student: `python -m magdi.train CONFIG [--resume] [--set key=value ...]`.
 
 One nanoGPT-style loop. The same entry runs under `torchrun` / `accelerate launch` (DDP: NCCL on GPUs,
-gloo on CPU); only rank 0 writes. The run directory holds (the student's part written and read by `magdi.run.StudentRun`):
+gloo on CPU); only rank 0 writes. The run directory holds (the student's part through
+`magdi.run.StudentRun`):
 
     distill_config.json  resolved config          data_summary.json  chains/pairs/graphs per level
     tokenizer/           the student's tokenizer  base/              the offline base (no `model` given)

@@ -48,8 +48,8 @@ def test_reads_the_magdi_release_layout(tmp_path):
     path = tmp_path / "strategyqa_MAG.json"
     path.write_text(json.dumps([item]))
     assert detect_format(path) == "magdi"
-    [(index, d, _)] = list(read_magdi(path))
-    assert (index, d.id, d.task) == (0, "0", "strategyqa")
+    [(line, d, _)] = list(read_magdi(path))
+    assert (line, d.id, d.task) == (1, "0", "strategyqa")
     assert {t.key: t.confidence for t in d.turns} == {
         ("claude", 0): 0.9,
         ("gpt4", 0): 0.8,
@@ -69,8 +69,14 @@ def test_reads_the_magdi_release_layout(tmp_path):
         (json.dumps(discussion(turns=[turn("a", 0, "1", confidence=1.5)])), "outside [0, 1]"),
         (json.dumps(discussion(turns=[turn("a", 0, "1", confidence="high")])), "confidence must be a number"),
         (json.dumps(discussion(turns=[turn("a", 0, "1"), turn("a", 0, "2")])), "duplicate turn"),
-        (json.dumps(discussion(turns=[turn("a", -1, "1")])), "non-negative integer"),
-        (json.dumps(discussion(turns=[turn("a", 1.5, "1")])), "non-negative integer"),
+        (
+            json.dumps(discussion(turns=[turn("a", -1, "1")])),
+            "round must be an integer from 0 to 1000, got -1",
+        ),
+        (
+            json.dumps(discussion(turns=[turn("a", 1.5, "1")])),
+            "round must be an integer from 0 to 1000, got 1.5",
+        ),
         (json.dumps(discussion(turns=[turn("a", 0, "1", responds_to=[["b", 0]])])), "missing turn"),
         (
             json.dumps(discussion(turns=[turn("a", 0, "1"), turn("b", 0, "1", responds_to=[["a", 0]])])),
@@ -109,17 +115,19 @@ def test_a_magdi_file_that_is_not_utf8_names_the_line(tmp_path):
         list(read_magdi(path))
 
 
-def test_magdi_errors_name_the_item_index(tmp_path):
+def test_magdi_errors_name_the_item_line_and_index(tmp_path):
     path = tmp_path / "m.json"
     path.write_text(
         json.dumps(
             [
                 {"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1", "reasoning": "r"}},
                 {"question": "q", "gold_answer": "1", "a_output_0": {"answer": "1"}},
-            ]
+            ],
+            indent=1,
         )
     )
-    with pytest.raises(FormatError, match=r"m\.json:1: a_output_0: missing field 'reasoning'"):
+    # item 0 takes lines 2-9 ("[" is line 1), so item 1 starts on line 10
+    with pytest.raises(FormatError, match=r"m\.json:10: item 1: a_output_0: missing field 'reasoning'"):
         list(read_magdi(path))
 
 
