@@ -31,7 +31,7 @@ import torch
 from magdi.benchmarks import Question
 from magdi.config import DistillConfig, EvalConfig
 from magdi.evaluate import evaluate, summarize
-from magdi.generate import load_run
+from magdi.run import StudentRun
 from magdi.simulated import auto_label, simulate_discussions
 from magdi.synthetic import make_questions
 from magdi.train import train
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"trained {last} steps in {stamps[last] - spent:.1f} s (+ {spent:.1f} s validating)")
     final = None
     if (run_dir / "adapter").is_dir():  # a run stopped by the budget saves no adapter
-        run = load_run(run_dir, merge=True, device="cpu")
+        run = StudentRun.from_pretrained(run_dir, merge=True, device="cpu")
         qs = [Question(q.id, q.task, q.question, q.options, q.gold_answer) for q in held]
         final = summarize(evaluate(run, qs, EvalConfig(questions="", max_new_tokens=args.max_new_tokens)))
         print(

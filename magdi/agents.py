@@ -301,14 +301,14 @@ class SimulatedTeacher(_Counted):
 
 
 def load_local_model(source: str) -> Any:
-    """A `magdi.generate.Run` for a run directory (LoRA merged), a Hugging Face id or path, or
+    """A `magdi.run.StudentRun` for a run directory (LoRA merged), a Hugging Face id or path, or
     the offline default model when `source` is ''."""
     from magdi.config import CONFIG_NAME
-    from magdi.generate import load_base_run, load_run
+    from magdi.run import StudentRun
 
     if source and (Path(source) / CONFIG_NAME).is_file():
-        return load_run(source, merge=True)
-    return load_base_run(source or None)
+        return StudentRun.from_pretrained(source, merge=True)
+    return StudentRun.from_base(source or None)
 
 
 def chat_prompt(run: Any, messages: Messages) -> str:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -119,49 +121,69 @@ def _json_values(path: Path) -> Iterator[tuple[int, Any]]:
     """(line, value) of each item of a JSON array, or of each value of JSON lines / concatenated
     JSON (a single object too). Lines are where each value starts."""
     text = path.read_text(encoding="utf-8-sig")
-    decoder = json.JSONDecoder()
+    start = _skip_space(text, 0)
+    if text.startswith("[", start):
+        yield from _array_items(path, text, start + 1)
+    else:
+        yield from _concatenated(path, text, start)
 
-    counted = [0, 1]  # (position, its line): values come in order, so count incrementally
 
-    def line_of(pos: int) -> int:
-        counted[1] += text.count("\n", counted[0], pos)
-        counted[0] = pos
-        return counted[1]
-
-    def skip(pos: int, chars: str = " \t\r\n") -> int:
-        while pos < len(text) and text[pos] in chars:
-            pos += 1
-        return pos
-
-    pos = skip(0)
-    in_array = text.startswith("[", pos)
-    pos = skip(pos + 1) if in_array else pos
-    json_lines: bool | None = None  # every value so far on a line of its own (None: no value yet)
+def _array_items(path: Path, text: str, pos: int) -> Iterator[tuple[int, Any]]:
+    line = _LineIndex(text)
+    pos = _skip_space(text, pos)
     while pos < len(text):
-        if in_array and text[pos] == "]":
-            if skip(pos + 1) < len(text):
-                raise FormatError(path, line_of(pos), "text after the end of the JSON array")
+        if text[pos] == "]":
+            if _skip_space(text, pos + 1) < len(text):
+                raise FormatError(path, line(pos), "text after the end of the JSON array")
             return
         try:
-            value, end = decoder.raw_decode(text, pos)
+            value, end = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise FormatError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        yield line(pos), value
+        pos = _skip_space(text, end)
+        if text.startswith(",", pos):
+            pos = _skip_space(text, pos + 1)
+        elif not text.startswith("]", pos):
+            raise FormatError(path, line(pos), "expected ',' or ']' in the JSON array")
+    raise FormatError(path, line(len(text)), "the JSON array is not closed")
+
+
+def _concatenated(path: Path, text: str, pos: int) -> Iterator[tuple[int, Any]]:
+    line = _LineIndex(text)
+    one_per_line: bool | None = None  # every value so far on a line of its own (None: no value yet)
+    while pos < len(text):
+        try:
+            value, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             # JSON lines: name the broken record's line (an unclosed brace fails a line later)
-            line_end = text.find("\n", pos)
-            record = text[pos : line_end if line_end >= 0 else None].rstrip()
-            by_record = not in_array and (json_lines if json_lines is not None else record.endswith("}"))
+            if one_per_line is None:  # a first record that ends its line looks like JSON lines
+                line_end = text.find("\n", pos)
+                one_per_line = text[pos : line_end if line_end >= 0 else None].rstrip().endswith("}")
             raise FormatError(
-                path, line_of(pos) if by_record else exc.lineno, f"invalid JSON: {exc.msg}"
+                path, line(pos) if one_per_line else exc.lineno, f"invalid JSON: {exc.msg}"
             ) from None
-        json_lines = (json_lines is not False) and "\n" not in text[pos:end]
-        yield line_of(pos), value
-        pos = skip(end)
-        if in_array:
-            if pos < len(text) and text[pos] == ",":
-                pos = skip(pos + 1)
-            elif pos >= len(text) or text[pos] != "]":
-                raise FormatError(path, line_of(pos), "expected ',' or ']' in the JSON array")
-    if in_array:
-        raise FormatError(path, line_of(len(text)), "the JSON array is not closed")
+        one_per_line = one_per_line is not False and text.find("\n", pos, end) < 0
+        yield line(pos), value
+        pos = _skip_space(text, end)
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\r\n]*")  # JSON's whitespace
+
+
+def _skip_space(text: str, pos: int) -> int:
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  (it matches the empty string)
+
+
+class _LineIndex:
+    """The 1-based line of a position in `text`, by bisection over where lines start."""
+
+    def __init__(self, text: str):
+        self._starts = [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, pos: int) -> int:
+        return bisect_right(self._starts, pos) + 1
 
 
 def _folder(path: Path) -> Iterator[tuple[Path, int, Any]]:

@@ -4,9 +4,14 @@ Defaults follow the MAGDi paper where it says something (LoRA r 16 / alpha 32 / 
 loss weights 1 / 1 / 0.1, margin 1, GCN hidden 512 and dropout 0.5, lr 5e-6, 10 epochs, 100 warm-up
 steps) and the issue where it differs (LoRA on all four attention projections, prompt masked).
 
-I/O is symmetric: `save(dir)` writes `distill_config.json`; `load(dir)` reads it back through the
-constructor (unknown keys dropped with a warning). `from_file(path)` reads a user's YAML or JSON file
-and rejects unknown keys, so a typo is an error rather than a silently ignored setting.
+EvalConfig: the settings of one evaluation (`magdi.evaluate`).
+
+Both follow one contract (`ConfigFile`): each field documents itself in its `help` metadata
+(`field_docs()`); values read from YAML or `--set` strings are brought to the field's type;
+`save(dir)` writes the class's `config_name` JSON into a directory and `load(dir)` reads it back
+through the constructor (unknown keys dropped with a warning: a newer version's run still loads);
+`from_file(path)` reads a user's YAML or JSON file plus `key=value` overrides and rejects unknown
+keys, so a typo is an error rather than a silently ignored setting.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ import typing
 import warnings
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import yaml
 
 CONFIG_NAME = "distill_config.json"
+EVAL_CONFIG_NAME = "eval_config.json"
 Level = Literal["single-teacher", "1", "2", "3", "4"]
 LEVELS: tuple[str, ...] = typing.get_args(Level)
 Preset = Literal["auto", "paper", "cpu"]
@@ -61,9 +67,73 @@ CPU_STEPS = 1200  # the cpu preset's epochs give about this many optimizer steps
 MAX_SIZED_EPOCHS = 50
 
 
+C = TypeVar("C", bound="ConfigFile")
+
+
+class ConfigFile:
+    """The I/O and documentation contract of a config dataclass (see the module docstring)."""
+
+    config_name: ClassVar[str]
+
+    def _coerce_fields(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    def save(self, directory: str | Path) -> Path:
+        path = Path(directory) / self.config_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls: type[C], directory: str | Path) -> C:
+        """Read a saved config; keys this version does not know are dropped with a warning."""
+        raw = json.loads((Path(directory) / cls.config_name).read_text(encoding="utf-8"))
+        known = cls._field_names()
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            warnings.warn(f"ignoring unknown config keys: {', '.join(unknown)}", stacklevel=2)
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    @classmethod
+    def from_file(cls: type[C], path: str | Path, overrides: list[str] | None = None) -> C:
+        """A YAML or JSON file (JSON is YAML) plus `key=value` overrides; unknown keys are errors."""
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: a config must be a mapping of field names to values")
+        for item in overrides or []:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"override {item!r} is not key=value")
+            raw[key.strip()] = yaml.safe_load(value) if value.strip() else None
+        unknown = sorted(set(raw) - cls._field_names())
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys: {', '.join(unknown)}")
+        return cls(**raw)
+
+    @classmethod
+    def field_docs(cls) -> dict[str, tuple[Any, str]]:
+        """field name -> (default, help), for documentation and CLIs."""
+        out = {}
+        for f in fields(cls):  # type: ignore[arg-type]
+            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            out[f.name] = (default, f.metadata["help"])
+        return out
+
+    @classmethod
+    def _field_names(cls) -> set[str]:
+        return {f.name for f in fields(cls)}  # type: ignore[arg-type]
+
+
 @dataclass
-class DistillConfig:
+class DistillConfig(ConfigFile):
     """Settings of one distillation run. Each field's `help` metadata documents it."""
+
+    config_name: ClassVar[str] = CONFIG_NAME
 
     # ---- data and run
     data: str = field(default="", metadata={"help": "Path to the MAG export (canonical JSONL with labels)."})
@@ -255,9 +325,7 @@ class DistillConfig:
     val_max_new_tokens: int = field(default=300, metadata={"help": "New tokens per validation answer."})
 
     def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self))
-        for f in fields(self):
-            setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
+        self._coerce_fields()
         self._apply_preset()
         for name in (
             "offline_hidden",
@@ -341,52 +409,6 @@ class DistillConfig:
             return self.warmup_steps
         return math.ceil((self.warmup_ratio or 0.0) * total_steps)
 
-    # ---------------------------------------------------------------- I/O
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def save(self, directory: str | Path) -> Path:
-        path = Path(directory) / CONFIG_NAME
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        return path
-
-    @classmethod
-    def load(cls, directory: str | Path) -> DistillConfig:
-        """Read a saved config; keys this version does not know are dropped with a warning."""
-        raw = json.loads((Path(directory) / CONFIG_NAME).read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            warnings.warn(f"ignoring unknown config keys: {', '.join(unknown)}", stacklevel=2)
-        return cls(**{k: v for k, v in raw.items() if k in known})
-
-    @classmethod
-    def from_file(cls, path: str | Path, overrides: list[str] | None = None) -> DistillConfig:
-        """A YAML or JSON file (JSON is YAML) plus `key=value` overrides; unknown keys are errors."""
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(raw, dict):
-            raise ValueError(f"{path}: a config must be a mapping of field names to values")
-        for item in overrides or []:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise ValueError(f"override {item!r} is not key=value")
-            raw[key.strip()] = yaml.safe_load(value) if value.strip() else None
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ValueError(f"unknown config keys: {', '.join(unknown)}")
-        return cls(**raw)
-
-    @classmethod
-    def field_docs(cls) -> dict[str, tuple[Any, str]]:
-        """field name -> (default, help), for documentation and CLIs."""
-        out = {}
-        for f in fields(cls):
-            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
-            out[f.name] = (default, f.metadata["help"])
-        return out
-
 
 def _check_template(name: str, template: str, required: set[str]) -> None:
     found = {fname for _, fname, _, _ in string.Formatter().parse(template) if fname is not None}
@@ -441,27 +463,57 @@ def _coerce(name: str, value: Any, hint: Any) -> Any:
 
 
 @dataclass
-class EvalConfig:
-    questions: str  # a question file in any format `magdi.benchmarks` reads
-    output_dir: str = "runs/eval"
-    format: str = "auto"
-    limit: int | None = None
-    discussions: str | None = None  # canonical discussion JSONL of the questions: teacher tokens
-    run_dir: str | None = None  # a finished training run
-    model: str | None = None  # a Hugging Face causal LM (id or path), used without an adapter
-    student: dict[str, Any] = field(default_factory=dict)  # DistillConfig fields without a run
-    sampling: bool = False
-    k: int = 1
-    temperature: float = 0.7
-    top_p: float = 0.9
-    top_k: int = 50
-    max_new_tokens: int | None = None  # None: 300, or 600 when a question is MATH
-    batch_size: int | None = None  # questions per generate call; None: sized to the device
-    seed: int = 0
-    device: str | None = None
-    label: str = ""
+class EvalConfig(ConfigFile):
+    """Settings of one evaluation (`magdi.evaluate`). Each field's `help` metadata documents it."""
+
+    config_name: ClassVar[str] = EVAL_CONFIG_NAME
+
+    questions: str = field(
+        metadata={"help": "A question file (or MATH folder) in any format `magdi.benchmarks` reads."}
+    )
+    output_dir: str = field(
+        default="runs/eval", metadata={"help": "Where predictions.jsonl and summary.json go."}
+    )
+    format: str = field(
+        default="auto", metadata={"help": "Format of `questions` (see magdi.benchmarks); auto: detected."}
+    )
+    limit: int | None = field(default=None, metadata={"help": "At most this many questions; None: all."})
+    discussions: str | None = field(
+        default=None,
+        metadata={
+            "help": "Canonical discussion JSONL of the questions: the teachers' tokens, for efficiency."
+        },
+    )
+    run_dir: str | None = field(default=None, metadata={"help": "A finished training run (the student)."})
+    model: str | None = field(
+        default=None,
+        metadata={
+            "help": "A Hugging Face causal LM (id or path), used without an adapter; not with run_dir."
+        },
+    )
+    student: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={"help": "DistillConfig fields of the student without a run (the offline default's shape)."},
+    )
+    sampling: bool = field(default=False, metadata={"help": "Sample (else greedy decoding)."})
+    k: int = field(
+        default=1, metadata={"help": "Samples per question for self-consistency (needs sampling)."}
+    )
+    temperature: float = field(default=0.7, metadata={"help": "Sampling temperature."})
+    top_p: float = field(default=0.9, metadata={"help": "Sampling nucleus (top-p)."})
+    top_k: int = field(default=50, metadata={"help": "Sampling top-k."})
+    max_new_tokens: int | None = field(
+        default=None, metadata={"help": "New tokens per answer; None: 300, or 600 when a question is MATH."}
+    )
+    batch_size: int | None = field(
+        default=None, metadata={"help": "Questions per generate call; None: sized to the device."}
+    )
+    seed: int = field(default=0, metadata={"help": "Sampling seed (batch b draws with seed + b)."})
+    device: str | None = field(default=None, metadata={"help": "Torch device; None: CUDA when there is one."})
+    label: str = field(default="", metadata={"help": "The model's name on the Compare page."})
 
     def __post_init__(self) -> None:
+        self._coerce_fields()
         if self.k < 1:
             raise ValueError("k must be >= 1")
         if self.k > 1 and not self.sampling:
@@ -471,11 +523,3 @@ class EvalConfig:
         for name in ("limit", "max_new_tokens", "batch_size"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1 or null")
-
-    @classmethod
-    def load(cls, path: str | Path) -> EvalConfig:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        unknown = sorted(set(raw) - {f.name for f in fields(cls)})
-        if unknown:
-            raise ValueError(f"{path}: unknown config keys: {', '.join(unknown)}")
-        return cls(**raw)

@@ -47,9 +47,10 @@ from magdi.benchmarks import Question, read_questions
 from magdi.config import EvalConfig
 from magdi.consensus import wilson
 from magdi.formats import read_jsonl
-from magdi.generate import Run, generate, load_base_run, load_run, question_prompt
+from magdi.generate import generate, question_prompt
 from magdi.mag import Discussion
 from magdi.plumbing import stop_on_sigterm, write_json_atomic
+from magdi.run import StudentRun
 
 CHARS_PER_TOKEN = 4
 
@@ -152,21 +153,21 @@ def teacher_tokens(d: Discussion, tokenizer: Any | None = None) -> int:
 # ---------------------------------------------------------------- the student
 
 
-def load_student(cfg: EvalConfig) -> Run:
+def load_student(cfg: EvalConfig) -> StudentRun:
     """The trained run, or a base model (the offline default without `model`) with no adapter."""
     if cfg.run_dir:
-        return load_run(cfg.run_dir, merge=True, device=cfg.device)
-    return load_base_run(cfg.model, student=cfg.student, device=cfg.device)
+        return StudentRun.from_pretrained(cfg.run_dir, merge=True, device=cfg.device)
+    return StudentRun.from_base(cfg.model, student=cfg.student, device=cfg.device)
 
 
-def describe(cfg: EvalConfig, run: Run) -> dict[str, str]:
+def describe(cfg: EvalConfig, run: StudentRun) -> dict[str, str]:
     """Model label and level as the Compare page shows them."""
     if cfg.run_dir:
         return {"model": cfg.label or f"run {Path(cfg.run_dir).name}", "level": run.config.level}
     return {"model": cfg.label or cfg.model or "offline default", "level": "base"}
 
 
-def auto_batch_size(run: Run, k: int, seq_len: int) -> int:
+def auto_batch_size(run: StudentRun, k: int, seq_len: int) -> int:
     """Questions per generate call: 8 sequences on CPU; on a GPU, what half the free memory holds
     of key/value cache (2 x layers x kv heads x head size x length per sequence), at most 64."""
     if run.device.type != "cuda":
@@ -186,7 +187,7 @@ Progress = Callable[[int, int, float | None], None]
 
 
 def evaluate(
-    run: Run,
+    run: StudentRun,
     questions: list[Question],
     cfg: EvalConfig,
     *,
@@ -320,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("config", help="YAML or JSON file of EvalConfig fields")
     parser.add_argument("--resume", action="store_true", help="keep predictions.jsonl and do the rest")
     args = parser.parse_args(argv)
-    cfg = EvalConfig.load(args.config)
+    cfg = EvalConfig.from_file(args.config)
     with stop_on_sigterm() as stop:
         summary = run(cfg, resume=args.resume, should_stop=stop.is_set)
     if summary is None:

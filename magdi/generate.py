@@ -1,6 +1,6 @@
-"""Inference from a run directory: the adapter on its base (optionally merged), batched generation.
+"""Batched generation from a student (`magdi.run.StudentRun`: a run directory's adapter on its base).
 
-    run = load_run("runs/magdi", merge=True)
+    run = StudentRun.from_pretrained("runs/magdi", merge=True)
     texts = generate(run, [question_prompt(run, "Is the sky blue?")], do_sample=True, num_samples=5)
 
 Prompts are encoded exactly as training encoded them (BOS when the tokenizer has one, no EOS) and
@@ -10,81 +10,17 @@ evaluation: temperature 0.7, top-p 0.9, top-k 50, up to 300 new tokens.
 
 from __future__ import annotations
 
-import json
 from contextlib import nullcontext
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import torch
-from peft import PeftModel
 from torch import Tensor
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel
 
 from magdi.chains import encode_prompt, make_prompt
-from magdi.config import DistillConfig
-from magdi.model import DTYPES, load_base, quiet_peft
+from magdi.run import StudentRun
 
 
-@dataclass
-class Run:
-    model: PeftModel | PreTrainedModel
-    tokenizer: Any
-    config: DistillConfig
-    device: torch.device
-
-
-def load_run(
-    run_dir: str | Path,
-    *,
-    merge: bool = False,
-    device: str | torch.device | None = None,
-    dtype: torch.dtype | None = None,
-) -> Run:
-    """The trained student of a finished run: its base (the saved offline base, or the configured
-    model) with the adapter; `merge` folds LoRA into the base weights for faster generation."""
-    run_dir = Path(run_dir)
-    cfg = DistillConfig.load(run_dir)
-    if not (run_dir / "adapter").is_dir():
-        raise FileNotFoundError(f"{run_dir} has no adapter: the run has not finished")
-    device = _device(device)
-    source = run_dir / "base" if cfg.model is None else _recorded_base(run_dir, cfg.model)
-    local = Path(source).exists()
-    tokenizer = AutoTokenizer.from_pretrained(run_dir / "tokenizer", local_files_only=True)
-    base = AutoModelForCausalLM.from_pretrained(
-        source, dtype=dtype or DTYPES[cfg.precision], local_files_only=local
-    )
-    with quiet_peft():
-        model = PeftModel.from_pretrained(base, run_dir / "adapter")
-    if merge:
-        model = model.merge_and_unload()
-    return Run(model=model.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
-
-
-def _recorded_base(run_dir: Path, model: str) -> str:
-    """The base as training found it (`base_model_name_or_path` of the adapter: a local model as
-    an absolute path), so a relative `model` does not depend on the caller's working directory;
-    runs that recorded none fall back to `model`."""
-    adapter = json.loads((run_dir / "adapter" / "adapter_config.json").read_text(encoding="utf-8"))
-    return adapter.get("base_model_name_or_path") or model
-
-
-def load_base_run(
-    model: str | None, *, student: dict[str, Any] | None = None, device: str | torch.device | None = None
-) -> Run:
-    """A base model without an adapter: a Hugging Face id or path, or with None the offline
-    default (`student`: DistillConfig fields of its shape)."""
-    cfg = DistillConfig(**{**(student or {}), "model": model})
-    base, tokenizer, _ = load_base(cfg)
-    device = _device(device)
-    return Run(model=base.to(device).eval(), tokenizer=tokenizer, config=cfg, device=device)
-
-
-def _device(device: str | torch.device | None) -> torch.device:
-    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-
-
-def question_prompt(run: Run, question: str, options: list[str] | None = None, task: str = "") -> str:
+def question_prompt(run: StudentRun, question: str, options: list[str] | None = None, task: str = "") -> str:
     """The training prompt of a question, ending where the student starts answering."""
     return make_prompt(run.config, question, options, task)
 
@@ -102,7 +38,7 @@ def pad_left(seqs: list[list[int]], pad_id: int) -> tuple[Tensor, Tensor]:
 
 @torch.no_grad()
 def generate(
-    run: Run,
+    run: StudentRun,
     prompts: list[str],
     *,
     max_new_tokens: int = 300,

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors.torch import load_file
 from torch import Tensor
 
 from magdi.chains import Example, encode_examples, graph_edges, make_chain
 from magdi.config import DistillConfig
-from magdi.generate import load_run
 from magdi.mag import Discussion, TurnKey
 from magdi.model import DTYPES, Batch, MAGDiStudent, collate, node_features
+from magdi.run import StudentRun
 
 
 @dataclass
@@ -39,16 +38,14 @@ class NodeClassifier:
 
 def load_classifier(run_dir: str | Path, *, device: str | torch.device | None = None) -> NodeClassifier:
     """The student of a finished level-4 run with its trained heads (`heads.safetensors`)."""
-    run_dir = Path(run_dir)
     level = DistillConfig.load(run_dir).level
     if level != "4":
         raise ValueError(f"{run_dir} is a level-{level} run: only level 4 trains a node classifier")
-    run = load_run(run_dir, device=device)
+    run = StudentRun.from_pretrained(run_dir, device=device)
     student = MAGDiStudent(run.model, run.config)
-    heads = load_file(run_dir / "heads.safetensors")
     for name in ("scorer", "gcn"):
         getattr(student, name).load_state_dict(
-            {k.removeprefix(f"{name}."): v for k, v in heads.items() if k.startswith(f"{name}.")}
+            {k.removeprefix(f"{name}."): v for k, v in run.heads.items() if k.startswith(f"{name}.")}
         )
     return NodeClassifier(student.to(run.device).eval(), run.tokenizer, run.config, run.device)
 

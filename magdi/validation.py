@@ -27,11 +27,12 @@ from magdi.chains import build_example, encode_examples
 from magdi.config import DistillConfig
 from magdi.evaluate import score
 from magdi.formats import read_jsonl
-from magdi.generate import Run, generate, question_prompt
+from magdi.generate import generate, question_prompt
 from magdi.losses import IGNORE
 from magdi.mag import Discussion
 from magdi.model import DTYPES, MAGDiStudent, collate
 from magdi.plumbing import replace_atomically, write_json_atomic
+from magdi.run import StudentRun
 
 BEST_NAME = "best.pt"
 FINAL_NAME = "final_metrics.json"
@@ -122,7 +123,7 @@ class Validator:
         """Greedy accuracy on the first val_questions validation questions; None when there are none."""
         if not self.questions:
             return None
-        run = Run(model=student.lm, tokenizer=self.tokenizer, config=self.cfg, device=self.device)
+        run = StudentRun(model=student.lm, tokenizer=self.tokenizer, config=self.cfg, device=self.device)
         with self._evaluating(student):
             texts = generate(
                 run,

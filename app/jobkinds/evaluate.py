@@ -24,7 +24,6 @@ fails the job, and resuming it stores again without generating.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import sys
@@ -64,7 +63,7 @@ def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
         **model,
         **{k: v for k, v in config.get("decoding", {}).items() if k in DECODING},
     )
-    (run_dir / "eval_config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=1))
+    cfg.save(run_dir)
     kind = "benchmark" if "benchmark" in config["source"] else "store"
     datasets = {d.id: ds for d, ds in chosen.discussions or []}
     (run_dir / "eval_job.json").write_text(
@@ -157,7 +156,7 @@ def store_results(run_dir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     run_dir, resume = parse_run_dir(__spec__.name, "Run a prepared eval job and store its predictions.", argv)
-    code = ev.main([str(run_dir / "eval_config.json")] + (["--resume"] if resume else []))
+    code = ev.main([str(run_dir / EvalConfig.config_name)] + (["--resume"] if resume else []))
     if code != 0:
         return code
     print(f"stored as evaluation {store_results(run_dir)}", flush=True)

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from magdi.answers import normalize_answer
-from magdi.benchmarks import Question, read_questions, write_questions
+from magdi.benchmarks import Question, _json_values, read_questions, write_questions
 from magdi.formats import FormatError
 from tests.conftest import ROOT
 
@@ -234,3 +236,21 @@ def test_real_gsm8k_first_gold():
         pytest.skip(f"{path} is absent")
     first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
     assert read_questions(path, limit=1)[0].gold_answer == first["answer"].split("####")[-1].strip()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from("abc"), st.integers() | st.text(max_size=5)), max_size=6))
+def test_json_values_give_every_value_at_its_line(tmp_path_factory, values):
+    """A pretty array (one item per line from line 2), JSON lines and concatenated pretty JSON."""
+    folder = tmp_path_factory.mktemp("j")
+    pretty = "[\n" + ",\n".join(json.dumps(v) for v in values) + "\n]\n"
+    lines = "".join(json.dumps(v) + "\n" for v in values)
+    blocks = [json.dumps(v, indent=1) for v in values]
+    starts = [1 + sum(b.count("\n") + 1 for b in blocks[:i]) for i in range(len(values))]
+    for name, text, expected in [
+        ("a.json", pretty, list(range(2, 2 + len(values)))),
+        ("l.jsonl", lines, list(range(1, 1 + len(values)))),
+        ("c.json", "\n".join(blocks), starts),
+    ]:
+        (folder / name).write_text(text)
+        assert list(_json_values(folder / name)) == list(zip(expected, values)), name

@@ -1,4 +1,4 @@
-"""DistillConfig: defaults documented, validation, YAML/JSON loading, save/load symmetry."""
+"""DistillConfig and EvalConfig: defaults documented, validation, YAML/JSON loading, save/load symmetry."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magdi.config import CONFIG_NAME, DistillConfig
+from magdi.config import CONFIG_NAME, DistillConfig, EvalConfig
 
 
 def test_every_field_has_a_default_and_help():
@@ -121,3 +121,35 @@ def test_the_offline_student_gets_the_cpu_preset_and_it_is_saved_resolved(tmp_pa
     assert DistillConfig(preset="paper").lr == 5e-6 and DistillConfig(model="m", preset="cpu").lr == 2e-3
     with pytest.raises(ValueError):
         DistillConfig(warmup_ratio=1.0)
+
+
+@pytest.mark.parametrize(
+    "cls, values",
+    [
+        (DistillConfig, {"data": "d.jsonl", "level": "3", "max_steps": 7}),
+        (EvalConfig, {"questions": "q.jsonl", "sampling": True, "k": 3, "limit": 5}),
+    ],
+)
+def test_both_configs_keep_one_contract(tmp_path, cls, values):
+    """Help metadata, from_file (YAML or JSON, overrides, unknown keys refused), save/load of a
+    directory (unknown keys dropped with a warning)."""
+    assert all(help_text for _, help_text in cls.field_docs().values())
+    (tmp_path / "c.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()))
+    (tmp_path / "c.json").write_text(json.dumps(values))
+    cfg = cls.from_file(tmp_path / "c.yaml", ["seed=3"])
+    assert cfg == cls.from_file(tmp_path / "c.json", ["seed=3"]) == cls(**values, seed=3)
+    assert cfg.save(tmp_path / "run") == tmp_path / "run" / cls.config_name
+    assert cls.load(tmp_path / "run") == cfg
+    with pytest.raises(ValueError, match=r"c\.yaml: unknown config keys: nope"):
+        cls.from_file(tmp_path / "c.yaml", ["nope=1"])
+    (tmp_path / "run" / cls.config_name).write_text(json.dumps(cfg.to_dict() | {"later": 1}))
+    with pytest.warns(UserWarning, match="later"):
+        assert cls.load(tmp_path / "run") == cfg
+
+
+def test_eval_config_values_from_yaml_are_coerced(tmp_path):
+    (tmp_path / "e.yaml").write_text("questions: q.jsonl\ntemperature: 1\nmax_new_tokens: '64'\n")
+    cfg = EvalConfig.from_file(tmp_path / "e.yaml")
+    assert (cfg.temperature, cfg.max_new_tokens) == (1.0, 64) and isinstance(cfg.temperature, float)
+    with pytest.raises(ValueError, match="k must be a number"):
+        EvalConfig(questions="q", k="many")

@@ -9,9 +9,10 @@ import torch
 from peft import PeftModel
 
 from magdi.config import DistillConfig
-from magdi.generate import Run, generate, load_run, question_prompt
+from magdi.generate import generate, question_prompt
 from magdi.model import quiet_peft
 from magdi.offline import offline_model, offline_tokenizer
+from magdi.run import StudentRun
 from magdi.train import latest_checkpoint, train
 from tests.utils.training import TINY_MODEL, make_cfg
 
@@ -22,11 +23,11 @@ def run_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def run(run_dir) -> Run:
-    return load_run(run_dir, device="cpu")
+def run(run_dir) -> StudentRun:
+    return StudentRun.from_pretrained(run_dir, device="cpu")
 
 
-def _prompts(run: Run) -> list[str]:
+def _prompts(run: StudentRun) -> list[str]:
     return [
         question_prompt(run, "What is 2 + 3?"),
         question_prompt(run, "What is 17 + 25? Think it through."),
@@ -51,7 +52,7 @@ def test_batched_left_padded_greedy_equals_one_by_one_and_merge(run_dir, run):
     batched = generate(run, prompts, max_new_tokens=12)
     assert [len(x) for x in batched] == [1, 1]
     assert batched == [generate(run, [p], max_new_tokens=12)[0] for p in prompts]
-    merged = load_run(run_dir, merge=True, device="cpu")
+    merged = StudentRun.from_pretrained(run_dir, merge=True, device="cpu")
     assert not isinstance(merged.model, PeftModel)
     assert generate(merged, prompts, max_new_tokens=12) == batched
 
@@ -73,7 +74,7 @@ def test_unfinished_run_cannot_be_loaded(tmp_path):
     cfg = make_cfg(tmp_path, level="1", max_steps=4)
     run_dir = train(cfg, callback=lambda p: p["step"] == 1)
     with pytest.raises(FileNotFoundError, match="adapter"):
-        load_run(run_dir)
+        StudentRun.from_pretrained(run_dir)
 
 
 def _logits(model, ids: torch.Tensor) -> torch.Tensor:
@@ -107,7 +108,7 @@ def test_a_relative_model_path_resolves_as_the_run_recorded_it(tmp_path, monkeyp
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    loaded = load_run(run_dir, device="cpu")
+    loaded = StudentRun.from_pretrained(run_dir, device="cpu")
     assert DistillConfig.load(run_dir).model == "models/tiny"  # the config keeps what was asked
     base = LlamaForCausalLM.from_pretrained(tmp_path / "models" / "tiny")
     assert torch.equal(loaded.model.get_base_model().lm_head.weight, base.lm_head.weight)

@@ -34,7 +34,8 @@ def test_the_offline_student_learns_synthetic_arithmetic_in_a_short_run(tmp_path
     import math
 
     from magdi.answers import extract_answer
-    from magdi.generate import generate, load_run, question_prompt
+    from magdi.generate import generate, question_prompt
+    from magdi.run import StudentRun
     from magdi.simulated import auto_label, simulate_discussions
     from magdi.synthetic import make_questions
     from magdi.train import train
@@ -71,7 +72,7 @@ def test_the_offline_student_learns_synthetic_arithmetic_in_a_short_run(tmp_path
     final = json.loads((run_dir / "final_metrics.json").read_text())
     vocab = len(offline_tokenizer())
     assert final["val_loss"] < 0.4 * math.log(vocab), (final["val_loss"], math.log(vocab))
-    run = load_run(run_dir, device="cpu")
+    run = StudentRun.from_pretrained(run_dir, device="cpu")
     texts = [t for [t] in generate(run, [question_prompt(run, q.question) for q in held], max_new_tokens=80)]
     parsed = [extract_answer("gsm8k", t).value for t in texts]
     assert sum(p is not None for p in parsed) >= 6, texts
