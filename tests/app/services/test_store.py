@@ -1,4 +1,5 @@
-"""The store on a real database (SQLite, and PostgreSQL when MAGDI_TEST_POSTGRES_URL is set)."""
+"""The store service (import, export, counts) on a real database (SQLite, and PostgreSQL when
+MAGDI_TEST_POSTGRES_URL is set)."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
