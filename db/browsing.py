@@ -165,15 +165,16 @@ def node_scope(
 
 
 def answer_values(session: Session, f: BrowseFilter, *, limit: int = 200) -> list[tuple[str, int]]:
-    """The most frequent normalised answers of the nodes in discussions matching `f`."""
+    """The most frequent normalised answers of the nodes in discussions matching `f` (UNPARSEABLE
+    for the unparseable ones: named here, as PostgreSQL text cannot hold its NUL)."""
     q = (
-        select(func.coalesce(Turn.answer_norm, UNPARSEABLE), func.count(Turn.id))
+        select(Turn.answer_norm, func.count(Turn.id))
         .where(*node_scope(session, f))
         .group_by(Turn.answer_norm)
         .order_by(func.count(Turn.id).desc(), Turn.answer_norm)
         .limit(limit)
     )
-    return [(v, n) for v, n in session.execute(q)]
+    return [(UNPARSEABLE if v is None else v, n) for v, n in session.execute(q)]
 
 
 def review_queue(
