@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.services import store
-from db import labels, queries
+from db import browsing, labels, queries
 from db.engine import session_scope
 from db.models import Discussion, LabelEvent, Turn
 from tests.utils import discussion, exported, write_jsonl
@@ -93,3 +93,32 @@ def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
         labels.undo(s, ev.id, who="ann")
     with session_scope(db_url) as s:
         assert s.get(Discussion, did).n_correct == 5
+
+
+def test_undo_of_a_bulk_label_leaves_nodes_edited_since_alone(db_url, tmp_path):
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    with session_scope(db_url, write=True) as s:  # the five nodes answering 18 become incorrect
+        bulk = labels.bulk_set_label(s, browsing.BrowseFilter(), False, who="ann", answer="18")
+    assert (bulk["changed"], bulk["discussions"]) == (5, 1)
+    a0 = node_id(db_url, "q1", "a", 0)
+    with session_scope(db_url, write=True) as s:
+        labels.set_label(s, a0, True, who="other")
+    with session_scope(db_url, write=True) as s:
+        assert labels.undo_revision(s, bulk["revision"], who="ann") == 4  # not a0: changed since
+    with session_scope(db_url, write=True) as s:
+        assert labels.undo_revision(s, bulk["revision"], who="ann") == 0  # nothing left to undo
+    with session_scope(db_url) as s:
+        bulk_events = s.execute(
+            select(LabelEvent.id).where(LabelEvent.revision == bulk["revision"])
+        ).scalars()
+        assert len(labels.undone_event_ids(s, list(bulk_events))) == 4
+        [latest] = labels.recent_events(s, limit=1)
+        human = dict(s.execute(select(Turn.id, Turn.human_label).where(Turn.human_label.is_not(None))).all())
+    assert {k: latest[k] for k in ("who", "field", "note", "dataset", "discussion")} == {
+        "who": "ann",
+        "field": "label",
+        "note": f"undo of revision {bulk['revision']}",
+        "dataset": "s",
+        "discussion": "q1",
+    }
+    assert human == {a0: True}
