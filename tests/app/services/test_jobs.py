@@ -1,0 +1,66 @@
+"""The jobs service on a real store, without a worker: queueing, cancelling a queued job, resuming
+as a new attempt, refusals before anything is queued, and the Train page's command line."""
+
+import pytest
+
+from app.services import jobs, store
+from tests.utils.training import TINY
+
+
+@pytest.fixture
+def url(db_url) -> str:
+    store.load_demo_if_empty(db_url)
+    return db_url
+
+
+def test_a_queued_job_cancels_at_once_and_resumes_as_a_new_attempt(url):
+    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
+    job = jobs.get(first, url=url)
+    assert (job.kind, job.name, job.status, job.attempt) == ("train", "tiny", "queued", 1)
+    assert job.config["train"]["max_steps"] == 4 and job.active and not job.resumable
+    with pytest.raises(ValueError, match=f"job {first} is queued; only failed or cancelled jobs resume"):
+        jobs.resume(first, url=url)
+
+    assert jobs.cancel(first, url=url) == "cancelled"
+    cancelled = jobs.get(first, url=url)
+    assert (cancelled.status, cancelled.cancel_requested, cancelled.resumable) == ("cancelled", True, True)
+    assert cancelled.finished_at is not None
+
+    second = jobs.resume(first, url=url)
+    again = jobs.get(second, url=url)
+    assert (again.status, again.resume_of, again.attempt, again.name) == ("queued", first, 2, "tiny")
+    assert again.config == cancelled.config
+    assert sorted(j.id for j in jobs.list_all(kind="train", url=url)) == [first, second]
+    assert jobs.list_all(kind="eval", url=url) == []
+    with pytest.raises(LookupError, match="no job 999"):
+        jobs.resume(999, url=url)
+    assert jobs.get(999, url=url) is None
+
+
+def test_nothing_to_train_on_is_refused_before_anything_is_queued(url):
+    config = jobs.train_config(TINY, url=url)
+    config["filter"] = {"search": "quokka zebra"}  # matches no discussion
+    with pytest.raises(ValueError, match="no questions to split: the selection is empty"):
+        jobs.submit(config, url=url)
+    nobody = jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, url=url)
+    with pytest.raises(ValueError, match="has a correct chain of teacher 'nobody' at level single-teacher"):
+        jobs.submit(nobody, url=url)
+    with pytest.raises(ValueError, match="nproc must be >= 1"):
+        jobs.train_config(TINY, nproc=0, url=url)
+    assert jobs.list_all(url=url) == []
+
+
+def test_preview_counts_what_the_worker_would_freeze(url):
+    preview = jobs.preview_training(jobs.train_config({**TINY, "level": "4"}, url=url), url=url)
+    assert sum(preview["split"].values()) == 40  # the demo set's questions, split three ways
+    assert preview["split"]["train"] > preview["split"]["validation"] > 0
+
+
+def test_the_command_line_names_only_what_differs_from_the_defaults(url):
+    assert jobs.command_line(jobs.train_config({"max_steps": 7}, url=url)) == (
+        "python -m app train --set max_steps=7"
+    )
+    config = jobs.train_config({"max_steps": 7}, nproc=2, split={"validation": 0.2}, url=url)
+    assert (
+        jobs.command_line(config) == "python -m app train --nproc 2 --split validation=0.2 --set max_steps=7"
+    )
