@@ -29,6 +29,7 @@ MIRRORED = [
     "magdi/summary.py",
     "magdi/train.py",
     "app/services/annotate.py",
+    "app/services/jobs.py",
     "app/services/store.py",
     "app/worker.py",
 ]
