@@ -57,8 +57,9 @@ _TURN_COLS = (
 
 
 @dataclass
-class Batch:
-    """Rows of consecutive discussions; ids are offsets from the batch's bases."""
+class ImportBatch:
+    """Rows of consecutive discussions for one step of an import (not a training micro-batch,
+    `magdi.model.Batch`); ids are offsets from the batch's bases."""
 
     heads: list[tuple[int, str, str]] = field(default_factory=list)  # location, dataset, id
     discussions: list[tuple] = field(default_factory=list)  # offset, dataset, *_DISCUSSION_COLS
@@ -67,10 +68,10 @@ class Batch:
     search: list[tuple[int, str, str]] = field(default_factory=list)  # disc, question, reasoning
     n_turns: int = 0
 
-    def without(self, skipped: set[int]) -> Batch:
+    def without(self, skipped: set[int]) -> ImportBatch:
         """The batch minus the discussions at the given offsets (ids keep their gaps)."""
         keep = [h for i, h in enumerate(self.heads) if i not in skipped]
-        return Batch(
+        return ImportBatch(
             keep,
             [r for r in self.discussions if r[0] not in skipped],
             [r for r in self.turns if r[1] not in skipped],
@@ -80,9 +81,9 @@ class Batch:
         )
 
 
-def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> Batch:
+def layout(items: Iterable[tuple[int, str, mag.Discussion]]) -> ImportBatch:
     """Label and summarise (location, dataset, discussion) items and lay them out as rows."""
-    b = Batch()
+    b = ImportBatch()
     for d_off, (location, dataset, d) in enumerate(items):
         p = prepare(d)
         b.heads.append((location, dataset, d.id))
@@ -135,7 +136,7 @@ class ImportResult:
 
 def import_batches(
     session: Session,
-    batches: Iterable[Batch],
+    batches: Iterable[ImportBatch],
     *,
     skip_existing: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -174,7 +175,10 @@ def _next_id(session: Session, model) -> int:
 
 
 def _import(
-    session: Session, batches: Iterable[Batch], skip_existing: bool, progress: Callable[[int], None] | None
+    session: Session,
+    batches: Iterable[ImportBatch],
+    skip_existing: bool,
+    progress: Callable[[int], None] | None,
 ) -> ImportResult:
     result = ImportResult()
     known: dict[str, set[str]] = {}  # dataset -> external ids stored before this import
@@ -221,7 +225,7 @@ def _open_dataset(session: Session, dataset: str) -> set[str]:
     )
 
 
-def _insert(session: Session, b: Batch, base_d: int, base_t: int) -> None:
+def _insert(session: Session, b: ImportBatch, base_d: int, base_t: int) -> None:
     """Plain DB-API executemany; the id bases are integer literals of the statements."""
     sqlite = is_sqlite(session.get_bind())
     mark = "?" if sqlite else "%s"

@@ -58,7 +58,7 @@ def set_label(
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    """Set (True / False) or clear (None) a node's human label."""
+    """Set (True / False) or clear (None) a node's human label; a node's id is its turn's id."""
     who, note = _who(who), _note(note)
 
     def act():

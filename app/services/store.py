@@ -117,7 +117,7 @@ def _blocks(path: str | Path) -> Iterator[tuple[int, int, int]]:
 
 def _parse_block(
     path: str, dataset: str | None, default: str, block: tuple[int, int, int]
-) -> tuple[list[bulk.Batch], tuple | None]:
+) -> tuple[list[bulk.ImportBatch], tuple | None]:
     """Worker side: parse, label and lay out a block; stop at the first bad line and report it."""
     offset, length, first = block
     with open(path, "rb") as fh:
@@ -133,7 +133,7 @@ def _parse_block(
     return [bulk.layout(chunk) for chunk in _batched(items, _BATCH)], error
 
 
-def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Batch]:
+def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.ImportBatch]:
     """Yield batches in file order while forked processes parse a few blocks ahead.
 
     The inserting process is the bottleneck, so parsers get the other cores (one at least, two
