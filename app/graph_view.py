@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pyvis.network import Network
 
-from app.services.explore import DiscussionView, NodeView
+from app.services.mag_view import DiscussionView, NodeView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(Network.__init__.__code__.co_filename).resolve().parent / "lib" / "vis-9.1.2"

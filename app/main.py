@@ -9,9 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app import ui
+from app.ui import annotator, cache
 
 st.set_page_config(page_title="MAGDi Studio", page_icon="🕸️", layout="wide")
-ui.ensure_store()
+cache.ensure_store()
 
 sections: dict[str, list] = {}
 for name, path in ui.PAGES.items():
@@ -19,5 +20,5 @@ for name, path in ui.PAGES.items():
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=name == "overview"))
 page = st.navigation(sections)
 st.sidebar.caption("MAGDi Studio · teacher discussions → distillation data")
-ui.sidebar_annotator()
+annotator.sidebar()
 page.run()

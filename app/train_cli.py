@@ -12,15 +12,15 @@ from urllib.parse import parse_qs
 import yaml
 
 from app.services import jobs
-from app.services.explore import Filter
+from app.services.filters import Filter
 
 
 def _filter(query: str, datasets: list[str]) -> Filter:
     """The Browse filter of `--filter` plus the `--dataset` names; a key it cannot read is an error."""
     given = parse_qs(query, keep_blank_values=True)
-    unknown = sorted(set(given) - set(Filter.QUERY_KEYS))
+    unknown = sorted(set(given) - set(Filter.query_keys()))
     if unknown:
-        raise ValueError(f"--filter: unknown key {unknown[0]!r} (known: {', '.join(Filter.QUERY_KEYS)})")
+        raise ValueError(f"--filter: unknown key {unknown[0]!r} (known: {', '.join(Filter.query_keys())})")
     f = Filter.from_query(given)
     unread = sorted(set(given) - set(f.to_query()))
     if unread:

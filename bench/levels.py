@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     url = f"sqlite:///{work / 'store.db'}"
     os.environ["MAGDI_DATABASE_URL"], os.environ["MAGDI_RUNS_DIR"] = url, str(work / "runs")
     from app.services import experiments
-    from app.services.explore import Filter
+    from app.services.filters import Filter
 
     started = time.monotonic()
     dataset = build_store(spec, url, work)

@@ -96,7 +96,7 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from app import graph_view
-    from app.services import annotate, explore
+    from app.services import annotate, browse, filters, history, mag_view, overview, review
     from db.engine import session_scope
     from db.models import Discussion, Turn
 
@@ -113,19 +113,19 @@ def main() -> None:
     print(f"store: {url}: {args.n:,} discussions, {turns:,} nodes\n")
 
     # ------------------------------------------------------------ browse
-    filters = {
-        "no filter": explore.Filter(),
-        "dataset + majority wrong": explore.Filter(datasets=("gsm8k",), majority_correct=False),
-        "agent + round-0 disagreement": explore.Filter(agent="bard", round0_disagree=True),
-        "flip R→W + needs review": explore.Filter(flip="right_wrong", needs_review=True),
-        "full text 'mountain engine'": explore.Filter(search="mountain engine"),
+    cases = {
+        "no filter": filters.Filter(),
+        "dataset + majority wrong": filters.Filter(datasets=("gsm8k",), majority_correct=False),
+        "agent + round-0 disagreement": filters.Filter(agent="bard", round0_disagree=True),
+        "flip R→W + needs review": filters.Filter(flip="right_wrong", needs_review=True),
+        "full text 'mountain engine'": filters.Filter(search="mountain engine"),
     }
     print("Browse: query + table (service; target < 200 ms)")
-    for name, f in filters.items():
+    for name, f in cases.items():
         for sort, desc, page in (("id", False, 1), ("review", True, 200)):
 
             def run(f=f, sort=sort, desc=desc, page=page):
-                p = explore.browse(f, sort=sort, descending=desc, page=page, page_size=50, url=url)
+                p = browse.browse(f, sort=sort, descending=desc, page=page, page_size=50, url=url)
                 pd.DataFrame(p.rows)
 
             print(f"  {name:30s} sort {sort:6s} page {page:3d}  {ms(timed(run, args.repeat))}")
@@ -179,16 +179,16 @@ def main() -> None:
             .scalars()
             .first()
         )
-    f = explore.Filter(datasets=("gsm8k",))
+    f = filters.Filter(datasets=("gsm8k",))
 
     def mag():
-        view = explore.discussion(did, url)
+        view = mag_view.discussion(did, url)
         graph_view.render_html(view, view.nodes[0].id)
         grid = pd.DataFrame(index=view.rounds, columns=view.agents, dtype=object)
         for n in view.nodes:
             grid.loc[n.round, n.agent] = f"{n.answer} {n.reasoning[:40]}"
-        explore.history(turn_id=view.nodes[0].id, url=url)
-        explore.neighbours(explore.ordered_ids(f, url=url), did)
+        history.history(turn_id=view.nodes[0].id, url=url)
+        browse.neighbours(browse.ordered_ids(f, url=url), did)
 
     print(
         f"\nMAG (12 nodes) services: discussion + graph HTML + grid + history + prev/next in "
@@ -205,12 +205,12 @@ def main() -> None:
     )
 
     # ------------------------------------------------------------ label save
-    view = explore.discussion(did, url)
+    view = mag_view.discussion(did, url)
     node = view.nodes[0]
     state = {"label": True}
 
     def save():
-        cur = explore.discussion(did, url).node(node.id)
+        cur = mag_view.discussion(did, url).node(node.id)
         res = annotate.set_label(
             node.id, state["label"], who="bench", note="bench", expected_version=cur.version, url=url
         )
@@ -230,14 +230,14 @@ def main() -> None:
     for turn_id in (node.id, other):  # back to the automatic labels (history keeps the rest)
         annotate.set_label(turn_id, None, who="bench", url=url)
     print("\nbulk preview over all matches (strategyqa answer 'yes'):")
-    scope = annotate.BulkScope(filter=explore.Filter(datasets=("strategyqa",)), answer="yes")
+    scope = annotate.BulkScope(filter=filters.Filter(datasets=("strategyqa",)), answer="yes")
     print(f"  {ms(timed(lambda: annotate.bulk_preview(scope, False, url=url), 3))}")
     print("review queue page 1:")
-    print(f"  {ms(timed(lambda: explore.review_queue(url=url), 3))}")
+    print(f"  {ms(timed(lambda: review.review_queue(url=url), 3))}")
     print("overview, fresh part (datasets, label split, backlog, recent changes):")
-    print(f"  {ms(timed(lambda: explore.overview(url=url), 3))}")
+    print(f"  {ms(timed(lambda: overview.overview(url=url), 3))}")
     print("overview, accuracy per agent per round (cached, at most once a minute):")
-    print(f"  {ms(timed(lambda: explore.accuracy(url=url), 3))}")
+    print(f"  {ms(timed(lambda: overview.accuracy(url=url), 3))}")
     at = apptest("overview", {})
     page_run(at, True)
     print(

@@ -1,11 +1,18 @@
 """Browse filters, page order and the review queue, as plain indexed queries over the summary
-columns that `magdi.summary` derives for every discussion."""
+columns that `magdi.summary` derives for every discussion.
+
+A Browse filter is a set of named conditions (`CONDITIONS`); each field of the app's filter
+(`app.services.filters.Filter`) names its condition here. A condition returns None when its value
+restricts nothing (an empty list or text).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, false, func, select, text
 from sqlmodel import Session
 
 from db import predictions
@@ -13,21 +20,111 @@ from db.engine import is_sqlite
 from db.models import Dataset, Discussion, NodePrediction, Turn
 from magdi.summary import CONFIDENT
 
+Condition = Callable[[Session, Any], "ColumnElement[bool] | None"]
+CONDITIONS: dict[str, Condition] = {}  # name -> SQL condition on Discussion, in filter order
 
-@dataclass
+
+def condition(name: str) -> Callable[[Condition], Condition]:
+    """Register the condition of the Browse filter field whose `db` name is `name`."""
+
+    def register(fn: Condition) -> Condition:
+        CONDITIONS[name] = fn
+        return fn
+
+    return register
+
+
+@condition("dataset_ids")
+def _dataset_ids(session: Session, ids: list[int]) -> ColumnElement[bool] | None:
+    return Discussion.dataset_id.in_(ids) if ids else None
+
+
+@condition("task")
+def _task(session: Session, task: str) -> ColumnElement[bool] | None:
+    return Discussion.task == task if task else None
+
+
+@condition("agent")
+def _agent(session: Session, agent: str) -> ColumnElement[bool] | None:
+    # EXISTS probes the (discussion_id, agent, round) key per discussion: a page in id or
+    # review order stops after a few probes, where IN (…) first read every turn of the agent.
+    if not agent:
+        return None
+    return select(Turn.id).where(Turn.discussion_id == Discussion.id, Turn.agent == agent).exists()
+
+
+@condition("majority_correct")
+def _majority_correct(session: Session, value: bool) -> ColumnElement[bool]:
+    return Discussion.majority_correct == value
+
+
+@condition("round0_disagree")
+def _round0_disagree(session: Session, value: bool) -> ColumnElement[bool]:
+    return Discussion.round0_disagree == value
+
+
+@condition("consensus_round")
+def _consensus_round(session: Session, value: int) -> ColumnElement[bool]:
+    # -1: never reached
+    return Discussion.consensus_round.is_(None) if value < 0 else Discussion.consensus_round == value
+
+
+@condition("flip")
+def _flip(session: Session, flip: str) -> ColumnElement[bool] | None:
+    column = {"right_wrong": Discussion.flip_right_wrong, "wrong_right": Discussion.flip_wrong_right}.get(
+        flip
+    )
+    return None if column is None else column.is_(True)
+
+
+@condition("has_human")
+def _has_human(session: Session, value: bool) -> ColumnElement[bool]:
+    return Discussion.n_human > 0 if value else Discussion.n_human == 0
+
+
+@condition("needs_review")
+def _needs_review(session: Session, value: bool) -> ColumnElement[bool]:
+    return Discussion.n_review > 0 if value else Discussion.n_review == 0
+
+
+# NUL and lone surrogates (say from a command line's undecodable bytes) in a search.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+@condition("search")
+def _search(session: Session, search: str) -> ColumnElement[bool] | None:
+    if not (search and search.strip()):
+        return None
+    if _UNSTORABLE.search(search):  # no stored text holds one (imports refuse them): no match,
+        return false()  # and no FTS5 syntax error or driver encoding error either
+    if is_sqlite(session.get_bind()):
+        return Discussion.id.in_(
+            text("SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts").bindparams(
+                fts=fts_query(search)
+            )
+        )
+    return Discussion.id.in_(
+        text(
+            "SELECT discussion_id FROM discussion_search WHERE tsv @@ plainto_tsquery('english', :fts)"
+        ).bindparams(fts=search)
+    )
+
+
 class BrowseFilter:
-    """Discussion filters of the Browse page; None means "any"."""
+    """Values of the Browse conditions by name (`CONDITIONS`); a missing or None value means "any".
 
-    dataset_ids: list[int] | None = None
-    task: str | None = None
-    agent: str | None = None
-    majority_correct: bool | None = None
-    round0_disagree: bool | None = None
-    consensus_round: int | None = None  # -1: never reached
-    flip: str | None = None  # "right_wrong" | "wrong_right"
-    has_human: bool | None = None
-    needs_review: bool | None = None
-    search: str | None = None
+    Job configs store `values` (a dict of JSON values) and read it back as
+    `BrowseFilter(**config["filter"])`, so an unknown name is an error, never ignored.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        unknown = sorted(set(values) - set(CONDITIONS))
+        if unknown:
+            raise TypeError(f"unknown Browse filter {unknown[0]!r} (known: {', '.join(CONDITIONS)})")
+        self.values = {k: v for k, v in values.items() if v is not None}
+
+    def __repr__(self) -> str:
+        return f"BrowseFilter({', '.join(f'{k}={v!r}' for k, v in self.values.items())})"
 
 
 SORTS = {
@@ -46,52 +143,8 @@ def fts_query(text_in: str) -> str:
 
 
 def _conditions(session: Session, f: BrowseFilter) -> list:
-    c = []
-    if f.dataset_ids:
-        c.append(Discussion.dataset_id.in_(f.dataset_ids))
-    if f.task:
-        c.append(Discussion.task == f.task)
-    if f.agent:
-        # EXISTS probes the (discussion_id, agent, round) key per discussion: a page in id or
-        # review order stops after a few probes, where IN (…) first read every turn of the agent.
-        c.append(select(Turn.id).where(Turn.discussion_id == Discussion.id, Turn.agent == f.agent).exists())
-    if f.majority_correct is not None:
-        c.append(Discussion.majority_correct == f.majority_correct)
-    if f.round0_disagree is not None:
-        c.append(Discussion.round0_disagree == f.round0_disagree)
-    if f.consensus_round is not None:
-        c.append(
-            Discussion.consensus_round.is_(None)
-            if f.consensus_round < 0
-            else Discussion.consensus_round == f.consensus_round
-        )
-    if f.flip == "right_wrong":
-        c.append(Discussion.flip_right_wrong.is_(True))
-    elif f.flip == "wrong_right":
-        c.append(Discussion.flip_wrong_right.is_(True))
-    if f.has_human is not None:
-        c.append(Discussion.n_human > 0 if f.has_human else Discussion.n_human == 0)
-    if f.needs_review is not None:
-        c.append(Discussion.n_review > 0 if f.needs_review else Discussion.n_review == 0)
-    if f.search and f.search.strip():
-        if is_sqlite(session.get_bind()):
-            c.append(
-                Discussion.id.in_(
-                    text("SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts").bindparams(
-                        fts=fts_query(f.search)
-                    )
-                )
-            )
-        else:
-            c.append(
-                Discussion.id.in_(
-                    text(
-                        "SELECT discussion_id FROM discussion_search "
-                        "WHERE tsv @@ plainto_tsquery('english', :fts)"
-                    ).bindparams(fts=f.search)
-                )
-            )
-    return c
+    found = (CONDITIONS[name](session, f.values[name]) for name in CONDITIONS if name in f.values)
+    return [c for c in found if c is not None]
 
 
 def browse(
@@ -257,3 +310,41 @@ def split_last_round(session: Session, discussion_ids: list[int]) -> dict[int, i
         if len({a for r, a in rows if r == last}) > 1:
             out[d] = last
     return out
+
+
+def store_stamp(session: Session) -> tuple[int, int]:
+    """(discussions, highest id): changes with imports, not with label edits."""
+    n = session.execute(select(func.count()).select_from(Discussion)).scalar_one()
+    top = session.execute(select(func.max(Discussion.id))).scalar()
+    return n, top or 0
+
+
+def tasks(session: Session) -> list[str]:
+    return sorted(session.execute(select(Discussion.task).distinct()).scalars())
+
+
+def agents(session: Session) -> list[str]:
+    # sorted here: ORDER BY makes SQLite sort all nodes before DISTINCT (3× slower)
+    return sorted(session.execute(select(Turn.agent).distinct()).scalars())
+
+
+def max_rounds(session: Session) -> int:
+    """The most rounds of any discussion (0 for an empty store)."""
+    return session.execute(select(func.max(Discussion.n_rounds))).scalar() or 0
+
+
+def dataset_ids(session: Session, names: Iterable[str]) -> list[int]:
+    """Ids of the datasets named `names` that exist, in the order given."""
+    found = dict(session.execute(select(Dataset.name, Dataset.id)).all())
+    return [found[n] for n in names if n in found]
+
+
+def dataset_names_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Dataset.id, Dataset.name)).all())
+
+
+def dataset_scope(session: Session, name: str | None) -> list[int] | None:
+    """The dataset ids a per-dataset view reads: None for all, [-1] (none) for an unknown name."""
+    if not name:
+        return None
+    return dataset_ids(session, [name]) or [-1]

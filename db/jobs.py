@@ -136,6 +136,13 @@ def orphans(
     return found
 
 
+def newest_of_run_dir(session: Session, run_dir: str) -> int:
+    """The newest job of a run directory (a resumed attempt is queued with its run's directory)."""
+    return session.execute(
+        select(Job.id).where(Job.run_dir == run_dir).order_by(Job.id.desc()).limit(1)
+    ).scalar_one()
+
+
 def last_heartbeat_text(job: Job) -> str:
     beat: datetime | None = job.heartbeat_at
     return beat.strftime("%Y-%m-%d %H:%M:%S UTC") if beat else "never"

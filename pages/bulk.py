@@ -9,24 +9,25 @@ import streamlit as st
 
 from app import ui
 from app.services import annotate
-from app.services.explore import UNPARSEABLE
+from app.services.annotate import UNPARSEABLE
+from app.ui import annotator, cache, state, text
 
 s = st.session_state
 st.title("Bulk label")
-ui.show_flash()
-f = ui.current_filter()
-ui.remember(f)
-ui.filter_caption(f)
+text.show_flash()
+f = state.current_filter()
+state.remember(f)
+text.filter_caption(f)
 st.page_link(
     ui.PAGES["browse"], label="Change the filter on Browse", icon=":material/tune:", query_params=f.to_query()
 )
 
-values = ui.answer_values(f)
+values = cache.answer_values(f)
 if not values:
     st.info("No node matches this filter.")
     st.stop()
 counts = dict(values)
-opts = ui.filter_options()
+opts = cache.filter_options()
 c = st.columns([2, 1, 1, 1])
 answer = c[0].selectbox(
     "Normalised answer",
@@ -44,24 +45,24 @@ scope = annotate.BulkScope(
     round=None if rnd == "(any)" else int(rnd),
 )
 value = label == "correct"
-preview = annotate.bulk_preview(scope, value, url=ui.db_url())
-ui.notice(
+preview = annotate.bulk_preview(scope, value, url=cache.db_url())
+text.notice(
     "info",
     f"{preview['nodes']:,} node(s) in {preview['discussions']:,} discussion(s) "
     f"match; {preview['changing']:,} will get the human label “{label}” "
     f"({preview['effective_flips']:,} of them change their effective label).",
 )
 
-who = ui.require_annotator()
+who = annotator.require()
 st.text_input("Note (saved with every entry)", key="bulk_note", max_chars=500)
 confirm = st.checkbox(f"I want to label these {preview['changing']:,} node(s) {label}", key="bulk_confirm")
 
 
 def apply(scope: annotate.BulkScope, value: bool) -> None:
     res = annotate.bulk_label(
-        scope, value, who=ui.annotator() or "", note=s.get("bulk_note"), url=ui.db_url()
+        scope, value, who=annotator.name() or "", note=s.get("bulk_note"), url=cache.db_url()
     )
-    ui.flash("success", res.message)
+    text.flash("success", res.message)
     if res.revision is not None:
         s["bulk_last_revision"] = res.revision
     s["bulk_confirm"] = False
@@ -81,8 +82,8 @@ last = s.get("bulk_last_revision")
 if last is not None:
 
     def undo_last(revision: int) -> None:
-        res = annotate.undo_bulk(revision, who=ui.annotator() or "", url=ui.db_url())
-        ui.flash("success", res.message)
+        res = annotate.undo_bulk(revision, who=annotator.name() or "", url=cache.db_url())
+        text.flash("success", res.message)
         s.pop("bulk_last_revision", None)
 
     st.button(

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import ui
 from app.services import compare
+from app.ui import cache, text
 from magdi.formats import FormatError
 
 GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
@@ -65,7 +65,7 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
     flt = st.radio(
         "Show", list(compare.FILTERS), key="compare_filter", horizontal=True, format_func=compare.FILTERS.get
     )
-    views = ui.compare_questions(stamp, chosen, flt)
+    views = cache.compare_questions(stamp, chosen, flt)
     st.caption(f"{len(views)} question(s)")
     if not views:
         st.info("No question matches.")
@@ -76,11 +76,11 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
         key="compare_question",
         format_func=lambda i: f"{views[i].dataset} · {views[i].key} · {views[i].question[:90]}",
     )
-    v = ui.compare_question(stamp, chosen, views[pick].dataset, views[pick].key)
+    v = cache.compare_question(stamp, chosen, views[pick].dataset, views[pick].key)
     st.text(v.question)
     if v.options:
         st.text("\n".join(f"{i + 1}. {o}" for i, o in enumerate(v.options)))
-    st.markdown(f"**Gold answer:** {ui.esc(v.gold_answer)} · task {ui.esc(v.task)}")
+    st.markdown(f"**Gold answer:** {text.esc(v.gold_answer)} · task {text.esc(v.task)}")
     left, right = st.columns(2)
     with left:
         st.subheader("Teachers")
@@ -106,7 +106,7 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
             )
             c = v.consensus
             st.markdown(
-                ui.esc(
+                text.esc(
                     f"Final answer (round {c.round}): weighted vote {c.weighted or 'none'} "
                     f"{mark(c.weighted_correct)} · majority {c.majority or 'none'} "
                     f"{mark(c.majority_correct)} · {v.teacher_tokens or '?'} teacher tokens"
@@ -133,16 +133,16 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
         )
         for s in v.students:
             if s.agrees_with_teachers is False:
-                ui.notice("warning", f"{s.label} disagrees with the teachers' final answer.")
+                text.notice("warning", f"{s.label} disagrees with the teachers' final answer.")
         if "students_disagree" in v.flags:
-            ui.notice("warning", "The students disagree with each other.")
+            text.notice("warning", "The students disagree with each other.")
     if v.teachers:
         st.plotly_chart(graph(v), key="compare_graph")
     for s in v.students:
-        with st.expander(ui.esc(f"{s.label}: {len(s.samples)} sample(s)")):
+        with st.expander(text.esc(f"{s.label}: {len(s.samples)} sample(s)")):
             for x in s.samples:
                 st.caption(
-                    ui.esc(
+                    text.esc(
                         f"sample {x.index} · read as {x.parsed or '(unparseable)'} · "
                         f"{mark(x.correct)} · {x.tokens} tokens · {x.latency_s:.2f} s"
                     )
@@ -151,7 +151,7 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
 
 
 def aggregate(stamp: tuple, chosen: list[int]) -> None:
-    rows = ui.compare_aggregate(stamp, chosen)
+    rows = cache.compare_aggregate(stamp, chosen)
     table = pd.DataFrame(rows)
     st.dataframe(
         table,
@@ -205,7 +205,7 @@ def aggregate(stamp: tuple, chosen: list[int]) -> None:
 
 
 def launch() -> None:
-    url = ui.db_url()
+    url = cache.db_url()
     trained = {j.id: f"#{j.id} {j.name}".strip() for j in compare.trained_jobs(url)}
     with st.form("compare_launch"):
         # with a finished training job, the defaults evaluate the newest one on its own test split
@@ -235,7 +235,7 @@ def launch() -> None:
                 "benchmark": "a benchmark file",
             }.get,
         )
-        dataset = st.selectbox("Dataset", ui.filter_options().datasets, key="compare_new_dataset")
+        dataset = st.selectbox("Dataset", cache.filter_options().datasets, key="compare_new_dataset")
         path = st.text_input(
             "Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)", key="compare_new_path"
         )
@@ -263,20 +263,20 @@ def launch() -> None:
         )
         job_id = compare.submit_eval(cfg, name=label, url=url)
     except (ValueError, LookupError, OSError, FormatError) as exc:
-        ui.notice("error", str(exc))
+        text.notice("error", str(exc))
         return
-    ui.flash("success", f"Queued evaluation job {job_id}; `python -m app worker` runs it.")
+    text.flash("success", f"Queued evaluation job {job_id}; `python -m app worker` runs it.")
     st.rerun()
 
 
 st.title("Compare")
-ui.show_flash()
-runs = compare.list_runs(ui.db_url())
+text.show_flash()
+runs = compare.list_runs(cache.db_url())
 labels = {r.id: r.label for r in runs}
 chosen = st.multiselect(
     "Evaluations", list(labels), default=list(labels)[:2], format_func=labels.get, key="compare_runs"
 )
-stamp = ui.compare_stamp(runs)
+stamp = cache.compare_stamp(runs)
 tab_question, tab_aggregate, tab_new = st.tabs(["Per question", "Aggregate", "New evaluation"])
 with tab_question:
     if chosen:
@@ -290,7 +290,7 @@ with tab_aggregate:
         st.info("Choose evaluations above, or queue one.")
 with tab_new:
     launch()
-    active = [j for j in compare.eval_jobs(ui.db_url()) if j.active or j.status == "failed"][:10]
+    active = [j for j in compare.eval_jobs(cache.db_url()) if j.active or j.status == "failed"][:10]
     if active:
         st.dataframe(
             pd.DataFrame(

@@ -6,8 +6,8 @@ name of the environment variable that holds it. Jobs run in the worker (`python 
 
 import streamlit as st
 
-from app import ui
 from app.services import discuss, jobs
+from app.ui import cache, text
 from magdi.agents import AgentConfig
 from magdi.benchmarks import FORMATS
 from magdi.synthetic import KINDS as SYNTHETIC
@@ -34,7 +34,7 @@ TASKS = ["strategyqa", "gsm8k", "ecqa", "aqua", "math", "arc", "commonsenseqa", 
 NEW = "(new agent)"
 
 st.title("Discuss")
-ui.show_flash()
+text.show_flash()
 path = st.text_input(
     "Agents file",
     value=str(discuss.agents_file()),
@@ -44,7 +44,7 @@ path = st.text_input(
 try:
     agents = discuss.load_agents(path)
 except (OSError, ValueError) as exc:
-    ui.notice("error", f"{path}: {exc}")
+    text.notice("error", f"{path}: {exc}")
     st.stop()
 by_name = {a.name: a for a in agents}
 
@@ -128,9 +128,9 @@ if save:
     try:
         discuss.save_agents(discuss.upsert_agent(agents, item), path)
     except ValueError as exc:
-        ui.notice("error", str(exc))
+        text.notice("error", str(exc))
     else:
-        ui.flash("success", f"Saved agent {item['name']} to {path}.")
+        text.flash("success", f"Saved agent {item['name']} to {path}.")
         del s["ag_name"]  # an empty form on the next run
         s.pop("job_agents", None)  # the discussion's agents: all of them again
         st.rerun()
@@ -141,7 +141,7 @@ if st.button(
     "'synthetic questions' below to run a discussion without any model or key.",
 ):
     discuss.save_agents(discuss.with_simulated_agents(agents), path)
-    ui.flash("success", "Added the simulated teachers sim-strong, sim-average and sim-weak.")
+    text.flash("success", "Added the simulated teachers sim-strong, sim-average and sim-weak.")
     s.pop("job_agents", None)
     st.rerun()
 if agents:
@@ -149,7 +149,7 @@ if agents:
     gone = c[0].selectbox("Remove an agent", list(by_name), key="ag_remove", label_visibility="collapsed")
     if c[1].button("Remove agent", key="ag_remove_button"):
         discuss.save_agents([a for a in agents if a.name != gone], path)
-        ui.flash("success", f"Removed agent {gone}.")
+        text.flash("success", f"Removed agent {gone}.")
         s.pop("job_agents", None)
         st.rerun()
 
@@ -171,11 +171,11 @@ if agents:
             )
     trial = s.get("try_result")
     if trial is not None and not trial.ok:
-        ui.notice("error", trial.error or "no reply")
+        text.notice("error", trial.error or "no reply")
     elif trial is not None:
         answer = "unparseable" if trial.answer is None else trial.answer
         confidence = "—" if trial.confidence is None else f"{trial.confidence:g}"
-        ui.notice(
+        text.notice(
             "success" if trial.answer is not None else "warning",
             f"Answer: {answer} · confidence {confidence} · {trial.prompt_tokens} + "
             f"{trial.completion_tokens} tokens · {trial.latency_s:.2f} s",
@@ -189,7 +189,7 @@ else:
 # ---------------------------------------------------------------- start a job
 
 st.subheader("Start a discussion")
-url = ui.db_url()
+url = cache.db_url()
 kind = st.radio(
     "Questions from",
     ["dataset", "benchmark", "path", "synthetic"],
@@ -203,7 +203,7 @@ kind = st.radio(
     }.get,
 )
 if kind == "dataset":
-    source = {"dataset": st.selectbox("Dataset", ui.filter_options().datasets, key="job_dataset")}
+    source = {"dataset": st.selectbox("Dataset", cache.filter_options().datasets, key="job_dataset")}
 elif kind == "benchmark":
     files = discuss.benchmarks()
     picked = st.selectbox("Benchmark file", files, key="job_benchmark")
@@ -272,10 +272,10 @@ try:
     config["few_shot"] = discuss.parse_few_shot(samples)
     questions = discuss.preview(config, url)
 except (OSError, LookupError, ValueError) as exc:
-    ui.notice("warning", str(exc))
+    text.notice("warning", str(exc))
 else:
     st.caption(
-        ui.esc(
+        text.esc(
             f"{len(questions):,} question(s), e.g. “{questions[0].question[:200]}”"
             if questions
             else "The source has no questions."
@@ -283,7 +283,7 @@ else:
     )
     if st.button("Start", type="primary", key="job_start", disabled=not questions):
         job_id = discuss.submit(config, name=job_name.strip(), url=url)
-        ui.flash("success", f"Queued job {job_id}; the worker (python -m app worker) runs it.")
+        text.flash("success", f"Queued job {job_id}; the worker (python -m app worker) runs it.")
         st.rerun()
 
 # ---------------------------------------------------------------- jobs
@@ -293,11 +293,11 @@ active = any(j.active for j in jobs.list_all(kind="discuss", url=url))
 
 
 def _cancel(job_id: int) -> None:
-    ui.flash("info", f"Job {job_id}: {jobs.cancel(job_id, url=url)}.")
+    text.flash("info", f"Job {job_id}: {jobs.cancel(job_id, url=url)}.")
 
 
 def _resume(job_id: int) -> None:
-    ui.flash("info", f"Queued job {jobs.resume(job_id, url=url)}, resuming job {job_id}.")
+    text.flash("info", f"Queued job {jobs.resume(job_id, url=url)}, resuming job {job_id}.")
 
 
 @st.fragment(run_every=5 if active else None)
@@ -311,7 +311,7 @@ def job_list() -> None:
             c = st.columns([4, 1])
             eta = f" · ETA {j.eta_s:.0f} s" if j.eta_s is not None and j.status == "running" else ""
             c[0].markdown(
-                ui.esc(
+                text.esc(
                     f"#{j.id} {j.name} — {j.status}: {j.step}/{j.total_steps or '?'} "
                     f"questions{eta} · {r.new_turns} new turns"
                     + (f" · {r.failed_questions} incomplete" if r.failed_questions else "")

@@ -3,15 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from app import ui
 from app.services import experiments
-from app.services.explore import Filter
+from app.services.filters import Filter
+from app.ui import cache, state, text
 
 DEFAULT_VARIANTS = ["1", "2", "3", "4-frozen", "4-joint"]
 
 
 def create_form() -> None:
-    options = ui.filter_options()
+    options = cache.filter_options()
     source = st.radio(
         "Discussions",
         ["datasets", "filter"],
@@ -20,8 +20,8 @@ def create_form() -> None:
         format_func={"datasets": "whole datasets", "filter": "the current Browse filter"}.get,
     )
     if source == "filter":
-        data = ui.current_filter()
-        ui.filter_caption(data)
+        data = state.current_filter()
+        text.filter_caption(data)
     else:
         data = Filter(
             datasets=tuple(
@@ -69,36 +69,36 @@ def create_form() -> None:
                 sc_k=int(sc_k),
                 max_new_tokens=max_new or None,
                 name=name,
-                url=ui.db_url(),
+                url=cache.db_url(),
             )
     except (ValueError, TypeError, LookupError) as exc:
-        ui.notice("error", str(exc))
+        text.notice("error", str(exc))
         return
     st.session_state["experiments_selected"] = experiment_id
-    ui.flash("success", f"Created experiment {experiment_id}; `python -m app worker` runs its jobs.")
+    text.flash("success", f"Created experiment {experiment_id}; `python -m app worker` runs its jobs.")
     st.rerun()
 
 
 def detail(experiment_id: int, shown_status: str) -> None:
     """The experiment's cells, buttons and results; polled (as a fragment) while it runs."""
-    url = ui.db_url()
+    url = cache.db_url()
     try:
         experiments.advance(experiment_id, url=url)
     except (ValueError, LookupError) as exc:  # e.g. a cell's test questions were deleted from the store
-        ui.notice("error", f"Cannot queue an evaluation: {exc}")
+        text.notice("error", f"Cannot queue an evaluation: {exc}")
     view = experiments.get(experiment_id, url=url)
     if view.status != shown_status:  # the selector's label and the polling follow the new status
         st.rerun(scope="app")
-    st.subheader(ui.esc(f"Experiment {view.id} · {view.name or 'unnamed'} · {view.status}"))
+    st.subheader(text.esc(f"Experiment {view.id} · {view.name or 'unnamed'} · {view.status}"))
     st.progress(view.done / len(view.cells), text=f"{view.done}/{len(view.cells)} cells done")
     buttons = st.columns(4)
     if view.status == "running" and buttons[0].button("Cancel", key=f"experiments_cancel_{view.id}"):
-        ui.flash("info", f"Experiment {view.id}: {experiments.cancel(view.id, url=url)} job(s) cancelled")
+        text.flash("info", f"Experiment {view.id}: {experiments.cancel(view.id, url=url)} job(s) cancelled")
         st.rerun(scope="app")
     if view.status in ("failed", "cancelled") and buttons[1].button(
         "Resume", key=f"experiments_resume_{view.id}"
     ):
-        ui.flash("info", f"Experiment {view.id}: {len(experiments.resume(view.id, url=url))} job(s) queued")
+        text.flash("info", f"Experiment {view.id}: {len(experiments.resume(view.id, url=url))} job(s) queued")
         st.rerun(scope="app")
     st.dataframe(pd.DataFrame(experiments.for_display(view)), hide_index=True, key="experiments_cells")
     res = experiments.results(view.id, url=url)
@@ -106,7 +106,7 @@ def detail(experiment_id: int, shown_status: str) -> None:
         st.info("The table appears as cells finish their evaluation.")
         return
     st.markdown(f"**Results** · {res.questions} test questions · accuracy over every (seed, question)")
-    st.caption(ui.esc(experiments.settings_text(res.settings)))
+    st.caption(text.esc(experiments.settings_text(res.settings)))
     st.dataframe(
         pd.DataFrame(res.rows),
         hide_index=True,
@@ -166,12 +166,12 @@ def detail(experiment_id: int, shown_status: str) -> None:
 
 
 st.title("Experiments")
-ui.show_flash()
+text.show_flash()
 tab_view, tab_new = st.tabs(["Experiments", "New experiment"])
 with tab_new:
     create_form()
 with tab_view:
-    found = experiments.list_all(url=ui.db_url())
+    found = experiments.list_all(url=cache.db_url())
     if not found:
         st.info("No experiment yet: create one in the next tab.")
     else:

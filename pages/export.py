@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from app import ui
 from app.services import store
+from app.ui import cache, state, text
 
 st.title("Export")
-ui.show_flash()
-f = ui.current_filter()
-ui.remember(f)
+text.show_flash()
+f = state.current_filter()
+state.remember(f)
 scope = st.radio(
     "Discussions",
     ["all", "filtered"],
@@ -18,7 +18,7 @@ scope = st.radio(
     index=0 if f.is_empty() else 1,
 )
 if scope == "filtered":
-    ui.filter_caption(f)
+    text.filter_caption(f)
 fmt = st.radio(
     "Format",
     ["jsonl", "magdi"],
@@ -33,8 +33,8 @@ drop = st.checkbox("Leave out nodes excluded from training", key="export_drop")
 
 ids = None
 if scope == "filtered":
-    ids = ui.ordered_ids(f)
-    st.caption(ui.esc(f"{len(ids):,} discussion(s) in the filter"))
+    ids = cache.ordered_ids(f)
+    st.caption(text.esc(f"{len(ids):,} discussion(s) in the filter"))
     if not ids:
         st.info("Nothing to export: no discussion matches the filter.")
         st.stop()
@@ -44,11 +44,11 @@ def build() -> bytes:
     import io
 
     buf = io.StringIO()
-    store.export_discussions(buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, url=ui.db_url())
+    store.export_discussions(buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, url=cache.db_url())
     return buf.getvalue().encode("utf-8")
 
 
-name = f"magdi-{'filtered' if ids is not None else 'all'}-r{ui.revision()}"
+name = f"magdi-{'filtered' if ids is not None else 'all'}-r{cache.revision()}"
 suffix = "jsonl" if fmt == "jsonl" else "json"
 st.download_button(
     "Download",

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import ui
 from app.services import jobs
+from app.ui import cache, state, text
 
 LOSSES = ("loss", "ntp", "margin", "node", "val_loss")  # val_loss: next-token loss on validation questions
 
@@ -32,8 +32,8 @@ def curves(runs: dict[str, list[dict]], keys: tuple[str, ...], title: str) -> go
 
 
 st.title("Jobs")
-ui.show_flash()
-all_jobs = jobs.list_all(url=ui.db_url())
+text.show_flash()
+all_jobs = jobs.list_all(url=cache.db_url())
 if not all_jobs:
     st.info(
         "No jobs yet. Start one on the Train page; `python -m app worker` runs them "
@@ -46,7 +46,7 @@ if not all_jobs:
 def job_table() -> None:
     """The queue, redrawn every 2 s while a job is queued or running (its step, progress and ETA
     as the detail below shows them)."""
-    listed = jobs.list_all(url=ui.db_url())
+    listed = jobs.list_all(url=cache.db_url())
     if [j.status for j in listed] != [j.status for j in all_jobs]:  # a job started, ended or came
         st.rerun(scope="app")
     st.dataframe(
@@ -81,7 +81,7 @@ ids = [j.id for j in all_jobs]
 # The URL decides which job shows (a link, Train's switch, Resume's new attempt): a keyed
 # selectbox ignores `index` once it has a value, so its state is set from the URL instead, and
 # choosing a job writes the URL first.
-wanted = ui.to_int(st.query_params.get("job"))
+wanted = state.to_int(st.query_params.get("job"))
 st.session_state["jobs_selected"] = wanted if wanted in ids else ids[0]
 
 
@@ -102,10 +102,10 @@ shown = next(j for j in all_jobs if j.id == current)
 
 @st.fragment(run_every="2s" if shown.active else None)  # a finished job needs no polling
 def job_detail(job_id: int) -> None:
-    job = jobs.get(job_id, url=ui.db_url())
+    job = jobs.get(job_id, url=cache.db_url())
     if job.status != shown.status:  # the table above and the polling follow the new status
         st.rerun(scope="app")
-    st.subheader(ui.esc(f"Job {job.id} · {job.kind} · {job.status}"))
+    st.subheader(text.esc(f"Job {job.id} · {job.kind} · {job.status}"))
     # What comes and goes with the job's status sits in containers, so the tabs keep their place
     # in the page; otherwise a rerun briefly shows the old tabs beside the new ones.
     with st.container():
@@ -119,26 +119,26 @@ def job_detail(job_id: int) -> None:
                 beat = job.heartbeat_at.replace(tzinfo=job.heartbeat_at.tzinfo or UTC)
                 st.caption(
                     f"last heartbeat {int((datetime.now(UTC) - beat).total_seconds())}"
-                    f" s ago · worker {ui.esc(job.worker or '-')}"
+                    f" s ago · worker {text.esc(job.worker or '-')}"
                 )
         if job.error:  # the exception's message first; the log's last lines folded below it
-            st.error(ui.esc(job.headline))
+            st.error(text.esc(job.headline))
             if job.error.strip() != job.headline:
                 with st.expander("Traceback and the log's last lines"):
                     st.code(job.error, language=None)
     buttons = st.columns(4)
     if job.active and not job.cancel_requested:
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
-            ui.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=ui.db_url())}")
+            text.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=cache.db_url())}")
             st.rerun()
     if job.resumable and buttons[1].button(
         "Resume",
         key=f"jobs_resume_{job.id}",
         help="a new attempt; it continues from the last checkpoint when there is one",
     ):
-        new_id = jobs.resume(job.id, url=ui.db_url())
+        new_id = jobs.resume(job.id, url=cache.db_url())
         st.query_params["job"] = str(new_id)
-        ui.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
+        text.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
         st.rerun(scope="app")
     with st.container():
         records = jobs.metrics(job)
@@ -178,7 +178,7 @@ def job_detail(job_id: int) -> None:
             st.json({k: v for k, v in job.data_summary.items() if k != "by_level"}, expanded=False)
         st.caption("Config")
         st.json(job.config, expanded=False)
-        st.caption(ui.esc(f"Run directory: {job.run_dir or '(not started)'}"))
+        st.caption(text.esc(f"Run directory: {job.run_dir or '(not started)'}"))
         artifacts = jobs.artifacts(job)
         if artifacts:
             st.dataframe([{"file": name, "bytes": size} for name, size in artifacts], hide_index=True)

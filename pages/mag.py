@@ -13,24 +13,26 @@ import streamlit as st
 
 from app import graph_view, ui
 from app.services import annotate
-from app.services.explore import REASONS, neighbours
+from app.services.browse import neighbours
+from app.services.review import REASONS
+from app.ui import annotator, cache, state, text
 
 s = st.session_state
-f, view = ui.current_filter(), ui.current_view()
+f, view = state.current_filter(), state.current_view()
 
 # ---------------------------------------------------------------- where are we
 goto = s.pop("mag_goto", None)  # set by the navigation callbacks below
-in_url = (ui.to_int(st.query_params.get("d")), ui.to_int(st.query_params.get("n")))
+in_url = (state.to_int(st.query_params.get("d")), state.to_int(st.query_params.get("n")))
 if goto is not None:
     did, nid = goto
 elif in_url[0] is not None and in_url != s.get("mag_url"):
     did, nid = in_url  # a refresh, a link or another page sent us here
 else:
     did, nid = s.get("mag_d"), None  # our own rerun: the node is in the selectbox's state
-ids = ui.ordered_ids(f, sort=view["sort"], desc=view["desc"])
+ids = cache.ordered_ids(f, sort=view["sort"], desc=view["desc"])
 if did is None:
     did = ids[0] if ids else None
-d = ui.discussion(did) if did is not None else None
+d = cache.discussion(did) if did is not None else None
 if d is None:
     st.title("MAG")
     st.info("No discussion to show: pick one on the Browse page (or widen the filter).")
@@ -62,24 +64,24 @@ def next_review() -> None:
     for n in d.nodes[cur + 1 :]:
         if n.needs_review:
             return go_node(n.id)
-    waiting = ui.ordered_ids(replace(f, needs_review=True), sort=view["sort"], desc=view["desc"])
+    waiting = cache.ordered_ids(replace(f, needs_review=True), sort=view["sort"], desc=view["desc"])
     later = [
         i
         for i in waiting
         if i != d.id and (d.id not in ids or i not in ids or ids.index(i) > ids.index(d.id))
     ]
     if later:
-        target = ui.discussion(later[0])
+        target = cache.discussion(later[0])
         first = target.review_nodes()[0].id if target and target.review_nodes() else None
         return go(later[0], first)
-    ui.flash("info", "No other node waits for review in this filter.")
+    text.flash("info", "No other node waits for review in this filter.")
 
 
 prev_id, next_id, pos = neighbours(ids, d.id)
 
 # ---------------------------------------------------------------- header and navigation
-st.title(ui.esc(f"{d.dataset} · {d.external_id}"))
-ui.show_flash()
+st.title(text.esc(f"{d.dataset} · {d.external_id}"))
+text.show_flash()
 nav = st.columns([1, 1, 1, 1, 3])
 nav[0].button(
     "Previous",
@@ -104,10 +106,10 @@ nav[3].page_link(
     ui.PAGES["browse"],
     label="Back to list",
     icon=":material/table_rows:",
-    query_params={**f.to_query(), **ui.view_query(view)},
+    query_params={**f.to_query(), **state.view_query(view)},
 )
 where = f"{pos:,} of {len(ids):,}" if pos else f"not in the filter ({len(ids):,} match)"
-nav[4].caption(ui.esc(f"Discussion {where} · filter: {f.describe()}"))
+nav[4].caption(text.esc(f"Discussion {where} · filter: {f.describe()}"))
 
 st.text(d.question)
 if d.options:
@@ -116,7 +118,7 @@ sm = d.summary
 majority = {None: "—", True: "right", False: "wrong"}[sm["majority_correct"]]
 consensus = "never" if sm["consensus_round"] is None else f"round {sm['consensus_round']}"
 st.caption(
-    ui.esc(
+    text.esc(
         f"task {d.task} · gold answer: {d.gold_answer} · {sm['n_agents']} agents × "
         f"{sm['n_rounds']} rounds · majority {majority} · consensus {consensus} · "
         f"{sm['n_review']} node(s) to review"
@@ -127,7 +129,7 @@ st.caption(
 selected = d.node(s[node_key])
 left, right = st.columns([1, 1])
 with left:
-    st.iframe(ui.graph_html(d, selected.id), height=440, alt="MAG of the discussion")
+    st.iframe(cache.graph_html(d, selected.id), height=440, alt="MAG of the discussion")
     st.caption(graph_view.LEGEND)
 with right:
     # rows: rounds, columns: agents (agents are few; rounds grow downwards like the graph's x)
@@ -186,21 +188,21 @@ st.selectbox("Node", node_ids, format_func=labels.get, key=node_key)
 node = d.node(s[node_key])
 order = node_ids.index(node.id)
 s["mag_d"], s["mag_url"] = d.id, (d.id, node.id)
-ui.remember(f, view, d=str(d.id), n=str(node.id))
+state.remember(f, view, d=str(d.id), n=str(node.id))
 
 detail, act = st.columns([3, 2])
 with detail:
-    st.subheader(ui.esc(f"{node.agent} · round {node.round}"))
+    st.subheader(text.esc(f"{node.agent} · round {node.round}"))
     facts = [
         ("raw answer", node.answer),
         ("normalised answer", "(could not be read)" if node.answer_norm is None else node.answer_norm),
         ("gold answer", d.gold_answer),
         ("confidence", "—" if node.confidence is None else f"{node.confidence:.2f}"),
-        ("automatic label", ui.label_text(node.auto_label)),
-        ("human label", ui.label_text(node.human_label)),
+        ("automatic label", text.label_text(node.auto_label)),
+        ("human label", text.label_text(node.human_label)),
         (
             "effective label",
-            ui.label_text(node.label) + (" (human correction)" if node.human_corrected else ""),
+            text.label_text(node.label) + (" (human correction)" if node.human_corrected else ""),
         ),
         ("excluded from training", "yes" if node.excluded else "no"),
         ("flip", {"right_wrong": "right → wrong", "wrong_right": "wrong → right", None: "—"}[node.flip]),
@@ -216,24 +218,26 @@ with detail:
     with st.container(border=True):
         st.text(node.reasoning)
 
-who = ui.annotator()
+who = annotator.name()
 
 
 def save(kind: str, node_id: int, version: int, value) -> None:
     """Button callback: the version is the one the annotator saw when the page was drawn."""
     note = s.get("mag_note", "")
     call = annotate.set_label if kind == "label" else annotate.set_excluded
-    res = call(node_id, value, who=ui.annotator() or "", note=note, expected_version=version, url=ui.db_url())
+    res = call(
+        node_id, value, who=annotator.name() or "", note=note, expected_version=version, url=cache.db_url()
+    )
     if res.ok:
         s.pop("mag_pending", None)
         s["mag_note"] = ""
-        ui.flash("success", f"Saved: {res.message}.")
+        text.flash("success", f"Saved: {res.message}.")
         if kind == "label" and s.get("mag_advance"):
             next_review()
     elif res.stale:
         s["mag_pending"] = dict(kind=kind, node=node_id, value=value, note=note, message=res.message)
     else:
-        ui.flash("error", res.message)
+        text.flash("error", res.message)
 
 
 def discard() -> None:
@@ -241,22 +245,22 @@ def discard() -> None:
 
 
 def undo(event_id: int) -> None:
-    res = annotate.undo(event_id, who=ui.annotator() or "", url=ui.db_url())
-    ui.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone: {res.message}")
+    res = annotate.undo(event_id, who=annotator.name() or "", url=cache.db_url())
+    text.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone: {res.message}")
 
 
 with act:
     st.subheader("Annotate")
     if not who:
-        ui.require_annotator()
+        annotator.require()
     pending = s.get("mag_pending")
     if pending and pending["node"] == node.id:
         what = (
-            f"label {ui.label_text(pending['value'])}"
+            f"label {text.label_text(pending['value'])}"
             if pending["kind"] == "label"
             else ("exclude" if pending["value"] else "include")
         )
-        ui.notice(
+        text.notice(
             "warning",
             f"Not saved — {pending['message']}. Your change ({what}) is kept: "
             "check the current values, then apply it again or discard it.",
@@ -330,7 +334,7 @@ with act:
     c[1].toggle("Jump to next review after labelling", key="mag_advance")
 
     st.caption("History of this node")
-    events = ui.history(turn_id=node.id, limit=20)
+    events = cache.history(turn_id=node.id, limit=20)
     if not events:
         st.caption("No change yet.")
     for ev in events:
@@ -358,8 +362,8 @@ with st.expander("Correct the gold answer"):
     st.text_input("Gold answer", key=gold_key, max_chars=500)
     new_gold = s[gold_key].strip()
     if new_gold and new_gold != d.gold_answer:
-        changes = annotate.preview_gold(d.id, new_gold, url=ui.db_url())
-        st.caption(ui.esc(f"{len(changes)} automatic label(s) would change:"))
+        changes = annotate.preview_gold(d.id, new_gold, url=cache.db_url())
+        st.caption(text.esc(f"{len(changes)} automatic label(s) would change:"))
         if changes:
             st.dataframe(
                 pd.DataFrame(
@@ -367,7 +371,7 @@ with st.expander("Correct the gold answer"):
                         dict(
                             node=f"round {c.round} · {c.agent}",
                             answer=c.answer,
-                            automatic=f"{ui.label_text(c.old)} → {ui.label_text(c.new)}",
+                            automatic=f"{text.label_text(c.old)} → {text.label_text(c.new)}",
                             effective="unchanged (human label)" if c.human_label is not None else "changes",
                         )
                         for c in changes
@@ -381,12 +385,12 @@ with st.expander("Correct the gold answer"):
             res = annotate.set_gold(
                 discussion_id,
                 gold,
-                who=ui.annotator() or "",
+                who=annotator.name() or "",
                 note=s.get("mag_note", ""),
                 expected_version=version,
-                url=ui.db_url(),
+                url=cache.db_url(),
             )
-            ui.flash(
+            text.flash(
                 "success" if res.ok else "warning", res.message if res.ok else f"Not saved — {res.message}"
             )
             s.pop(gold_key, None)
@@ -401,7 +405,7 @@ with st.expander("Correct the gold answer"):
         )
 
 with st.expander("History of this discussion"):
-    events = ui.history(discussion_id=d.id, limit=100)
+    events = cache.history(discussion_id=d.id, limit=100)
     if events:
         st.dataframe(
             pd.DataFrame(

@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
+from app.ui import cache, text
 
 st.title("Overview")
-ui.show_flash()
-data = ui.overview()
+text.show_flash()
+data = cache.overview()
 if not data.datasets:
     st.info("The store is empty. Import discussions with `python -m app import FILE`.")
     st.stop()
@@ -38,7 +39,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Labels")
     fig = go.Figure()
-    names = [ui.plot_text(d) for d in table["dataset"]]
+    names = [text.plot_text(d) for d in table["dataset"]]
     for key, name, color in (
         ("auto_correct", "automatic: correct", "#81c784"),
         ("auto_incorrect", "automatic: incorrect", "#e57373"),
@@ -50,13 +51,13 @@ with left:
         barmode="stack", height=340, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h")
     )
     st.plotly_chart(fig, key="overview_labels")
-    st.caption(ui.esc(f"{int(table['overridden'].sum())} human label(s) override the automatic one"))
+    st.caption(text.esc(f"{int(table['overridden'].sum())} human label(s) override the automatic one"))
 with right:
     st.subheader("Accuracy per agent per round")
     dataset = st.selectbox(
         "Dataset", ["(all)"] + list(table["dataset"]), key="overview_dataset", label_visibility="collapsed"
     )
-    rows, at = ui.accuracy(None if dataset == "(all)" else dataset)
+    rows, at = cache.accuracy(None if dataset == "(all)" else dataset)
     acc = pd.DataFrame(rows)
     fig = go.Figure()
     if not acc.empty:
@@ -65,7 +66,7 @@ with right:
                 x=part["round"],
                 y=part["accuracy"],
                 mode="lines+markers",
-                name=ui.plot_text(agent),
+                name=text.plot_text(agent),
                 customdata=part["nodes"],
                 hovertemplate="round %{x}: %{y:.0%} of %{customdata} nodes",
             )
@@ -80,7 +81,7 @@ with right:
     unparsed = int(acc["unparseable"].sum()) if not acc.empty else 0
     c = st.columns([4, 1])
     c[0].caption(
-        ui.esc(
+        text.esc(
             f"Does the discussion help? Effective labels (human where set) · "
             f"{excluded} node(s) excluded from training · {unparsed} unparseable "
             f"answer(s) · computed {datetime.fromtimestamp(at):%H:%M:%S} (at most "
@@ -90,7 +91,7 @@ with right:
     c[1].button(
         "Refresh",
         key="overview_refresh",
-        on_click=ui.refresh_accuracy,
+        on_click=cache.refresh_accuracy,
         icon=":material/refresh:",
         type="tertiary",
     )

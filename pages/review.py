@@ -8,18 +8,18 @@ trained node classifier (the newest predict job) disagrees with, while no human 
 import pandas as pd
 import streamlit as st
 
-from app import ui
 from app.services import predictions
-from app.services.explore import REASONS
+from app.services.review import REASONS
+from app.ui import cache, state, text
 
 
 def score_nodes(train_job: int, same_data: bool) -> None:
     try:
-        job_id = predictions.submit_predictions(train_job, same_data=same_data, url=ui.db_url())
+        job_id = predictions.submit_predictions(train_job, same_data=same_data, url=cache.db_url())
     except ValueError as exc:
-        ui.flash("error", str(exc))
+        text.flash("error", str(exc))
         return
-    ui.flash(
+    text.flash(
         "success",
         f"Queued predict job {job_id}: once the worker has run it, the nodes its "
         "classifier disagrees with join the queue.",
@@ -27,12 +27,12 @@ def score_nodes(train_job: int, same_data: bool) -> None:
 
 
 st.title("Review queue")
-ui.show_flash()
-opts = ui.filter_options()
+text.show_flash()
+opts = cache.filter_options()
 c = st.columns([2, 1, 1])
 dataset = c[0].selectbox("Dataset", ["(all)"] + opts.datasets, key="review_dataset")
 size = c[1].selectbox("Per page", (25, 50, 100), index=1, key="review_size")
-items, total = ui.review_queue(
+items, total = cache.review_queue(
     None if dataset == "(all)" else dataset, st.session_state.get("review_page", 1), size
 )
 pages = max(1, -(-total // size))
@@ -40,20 +40,20 @@ if st.session_state.get("review_page", 1) > pages:
     st.session_state["review_page"] = pages
 c[2].number_input("Page", 1, pages, key="review_page")
 st.caption(
-    ui.esc(
+    text.esc(
         f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
         "label disagrees with the automatic one > confident but wrong > agents split "
         "at the last round > node classifier disagrees"
     )
 )
 with st.expander("Node classifier", icon=":material/psychology:"):
-    latest = predictions.latest_job(url=ui.db_url())
+    latest = predictions.latest_job(url=cache.db_url())
     st.caption(
         f"The queue uses the node predictions of job {latest}."
         if latest
         else "No node predictions yet: score the nodes with a trained level-4 job."
     )
-    trained = {j.id: j for j in predictions.classifier_jobs(url=ui.db_url())}
+    trained = {j.id: j for j in predictions.classifier_jobs(url=cache.db_url())}
     c = st.columns([3, 2, 2])
     pick = c[0].selectbox(
         "Trained level-4 job",
@@ -88,7 +88,7 @@ table = pd.DataFrame(
             answer=i.answer,
             normalised="(unparseable)" if i.answer_norm is None else i.answer_norm,
             confidence=i.confidence,
-            label=ui.label_text(i.label),
+            label=text.label_text(i.label),
             source="human" if i.human_label is not None else "automatic",
             why="; ".join(REASONS[r] for r in i.reasons),
             score=i.score,
@@ -115,7 +115,7 @@ event = st.dataframe(
 )
 if event.selection.rows:
     item = items[event.selection.rows[0]]
-    ui.open_mag(item.discussion_id, item.node_id)
+    state.open_mag(item.discussion_id, item.node_id)
 
 by_id = {i.node_id: i for i in items}
 c = st.columns([4, 1])
@@ -128,7 +128,7 @@ choice = c[0].selectbox(
     ),
 )
 if c[1].button("Open in MAG", type="primary", icon=":material/hub:", key="review_open"):
-    ui.open_mag(by_id[choice].discussion_id, choice)
+    state.open_mag(by_id[choice].discussion_id, choice)
 st.caption(
     "The MAG page's “To review” button (J) walks the nodes waiting for review inside the "
     "current Browse filter."

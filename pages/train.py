@@ -4,7 +4,8 @@ import streamlit as st
 
 from app import ui
 from app.services import jobs
-from app.services.explore import Filter
+from app.services.filters import Filter
+from app.ui import cache, state, text
 
 LEVELS = {
     "single-teacher": "Single teacher (one agent, round 0)",
@@ -25,11 +26,11 @@ def tip(name):
 
 
 st.title("Train")
-ui.show_flash()
-options = ui.filter_options()
+text.show_flash()
+options = cache.filter_options()
 
 st.subheader("Data")
-browse = ui.current_filter()
+browse = state.current_filter()
 source = st.radio(
     "Discussions",
     ["datasets", "filter"],
@@ -39,7 +40,7 @@ source = st.radio(
 )
 if source == "filter":
     data = browse
-    ui.filter_caption(browse)
+    text.filter_caption(browse)
 else:
     chosen = st.multiselect("Datasets (none: all)", options.datasets, key="train_datasets")
     data = Filter(datasets=tuple(chosen))
@@ -158,9 +159,9 @@ with st.expander("Split and validation"):
 name = st.text_input("Job name", key="train_name", placeholder="optional")
 
 try:
-    config = jobs.train_config(overrides, data=data, nproc=int(nproc), split=split, url=ui.db_url())
+    config = jobs.train_config(overrides, data=data, nproc=int(nproc), split=split, url=cache.db_url())
 except (ValueError, LookupError) as exc:
-    ui.notice("error", f"Invalid settings: {exc}")
+    text.notice("error", f"Invalid settings: {exc}")
     st.stop()
 
 st.subheader("Before you start")
@@ -168,8 +169,8 @@ t = config["train"]
 warmup = (
     f"{t['warmup_ratio']:.0%} of the steps" if t["warmup_steps"] is None else f"{t['warmup_steps']} steps"
 )
-full = f"; trained in full: {ui.esc(', '.join(t['modules_to_save']))}" if t["modules_to_save"] else ""
-targets = ui.esc(", ".join(t["lora_target_modules"]))
+full = f"; trained in full: {text.esc(', '.join(t['modules_to_save']))}" if t["modules_to_save"] else ""
+targets = text.esc(", ".join(t["lora_target_modules"]))
 st.caption(
     f"Preset **{t['preset']}** for the fields left empty: lr {t['lr']:g}, warm-up {warmup}, epochs "
     f"{t['epochs'] or 'sized to the data (about 1200 steps)'}, LoRA r {t['lora_r']} (alpha "
@@ -180,9 +181,9 @@ st.code(jobs.command_line(config), language="bash")
 if st.button("Count what this level trains on", key="train_preview"):
     with st.spinner("Reading the store …"):
         try:
-            summary = jobs.preview_training(config, url=ui.db_url())
+            summary = jobs.preview_training(config, url=cache.db_url())
         except ValueError as exc:
-            ui.notice("error", str(exc))
+            text.notice("error", str(exc))
             st.stop()
     c = st.columns(3)
     for column, part in zip(c, ("train", "validation", "test")):
@@ -194,14 +195,14 @@ if st.button("Count what this level trains on", key="train_preview"):
     c[3].metric("graphs", summary["graphs"])
     st.dataframe([{"level": lv, **counts} for lv, counts in summary["by_level"].items()], hide_index=True)
     if summary["questions_dropped"]:
-        ui.notice(
+        text.notice(
             "info", f"{summary['questions_dropped']} question(s) have no correct chain and are left out."
         )
 
 if st.button("Start training", type="primary", key="train_start"):
     try:
-        job_id = jobs.submit(config, name=name, url=ui.db_url())
+        job_id = jobs.submit(config, name=name, url=cache.db_url())
     except ValueError as exc:  # nothing to train on: refused before it is queued
-        ui.notice("error", f"Not queued: {exc}")
+        text.notice("error", f"Not queued: {exc}")
         st.stop()
     st.switch_page(ui.PAGES["jobs"], query_params={"job": str(job_id)})

@@ -19,13 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.jobkinds import parse_run_dir, run_dir_command
 from app.services.predictions import trained_classifier
 from db import browsing, predictions, queries
+from db import jobs as job_queries
 from db.engine import session_scope, snapshot_scope
-from db.models import Job
 from magdi.node_predict import load_classifier, predict
 from magdi.plumbing import write_json_atomic
 
@@ -77,9 +75,7 @@ def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tupl
 def _attempt(run_dir: Path) -> int:
     """A resumed attempt's id: the newest job of this run directory (set when it was queued)."""
     with session_scope() as s:
-        return s.execute(
-            select(Job.id).where(Job.run_dir == str(run_dir)).order_by(Job.id.desc()).limit(1)
-        ).scalar_one()
+        return job_queries.newest_of_run_dir(s, str(run_dir))
 
 
 def main(argv: list[str] | None = None) -> int:

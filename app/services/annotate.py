@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.services.explore import Filter, to_browse_filter
+from app.services.filters import Filter, to_browse_filter
 from db import browsing, labels
 from db.engine import session_scope
 
 MAX_NOTE = 2000
+UNPARSEABLE = browsing.UNPARSEABLE  # the answer value of the nodes whose answer could not be read
 
 
 @dataclass
@@ -159,7 +160,7 @@ def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
 @dataclass
 class BulkScope:
     """Nodes of every discussion matching `filter` (all of them, not one page) that have this
-    normalised answer (`explore.UNPARSEABLE` for unparseable ones), optionally one agent/round."""
+    normalised answer (`UNPARSEABLE` for unparseable ones), optionally one agent/round."""
 
     filter: Filter = field(default_factory=Filter)
     answer: str | None = None

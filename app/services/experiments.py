@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 
 from app.jobkinds import train as train_kind
 from app.services import compare, jobs
-from app.services.explore import Filter
+from app.services.filters import Filter
 from app.services.jobs import JobView
 from db import evaluations
 from db import experiments as q

@@ -15,13 +15,13 @@ import json
 import os
 import re
 import shlex
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from app.services import explore, store
-from app.services.explore import Filter
+from app.services import store
+from app.services.filters import Filter, stored_filter
 from db import browsing, queries
 from db import jobs as job_queries
 from db.engine import ROOT, session_scope, snapshot_scope
@@ -215,11 +215,9 @@ def train_config(
         raise LookupError(f"no dataset named {', '.join(map(repr, sorted(unknown)))}")
     if nproc < 1:
         raise ValueError("nproc must be >= 1")
-    with session_scope(url) as s:
-        flt = {k: v for k, v in asdict(explore.to_browse_filter(s, f)).items() if v is not None}
     config = {
         "train": train,
-        "filter": flt,
+        "filter": stored_filter(f, url),
         "data": f.to_query(),
         "nproc": nproc,
         "split": check_split(split),

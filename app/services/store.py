@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from db import bulk, queries
-from db.engine import session_scope, snapshot_scope
+from db.engine import database_url, session_scope, snapshot_scope
 from magdi import formats
 from magdi.formats import FormatError
 
@@ -193,6 +193,11 @@ def dataset_names(url: str | None = None) -> list[str]:
 def stats(url: str | None = None) -> list[dict]:
     with session_scope(url) as session:
         return queries.dataset_stats(session)
+
+
+def store_url() -> str:
+    """The store this process uses (MAGDI_DATABASE_URL, else the default SQLite file)."""
+    return database_url()
 
 
 def revision(url: str | None = None) -> int:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from app.services import jobs, store
-from app.services.explore import Filter
+from app.services.filters import Filter
 from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.jobkinds import discuss as discuss_kind
 from app.serve_model import ModelServer, ScriptedBackend
-from app.services import discuss, explore, jobs, store
+from app.services import discuss, jobs, mag_view, store
 from db import browsing, queries
 from db.engine import session_scope
 from db.models import Discussion, Turn
@@ -164,7 +164,7 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
         found = browsing.matching_ids(s, browsing.BrowseFilter(search="Salt"))
         assert [d.external_id for d in browsing.browse(s, browsing.BrowseFilter())[0]] == ["q1", "q2", "q3"]
     [q1] = found
-    view = explore.discussion(q1, url)  # what the MAG page shows
+    view = mag_view.discussion(q1, url)  # what the MAG page shows
     assert (view.external_id, view.summary["n_turns"], view.summary["consensus_round"]) == ("q1", 6, 1)
     assert len(view.edges) == 9 and "unparseable" not in {r for n in view.nodes for r in n.reasons}
 
@@ -407,7 +407,7 @@ def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_ma
     with session_scope(sqlite_url) as s:
         rows, total = browsing.browse(s, browsing.BrowseFilter())
     assert total == 12 and {r.n_turns % 3 for r in rows} == {0}
-    view = explore.discussion(rows[0].id, sqlite_url)  # what the MAG page shows
+    view = mag_view.discussion(rows[0].id, sqlite_url)  # what the MAG page shows
     assert view.summary["n_turns"] == len(view.nodes) and all(n.agent.startswith("sim-") for n in view.nodes)
     usage = json.loads((Path(job.run_dir) / "usage.json").read_text())["agents"]
     assert set(usage) == {"sim-strong", "sim-average", "sim-weak"} and all(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import evaluate as eval_kind
-from app.services import annotate, compare, explore, jobs, store
+from app.services import annotate, compare, jobs, mag_view, store
 from db import jobs as job_queries
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
@@ -269,7 +269,7 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
     assert any(v.startswith("**Gold answer:** 3") for v in texts(at))
     # the views are cached, keyed by what they read: a teacher's corrected label shows at once
     first = compare.questions([r.id for r in runs], url=page_url)[0]
-    view = explore.discussion(explore.find_discussion(first.dataset, first.key, page_url), page_url)
+    view = mag_view.discussion(mag_view.find_discussion(first.dataset, first.key, page_url), page_url)
     node = next(
         n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round)
     )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import experiment_cli
 from app.services import experiments, jobs
-from app.services.explore import Filter
+from app.services.filters import Filter
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Job, Prediction
 from magdi.answers import extract_answer, label_answer

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import graph_view
-from app.services import annotate, explore, store
+from app.services import annotate, browse, filters, mag_view, review, store
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
@@ -198,7 +198,7 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
 
 
 def test_mag_previous_next_and_review_walk_the_filter(url):
-    ids = explore.ordered_ids(explore.Filter(datasets=("ecqa",)), url=url)
+    ids = browse.ordered_ids(filters.Filter(datasets=("ecqa",)), url=url)
     at = open_page("mag", {"ds": "ecqa", "d": str(ids[0])})
     assert at.button(key="mag_prev").disabled and "1 of 13" in captions(at)
     at.button(key="mag_next").click().run()
@@ -206,7 +206,7 @@ def test_mag_previous_next_and_review_walk_the_filter(url):
     at.button(key="mag_prev").click().run()
     assert at.query_params["d"] == str(ids[0])
     at.button(key="mag_next_review").click().run()
-    d = explore.discussion(int(at.query_params["d"]), url)
+    d = mag_view.discussion(int(at.query_params["d"]), url)
     assert d.dataset == "ecqa" and d.node(int(at.query_params["n"])).needs_review
 
 
@@ -264,10 +264,10 @@ def test_review_queue_ranks_unparseable_answers_first(url):
 
 def test_review_queue_past_its_end_shows_the_last_page(url):
     """A page number beyond the queue (it shrank since, or the page size grew) gives the last page."""
-    everything, total = explore.review_queue(page=1, page_size=10_000, url=url)
+    everything, total = review.review_queue(page=1, page_size=10_000, url=url)
     last = -(-total // 5)
     assert last > 1
-    items, again = explore.review_queue(page=last + 3, page_size=5, url=url)
+    items, again = review.review_queue(page=last + 3, page_size=5, url=url)
     assert again == total and items and items == everything[(last - 1) * 5 :]
 
 
@@ -275,7 +275,7 @@ def test_review_queue_past_its_end_shows_the_last_page(url):
 
 
 def test_bulk_label_reaches_every_match_not_one_page(url):
-    f = explore.Filter(datasets=("strategyqa",))
+    f = filters.Filter(datasets=("strategyqa",))
     at = open_page("bulk", {"ds": "strategyqa"}, annotator="alice")
     values = annotate.answer_values(f, url=url)
     top, count = values[0]
@@ -332,7 +332,7 @@ def test_export_filtered_store_with_current_labels(url):
     assert len(at.get("download_button")) == 1
     gid = node_id(url, "gsm8k-001", "bard", 0)
     annotate.set_label(gid, True, who="ann", url=url)
-    ids = explore.ordered_ids(explore.Filter(datasets=("gsm8k",)), url=url)
+    ids = browse.ordered_ids(filters.Filter(datasets=("gsm8k",)), url=url)
     buf = io.StringIO()
     assert store.export_discussions(buf, fmt="jsonl", discussion_ids=ids, url=url) == 14
     first = json.loads(buf.getvalue().splitlines()[0])
@@ -364,10 +364,10 @@ def test_hostile_text_is_escaped_everywhere(url):
 
 
 def test_graph_view_styles_and_strips_remote_tags(url):
-    d = explore.discussion(disc_id(url, "gsm8k-001"), url)
+    d = mag_view.discussion(disc_id(url, "gsm8k-001"), url)
     bard0 = node_id(url, "gsm8k-001", "bard", 0)
     annotate.set_label(bard0, True, who="ann", url=url)
-    d = explore.discussion(d.id, url)
+    d = mag_view.discussion(d.id, url)
     net = graph_view.build_network(d, selected=None)
     by_id = {n["id"]: n for n in net.nodes}
     assert by_id[bard0]["color"]["border"] == graph_view.HUMAN and by_id[bard0]["borderWidth"] == 5
@@ -381,20 +381,3 @@ def test_graph_view_styles_and_strips_remote_tags(url):
         'href="//cdn.example/x.css"><p>kept</p>'
     )
     assert graph_view.strip_remote(cdn) == "<p>kept</p>"
-
-
-def test_filter_round_trips_through_the_url():
-    f = explore.Filter(
-        datasets=("a", "b"),
-        task="gsm8k",
-        agent="x",
-        majority_correct=False,
-        round0_disagree=True,
-        consensus_round=-1,
-        flip="wrong_right",
-        has_human=True,
-        needs_review=False,
-        search="two words",
-    )
-    assert explore.Filter.from_query(f.to_query()) == f
-    assert explore.Filter.from_query({"cons": "x", "flip": "<script>", "maj": "maybe"}) == explore.Filter()

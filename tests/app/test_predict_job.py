@@ -10,7 +10,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import predict as predict_kind
-from app.services import annotate, explore, jobs, predictions, store
+from app.services import annotate, jobs, predictions, review, store
 from db import browsing, queries
 from db import jobs as job_queries
 from db.engine import session_scope
@@ -73,8 +73,8 @@ def expected_disagreements(url: str, job_id: int) -> set[int]:
     }
 
 
-def queue(url: str) -> list[explore.ReviewItem]:
-    items, total = explore.review_queue(page=1, page_size=10_000, url=url)
+def queue(url: str) -> list[review.ReviewItem]:
+    items, total = review.review_queue(page=1, page_size=10_000, url=url)
     assert len(items) == total
     return items
 

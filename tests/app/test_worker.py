@@ -187,7 +187,7 @@ def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo
 
 def test_a_training_job_with_nothing_to_do_is_refused_when_queued(demo_store, capsys):
     from app import train_cli
-    from app.services.explore import Filter
+    from app.services.filters import Filter
 
     gsm8k = Filter(datasets=("gsm8k",))
     with pytest.raises(ValueError, match="selection is empty"):

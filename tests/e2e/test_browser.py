@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from app.services import annotate, explore, store
-from app.services.explore import Filter
+from app.services import annotate, browse, mag_view, store
+from app.services.filters import Filter
 from tests.conftest import ROOT
 from tests.utils.browser import choose
 
@@ -78,8 +78,8 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     assert frame.evaluate(turns) == 6  # plus the round and agent headers
     assert frame.evaluate("network.body.data.edges.length") == 9
 
-    did = explore.find_discussion("gsm8k", "gsm8k-001", url)
-    node = next(n.id for n in explore.discussion(did, url).nodes if (n.agent, n.round) == ("bard", 0))
+    did = mag_view.find_discussion("gsm8k", "gsm8k-001", url)
+    node = next(n.id for n in mag_view.discussion(did, url).nodes if (n.agent, n.round) == ("bard", 0))
     choose(page, "Node", re.compile(r"round 0 · bard"))
     page.wait_for_url(re.compile(rf"n={node}\b"))
     graph_frame(page).wait_for_function(  # the selected node is drawn with a thick blue border
@@ -110,18 +110,18 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     expect(history_line(page, r"human label: correct → — · Alice")).to_have_count(1)
     expect(history_line(page, r"→ correct · Alice.*undone")).to_have_count(1)
     graph_frame(page).wait_for_function(f"!network.body.data.nodes.get({node}).label.includes('✎')")
-    assert explore.discussion(did, url).node(node).human_label is None
+    assert mag_view.discussion(did, url).node(node).human_label is None
     assert page.external_requests == []
 
 
 def test_hostile_file_displays_as_text_and_runs_nothing(page: Page, app_server):
     _, url = app_server
-    did = explore.find_discussion("hostile", "hostile-1", url)
+    did = mag_view.find_discussion("hostile", "hostile-1", url)
     page.goto(f"/mag?d={did}")
     expect(page.get_by_text("XSS probe: what is 2+2? <script>window.__pwned=1")).to_be_visible()
     frame = graph_frame(page)
     # hover a node: vis-network's tooltip shows the agent name literally
-    view = explore.discussion(did, url)
+    view = mag_view.discussion(did, url)
     target = next(n for n in view.nodes if n.agent.startswith("<script>"))
     box = page.locator(GRAPH).bounding_box()
     pos = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", target.id)
@@ -152,15 +152,15 @@ def test_export_downloads_the_filter_with_the_labels_of_the_click(page: Page, ap
     page.goto("/export?ds=gsm8k")
     expect(page.get_by_text("14 discussion(s) in the filter")).to_be_visible()
     # a label saved after the page was drawn is in the file: it is written at the click
-    did = explore.find_discussion("gsm8k", "gsm8k-002", url)
-    node = explore.discussion(did, url).nodes[0]
+    did = mag_view.find_discussion("gsm8k", "gsm8k-002", url)
+    node = mag_view.discussion(did, url).nodes[0]
     assert annotate.set_label(node.id, not node.label, who="exporter", url=url).ok
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     assert download.value.suggested_filename.startswith("magdi-filtered-r")
     written = Path(download.value.path()).read_bytes()
     expected = io.StringIO()
-    ids = explore.ordered_ids(Filter(datasets=("gsm8k",)), url=url)
+    ids = browse.ordered_ids(Filter(datasets=("gsm8k",)), url=url)
     assert store.export_discussions(expected, discussion_ids=ids, url=url) == 14
     assert written == expected.getvalue().encode()
     line = next(json.loads(x) for x in written.splitlines() if json.loads(x)["id"] == "gsm8k-002")

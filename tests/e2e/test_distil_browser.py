@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import compare, jobs
-from app.services.explore import Filter
+from app.services.filters import Filter
 from tests.utils.browser import DistilApp, choose, wait_for
 from tests.utils.training import TINY, TINY_STUDENT
 

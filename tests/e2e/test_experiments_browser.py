@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import experiments
-from app.services.explore import Filter
+from app.services.filters import Filter
 from tests.utils.browser import DistilApp, wait_for
 from tests.utils.training import TINY
 

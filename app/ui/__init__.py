@@ -1,0 +1,27 @@
+"""Streamlit glue shared by the pages, by concern: `cache` (the cached service calls, the only
+module with `st.cache_*`), `state` (the filter, order and page in the URL and the session),
+`text` (escaping of data text, messages), `annotator` (the annotator's name and its cookie).
+
+This module is the page registry; the pages themselves live in ../../pages/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# name -> (file, title, icon, section); pages whose file is missing are left out of the app.
+PAGE_INFO = {
+    "overview": ("Overview", ":material/dashboard:", "Explore"),
+    "browse": ("Browse", ":material/table_rows:", "Explore"),
+    "mag": ("MAG", ":material/hub:", "Explore"),
+    "review": ("Review queue", ":material/flag:", "Annotate"),
+    "bulk": ("Bulk label", ":material/done_all:", "Annotate"),
+    "discuss": ("Discuss", ":material/forum:", "Teach"),
+    "train": ("Train", ":material/model_training:", "Distil"),
+    "jobs": ("Jobs", ":material/work_history:", "Distil"),
+    "compare": ("Compare", ":material/compare_arrows:", "Distil"),
+    "experiments": ("Experiments", ":material/science:", "Distil"),
+    "export": ("Export", ":material/download:", "Data"),
+}
+PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}

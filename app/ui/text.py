@@ -1,0 +1,55 @@
+"""Text on the page: escaping of data text, messages (also across a rerun), small captions.
+
+Every text that comes from data is untrusted. Show long text with `st.text` (no Markdown, no
+HTML); put short data text into Markdown only through `esc`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from app.services.filters import Filter
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'@%])")
+
+
+def esc(text: object) -> str:
+    """Text made inert for Streamlit Markdown: every punctuation character backslash-escaped, so
+    no HTML, link, image, emphasis, directive (`:red[…]`) or LaTeX can come out of it."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def plot_text(text: object, n: int = 40) -> str:
+    """Data text for plotly, which reads a few HTML tags: & < > escaped, shortened."""
+    text = str(text)
+    return html.escape(text if len(text) <= n else text[: n - 1] + "…", quote=False)
+
+
+def notice(kind: str, text: str) -> None:
+    """st.success / info / warning / error with escaped text."""
+    getattr(st, kind)(esc(text))
+
+
+def flash(kind: str, text: str) -> None:
+    """A message shown once on the next run (callbacks run before the page draws)."""
+    st.session_state.setdefault("flash", []).append((kind, text))
+
+
+def show_flash() -> None:
+    # One container whether or not there is a message, so that what follows keeps its place in
+    # the page: otherwise the next rerun briefly shows old elements beside their new copies.
+    with st.container():
+        for kind, text in st.session_state.pop("flash", []):
+            notice(kind, text)
+
+
+def label_text(value: bool | None) -> str:
+    return "—" if value is None else ("correct" if value else "incorrect")
+
+
+def filter_caption(f: Filter, total: int | None = None) -> None:
+    count = "" if total is None else f" — {total:,} discussion(s)"
+    st.caption(esc(f"Filter: {f.describe()}{count}"))
