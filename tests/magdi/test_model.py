@@ -1,4 +1,5 @@
-"""The student's model-level behaviour: gradient clipping per part, the LM head's logits path."""
+"""The student's model-level behaviour: gradient clipping per part, the LM head's logits path, padding,
+and the keys of cached frozen features."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import torch
 
 from magdi.chains import build_examples, encode_examples
 from magdi.config import DistillConfig
-from magdi.model import MAGDiStudent, add_lora, collate, load_base, node_features
+from magdi.model import (
+    MAGDiStudent,
+    add_lora,
+    collate,
+    feature_cache_key,
+    load_base,
+    node_features,
+    pad_right,
+)
 from tests.utils.toy_mags import hand_made
 from tests.utils.training import TINY_STUDENT
 
@@ -143,3 +152,22 @@ def test_a_model_whose_logits_the_loss_cannot_reproduce_is_refused():
     cfg = DistillConfig(model="local", level="2", lora_dropout=0.0)
     with pytest.raises(ValueError, match="FalconH1ForCausalLM processes its logits"):
         check_lm_head(MAGDiStudent(add_lora(model, cfg), cfg))
+
+
+def test_pad_right_pads_to_a_multiple_and_masks_the_padding():
+    ids, mask = pad_right([[5, 6, 7], [8]], pad_id=0, multiple_of=4)
+    assert ids.tolist() == [[5, 6, 7, 0], [8, 0, 0, 0]]
+    assert mask.tolist() == [[1, 1, 1, 0], [1, 0, 0, 0]]
+    assert pad_right([[1, 2], [3]], pad_id=9)[0].tolist() == [[1, 2], [3, 9]]
+
+
+def test_frozen_features_are_keyed_by_what_they_depend_on():
+    cfg = DistillConfig(**STUDENT)
+    key = feature_cache_key(cfg, "base-a", "sha-1")
+    assert key == feature_cache_key(
+        DistillConfig(**STUDENT, seed=9, lr=0.5), "base-a", "sha-1"
+    )  # training only
+    assert key != feature_cache_key(cfg, "base-b", "sha-1")
+    assert key != feature_cache_key(cfg, "base-a", "sha-2")
+    assert key != feature_cache_key(DistillConfig(**{**STUDENT, "pooling": "mean"}), "base-a", "sha-1")
+    assert key != feature_cache_key(DistillConfig(**{**STUDENT, "max_length": 64}), "base-a", "sha-1")

@@ -1,15 +1,12 @@
-"""The offline default student: its base is fixed by its own seed, and it learns."""
+"""The offline default student: its tokenizer, its base fixed by its own seed and shape, and it learns."""
 
 from __future__ import annotations
 
 import torch
 
 from magdi.config import DistillConfig
-from magdi.offline import offline_key, offline_model, offline_tokenizer
-
-SHAPE = dict(
-    offline_hidden=32, offline_layers=1, offline_heads=2, offline_kv_heads=1, offline_intermediate=64
-)
+from magdi.offline import OFFLINE_VOCAB, offline_key, offline_llama_config, offline_model, offline_tokenizer
+from tests.utils.training import TINY_STUDENT
 
 
 def _weights(cfg: DistillConfig) -> dict[str, torch.Tensor]:
@@ -17,13 +14,37 @@ def _weights(cfg: DistillConfig) -> dict[str, torch.Tensor]:
 
 
 def test_the_base_has_its_own_seed_so_a_training_seed_sweep_keeps_it():
-    a, b = DistillConfig(seed=1, **SHAPE), DistillConfig(seed=2, **SHAPE)
+    a, b = DistillConfig(seed=1, **TINY_STUDENT), DistillConfig(seed=2, **TINY_STUDENT)
     wa, wb = _weights(a), _weights(b)
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert offline_key(a) == offline_key(b)
-    other = DistillConfig(seed=1, offline_seed=5, **SHAPE)
+    other = DistillConfig(seed=1, offline_seed=5, **TINY_STUDENT)
     assert not torch.equal(_weights(other)["lm_head.weight"], wa["lm_head.weight"])
     assert offline_key(other) != offline_key(a)
+
+
+def test_the_tokenizer_reads_digits_one_by_one_and_gives_text_back():
+    tok = offline_tokenizer()
+    text = "What is 37 + 45? 7 + 5 = 12, so the answer is 82.\nÉtoile: naïve, 日本."
+    ids = tok.encode(text, add_special_tokens=False)
+    assert tok.decode(ids) == text  # byte-level: any text, nothing unknown
+    assert [tok.decode([i]) for i in tok.encode("90210", add_special_tokens=False)] == list("90210")
+    assert len(tok) <= OFFLINE_VOCAB and tok.pad_token_id != tok.eos_token_id
+    tok.padding_side = "left"
+    assert offline_tokenizer().padding_side == "right"  # each call is a fresh object
+
+
+def test_the_base_follows_the_offline_shape():
+    tok = offline_tokenizer()
+    cfg = DistillConfig(**TINY_STUDENT)
+    llama = offline_llama_config(cfg, tok)
+    assert (llama.hidden_size, llama.num_hidden_layers, llama.num_attention_heads) == (32, 1, 2)
+    assert (llama.num_key_value_heads, llama.intermediate_size, llama.vocab_size) == (1, 64, len(tok))
+    assert (llama.pad_token_id, llama.eos_token_id) == (tok.pad_token_id, tok.eos_token_id)
+    assert not llama.tie_word_embeddings
+    wider = DistillConfig(**{**TINY_STUDENT, "offline_hidden": 64})
+    assert offline_key(wider) != offline_key(cfg)
+    assert offline_model(wider, tok).state_dict()["lm_head.weight"].shape == (len(tok), 64)
 
 
 def test_the_offline_student_learns_synthetic_arithmetic_in_a_short_run(tmp_path):
