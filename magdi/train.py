@@ -34,6 +34,7 @@ import time
 import warnings
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,13 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from magdi.chains import build_examples, encode_examples
+from magdi.chains import Example, build_examples, encode_examples
 from magdi.config import CONFIG_NAME, DistillConfig
 from magdi.formats import read_jsonl
+from magdi.mag import Discussion
 from magdi.model import (
     DTYPES,
+    Batch,
     MAGDiStudent,
     add_lora,
     check_lm_head,
@@ -202,25 +205,9 @@ def _train(
     cfg: DistillConfig, resume: bool, callback: Callback | None, rank: int, world: int, device: torch.device
 ) -> Path:
     is_main = rank == 0
-    run_dir = Path(cfg.output_dir)
-    data_path = Path(cfg.data)
-    if not data_path.is_file():
-        raise FileNotFoundError(f"data file not found: {cfg.data!r}")
-    if is_main and not resume and (run_dir / CONFIG_NAME).exists():
-        raise FileExistsError(f"{run_dir} already holds a run: pass --resume or choose another output_dir")
-    if resume and latest_checkpoint(run_dir) is None:
-        if is_main:
-            print(f"--resume: no checkpoint under {run_dir}; starting at step 0")
-        resume = False
-
-    examples, summary = build_examples(cfg, (d for _, d, _ in read_jsonl(data_path)))
-    held_out = {"validation": read_discussions(cfg.validation_data), "test": read_discussions(cfg.test_data)}
-    summary["split"] = {"train": summary["questions_total"], **{k: len(v) for k, v in held_out.items()}}
-    if not examples:
-        teacher = (
-            f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
-        )
-        raise ValueError(f"no question has a correct chain at level {cfg.level}{teacher}")
+    run_dir, data_path = Path(cfg.output_dir), Path(cfg.data)
+    resume = _check_start(cfg, resume, is_main)
+    examples, held_out, summary = _read_data(cfg)
     seed_everything(cfg.seed)
     base, tokenizer, model_key = load_base(cfg)
     items, summary["chains_truncated"] = encode_examples(examples, tokenizer, cfg.max_length)
@@ -228,35 +215,19 @@ def _train(
     steps_per_epoch = -(-per_rank // (cfg.batch_size * cfg.grad_accum))
     if cfg.max_steps is None:
         cfg = cfg.sized_to(steps_per_epoch)  # epochs the preset leaves to the data, saved resolved
+    total = cfg.max_steps or cfg.epochs * steps_per_epoch
     validator = Validator(cfg, held_out["validation"], held_out["test"], tokenizer, device)
     if is_main:
         _prepare_run_dir(run_dir, cfg, summary, tokenizer, base, resume)
         _print_summary(summary)
-    if cfg.grad_checkpointing:
-        enable_grad_checkpointing(base)
-    student = MAGDiStudent(add_lora(base, cfg), cfg).to(device)
-    check_lm_head(student)  # refuses a model whose logits the loss would not reproduce
-    dtype = DTYPES[cfg.precision]
+    student = _build_student(cfg, base, device)
+    pad_id, dtype = tokenizer.pad_token_id, DTYPES[cfg.precision]
     features = None
     if cfg.level == "4" and cfg.node_features == "frozen":
         features = _frozen_features(
-            cfg, student, items, tokenizer.pad_token_id, model_key, data_path, device, dtype, is_main, world
+            cfg, student, items, pad_id, model_key, data_path, device, dtype, is_main, world
         )
-
-    params = [p for p in student.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
-            {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
-        ],
-        lr=cfg.lr,
-    )
-    total = cfg.max_steps or cfg.epochs * steps_per_epoch
-    warmup = cfg.warmup_for(total)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: lr_factor(s, warmup, total, cfg.schedule)
-    )
-    scaler = torch.amp.GradScaler(device.type, enabled=cfg.precision == "fp16")
+    optimizer, scheduler, scaler = _optimizer(cfg, student, total, device)
 
     start = 0
     seed_everything(cfg.seed + rank)  # dropout differs across ranks; init was identical
@@ -266,50 +237,21 @@ def _train(
         _truncate_metrics(run_dir / "metrics.jsonl", start)
         validator.restore(run_dir, start)
     model = DDP(student) if world > 1 else student
+    batches = _StepBatches(cfg, items, features, pad_id, rank, world, steps_per_epoch, device)
+    step_once = _Stepper(cfg, student, model, optimizer, scheduler, scaler, device, world)
 
-    autocast = torch.autocast(device.type, dtype=dtype, enabled=cfg.precision != "fp32")
-    multiple_of = 8 if device.type == "cuda" else 1
-    orders: dict[int, list[int]] = {}
     t_start = t_log = time.time()
     tokens = 0
     status = "done" if start >= total else "running"
     for step in range(start, total):
-        epoch, k = divmod(step, steps_per_epoch)
-        order = orders.setdefault(epoch, epoch_order(len(items), cfg.seed, epoch, rank, world))
-        micro = step_micro_batches(order, k, cfg.batch_size, cfg.grad_accum)
-        sums: dict[str, torch.Tensor] = {}  # this step's losses, averaged over micro-batches
-        lr = scheduler.get_last_lr()[0]
-        for m, idx in enumerate(micro):
-            batch = collate(
-                [items[i] for i in idx],
-                tokenizer.pad_token_id,
-                cfg.mask_prompt,
-                [features[i] for i in idx] if features else None,
-                multiple_of,
-            )
-            tokens += int(batch.attention_mask.sum())  # counted on the CPU: no device sync
-            batch = batch.to(device)
-            sync = nullcontext() if world == 1 or m == len(micro) - 1 else model.no_sync()
-            with sync:
-                with autocast:
-                    _, losses = model(batch)
-                scaler.scale(losses["loss"] / len(micro)).backward()
-            for name, value in losses.items():
-                sums[name] = sums.get(name, 0.0) + value.detach() / len(micro)
-        scaler.unscale_(optimizer)
-        grad_norm = student.clip_gradients(cfg.grad_clip if cfg.grad_clip > 0 else math.inf)["lm"]
-        scaler.step(optimizer)
-        scaler.update()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
-
-        done = step + 1
-        now = time.time()
+        sums, lr, grad_norm, step_tokens = step_once(batches(step))
+        tokens += step_tokens
+        done, now = step + 1, time.time()
         progress = {
             "step": done,
             "total_steps": total,
             "epoch": done / steps_per_epoch,
-            "eta_s": (now - t_start) / (done - start) * (total - done),
+            "eta_s": (now - t_start) / (done - start) * (total - done),  # from this attempt's pace
             "status": "done" if done == total else "running",
         }
         validating = validator.active and (done % (cfg.eval_every or -(-total // 10)) == 0 or done == total)
@@ -319,11 +261,7 @@ def _train(
                 run_dir, sums, lr, grad_norm, tokens, now - t_log, progress, is_main, world, scores
             )
             t_log, tokens = now, 0
-        stop = bool(callback(progress)) if is_main and callback else False
-        if world > 1:
-            flag = torch.tensor(float(stop), device=device)
-            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-            stop = bool(flag.item())
+        stop = _stop_requested(callback, progress, is_main, world, device)
         if stop or done == total or (cfg.save_every and done % cfg.save_every == 0):
             _checkpoint(run_dir, done, student, optimizer, scheduler, scaler, cfg, is_main, world)
         status = "stopped" if stop else progress["status"]
@@ -335,11 +273,169 @@ def _train(
         if stop:
             break
     if is_main and status == "done":
-        final = validator.finish(student, run_dir, total)  # the run keeps the best step's weights
-        print(f"best step {final['best_step']} by {final['criterion']}; test loss {final['test_loss']}")
-        StudentRun(student.lm, tokenizer, cfg, device, student.heads_state_dict()).save_pretrained(run_dir)
-        print(f"done: {run_dir}")
+        _finish(validator, student, tokenizer, cfg, device, run_dir, total)
     return run_dir
+
+
+def _finish(
+    validator: Validator,
+    student: MAGDiStudent,
+    tokenizer: Any,
+    cfg: DistillConfig,
+    device: torch.device,
+    run_dir: Path,
+    total: int,
+) -> None:
+    """Save the trained student: the best validated step's weights (the last step's without
+    validation), with the test loss in final_metrics.json."""
+    final = validator.finish(student, run_dir, total)  # loads the best step's weights
+    print(f"best step {final['best_step']} by {final['criterion']}; test loss {final['test_loss']}")
+    StudentRun(student.lm, tokenizer, cfg, device, student.heads_state_dict()).save_pretrained(run_dir)
+    print(f"done: {run_dir}")
+
+
+def _check_start(cfg: DistillConfig, resume: bool, is_main: bool) -> bool:
+    """Refuse a missing data file or a run directory holding another run; whether to resume
+    (`--resume` without a checkpoint starts at step 0)."""
+    run_dir = Path(cfg.output_dir)
+    if not Path(cfg.data).is_file():
+        raise FileNotFoundError(f"data file not found: {cfg.data!r}")
+    if is_main and not resume and (run_dir / CONFIG_NAME).exists():
+        raise FileExistsError(f"{run_dir} already holds a run: pass --resume or choose another output_dir")
+    if resume and latest_checkpoint(run_dir) is None:
+        if is_main:
+            print(f"--resume: no checkpoint under {run_dir}; starting at step 0")
+        return False
+    return resume
+
+
+def _read_data(cfg: DistillConfig) -> tuple[list[Example], dict[str, list[Discussion]], dict[str, Any]]:
+    """The training units of `cfg.level`, the held-out questions and the data summary; refuses
+    data without a single correct chain at that level."""
+    examples, summary = build_examples(cfg, (d for _, d, _ in read_jsonl(Path(cfg.data))))
+    held_out = {"validation": read_discussions(cfg.validation_data), "test": read_discussions(cfg.test_data)}
+    summary["split"] = {"train": summary["questions_total"], **{k: len(v) for k, v in held_out.items()}}
+    if not examples:
+        teacher = (
+            f" for teacher {cfg.teacher!r} (agents: {', '.join(summary['agents'])})" if cfg.teacher else ""
+        )
+        raise ValueError(f"no question has a correct chain at level {cfg.level}{teacher}")
+    return examples, held_out, summary
+
+
+def _build_student(cfg: DistillConfig, base: Any, device: torch.device) -> MAGDiStudent:
+    if cfg.grad_checkpointing:
+        enable_grad_checkpointing(base)
+    student = MAGDiStudent(add_lora(base, cfg), cfg).to(device)
+    check_lm_head(student)  # refuses a model whose logits the loss would not reproduce
+    return student
+
+
+def _optimizer(
+    cfg: DistillConfig, student: MAGDiStudent, total: int, device: torch.device
+) -> tuple[torch.optim.Optimizer, Any, torch.amp.GradScaler]:
+    """AdamW (weight decay on matrices only), the warm-up + decay schedule, the fp16 loss scaler."""
+    params = [p for p in student.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": [p for p in params if p.ndim >= 2], "weight_decay": cfg.weight_decay},
+            {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+    )
+    warmup = cfg.warmup_for(total)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: lr_factor(s, warmup, total, cfg.schedule)
+    )
+    scaler = torch.amp.GradScaler(device.type, enabled=cfg.precision == "fp16")
+    return optimizer, scheduler, scaler
+
+
+@dataclass
+class _StepBatches:
+    """The micro-batches of each optimizer step: this rank's share of a (seed, epoch) order of the
+    questions, collated (padded to a multiple of 8 on a GPU)."""
+
+    cfg: DistillConfig
+    items: list
+    features: list[torch.Tensor] | None
+    pad_id: int
+    rank: int
+    world: int
+    steps_per_epoch: int
+    device: torch.device
+    orders: dict[int, list[int]] = field(default_factory=dict)  # epoch -> this rank's question order
+
+    def __call__(self, step: int) -> list[Batch]:
+        cfg = self.cfg
+        epoch, k = divmod(step, self.steps_per_epoch)
+        if epoch not in self.orders:
+            self.orders[epoch] = epoch_order(len(self.items), cfg.seed, epoch, self.rank, self.world)
+        multiple_of = 8 if self.device.type == "cuda" else 1
+        return [
+            collate(
+                [self.items[i] for i in idx],
+                self.pad_id,
+                cfg.mask_prompt,
+                [self.features[i] for i in idx] if self.features else None,
+                multiple_of,
+            )
+            for idx in step_micro_batches(self.orders[epoch], k, cfg.batch_size, cfg.grad_accum)
+        ]
+
+
+@dataclass
+class _Stepper:
+    """One optimizer step over its micro-batches: forward and backward under autocast (DDP
+    synchronises gradients on the last micro-batch only), the LM and heads clipped apart, update."""
+
+    cfg: DistillConfig
+    student: MAGDiStudent
+    model: torch.nn.Module  # the student, or DDP around it
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    scaler: torch.amp.GradScaler
+    device: torch.device
+    world: int
+
+    def __call__(self, micro: list[Batch]) -> tuple[dict[str, torch.Tensor], float, torch.Tensor, int]:
+        """(losses averaged over the micro-batches, lr of the step, LM gradient norm, tokens)."""
+        cfg = self.cfg
+        autocast = torch.autocast(
+            self.device.type, dtype=DTYPES[cfg.precision], enabled=cfg.precision != "fp32"
+        )
+        sums: dict[str, torch.Tensor] = {}
+        tokens = 0
+        lr = self.scheduler.get_last_lr()[0]
+        for m, batch in enumerate(micro):
+            tokens += int(batch.attention_mask.sum())  # counted on the CPU: no device sync
+            batch = batch.to(self.device)
+            sync = nullcontext() if self.world == 1 or m == len(micro) - 1 else self.model.no_sync()
+            with sync:
+                with autocast:
+                    _, losses = self.model(batch)
+                self.scaler.scale(losses["loss"] / len(micro)).backward()
+            for name, value in losses.items():
+                sums[name] = sums.get(name, 0.0) + value.detach() / len(micro)
+        self.scaler.unscale_(self.optimizer)
+        grad_norm = self.student.clip_gradients(cfg.grad_clip if cfg.grad_clip > 0 else math.inf)["lm"]
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        return sums, lr, grad_norm, tokens
+
+
+def _stop_requested(
+    callback: Callback | None, progress: dict, is_main: bool, world: int, device: torch.device
+) -> bool:
+    """Rank 0's callback decides; every rank learns it, so that all stop after the same step."""
+    stop = bool(callback(progress)) if is_main and callback else False
+    if world > 1:
+        flag = torch.tensor(float(stop), device=device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        stop = bool(flag.item())
+    return stop
 
 
 def _prepare_run_dir(
