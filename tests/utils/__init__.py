@@ -84,7 +84,7 @@ def js(answer: str, confidence: float = 0.9, reasoning: str = "Because.") -> str
 
 
 def unescape(md: str) -> str:
-    """Markdown-escaped text (app.ui.esc) as the reader sees it."""
+    """Markdown-escaped text (app.ui.text.esc) as the reader sees it."""
     return re.sub(r"\\(.)", r"\1", md)
 
 
