@@ -29,7 +29,11 @@ MIRRORED = [
     "magdi/summary.py",
     "magdi/train.py",
     "app/services/annotate.py",
+    "app/services/browse.py",
+    "app/services/history.py",
     "app/services/jobs.py",
+    "app/services/overview.py",
+    "app/services/review.py",
     "app/services/store.py",
     "app/worker.py",
 ]

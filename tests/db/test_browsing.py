@@ -6,39 +6,14 @@ import pytest
 from app.services import store
 from db import browsing
 from db.engine import session_scope
-from tests.utils import discussion, turn, write_jsonl
+from tests.utils import agree_flip_never, discussion, write_jsonl
 from tests.utils.rows import disc_id, node_id
 
 
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
-    """Dataset "b": agree (consensus at once), flip (agents change their minds, wrongly), and never
-    (strategyqa, no consensus, one unparseable answer)."""
-    items = [
-        discussion(
-            id="agree",
-            question="How many apples are in the basket?",
-            turns=[turn("a", 0, "18"), turn("b", 0, "18")],
-        ),
-        discussion(
-            id="flip",
-            question="How many pears?",
-            turns=[
-                turn("a", 0, "18"),
-                turn("b", 0, "3"),
-                turn("a", 1, "3", "Now I think three"),
-                turn("b", 1, "3"),
-            ],
-        ),
-        discussion(
-            id="never",
-            task="strategyqa",
-            gold="yes",
-            question="Is the sky green?",
-            turns=[turn("x", 0, "yes"), turn("y", 0, "maybe"), turn("x", 1, "no"), turn("y", 1, "yes")],
-        ),
-    ]
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", items), url=db_url)
+    """Dataset "b": tests.utils.agree_flip_never()."""
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url)
     return db_url
 
 

@@ -38,6 +38,36 @@ def discussion(
     return {"id": id, "task": task, "question": question, "gold_answer": gold, "turns": turns, **extra}
 
 
+def agree_flip_never() -> list[dict]:
+    """Three discussions to browse: agree (gsm8k, both agents right at once), flip (gsm8k, agents
+    change their minds, wrongly, and agree in round 1), never (strategyqa, no consensus, one
+    unparseable answer, "maybe")."""
+    return [
+        discussion(
+            id="agree",
+            question="How many apples are in the basket?",
+            turns=[turn("a", 0, "18"), turn("b", 0, "18")],
+        ),
+        discussion(
+            id="flip",
+            question="How many pears?",
+            turns=[
+                turn("a", 0, "18"),
+                turn("b", 0, "3"),
+                turn("a", 1, "3", "Now I think three"),
+                turn("b", 1, "3"),
+            ],
+        ),
+        discussion(
+            id="never",
+            task="strategyqa",
+            gold="yes",
+            question="Is the sky green?",
+            turns=[turn("x", 0, "yes"), turn("y", 0, "maybe"), turn("x", 1, "no"), turn("y", 1, "yes")],
+        ),
+    ]
+
+
 def write_jsonl(path: Path, items: list) -> Path:
     path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in items))
     return path
