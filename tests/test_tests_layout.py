@@ -32,6 +32,7 @@ MIRRORED = [
     "app/services/browse.py",
     "app/services/history.py",
     "app/services/jobs.py",
+    "app/services/mag_view.py",
     "app/services/overview.py",
     "app/services/review.py",
     "app/services/store.py",
