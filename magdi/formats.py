@@ -77,6 +77,9 @@ class _Number:
     def __init__(self, text: str):
         self.text = text
 
+    def __repr__(self) -> str:
+        return self.text
+
 
 class _Invalid(ValueError):
     """What the strict decoder's hooks refuse; the reader adds the file and line."""
@@ -106,6 +109,11 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def _key(key: str) -> str:
+    """A key as an error message shows it: as written, or its repr() when not printable."""
+    return key if key.isprintable() else repr(key)
+
+
 def _kind(value: Any) -> str:
     return "number" if isinstance(value, _Number) else type(value).__name__
 
@@ -117,8 +125,8 @@ def _check_chars(obj: Any) -> None:
     while stack:
         where, value = stack.pop()
         if isinstance(value, dict):
-            stack.extend((f"{where}{k}.", k) for k in value)
-            stack.extend((f"{where}{k}.", v) for k, v in value.items())
+            stack.extend((f"{where}{_key(k)}.", k) for k in value)
+            stack.extend((f"{where}{_key(k)}.", v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((f"{where}{i}.", v) for i, v in enumerate(value))
         elif isinstance(value, str) and (bad := _BAD_CHAR.search(value)):
@@ -208,9 +216,9 @@ def _options(value: Any) -> list[str] | None:
 def _label_fields(obj: dict, where: str) -> tuple[str | None, str | None, bool]:
     label, source = obj.get("label"), obj.get("label_source")
     if label is not None and label not in _LABELS:
-        raise MAGError(f"{where}label must be 'correct' or 'incorrect', got {label!r}")
+        raise MAGError(f"{where}label must be 'correct' or 'incorrect', got {_show(label)}")
     if source is not None and source not in _SOURCES:
-        raise MAGError(f"{where}label_source must be 'auto' or 'human', got {source!r}")
+        raise MAGError(f"{where}label_source must be 'auto' or 'human', got {_show(source)}")
     if source == "human" and label is None:
         raise MAGError(f"{where}label_source 'human' needs a label")
     excluded = obj.get("excluded", False)
@@ -246,7 +254,7 @@ def discussion_from_dict(obj: Any) -> tuple[Discussion, str | None]:
     if not isinstance(obj, dict):
         raise MAGError(f"expected a JSON object, got {_kind(obj)}")
     if not obj.keys() <= _TOP_KEYS:
-        raise MAGError(f"unknown field(s): {', '.join(sorted(set(obj) - _TOP_KEYS))}")
+        raise MAGError(f"unknown field(s): {', '.join(map(_key, sorted(set(obj) - _TOP_KEYS)))}")
     turns_raw = obj.get("turns")
     if not isinstance(turns_raw, list) or not turns_raw:
         raise MAGError("field 'turns' must be a non-empty list")
@@ -275,7 +283,7 @@ def _turn_from_dict(raw: Any, i: int) -> Turn:
     if not isinstance(raw, dict):
         raise MAGError(f"{where}expected an object")
     if not raw.keys() <= _TURN_KEYS:
-        raise MAGError(f"{where}unknown field(s): {', '.join(sorted(set(raw) - _TURN_KEYS))}")
+        raise MAGError(f"{where}unknown field(s): {', '.join(map(_key, sorted(set(raw) - _TURN_KEYS)))}")
     if "round" not in raw:
         raise MAGError(f"{where}missing field 'round'")
     label, source, excluded = _label_fields(raw, where)
@@ -416,7 +424,7 @@ def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussio
         m = _MAGDI_OUTPUT.match(key)
         if not m:
             continue
-        where = f"{key}: "
+        where = f"{_key(key)}: " if len(key) <= 60 else f"{_show(key)}: "
         if not isinstance(raw, dict):
             raise MAGError(f"{where}expected an object with reasoning and answer")
         _refuse_near_misses(raw, _MAGDI_TURN_KEYS, where)
