@@ -10,16 +10,7 @@ from app.services import jobs, store
 from app.services.filters import Filter
 from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
-
-
-def cli(*args: str, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args, "--db", url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.utils.cli import cli
 
 
 def test_import_export_stats(db_url, tmp_path):
