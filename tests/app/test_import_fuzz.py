@@ -25,8 +25,8 @@ from db.engine import session_scope
 from magdi import formats
 from magdi.formats import FormatError
 from magdi.mag import Discussion
-from tests.app.test_cli import cli
 from tests.utils import discussion, turn
+from tests.utils.cli import cli
 
 BIG = "9" * 5000  # over Python's 4,300-digit limit for int() of a string
 
