@@ -451,11 +451,8 @@ class ModelSlot:
         with self._cond:
             if self.busy >= self.concurrency:
                 if self.waiting >= self.queue_size:
-                    raise ServeError(
-                        429,
-                        f"the server is busy: {self.waiting} requests are already waiting; retry later",
-                        {"retry-after": "1"},
-                        code="queue_full",
+                    raise _busy(
+                        429, f"the server is busy: {self.waiting} requests are already waiting", "queue_full"
                     )
                 self.waiting += 1
                 try:
@@ -463,12 +460,7 @@ class ModelSlot:
                 finally:
                     self.waiting -= 1
                 if not free:
-                    raise ServeError(
-                        503,
-                        f"the model stayed busy for {self.queue_timeout:g} s; retry later",
-                        {"retry-after": "1"},
-                        code="queue_timeout",
-                    )
+                    raise _busy(503, f"the model stayed busy for {self.queue_timeout:g} s", "queue_timeout")
             self.busy += 1
         try:
             yield
@@ -478,11 +470,16 @@ class ModelSlot:
                 self._cond.notify()
 
 
+def _busy(status: int, message: str, code: str) -> ServeError:
+    return ServeError(status, f"{message}; retry later", {"retry-after": "1"}, code=code)
+
+
 # ---------------------------------------------------------------- HTTP
 
 
 class ModelServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the listen backlog (socketserver's 5 drops bursts of connects for 1 s)
 
     def __init__(
         self,
@@ -814,6 +811,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--name", help="model name served (default: the directory name)")
     parser.add_argument("--script", metavar="FILE", help="serve these scripted replies instead of a model")
     parser.add_argument("--api-key-env", metavar="NAME", help="require the key held in this variable")
+    parser.add_argument(
+        "--threads", type=int, metavar="N", help="torch threads (default: torch's; 1 on a busy small machine)"
+    )
     limits = parser.add_argument_group("limits")
     for f in fields(Limits):
         kind, default = (float if "float" in f.type else int), f.default
@@ -833,6 +833,10 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     if args.script:
         backend = ScriptedBackend(load_script(args.script), model=args.name or "scripted")
     else:
+        if args.threads:
+            import torch
+
+            torch.set_num_threads(args.threads)
         backend = ModelBackend(args.source, model=args.name)
         backend.load()
     server = ModelServer(backend, args.host, args.port, api_key_env=args.api_key_env, limits=limits)

@@ -77,3 +77,24 @@ def test_learn_bench_smoke(tmp_path):
     report = json.loads((tmp_path / "learn.json").read_text())
     assert report["curve"] and report["config"]["preset"] == "cpu"
     assert (tmp_path / "learn.html").stat().st_size > 1000
+
+
+def test_serve_bench_smoke():
+    """bench/serve.py against a scripted server, a few clients of each kind: every phase, no failure."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "serve.py"), "--script", "--clients", "2", "--requests", "2"]
+        + ["--overload", "4", "--hostile", "1", "--socket-timeout", "0.5", "--read-timeout", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for figure in [
+        "load: 2 clients × 2 requests",
+        "p99",
+        "overload: 4 clients",
+        "slow-loris: {'dropped': 1}",
+    ]:
+        assert figure in done.stdout, figure
+    assert "healthy" in done.stdout and "failures: 0" in done.stdout
