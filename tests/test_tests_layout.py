@@ -18,6 +18,7 @@ TESTS = ROOT / "tests"
 SHARED = ("tests.utils", "tests.conftest")  # what a test module may import from tests
 # modules whose tests sit at the mirrored path: <package>/<module>.py -> tests/<package>/test_<module>.py
 MIRRORED = [
+    "bench/train_step.py",
     "db/browsing.py",
     "db/bulk.py",
     "db/labels.py",

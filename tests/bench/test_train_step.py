@@ -1,4 +1,4 @@
-"""The training-step benchmark runs on CPU with a tiny shape and prints every figure."""
+"""bench/train_step.py: the training-step benchmark runs on CPU with a tiny shape and prints every figure."""
 
 from __future__ import annotations
 
