@@ -2,14 +2,17 @@
 
 The first use of a store in a process brings its schema up to date (`db.migrations`).
 SQLite runs in WAL mode with foreign keys on (off only inside a bulk-load transaction). Write
-units start with BEGIN IMMEDIATE so that two writers queue on the busy timeout instead of failing
-when a read lock cannot be upgraded.
+units start with BEGIN IMMEDIATE so that two writers queue instead of failing when a read lock
+cannot be upgraded. A writer that meets the write lock retries with backoff for up to
+`WRITE_WAIT_S` (PostgreSQL: waits as long for row and table locks), then raises `StoreBusy`:
+nothing was written, and the caller can say "the store is busy" instead of showing a traceback.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -18,7 +21,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlmodel import Session
 
 from db import migrations, models  # noqa: F401  (models registers the tables)
@@ -27,6 +30,31 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'magdi.db'}"
 CACHE_KIB = 64 * 1024  # SQLite page cache per connection; bulk imports raise it for themselves
 PAGE_BYTES = 16384  # fewer, larger pages: bulk imports write ~8% faster, browsing is unchanged
+# How long a writer waits for the write lock before StoreBusy. The longest writer, an import,
+# holds the lock only while it inserts rows parsed and checked beforehand (bench/store.py measures
+# it), so this is reached when something holds the store far longer (another program, say).
+WRITE_WAIT_S = float(os.environ.get("MAGDI_WRITE_WAIT_S", "30"))
+_BUSY_MS = 1000  # SQLite's own wait (busy handler) per attempt, within WRITE_WAIT_S
+
+
+class StoreBusy(RuntimeError):
+    """A write could not get the store's write lock within WRITE_WAIT_S; nothing was written."""
+
+    def __init__(self, waited_s: float):
+        super().__init__(
+            f"the store is busy: another writer held it for more than {waited_s:.0f} s, so nothing "
+            "was saved; try again in a moment"
+        )
+
+
+def _is_lock_error(error: BaseException) -> bool:
+    """SQLite's "database is locked"/"busy", or PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
+    if not isinstance(error, exc.OperationalError):
+        return False
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "55P03" or any(
+        w in str(orig).lower() for w in ("database is locked", "database is busy")
+    )
 
 
 def database_url(url: str | None = None) -> str:
@@ -91,7 +119,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA page_size={PAGE_BYTES}")  # takes effect only in a new store
         _use_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={min(_BUSY_MS, int(WRITE_WAIT_S * 1000))}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
@@ -101,7 +129,30 @@ def _configure_sqlite(engine: Engine) -> None:
         options = conn.get_execution_options()
         # Only settable outside a transaction, so every transaction states its own.
         conn.exec_driver_sql(f"PRAGMA foreign_keys={'OFF' if options.get('bulk_load') else 'ON'}")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
+        if options.get("sqlite_immediate"):
+            _begin_immediate(conn)
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """BEGIN IMMEDIATE (take the write lock), retried with jittered exponential backoff while
+    another writer holds it, for up to WRITE_WAIT_S; then StoreBusy. Nothing has been done in
+    the transaction yet, so a retry is always safe."""
+    started = time.monotonic()
+    pause = 0.02
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except exc.OperationalError as error:
+            waited = time.monotonic() - started
+            if not _is_lock_error(error):
+                raise
+            if waited >= WRITE_WAIT_S:
+                raise StoreBusy(waited) from None
+            time.sleep(min(pause * random.uniform(0.5, 1.5), max(0.0, WRITE_WAIT_S - waited)))
+            pause = min(pause * 2, 1.0)
 
 
 @contextmanager
@@ -114,12 +165,21 @@ def session_scope(
     they insert themselves or that already exist.
     """
     engine = get_engine(url)
-    if write and is_sqlite(engine):
+    postgres = not is_sqlite(engine)
+    if write and not postgres:
         engine = engine.execution_options(sqlite_immediate=True, bulk_load=bulk_load)
+    started = time.monotonic()
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if write and postgres:  # a bounded wait for locks, as on SQLite
+                session.execute(text(f"SET LOCAL lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'"))
             yield session
             session.commit()
+        except exc.OperationalError as error:
+            session.rollback()
+            if _is_lock_error(error):  # e.g. a lock met inside a transaction not begun for writing
+                raise StoreBusy(time.monotonic() - started) from error
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from db.models import Job, utcnow
+from db.models import Job, StoreInfo, utcnow
 
 ACTIVE = ("queued", "running")
 RESUMABLE = ("failed", "cancelled")
@@ -134,6 +134,22 @@ def orphans(
         if stale or dead:
             found.append(job)
     return found
+
+
+def attempts(session: Session, job: Job) -> list[Job]:
+    """The attempts of `job`'s run, newest first: it, the attempt it resumed, and so on."""
+    chain = [job]
+    while chain[-1].resume_of is not None and len(chain) < 10_000:
+        earlier = get_job(session, chain[-1].resume_of)
+        if earlier is None:
+            break
+        chain.append(earlier)
+    return chain
+
+
+def store_id(session: Session) -> str:
+    """The store's identity (a uuid made with the store; migration 0003): it keys run directories."""
+    return session.execute(select(StoreInfo.store_id).order_by(StoreInfo.id).limit(1)).scalar_one()
 
 
 def newest_of_run_dir(session: Session, run_dir: str) -> int:

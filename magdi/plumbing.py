@@ -3,6 +3,7 @@ other processes read while they are rewritten, and SIGTERM as a request to stop.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import threading
@@ -18,6 +19,15 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     write(tmp)
     tmp.replace(path)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB blocks (frozen data and checkpoints can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_text_atomic(path: Path, text: str) -> None:

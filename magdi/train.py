@@ -23,7 +23,9 @@ the current step with a checkpoint, status "stopped" and exit status 143.
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
+import io
 import json
 import math
 import os
@@ -62,7 +64,7 @@ from magdi.model import (
     node_features,
     save_features,
 )
-from magdi.plumbing import replace_atomically, stop_on_sigterm, write_json_atomic, write_text_atomic
+from magdi.plumbing import file_sha256, stop_on_sigterm, write_json_atomic, write_text_atomic
 from magdi.run import StudentRun
 from magdi.validation import Validator, read_discussions
 
@@ -153,18 +155,91 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
     return found[-1] if found else None
 
 
+class CheckpointError(ValueError):
+    """No checkpoint of the run can be resumed from (each named with what is wrong with it)."""
+
+
 def _save_checkpoint(run_dir: Path, step: int, state: dict[str, Any], keep: int) -> None:
+    """Write `step-N.pt` and its sha256 beside it (`step-N.pt.sha256`), each to a temporary file,
+    fsynced, then renamed: a crash or a full disk leaves the previous checkpoints as they were."""
     folder = run_dir / "checkpoints"
     folder.mkdir(parents=True, exist_ok=True)
-    replace_atomically(folder / f"step-{step:08d}.pt", lambda tmp: torch.save(state, tmp))
+    path = folder / f"step-{step:08d}.pt"
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    data = buffer.getvalue()
+    checksum = folder / f"{path.name}.sha256"
+    try:  # the checksum first: a checkpoint never exists without one
+        _write_durably(checksum, f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode())
+        _write_durably(path, data)
+    except OSError as exc:
+        if not path.exists():
+            checksum.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(
+                exc.errno,
+                f"disk full: checkpoint {path} ({len(data):,} bytes) could not be written; the previous "
+                "checkpoints are intact (free some space, then resume)",
+                str(path),
+            ) from exc
+        raise
     for old in sorted(folder.glob("step-*.pt"))[:-keep]:
         old.unlink()
+        old.with_name(f"{old.name}.sha256").unlink(missing_ok=True)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """`data` into a temporary file beside `path`, fsynced, renamed over `path`, directory fsynced;
+    on any error the temporary file is removed and `path` is untouched."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _read_checkpoint(path: Path) -> dict[str, Any]:
+    """The checkpoint at `path`, checked against its sha256 file (checkpoints written before
+    checksums have none: they are only checked by loading)."""
+    data = path.read_bytes()
+    recorded = path.with_name(f"{path.name}.sha256")
+    if recorded.exists():
+        expected = (recorded.read_text(errors="replace").split() or [""])[0]
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise CheckpointError(f"{path}: its contents do not match {recorded.name} (corrupt)")
+    try:
+        return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt checkpoint
+        raise CheckpointError(f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _truncate_metrics(path: Path, step: int) -> None:
     if path.exists():
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        write_text_atomic(path, "".join(ln + "\n" for ln in lines if json.loads(ln)["step"] <= step))
+        kept = []
+        for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not ln.strip():
+                continue
+            try:
+                at = json.loads(ln)["step"]
+                if not isinstance(at, int) or isinstance(at, bool):
+                    raise TypeError(f"step {at!r} is not an integer")
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(
+                    f"{path}:{n}: not a metrics record ({exc}); cannot resume after it"
+                ) from None
+            if at <= step:
+                kept.append(ln + "\n")
+        write_text_atomic(path, "".join(kept))
 
 
 def _format_eta(seconds: float) -> str:
@@ -232,7 +307,7 @@ def _train(
     start = 0
     seed_everything(cfg.seed + rank)  # dropout differs across ranks; init was identical
     if resume:
-        start = _load_checkpoint(run_dir, student, optimizer, scheduler, scaler, rank, world)
+        start = _load_checkpoint(run_dir, student, optimizer, scheduler, scaler, rank, world, data_path)
     if is_main:  # drop lines a crashed attempt logged after its last checkpoint
         _truncate_metrics(run_dir / "metrics.jsonl", start)
         validator.restore(run_dir, start)
@@ -543,6 +618,7 @@ def _checkpoint(
                 "scaler": scaler.state_dict(),
                 "rng": states,
                 "config": cfg.to_dict(),
+                "data_sha256": file_sha256(Path(cfg.data)),  # resume refuses other data
             },
             cfg.keep_checkpoints,
         )
@@ -556,9 +632,26 @@ def _load_checkpoint(
     scaler: torch.amp.GradScaler,
     rank: int,
     world: int,
+    data: Path,
 ) -> int:
-    path = latest_checkpoint(run_dir)
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    """Restore the newest intact checkpoint; corrupt newer ones are named and passed over. One
+    made on other training data than `data` is refused (CheckpointError)."""
+    corrupt: list[str] = []
+    for path in sorted((run_dir / "checkpoints").glob("step-*.pt"), reverse=True):
+        try:
+            state = _read_checkpoint(path)
+            break
+        except CheckpointError as exc:
+            corrupt.append(str(exc))
+    else:
+        raise CheckpointError("no intact checkpoint to resume from: " + "; ".join(corrupt))
+    if corrupt and rank == 0:
+        print(f"skipped corrupt checkpoint(s): {'; '.join(corrupt)}", flush=True)
+    if state.get("data_sha256") not in (None, found := file_sha256(data)):
+        raise CheckpointError(
+            f"{path} was made on other training data (sha256 {state['data_sha256'][:12]}…) than "
+            f"{data} ({found[:12]}…): not resumed"
+        )
     student.load_trainable_state_dict(state["trainable"])
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])

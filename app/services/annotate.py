@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from app.services.filters import Filter, to_browse_filter
 from db import browsing, labels
-from db.engine import session_scope
+from db.engine import StoreBusy, session_scope
 
 MAX_NOTE = 2000
 UNPARSEABLE = browsing.UNPARSEABLE  # the answer value of the nodes whose answer could not be read
@@ -47,6 +47,8 @@ def _run(action, success: str) -> EditResult:
         return EditResult(False, str(exc), stale=True)
     except KeyError as exc:
         return EditResult(False, str(exc.args[0]) if exc.args else "not found")
+    except StoreBusy as exc:  # the edit was not written: the page says so, the annotator retries
+        return EditResult(False, str(exc))
     return EditResult(True, success, event_id=event.id, revision=event.revision)
 
 

@@ -276,3 +276,19 @@ def test_processes_starting_at_once_upgrade_the_store_once(release_url):
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in outs]
     assert sum("upgraded the store" in out for out, _ in outs) == 1
     assert _unchanged(release_url, before) and _revision(release_url) == migrations.head()
+
+
+def test_every_store_gets_an_id_of_its_own(db_url, tmp_path):
+    """0003: a new store and an upgraded release store each get one store id; it never changes."""
+    from db import jobs as job_queries
+
+    _load_release(db_url)
+    with session_scope(db_url) as s:  # upgraded from 13b2f0b
+        upgraded = job_queries.store_id(s)
+    _reopen(db_url)
+    with session_scope(db_url) as s:
+        assert job_queries.store_id(s) == upgraded
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    with session_scope(other) as s:  # made new
+        made = job_queries.store_id(s)
+    assert len({upgraded, made}) == 2 and all(len(i) == 32 and int(i, 16) >= 0 for i in (upgraded, made))
