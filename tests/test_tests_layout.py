@@ -33,6 +33,7 @@ MIRRORED = [
     "app/ui/text.py",
     "app/services/annotate.py",
     "app/services/browse.py",
+    "app/services/discuss.py",
     "app/services/history.py",
     "app/services/jobs.py",
     "app/services/mag_view.py",
