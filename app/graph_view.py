@@ -9,7 +9,7 @@ normalised), confidence and labels.
 Safety: data reaches the HTML only as JSON inside a script (jinja's `tojson` escapes `<`, `>`,
 `&` and `'`), vis-network shows titles as text, our template (app/templates/graph.html) loads
 nothing from the network and a nonce Content-Security-Policy refuses any script but its own two.
-Pure module (no Streamlit): the page caches the HTML through `app.ui`.
+Pure module (no Streamlit): the page caches the HTML through `app.ui.cache`.
 """
 
 from __future__ import annotations

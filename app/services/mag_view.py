@@ -10,21 +10,7 @@ from dataclasses import dataclass, field
 
 from db import discussions, mag_view
 from db.engine import session_scope
-from magdi.summary import Node, review_reasons, split_rounds
-
-_SUMMARY = (
-    "n_turns",
-    "n_agents",
-    "n_rounds",
-    "majority_correct",
-    "round0_disagree",
-    "consensus_round",
-    "flip_right_wrong",
-    "flip_wrong_right",
-    "n_human",
-    "n_review",
-    "n_correct",
-)
+from magdi.summary import SUMMARY_COLUMNS, Node, review_reasons, split_rounds
 
 
 @dataclass
@@ -103,7 +89,7 @@ def discussion(discussion_id: int, url: str | None = None) -> DiscussionView | N
             gold_answer=d.gold_answer,
             version=d.version,
             edges=rows.edges,
-            summary={k: getattr(d, k) for k in _SUMMARY},
+            summary={k: getattr(d, k) for k in SUMMARY_COLUMNS},
             nodes=[
                 NodeView(
                     t.id,
