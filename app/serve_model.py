@@ -128,6 +128,8 @@ class ChatRequest:
 
 
 _ROLES = {"system", "developer", "user", "assistant", "tool"}
+_KNOWN = {"messages", "model", "temperature", "top_p", "max_tokens", "max_completion_tokens", "seed"}
+_KNOWN |= {"n", "stream", "stream_options"}
 _IGNORED = {"user", "metadata", "store"}  # accepted; they do not change the reply
 _NEUTRAL = {"frequency_penalty": 0, "presence_penalty": 0, "logprobs": False}  # only this value
 _UNSUPPORTED = {"stop", "tools", "tool_choice", "response_format", "logit_bias", "top_logprobs"}
@@ -148,14 +150,14 @@ def parse_chat(body: bytes, max_tokens_limit: int) -> ChatRequest:
             raise ServeError(400, f"unrecognized request argument supplied: {key}", param=key)
     if _integer(request, "n", 1, 2**31) not in (None, 1):
         raise ServeError(400, "only n=1 is supported", param="n")
-    max_tokens = [_integer(request, k, 1, None) for k in ("max_completion_tokens", "max_tokens")]
-    chosen = max_tokens[0] if max_tokens[0] is not None else max_tokens[1]
-    if chosen is not None and chosen > max_tokens_limit:
-        raise ServeError(
-            400,
-            f"max_tokens is {chosen}, more than this server's limit of {max_tokens_limit}",
-            param="max_tokens",
-        )
+    chosen = None
+    for key in ("max_tokens", "max_completion_tokens"):  # the newer name wins when both are given
+        value = _integer(request, key, 1, None)
+        if value is not None and value > max_tokens_limit:
+            raise ServeError(
+                400, f"{key} is {value}, more than this server's limit of {max_tokens_limit}", param=key
+            )
+        chosen = chosen if value is None else value
     options = request.get("stream_options", {})
     if not isinstance(options, dict) or not isinstance(options.get("include_usage", False), bool):
         raise ServeError(
@@ -174,13 +176,6 @@ def parse_chat(body: bytes, max_tokens_limit: int) -> ChatRequest:
         stream=_boolean(request, "stream"),
         include_usage=options.get("include_usage", False),
     )
-
-
-_KNOWN = {f.name for f in fields(ChatRequest)} - {"include_usage"} | {
-    "n",
-    "max_completion_tokens",
-    "stream_options",
-}
 
 
 def _json(body: bytes) -> Any:
@@ -344,7 +339,13 @@ class ModelBackend:
     def prompt_tokens(self, messages: Messages) -> int:
         from magdi.chains import encode_prompt
 
-        return len(encode_prompt(self.run.tokenizer, chat_prompt(self.run, messages)))
+        try:
+            prompt = chat_prompt(self.run, messages)
+        except Exception as exc:  # a chat template's own checks (roles that must alternate, …)
+            raise ServeError(
+                400, f"the model's chat template refused the messages: {exc}", param="messages"
+            ) from None
+        return len(encode_prompt(self.run.tokenizer, prompt))
 
     def complete(
         self, request: ChatRequest, max_tokens: int, *, stop: Stop, on_text: OnText | None = None
