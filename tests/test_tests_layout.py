@@ -23,6 +23,7 @@ MIRRORED = [
     "db/bulk.py",
     "db/labels.py",
     "db/discussions.py",
+    "db/jobs.py",
     "magdi/consensus.py",
     "magdi/formats.py",
     "magdi/model.py",
