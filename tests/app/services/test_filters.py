@@ -1,7 +1,7 @@
 """The Browse filter's one declaration (`app.services.filters`) and what is derived from it: the URL
 codec, `describe`, the widgets, the store's conditions; old query strings and stored job configs."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs
 
 import pytest
@@ -109,7 +109,7 @@ def test_an_old_filter_query_string_still_parses():
         search="eggs",
     )
     assert Filter.from_query(parse_qs(query)) == expected
-    assert _filter(query, ["ecqa"]) == Filter(**{**expected.__dict__, "datasets": ("gsm8k", "ecqa")})
+    assert _filter(query, ["ecqa"]) == replace(expected, datasets=("gsm8k", "ecqa"))
     assert Filter.from_query(parse_qs("maj=yes&human=false&review=no")) == Filter(
         majority_correct=True, has_human=False, needs_review=False
     )
