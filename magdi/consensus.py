@@ -20,6 +20,7 @@ class TeacherAnswer:
     value: str | None  # canonical; None: unparseable
     confidence: float | None
     correct: bool  # the effective label when the turn has one (human corrections win)
+    matches_gold: bool  # the answer against the gold answer, as votes and students are scored
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def teacher_answers(d: Discussion) -> list[TeacherAnswer]:
             value,
             t.confidence,
             correct if t.label is None else t.label == "correct",
+            correct,
         )
         for t, (correct, value) in zip(turns, labels)
     ]

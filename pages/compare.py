@@ -96,7 +96,8 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
                             "answer": t.answer,
                             "read as": t.value or "(unparseable)",
                             "confidence": t.confidence,
-                            "correct": mark(t.correct),
+                            "label": mark(t.correct),
+                            "vs gold": mark(t.matches_gold),
                         }
                         for t in v.teachers
                     ]
@@ -104,12 +105,17 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
                 hide_index=True,
                 key="compare_teachers",
             )
+            st.caption(
+                "label: the turn's effective label (a human correction wins over the automatic one), "
+                "what training uses · vs gold: its answer against the gold answer, as the votes and "
+                "the students are scored"
+            )
             c = v.consensus
             st.markdown(
                 text.esc(
                     f"Final answer (round {c.round}): weighted vote {c.weighted or 'none'} "
                     f"{mark(c.weighted_correct)} · majority {c.majority or 'none'} "
-                    f"{mark(c.majority_correct)} · {v.teacher_tokens or '?'} teacher tokens"
+                    f"{mark(c.majority_correct)} (vs gold) · {v.teacher_tokens or '?'} teacher tokens"
                 )
             )
     with right:
@@ -120,7 +126,7 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
                     {
                         "student": s.label,
                         "answer": s.answer or "(unparseable)",
-                        "correct": mark(s.correct),
+                        "vs gold": mark(s.correct),
                         "tokens": s.tokens,
                         "agrees with teachers": mark(s.agrees_with_teachers),
                         "same answer as": ", ".join(f"{a} r{r}" for a, r in s.agrees_with),
@@ -153,15 +159,32 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
 def aggregate(stamp: tuple, chosen: list[int]) -> None:
     rows = cache.compare_aggregate(stamp, chosen)
     table = pd.DataFrame(rows)
+    # students and teachers in two tables: each shows only the columns it has (no empty cells)
+    students = [r for r in rows if r["level"] != "teachers"]
+    teachers = [r for r in rows if r["level"] == "teachers"]
+    shares = {
+        "accuracy": st.column_config.NumberColumn(format="%.3f"),
+        "ci_low": st.column_config.NumberColumn(format="%.3f"),
+        "ci_high": st.column_config.NumberColumn(format="%.3f"),
+        "student_tokens": st.column_config.NumberColumn("student tokens / question", format="%.1f"),
+        "teacher_tokens": st.column_config.NumberColumn("teacher tokens / question", format="%.1f"),
+        "token_ratio": st.column_config.NumberColumn("teacher ÷ student tokens", format="%.1f"),
+    }
+    st.caption("Students, scored against the gold answer")
     st.dataframe(
-        table,
+        pd.DataFrame(students).dropna(axis=1, how="all"),
         hide_index=True,
         key="compare_table",
-        column_config={
-            "accuracy": st.column_config.NumberColumn(format="%.3f"),
-            "token_ratio": st.column_config.NumberColumn("teacher ÷ student tokens", format="%.1f"),
-        },
+        column_config=shares,
     )
+    if teachers:
+        st.caption("The teachers' final answers (last round's votes), scored against the gold answer")
+        st.dataframe(
+            pd.DataFrame(teachers).dropna(axis=1, how="all"),
+            hide_index=True,
+            key="compare_teacher_table",
+            column_config=shares,
+        )
     st.download_button(
         "Download CSV",
         data=compare.aggregate_csv(rows),
@@ -205,54 +228,66 @@ def aggregate(stamp: tuple, chosen: list[int]) -> None:
 
 
 def launch() -> None:
+    """The New evaluation form: only the fields that apply to the chosen student and questions (a
+    plain set of widgets, not an st.form, so that a choice redraws the fields it decides)."""
     url = cache.db_url()
     trained = {j.id: f"#{j.id} {j.name}".strip() for j in compare.trained_jobs(url)}
-    with st.form("compare_launch"):
-        # with a finished training job, the defaults evaluate the newest one on its own test split
-        who = st.radio(
-            "Student",
-            ["offline", "run", "base"],
-            index=1 if trained else 0,
-            horizontal=True,
-            key="compare_new_who",
-            format_func={
-                "offline": "offline default",
-                "run": "a finished training job",
-                "base": "a base model",
-            }.get,
-        )
+    # with a finished training job, the defaults evaluate the newest one on its own test split
+    who = st.radio(
+        "Student",
+        ["offline", "run", "base"],
+        index=1 if trained else 0,
+        horizontal=True,
+        key="compare_new_who",
+        format_func={
+            "offline": "offline default",
+            "run": "a finished training job",
+            "base": "a base model",
+        }.get,
+    )
+    run_job = base = None
+    if who == "run":
+        if not trained:
+            st.info("No training job has finished yet: train one on the Train page first.")
+            return
         run_job = st.selectbox("Training job", list(trained), format_func=trained.get, key="compare_new_run")
+    elif who == "base":
         base = st.text_input("Base model (Hugging Face id or local path)", key="compare_new_base")
-        where = st.radio(
-            "Questions",
-            ["split", "dataset", "benchmark"],
-            index=0 if trained else 1,
-            horizontal=True,
-            key="compare_new_where",
-            format_func={
-                "split": "the training job's test split",
-                "dataset": "a stored dataset, without the training job's questions",
-                "benchmark": "a benchmark file",
-            }.get,
-        )
+    sources = ["split", "dataset", "benchmark"] if who == "run" else ["dataset", "benchmark"]
+    where = st.radio(
+        "Questions",
+        sources,
+        index=0,
+        horizontal=True,
+        key=f"compare_new_where_{'run' if who == 'run' else 'other'}",
+        format_func={
+            "split": "the training job's test split",
+            "dataset": "a stored dataset"
+            + (", without the training job's questions" if who == "run" else ""),
+            "benchmark": "a benchmark file",
+        }.get,
+    )
+    dataset = path = None
+    if where == "dataset":
         dataset = st.selectbox("Dataset", cache.filter_options().datasets, key="compare_new_dataset")
+    elif where == "benchmark":
         path = st.text_input(
             "Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)", key="compare_new_path"
         )
-        c = st.columns(4)
-        sampling = c[0].radio("Decoding", ["greedy", "sampling"], key="compare_new_decoding") == "sampling"
-        k = c[1].number_input("Samples (k)", 1, 64, 1, key="compare_new_k")
-        limit = c[2].number_input("Questions (0: all)", 0, None, 0, key="compare_new_limit")
-        max_new = c[3].number_input("Max new tokens (0: 300, MATH 600)", 0, 4096, 0, key="compare_new_max")
-        label = st.text_input("Label (optional)", key="compare_new_label")
-        if not st.form_submit_button("Queue evaluation", type="primary"):
-            return
+    c = st.columns(4)
+    sampling = c[0].radio("Decoding", ["greedy", "sampling"], key="compare_new_decoding") == "sampling"
+    k = c[1].number_input("Samples (k)", 1, 64, 1, key="compare_new_k") if sampling else 1
+    limit = c[2].number_input("Questions (0: all)", 0, None, 0, key="compare_new_limit")
+    max_new = c[3].number_input("Max new tokens (0: 300, MATH 600)", 0, 4096, 0, key="compare_new_max")
+    label = st.text_input("Label (optional)", key="compare_new_label")
+    if not st.button("Queue evaluation", type="primary", key="compare_new_queue"):
+        return
     try:
         cfg = compare.eval_job_config(
             run_job=run_job if who == "run" else None,
-            base_model=base.strip() if who == "base" else None,
-            dataset=dataset if where == "dataset" else None,
-            benchmark=path.strip() if where == "benchmark" else None,
+            base_model=base.strip() if base is not None else None,
+            dataset=dataset,
+            benchmark=path.strip() if path is not None else None,
             split="test" if where == "split" else None,
             limit=limit or None,
             sampling=sampling,

@@ -59,8 +59,11 @@ class RunInfo:
 
     @property
     def label(self) -> str:
+        """Named by its job's id, as on the Jobs page (`#4`); an evaluation without a job (stored
+        by hand) by its own."""
         decoding = self.decoding + (f" ×{self.k}" if self.k > 1 else "")
-        return f"#{self.id} · {self.model} · level {self.level} · {self.dataset} · {decoding}"
+        name = f"#{self.job_id}" if self.job_id is not None else f"evaluation {self.id}"
+        return f"{name} · {self.model} · level {self.level} · {self.dataset} · {decoding}"
 
     @classmethod
     def of(cls, r: EvalRun) -> RunInfo:
@@ -283,7 +286,7 @@ def aggregate(run_ids: list[int], *, url: str | None = None) -> list[dict]:
                 run.dataset,
                 sum(q.correct for q in qs),
                 len(qs),
-                run=i,
+                job=run.job_id,
                 decoding=run.decoding,
                 k=run.k,
                 unanswered=sum(q.answer is None for q in qs),
@@ -322,7 +325,7 @@ def _row(model: str, level: str, dataset: str, correct: int, n: int, **extra) ->
         "ci_high": high,
         **{
             k: None
-            for k in ("run", "decoding", "k", "unanswered", "student_tokens", "teacher_tokens", "token_ratio")
+            for k in ("job", "decoding", "k", "unanswered", "student_tokens", "teacher_tokens", "token_ratio")
         },
         **extra,
     }

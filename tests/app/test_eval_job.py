@@ -250,6 +250,11 @@ def frame(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def labels(at: AppTest) -> list[str]:
+    """The Evaluations picker's option labels, in order."""
+    return list(at.multiselect(key="compare_runs").options)
+
+
 def texts(at: AppTest) -> list[str]:
     return (
         [m.value for m in at.markdown]
@@ -273,10 +278,12 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
     node = next(
         n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round)
     )
-    assert frame(at, "agent")["correct"].iloc[0] == ("✓" if node.label else "✗")
+    assert frame(at, "agent")["label"].iloc[0] == ("✓" if node.label else "✗")
     assert annotate.set_label(node.id, not node.label, who="ann", url=page_url).ok
     at.run()
-    assert frame(at, "agent")["correct"].iloc[0] == ("✗" if node.label else "✓")
+    assert frame(at, "agent")["label"].iloc[0] == ("✗" if node.label else "✓")
+    # the human label changed the effective label only: the answer against gold stays
+    assert frame(at, "agent")["vs gold"].iloc[0] == ("✓" if first.teachers[0].matches_gold else "✗")
     assert annotate.set_label(node.id, None, who="ann", url=page_url).ok
     at.run()
     assert len(frame(at, "student")) == 2
@@ -285,11 +292,14 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
     at.radio(key="compare_filter").set_value("teachers_right_student_wrong").run()
     assert not at.exception
     # aggregate: a row per evaluation and the teachers' two votes, both charts, the CSV
-    table = frame(at, "ci_low")
-    assert list(table["model"])[2:] == ["teachers (weighted vote)", "teachers (majority vote)"]
-    for r in runs:
-        row = table[table["run"] == r.id].iloc[0]
+    students = frame(at, "job")
+    for r in runs:  # each evaluation under its job's id, as the Jobs page numbers it
+        row = students[students["job"] == r.job_id].iloc[0]
         assert (row["questions"], row["correct"]) == recount(page_url, r.id)
+    assert all(label.startswith(f"#{r.job_id} · ") for label, r in zip(labels(at), runs))
+    [teachers] = [d.value for d in at.dataframe if "ci_low" in d.value and "job" not in d.value]
+    assert list(teachers["model"]) == ["teachers (weighted vote)", "teachers (majority vote)"]
+    assert not any(c in teachers.columns for c in ("job", "decoding", "token_ratio"))  # no empty cells
     assert len(at.get("plotly_chart")) == 3
     assert any(HOSTILE in v.replace("\\", "") for v in texts(at))
     assert not any(re.search(r"(?<!\\)<img", v) for v in texts(at))  # data text never becomes HTML
@@ -298,7 +308,7 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
 def test_compare_page_queues_an_evaluation(page_url):
     at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
     at.run()
-    at.radio(key="compare_new_decoding").set_value("sampling")
+    at.radio(key="compare_new_decoding").set_value("sampling").run()  # k applies to sampling only
     at.number_input(key="compare_new_k").set_value(3)
     at.number_input(key="compare_new_limit").set_value(2)
     at.selectbox(key="compare_new_dataset").set_value("strategyqa")
