@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 
 import openai
@@ -383,27 +384,37 @@ def test_broken_http_is_answered_with_an_error_never_a_hang(serve, request_bytes
     assert post(s, ok())[0] == 200
 
 
-def test_slow_and_silent_clients_are_dropped_while_others_are_served(serve):
-    s = serve([js("yes")] * 3, limits=Limits(socket_timeout=0.5, read_timeout=1.5))
-    silent = socket.create_connection(s.server_address[:2], timeout=10)
-    loris = socket.create_connection(s.server_address[:2], timeout=0.2)
-    loris.sendall(b"POST /v1/chat/completions HTTP/1.1\r\n")
-    start = time.monotonic()
-    assert post(s, ok())[0] == 200  # served while both are connected
-    dropped_after = None
-    while dropped_after is None and time.monotonic() - start < 10:
-        try:  # a header byte every 0.2 s: never silent for as long as the socket time-out
-            loris.sendall(b"X")
-            if loris.recv(1) == b"":
-                dropped_after = time.monotonic() - start
+def trickle(sock: socket.socket, start: float) -> float | None:
+    """A byte every 0.2 s (never silent for as long as the socket time-out): seconds until dropped."""
+    sock.settimeout(0.2)
+    while time.monotonic() - start < 10:
+        try:
+            sock.sendall(b"X")
+            if sock.recv(1) == b"":
+                return time.monotonic() - start
         except TimeoutError:
             pass
         except OSError:  # reset by the server
-            dropped_after = time.monotonic() - start
-    assert dropped_after is not None and dropped_after >= 1.4  # by the read time-out, not before
-    silent.settimeout(10)
+            return time.monotonic() - start
+    return None
+
+
+def test_slow_and_silent_clients_are_dropped_while_others_are_served(serve):
+    s = serve([js("yes")] * 3, limits=Limits(socket_timeout=0.5, read_timeout=1.5))
+    silent, in_headers, in_body = (
+        socket.create_connection(s.server_address[:2], timeout=10) for _ in range(3)
+    )
+    in_headers.sendall(b"POST /v1/chat/completions HTTP/1.1\r\n")
+    in_body.sendall(head("1000"))
+    start = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        lorises = [pool.submit(trickle, sock, start) for sock in (in_headers, in_body)]
+        assert post(s, ok())[0] == 200  # served while all three are connected
+        dropped_after = [f.result() for f in lorises]
+    assert all(t is not None and t >= 1.4 for t in dropped_after), dropped_after  # the read time-out
     assert silent.recv(1) == b""  # closed by the server after the socket time-out
-    silent.close(), loris.close()
+    for sock in (silent, in_headers, in_body):
+        sock.close()
     assert post(s, ok())[0] == 200 and len(s.backend.requests) == 2
 
 
