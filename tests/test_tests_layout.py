@@ -39,6 +39,7 @@ MIRRORED = [
     "app/services/jobs.py",
     "app/services/mag_view.py",
     "app/services/overview.py",
+    "app/services/predictions.py",
     "app/services/review.py",
     "app/services/store.py",
     "app/worker.py",
