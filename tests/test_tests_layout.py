@@ -22,6 +22,7 @@ MIRRORED = [
     "db/browsing.py",
     "db/bulk.py",
     "db/labels.py",
+    "db/queries.py",
     "db/discussions.py",
     "db/jobs.py",
     "magdi/consensus.py",
