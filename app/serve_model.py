@@ -324,16 +324,19 @@ class ModelBackend:
         self.model = model or (Path(source).name if source else "magdi-offline")
         self.source = source
         self._run: Any = None
+        self._load_lock = threading.Lock()
         self.context_tokens: int | None = None
 
     def load(self) -> None:
-        self._run = load_local_model(self.source)
-        self.context_tokens = getattr(self._run.model.config, "max_position_embeddings", None)
+        """Load the model now rather than on the first request."""
+        with self._load_lock:
+            if self._run is None:
+                self._run = load_local_model(self.source)
+                self.context_tokens = getattr(self._run.model.config, "max_position_embeddings", None)
 
     @property
     def run(self) -> Any:
-        if self._run is None:
-            self.load()
+        self.load()
         return self._run
 
     def prompt_tokens(self, messages: Messages) -> int:
