@@ -10,6 +10,7 @@ import time
 
 from app.services import store
 from db import migrations
+from db.engine import StoreBusy
 from magdi.formats import FormatError
 
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FormatError, LookupError, migrations.StoreTooNew) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except store.ParserDied as exc:
+    except (store.ParserDied, StoreBusy) as exc:  # nothing was written; trying again may work
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except FileNotFoundError as exc:

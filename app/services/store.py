@@ -8,6 +8,8 @@ import io
 import itertools
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -56,24 +58,28 @@ def import_file(
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
-    Large JSONL files are parsed and labelled in forked processes while this one inserts.
-    `progress` gets the number of discussions read so far, batch by batch.
+    The whole file is parsed, validated and labelled before the store's write lock is taken
+    (large JSONL files in forked processes, their rows waiting in temporary files), so the lock
+    is held only while checked rows are inserted: other writers (label saves, worker heartbeats)
+    wait for that, not for the parsing. `progress` gets the number of discussions inserted so far,
+    batch by batch.
     """
     default = dataset or Path(path).stem
     fmt = formats.detect_format(path) if fmt == "auto" else fmt
-    if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
-        batches = _parallel_jsonl(path, dataset, default)
-    else:
-        items = (
-            (loc, dataset or line_ds or default, d)
-            for loc, d, line_ds in formats.read_discussions(path, fmt, task)
-        )
-        batches = map(bulk.layout, _batched(items, _BATCH))
-    try:
-        with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
-            result = bulk.import_batches(session, batches, skip_existing=skip_existing, progress=progress)
-    except bulk.StoreError as exc:
-        raise FormatError(path, exc.location, exc.reason) from None
+    with tempfile.TemporaryDirectory(prefix="magdi-import-") as spill:
+        if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
+            batches = _unspill(list(_parallel_jsonl(path, dataset, default, Path(spill))))
+        else:
+            items = (
+                (loc, dataset or line_ds or default, d)
+                for loc, d, line_ds in formats.read_discussions(path, fmt, task)
+            )
+            batches = iter(list(map(bulk.layout, _batched(items, _BATCH))))
+        try:
+            with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
+                result = bulk.import_batches(session, batches, skip_existing=skip_existing, progress=progress)
+        except bulk.StoreError as exc:
+            raise FormatError(path, exc.location, exc.reason) from None
     return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
 
 
@@ -133,15 +139,36 @@ def _parse_block(
     return [bulk.layout(chunk) for chunk in _batched(items, _BATCH)], error
 
 
-def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.ImportBatch]:
-    """Yield batches in file order while forked processes parse a few blocks ahead.
+def _spill_block(
+    spill: Path, path: str, dataset: str | None, default: str, block: tuple[int, int, int]
+) -> tuple[Path, tuple | None]:
+    """Worker side: `_parse_block`, its batches pickled into a file of `spill` (not sent back)."""
+    batches, error = _parse_block(path, dataset, default, block)
+    with tempfile.NamedTemporaryFile("wb", dir=spill, suffix=".batches", delete=False) as fh:
+        pickle.dump(batches, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(fh.name), error
 
-    The inserting process is the bottleneck, so parsers get the other cores (one at least, two
-    at most: more cannot feed a single inserter faster), and at most two blocks per parser wait
-    in memory, however large the file.
+
+def _unspill(files: list[Path]) -> Iterator[bulk.ImportBatch]:
+    """The batches of spilled blocks, in order; each file is removed once read."""
+    for file in files:
+        with open(file, "rb") as fh:
+            batches = pickle.load(fh)
+        file.unlink()
+        yield from batches
+
+
+def _parallel_jsonl(
+    path, dataset: str | None, default: str, spill: Path, parsers: int | None = None
+) -> Iterator[Path]:
+    """Yield the files of `spill` holding the file's batches, in file order, while forked
+    processes parse a few blocks ahead; FormatError after the blocks before a bad line.
+
+    Nothing is inserted meanwhile, so the parsers get every core (up to 4), and at most two
+    blocks per parser are in flight, however large the file.
     """
-    parsers = max(1, min(2, (os.cpu_count() or 1) - 1))
-    work = functools.partial(_parse_block, str(path), dataset, default)
+    parsers = parsers or max(1, min(4, os.cpu_count() or 1))
+    work = functools.partial(_spill_block, spill, str(path), dataset, default)
     blocks = _blocks(path)
     try:
         with ProcessPoolExecutor(
@@ -149,10 +176,10 @@ def _parallel_jsonl(path, dataset: str | None, default: str) -> Iterator[bulk.Im
         ) as pool:
             pending = deque(pool.submit(work, b) for b in itertools.islice(blocks, 2 * parsers))
             while pending:
-                batches, error = pending.popleft().result()
+                file, error = pending.popleft().result()
                 if (block := next(blocks, None)) is not None:
                     pending.append(pool.submit(work, block))
-                yield from batches
+                yield file
                 if error is not None:
                     raise FormatError(path, *error)
     except BrokenProcessPool:
