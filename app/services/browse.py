@@ -14,6 +14,7 @@ from db import browsing
 from db.engine import session_scope
 
 PAGE_SIZES = (25, 50, 100)
+MAX_PAGE = 10**12
 SORTS = {
     "id": "import order",
     "question": "question",
@@ -53,6 +54,7 @@ def browse(
     """One page of matching discussions (1-based `page`, clamped to the last page)."""
     sort = sort if sort in browsing.SORTS else "id"
     page_size = max(1, min(page_size, 500))
+    page = min(page, MAX_PAGE)  # any page past the end is the last one; this keeps the offset in 64 bits
     with session_scope(url) as s:
         bf = to_browse_filter(s, f)
         offset = max(0, page - 1) * page_size

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from db import browsing, queries
 from db.engine import session_scope
+from magdi.mag import MAX_ROUND
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -200,7 +201,7 @@ class Round(FilterField):
             value = int(super().parse(raw))
         except (TypeError, ValueError):
             return None
-        return value if value >= -1 else None
+        return value if -1 <= value <= MAX_ROUND else None
 
     def say(self, value: int) -> str:
         return "never agree" if value < 0 else f"consensus at round {value}"

@@ -39,11 +39,16 @@ def current_view() -> dict:
     )
 
 
+INT64_MAX = 2**63 - 1  # the largest id or number a store column holds
+
+
 def to_int(value, default=None):
+    """An integer from the URL; anything else, or one no store column can hold, is `default`."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        n = int(value)
+    except (TypeError, ValueError):  # also a number past Python's digit limit
         return default
+    return n if -INT64_MAX <= n <= INT64_MAX else default
 
 
 def view_query(view: dict) -> dict[str, str]:
