@@ -98,6 +98,22 @@ def test_browse_filters_from_and_to_the_url(url):
     assert len(at.dataframe[0].value) == 42 and "ds" not in at.query_params
 
 
+def test_browse_draws_the_declared_widgets_even_for_values_the_store_lacks(url):
+    at = open_page("browse", {"task": "nope", "cons": "9", "r0": "1", "agent": "bard", "maj": "0"})
+    for _, spec, _ in filters.Filter.declared():  # one widget per declared field, as declared
+        assert getattr(at, spec.widget)(key=f"browse_{spec.key}").label == spec.label
+    assert (
+        at.selectbox(key="browse_task").value == "nope" and at.selectbox(key="browse_cons").value == "round 9"
+    )
+    assert (at.selectbox(key="browse_r0").value, at.selectbox(key="browse_maj").value) == ("yes", "wrong")
+    assert at.query_params["cons"] == "9" and "No discussion matches this filter." in [
+        i.value for i in at.info
+    ]
+    assert "task nope, agent bard, majority wrong, round-0 disagreement, consensus at round 9" in unescape(
+        captions(at)
+    )
+
+
 def test_browse_sorting_pagination_and_flip_filter(url):
     at = open_page("browse", {"size": "25", "sort": "review", "desc": "1"})
     table = at.dataframe[0].value
@@ -314,7 +330,14 @@ def test_bulk_label_reaches_every_match_not_one_page(url):
         )
         # the discussions' summaries follow (Browse filters on them)
         assert s.execute(select(func.sum(Discussion.n_human))).scalar() == matching
-    at.button(key="bulk_undo").click().run()
+    [revision] = {e.revision for e in events}
+    # a new session (a reload, another annotator) still lists the action and undoes it as one batch
+    again = open_page("bulk", {"ds": "strategyqa"}, annotator="bob")
+    listed = [m.value for m in again.markdown if m.value.startswith(f"revision {revision} ·")]
+    assert len(listed) == 1 and f"{matching} node(s)" in listed[0] and "alice" in listed[0]
+    again.button(key=f"bulk_undo_{revision}").click().run()
+    assert f"undid {matching} label(s) of revision {revision}" in again.success[0].value.replace("\\", "")
+    assert again.button(key=f"bulk_undo_{revision}").disabled  # nothing left to undo
     with session_scope(url) as s:
         assert (
             s.execute(select(func.count()).select_from(Turn).where(Turn.human_label.is_not(None))).scalar()
