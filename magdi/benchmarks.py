@@ -173,7 +173,7 @@ _SPACE = re.compile(r"[ \t\r\n]*")  # JSON's whitespace
 
 
 def _skip_space(text: str, pos: int) -> int:
-    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  (it matches the empty string)
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  (it always matches, if only "")
 
 
 class _LineIndex:

@@ -71,17 +71,18 @@ C = TypeVar("C", bound="ConfigFile")
 
 
 class ConfigFile:
-    """The I/O and documentation contract of a config dataclass (see the module docstring)."""
+    """The I/O and documentation contract of a config dataclass (see the module docstring); the
+    subclasses are dataclasses with `help` metadata on every field."""
 
     config_name: ClassVar[str]
 
     def _coerce_fields(self) -> None:
         hints = typing.get_type_hints(type(self))
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):
             setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        return asdict(self)
 
     def save(self, directory: str | Path) -> Path:
         path = Path(directory) / self.config_name
@@ -119,14 +120,14 @@ class ConfigFile:
     def field_docs(cls) -> dict[str, tuple[Any, str]]:
         """field name -> (default, help), for documentation and CLIs."""
         out = {}
-        for f in fields(cls):  # type: ignore[arg-type]
+        for f in fields(cls):
             default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
             out[f.name] = (default, f.metadata["help"])
         return out
 
     @classmethod
     def _field_names(cls) -> set[str]:
-        return {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return {f.name for f in fields(cls)}
 
 
 @dataclass
