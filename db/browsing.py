@@ -87,7 +87,8 @@ def _needs_review(session: Session, value: bool) -> ColumnElement[bool]:
     return Discussion.n_review > 0 if value else Discussion.n_review == 0
 
 
-# NUL and lone surrogates (say from a command line's undecodable bytes) in a search.
+# NUL and lone surrogates (say from a command line's undecodable bytes): no stored text holds one
+# (imports refuse them), and FTS5 and the drivers would raise on them.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -95,8 +96,6 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def _search(session: Session, search: str) -> ColumnElement[bool] | None:
     if not (search and search.strip()):
         return None
-    if _UNSTORABLE.search(search):  # no stored text holds one (imports refuse them): no match,
-        return false()  # and no FTS5 syntax error or driver encoding error either
     if is_sqlite(session.get_bind()):
         return Discussion.id.in_(
             text("SELECT rowid FROM discussion_fts WHERE discussion_fts MATCH :fts").bindparams(
@@ -143,6 +142,8 @@ def fts_query(text_in: str) -> str:
 
 
 def _conditions(session: Session, f: BrowseFilter) -> list:
+    if any(isinstance(v, str) and _UNSTORABLE.search(v) for v in f.values.values()):
+        return [false()]  # text no stored row holds matches nothing
     found = (CONDITIONS[name](session, f.values[name]) for name in CONDITIONS if name in f.values)
     return [c for c in found if c is not None]
 
