@@ -436,6 +436,55 @@ def recent_events(session: Session, *, limit: int = 20) -> list[dict]:
     return out
 
 
+def recent_bulk_actions(session: Session, *, limit: int = 10) -> list[dict]:
+    """The latest revisions that labelled several nodes at once (a bulk action; undo entries are
+    not one), newest first, with how many of their entries have been undone since."""
+    e, u = LabelEvent, LabelEvent.__table__.alias("u")
+    rows = session.execute(
+        select(
+            e.revision,
+            func.min(e.who),
+            func.min(e.at),
+            func.count(),
+            func.count(func.distinct(e.discussion_id)),
+            func.min(e.new),
+            func.max(e.new),
+            func.min(e.note),
+        )
+        .where(e.field == "label", e.undoes.is_(None))
+        .group_by(e.revision)
+        .having(func.count() > 1)
+        .order_by(e.revision.desc())
+        .limit(limit)
+    ).all()
+    revisions = [r[0] for r in rows]
+    undone = (
+        dict(
+            session.execute(
+                select(e.revision, func.count())
+                .join(u, u.c.undoes == e.id)
+                .where(e.revision.in_(revisions), e.field == "label")
+                .group_by(e.revision)
+            ).all()
+        )
+        if revisions
+        else {}
+    )
+    return [
+        dict(
+            revision=rev,
+            who=who,
+            at=at,
+            nodes=nodes,
+            discussions=discussions,
+            label=low if low == high else "mixed",
+            note=note,
+            undone=undone.get(rev, 0),
+        )
+        for rev, who, at, nodes, discussions, low, high, note in rows
+    ]
+
+
 def bulk_preview(
     session: Session,
     f: BrowseFilter,

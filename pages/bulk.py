@@ -63,8 +63,6 @@ def apply(scope: annotate.BulkScope, value: bool) -> None:
         scope, value, who=annotator.name() or "", note=s.get("bulk_note"), url=cache.db_url()
     )
     text.flash("success", res.message)
-    if res.revision is not None:
-        s["bulk_last_revision"] = res.revision
     s["bulk_confirm"] = False
 
 
@@ -78,19 +76,38 @@ st.button(
     icon=":material/done_all:",
 )
 
-last = s.get("bulk_last_revision")
-if last is not None:
+st.subheader("Recent bulk actions")
+st.caption(
+    "From the label history, so they stay after a reload: each undoes as one batch. Nodes "
+    "edited again since the action keep their newer label (an undo never overwrites an edit)."
+)
+actions = annotate.recent_bulk_actions(url=cache.db_url())
+if not actions:
+    st.caption("None yet.")
 
-    def undo_last(revision: int) -> None:
-        res = annotate.undo_bulk(revision, who=annotator.name() or "", url=cache.db_url())
-        text.flash("success", res.message)
-        s.pop("bulk_last_revision", None)
 
-    st.button(
-        f"Undo the last bulk action (revision {last})",
-        on_click=undo_last,
-        args=(last,),
-        disabled=not who,
-        key="bulk_undo",
+def undo_action(revision: int) -> None:
+    res = annotate.undo_bulk(revision, who=annotator.name() or "", url=cache.db_url())
+    text.flash("success", res.message)
+
+
+for a in actions:
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    note = f" · note: {a.note}" if a.note else ""
+    left.markdown(
+        text.esc(
+            f"revision {a.revision} · {a.nodes:,} node(s) in {a.discussions:,} discussion(s) "
+            f"labelled {a.label} by {a.who} · {a.at:%Y-%m-%d %H:%M} UTC{note}"
+        )
+        + (f" · undone ({a.undone:,})" if a.undone else "")
+    )
+    right.button(
+        "Undo",
+        key=f"bulk_undo_{a.revision}",
+        on_click=undo_action,
+        args=(a.revision,),
+        disabled=not (who and a.undoable),
+        help=None if a.undoable else "already undone",
         icon=":material/undo:",
+        width="stretch",
     )

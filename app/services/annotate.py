@@ -9,6 +9,7 @@ show the current value and offer to apply the same change again: no edit is sile
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.services.filters import Filter, to_browse_filter
 from db import browsing, labels
@@ -214,6 +215,29 @@ def bulk_label(
         changed=out["changed"],
         revision=out["revision"],
     )
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """A recent bulk label, from the history: it outlives the session that applied it."""
+
+    revision: int
+    who: str
+    at: datetime
+    nodes: int
+    discussions: int
+    label: str  # "correct", "incorrect", or "mixed"
+    note: str | None
+    undone: int  # entries undone since (all of them: nothing left to undo)
+
+    @property
+    def undoable(self) -> bool:
+        return self.undone < self.nodes
+
+
+def recent_bulk_actions(limit: int = 10, url: str | None = None) -> list[BulkAction]:
+    with session_scope(url) as s:
+        return [BulkAction(**a) for a in labels.recent_bulk_actions(s, limit=limit)]
 
 
 def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:
