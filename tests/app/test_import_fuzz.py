@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 
-from app.services import store
+from app.services import compare, jobs, store
 from db import browsing
 from db.engine import session_scope
 from magdi import formats
@@ -414,6 +414,15 @@ def test_the_cli_exits_2_with_file_and_line(sqlite_url, tmp_path, name, fmt, bad
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"error: {path}:{line}: ") and reason in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_eval_job_that_selects_nothing_is_refused(sqlite_url):
+    store.load_demo_if_empty(sqlite_url)
+    config = compare.eval_job_config(dataset="gsm8k", url=sqlite_url)
+    config["source"]["filter"] = {"search": "eggs\x00"}
+    with pytest.raises(ValueError, match="no questions to evaluate"):
+        compare.submit_eval(config, url=sqlite_url)
+    assert jobs.list_all(url=sqlite_url) == []
 
 
 def test_the_cli_refuses_a_training_job_that_selects_nothing(sqlite_url):
