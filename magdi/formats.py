@@ -145,7 +145,7 @@ def _decode(text: str, start: int = 0) -> tuple[Any, int]:
 def _plain(value: Any, where: str) -> Any:
     """A `meta` value with its numbers as int or float; refuses those Python cannot hold."""
     if isinstance(value, dict):
-        return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
+        return {k: _plain(v, f"{where}.{_key(k)}") for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if not isinstance(value, _Number):
@@ -493,8 +493,6 @@ def read_magdi(path: str | Path, task: str | None = None) -> Iterator[tuple[int,
             yield line, discussion_from_magdi(item, index, default_task), None
         except MAGError as exc:
             raise FormatError(path, line, f"item {index}: {exc}") from None
-        except RecursionError:
-            raise FormatError(path, line, f"item {index}: {_TOO_DEEP}") from None
 
 
 def _array_items(path: str | Path, text: str) -> Iterator[tuple[int, int, Any]]:

@@ -5,7 +5,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magdi.formats import FormatError, detect_format, read_jsonl, read_magdi, write_jsonl, write_magdi
+from magdi.formats import (
+    FormatError,
+    detect_format,
+    discussion_to_magdi,
+    read_jsonl,
+    read_magdi,
+    write_jsonl,
+    write_magdi,
+)
+from magdi.mag import Discussion, Turn
 from tests.utils import discussion, turn
 from tests.utils import write_jsonl as write_lines
 from tests.utils.strategies import discussions
@@ -138,3 +147,29 @@ def test_numbers_are_accepted_as_answers():
 
     d, _ = discussion_from_dict(json.loads(path_like.getvalue()))
     assert (d.gold_answer, d.turns[0].answer) == ("18", "18")
+
+
+@given(st.lists(discussions(), max_size=3))
+@settings(max_examples=30, deadline=None)
+def test_magdi_export_is_laid_out_as_json_dump_indent_1(ds):
+    out = io.StringIO()
+    write_magdi(ds, out)
+    assert out.getvalue() == json.dumps([discussion_to_magdi(d) for d in ds], ensure_ascii=False, indent=1)
+
+
+def test_a_magdi_export_names_the_line_of_a_value_json_cannot_hold(tmp_path):
+    good = Discussion("a", "gsm8k", "q", "1", [Turn("x", 0, "r", "1")])
+    bad = Discussion("b", "gsm8k", "q", "1", [Turn("x", 0, "r", "1", confidence=float("inf"))])
+    with open(tmp_path / "m.json", "w") as fh, pytest.raises(FormatError) as err:
+        write_magdi([good, bad], fh)
+    # "[" is line 1 and item a takes 10 lines (its 5 keys, the turn's 2, 3 braces), so b starts on 12
+    assert str(err.value).startswith(f"{tmp_path / 'm.json'}:12: discussion 'b': Out of range float")
+
+
+def test_a_deeply_nested_magdi_item_names_its_line(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(
+        '[\n{"question": "q", "gold_answer": "1"},\n{"question": ' + "[" * 100_000 + "]" * 100_000 + "}]"
+    )
+    with pytest.raises(FormatError, match=r"m\.json:3: item 1: malformed JSON: nested too deeply"):
+        list(read_magdi(path))
