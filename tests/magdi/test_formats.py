@@ -168,8 +168,7 @@ def test_a_magdi_export_names_the_line_of_a_value_json_cannot_hold(tmp_path):
 
 def test_a_deeply_nested_magdi_item_names_its_line(tmp_path):
     path = tmp_path / "m.json"
-    path.write_text(
-        '[\n{"question": "q", "gold_answer": "1"},\n{"question": ' + "[" * 100_000 + "]" * 100_000 + "}]"
-    )
+    good = '{"question": "q", "gold_answer": "1", "a_output_0": {"reasoning": "r", "answer": "1"}}'
+    path.write_text(f"[\n{good},\n" + '{"question": ' + "[" * 100_000 + "]" * 100_000 + "}]")
     with pytest.raises(FormatError, match=r"m\.json:3: item 1: malformed JSON: nested too deeply"):
         list(read_magdi(path))
