@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import yaml
 
 CONFIG_NAME = "distill_config.json"
+STARTS_NAME = "starts.jsonl"  # in a run directory: one line per start of training (see magdi.train)
 EVAL_CONFIG_NAME = "eval_config.json"
 Level = Literal["single-teacher", "1", "2", "3", "4"]
 LEVELS: tuple[str, ...] = typing.get_args(Level)

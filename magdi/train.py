@@ -11,6 +11,7 @@ gloo on CPU); only rank 0 writes. The run directory holds (the student's part th
     best.pt, final_metrics.json   the best validation step (its weights are the saved adapter and
                          heads) and the test loss: see magdi.validation
     progress.json        {step, total_steps, epoch, eta_s, status}, rewritten every step
+    starts.jsonl         {step, time} of every start (the first and each resume)
     checkpoints/step-XXXXXXXX.pt   trainable weights, optimizer, scheduler, scaler, RNG of every rank
     feature_cache/       frozen node features (unless cache_dir is set)
 
@@ -47,7 +48,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from magdi.chains import Example, build_examples, encode_examples
-from magdi.config import CONFIG_NAME, DistillConfig
+from magdi.config import CONFIG_NAME, STARTS_NAME, DistillConfig
 from magdi.formats import read_jsonl
 from magdi.mag import Discussion
 from magdi.model import (
@@ -223,6 +224,13 @@ def _read_checkpoint(path: Path) -> dict[str, Any]:
         raise CheckpointError(f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
+def _record_start(run_dir: Path, step: int) -> None:
+    """One line per start of training in this run directory (the first and every resume): the step
+    it starts after and when, so a reader can tell which records of metrics.jsonl each start wrote."""
+    with open(run_dir / STARTS_NAME, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"step": step, "time": time.time()}) + "\n")
+
+
 def _truncate_metrics(path: Path, step: int) -> None:
     if path.exists():
         kept = []
@@ -310,6 +318,7 @@ def _train(
         start = _load_checkpoint(run_dir, student, optimizer, scheduler, scaler, rank, world, data_path)
     if is_main:  # drop lines a crashed attempt logged after its last checkpoint
         _truncate_metrics(run_dir / "metrics.jsonl", start)
+        _record_start(run_dir, start)
         validator.restore(run_dir, start)
     model = DDP(student) if world > 1 else student
     batches = _StepBatches(cfg, items, features, pad_id, rank, world, steps_per_epoch, device)

@@ -18,8 +18,13 @@ def eta(seconds: float | None) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m{secs:02d}s"
 
 
-def curves(runs: dict[str, list[dict]], keys: tuple[str, ...], title: str) -> go.Figure:
+def curves(
+    runs: dict[str, list[dict]], keys: tuple[str, ...], title: str, resumed_at: list[int] = ()
+) -> go.Figure:
+    """Lines per run and key; `resumed_at`: the steps where a later attempt took over (dotted)."""
     fig = go.Figure()
+    for step in resumed_at:
+        fig.add_vline(x=step, line_dash="dot", line_color="#757575", annotation_text="resumed")
     for label, records in runs.items():
         for key in keys:
             points = [(r["step"], r[key]) for r in records if r.get(key) is not None]
@@ -142,9 +147,12 @@ def job_detail(job_id: int) -> None:
         st.rerun(scope="app")
     with st.container():
         records = jobs.metrics(job)
+        resumed_at, _ = jobs.attempt_span(job)
         if records:
             left, right = st.columns(2)
-            left.plotly_chart(curves({f"#{job.id}": records}, LOSSES, "losses"), key=f"jobs_loss_{job.id}")
+            left.plotly_chart(
+                curves({f"#{job.id}": records}, LOSSES, "losses", resumed_at), key=f"jobs_loss_{job.id}"
+            )
             right.plotly_chart(
                 curves({f"#{job.id}": records}, ("tokens_per_s",), "throughput (tokens/s)"),
                 key=f"jobs_tps_{job.id}",

@@ -16,7 +16,7 @@ import os
 import re
 import shlex
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +28,7 @@ from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
 from magdi import formats
 from magdi.chains import build_examples
-from magdi.config import DistillConfig
+from magdi.config import STARTS_NAME, DistillConfig
 from magdi.mag import Discussion
 from magdi.splits import DEFAULT_SPLIT, SPLIT_NAME, check_split, make_split, question_key, read_split
 
@@ -152,20 +152,47 @@ def list_all(*, kind: str | None = None, url: str | None = None) -> list[JobView
         return [JobView.of(j) for j in job_queries.list_jobs(s, kind=kind)]
 
 
+def _jsonl(path: Path) -> list[dict]:
+    out = []
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:  # a line being written right now, or junk
+            break
+        if not isinstance(record, dict):
+            break
+        out.append(record)
+    return out
+
+
+def attempt_span(job: JobView) -> tuple[list[int], int | None]:
+    """Where this attempt stands among the starts of its run directory (attempts share one):
+    the steps at which earlier starts took over (boundaries to mark), and the step after which a
+    later attempt took over from this one (None: this one is the last, or the run predates
+    starts.jsonl). A start belongs to this job when it happened while the job ran."""
+    if not job.run_dir or job.started_at is None:
+        return [], None
+    began = job.started_at.replace(tzinfo=job.started_at.tzinfo or UTC).timestamp()
+    starts = [s for s in _jsonl(Path(job.run_dir) / STARTS_NAME) if isinstance(s.get("time"), int | float)]
+    mine = next((i for i, s in enumerate(starts) if s["time"] >= began), None)
+    if mine is None:
+        return [], None
+    later = starts[mine + 1 :]
+    return [int(s["step"]) for s in starts[1 : mine + 1]], int(later[0]["step"]) if later else None
+
+
 def metrics(job: JobView) -> list[dict]:
-    """The run's metrics.jsonl records (step, each loss, lr, tokens/s)."""
+    """The run's metrics.jsonl records (step, each loss, lr, tokens/s) as far as this attempt took
+    them: an attempt another one resumed ends where that one took over."""
     if not job.run_dir:
         return []
-    path = Path(job.run_dir) / "metrics.jsonl"
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text().splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:  # a line being written right now
-            break
-    return out
+    records = _jsonl(Path(job.run_dir) / "metrics.jsonl")
+    _, until = attempt_span(job)
+    return records if until is None else [r for r in records if r.get("step", 0) <= until]
 
 
 def final_metrics(job: JobView) -> dict | None:

@@ -64,3 +64,33 @@ def test_the_command_line_names_only_what_differs_from_the_defaults(url):
     assert (
         jobs.command_line(config) == "python -m app train --nproc 2 --split validation=0.2 --set max_steps=7"
     )
+
+
+def test_each_attempt_shows_the_curve_it_wrote_in_the_shared_run_directory(url, tmp_path):
+    """A cancelled attempt ends where the attempt that resumed it took over; the last attempt
+    shows the whole run with the step it resumed at marked (issue 15, 7)."""
+    from db import jobs as job_queries
+    from db.engine import session_scope
+    from magdi.train import train
+    from tests.utils.training import make_cfg
+
+    cfg = make_cfg(tmp_path, "run", max_steps=6, save_every=1)
+    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
+    with session_scope(url, write=True) as s:
+        job_queries.claim_next(s, worker="test")
+        job_queries.update_job(s, first, run_dir=cfg.output_dir)
+    train(cfg, callback=lambda p: p["step"] == 3)  # stopped after step 3, as a cancel stops it
+    assert jobs.cancel(first, url=url) == "cancelling"
+    with session_scope(url, write=True) as s:
+        job_queries.finish(s, first, "cancelled")
+    second = jobs.resume(first, url=url)
+    with session_scope(url, write=True) as s:
+        job_queries.claim_next(s, worker="test")
+        job_queries.update_job(s, second, run_dir=cfg.output_dir)
+    train(cfg, resume=True)  # steps 4..6 in the same run directory
+
+    cancelled, resumed = jobs.get(first, url=url), jobs.get(second, url=url)
+    assert [r["step"] for r in jobs.metrics(cancelled)] == [1, 2, 3]
+    assert [r["step"] for r in jobs.metrics(resumed)] == [1, 2, 3, 4, 5, 6]
+    assert jobs.attempt_span(cancelled) == ([], 3)
+    assert jobs.attempt_span(resumed) == ([3], None)
