@@ -312,10 +312,11 @@ class Worker:
         """Fail (or resume) running jobs whose worker is gone; kill their leftover processes."""
         host = socket.gethostname() + ":"
         recovered = []
+        asked = time.monotonic()
         with session_scope(self.url, write=True) as s:
-            for job in q.orphans(
-                s, stale_after=timedelta(seconds=self.stale_after_s), worker_prefix=host, alive=_pid_alive
-            ):
+            s.connection()  # takes the write lock; heartbeats waited for it as long as this did
+            stale_after = timedelta(seconds=self.stale_after_s + (time.monotonic() - asked))
+            for job in q.orphans(s, stale_after=stale_after, worker_prefix=host, alive=_pid_alive):
                 if job.id in self.running:
                     continue
                 if job.pid and job.worker and job.worker.startswith(host) and _pid_alive(job.pid):
