@@ -26,6 +26,8 @@ class Dataset(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
+    description: str | None = Field(default=None, sa_column=Column(Text))  # free text (Datasets page)
+    source: str | None = None  # where the discussions came from (a file, a job, a paper)
 
 
 def _summary_columns() -> type[SQLModel]:

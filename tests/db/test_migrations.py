@@ -292,3 +292,17 @@ def test_every_store_gets_an_id_of_its_own(db_url, tmp_path):
     with session_scope(other) as s:  # made new
         made = job_queries.store_id(s)
     assert len({upgraded, made}) == 2 and all(len(i) == 32 and int(i, 16) >= 0 for i in (upgraded, made))
+
+
+def test_datasets_get_an_empty_description_and_source(release_url):
+    """0004: the release's datasets keep their rows and get NULL description and source."""
+    from db.models import Dataset
+
+    before = _contents(release_url)
+    with session_scope(release_url) as s:
+        found = s.execute(
+            select(Dataset.name, Dataset.description, Dataset.source).order_by(Dataset.id)
+        ).all()
+    assert _unchanged(release_url, before)
+    names = [row[before["dataset"][0].index("name")] for row in before["dataset"][1]]
+    assert [tuple(r) for r in found] == [(n, None, None) for n in names] and found
