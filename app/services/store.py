@@ -11,7 +11,7 @@ import os
 import pickle
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -64,23 +64,69 @@ def import_file(
     wait for that, not for the parsing. `progress` gets the number of discussions inserted so far,
     batch by batch.
     """
-    default = dataset or Path(path).stem
-    fmt = formats.detect_format(path) if fmt == "auto" else fmt
+    return import_files(
+        [path],
+        dataset=dataset,
+        fmt=fmt,
+        task=task,
+        skip_existing=skip_existing,
+        url=url,
+        progress=progress,
+    )[0]
+
+
+def import_files(
+    paths: Sequence[str | Path],
+    *,
+    dataset: str | None = None,
+    fmt: Literal["auto", "jsonl", "magdi"] = "auto",
+    task: str | None = None,
+    skip_existing: bool = False,
+    url: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[ImportReport]:
+    """Import several files in one transaction, each as `import_file` imports one: a FormatError
+    (naming its file) leaves the store as it was, whatever the files before it held. Every file is
+    parsed and checked before the write lock is taken; an id that a later file repeats in the same
+    dataset is refused as already stored. `progress` counts the discussions of all files."""
     with tempfile.TemporaryDirectory(prefix="magdi-import-") as spill:
-        if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
-            batches = _unspill(list(_parallel_jsonl(path, dataset, default, Path(spill))))
-        else:
-            items = (
-                (loc, dataset or line_ds or default, d)
-                for loc, d, line_ds in formats.read_discussions(path, fmt, task)
-            )
-            batches = iter(list(map(bulk.layout, _batched(items, _BATCH))))
+        parsed = [_parsed(p, dataset, fmt, task, Path(spill)) for p in paths]
+        results: list[bulk.ImportResult] = []
         try:
             with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
-                result = bulk.import_batches(session, batches, skip_existing=skip_existing, progress=progress)
+                for batches in parsed:
+                    done = sum(sum(r.added.values()) + r.skipped for r in results)
+                    counted = (
+                        None if progress is None else functools.partial(_offset_progress, progress, done)
+                    )
+                    results.append(
+                        bulk.import_batches(session, batches, skip_existing=skip_existing, progress=counted)
+                    )
         except bulk.StoreError as exc:
-            raise FormatError(path, exc.location, exc.reason) from None
-    return ImportReport(str(path), result.added, result.skipped, result.turns, result.edges)
+            raise FormatError(paths[len(results)], exc.location, exc.reason) from None
+    return [
+        ImportReport(str(p), r.added, r.skipped, r.turns, r.edges)
+        for p, r in zip(paths, results, strict=True)
+    ]
+
+
+def _offset_progress(progress: Callable[[int], None], done: int, n: int) -> None:
+    progress(done + n)
+
+
+def _parsed(
+    path: str | Path, dataset: str | None, fmt: str, task: str | None, spill: Path
+) -> Iterator[bulk.ImportBatch]:
+    """The file's batches, parsed, validated and labelled now: a FormatError comes before any lock."""
+    default = dataset or Path(path).stem
+    fmt = formats.detect_format(path) if fmt == "auto" else fmt
+    if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
+        return _unspill(list(_parallel_jsonl(path, dataset, default, spill)))
+    items = (
+        (loc, dataset or line_ds or default, d)
+        for loc, d, line_ds in formats.read_discussions(path, fmt, task)
+    )
+    return iter(list(map(bulk.layout, _batched(items, _BATCH))))
 
 
 class ParserDied(RuntimeError):
