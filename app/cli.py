@@ -30,8 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = _with_db(sub.add_parser("import", help="import discussions (one transaction per file)"))
     p.add_argument("path")
     p.add_argument("--dataset", help="dataset name (default: the line's own, else the file name)")
-    p.add_argument("--format", choices=["auto", "jsonl", "magdi"], default="auto")
+    p.add_argument("--format", choices=["auto", "jsonl", "magdi", "reconcile"], default="auto")
     p.add_argument("--task", help="task of a MAGDi file (default: guessed from the file name)")
+    p.add_argument(
+        "--questions",
+        metavar="FILE",
+        help="a ReConcile run pickle ({dataset}_round_{r}.pkl): the question file it was run on",
+    )
     p.add_argument(
         "--skip-existing",
         action="store_true",
@@ -42,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--dataset")
     p.add_argument("--format", choices=["jsonl", "magdi"], default="jsonl")
+    p.add_argument(
+        "--for-reference",
+        action="store_true",
+        help="MAGDi format for the authors' loader: `answer` gives our labels under its exact "
+        "answer == gold_answer test, the turn's own answer kept as `raw_answer`",
+    )
 
     _with_db(sub.add_parser("stats", help="discussions, turns and labels per dataset"))
     _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
@@ -91,6 +102,7 @@ def _import(args) -> int:
         dataset=args.dataset,
         fmt=args.format,
         task=args.task,
+        questions=args.questions,
         skip_existing=args.skip_existing,
         progress=ImportProgress(),
     )
@@ -117,7 +129,10 @@ class ImportProgress:
 
 
 def _export(args) -> int:
-    n = store.export_file(args.path, fmt=args.format, dataset=args.dataset)
+    if args.for_reference and args.format != "magdi":
+        print("error: --for-reference is a MAGDi export: add --format magdi", file=sys.stderr)
+        return 2
+    n = store.export_file(args.path, fmt=args.format, dataset=args.dataset, for_reference=args.for_reference)
     print(f"wrote {n} discussions to {args.path}")
     return 0
 

@@ -12,9 +12,12 @@ stays "255.0", a 5,000-digit answer stays whole), rounds and confidences are ran
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
 import math
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import IO, Any, Literal
 
 from magdi.mag import MAX_ROUND, Discussion, MAGError, Turn
 
-Format = Literal["jsonl", "magdi"]
+Format = Literal["jsonl", "magdi", "reconcile"]
 _LABELS = ("correct", "incorrect")
 _SOURCES = ("auto", "human")
 _TOP_KEYS = {"id", "task", "question", "options", "gold_answer", "turns", "dataset", "meta"}
@@ -43,6 +46,7 @@ _MAGDI_TOP_KEYS = ("id", "task", "question", "options", "gold_answer")
 _MAGDI_TURN_KEYS = (
     "reasoning",
     "answer",
+    "raw_answer",
     "confidence_level",
     "responds_to",
     "label",
@@ -61,9 +65,11 @@ _TASK_HINTS = ("strategyqa", "boolq", "gsm8k", "svamp", "ecqa", "commonsenseqa",
 
 
 class FormatError(ValueError):
-    def __init__(self, path: str | Path, line: int, reason: str):
+    """`FILE:LINE: reason`; `FILE: reason` for a file without lines (a pickle: `line` is None)."""
+
+    def __init__(self, path: str | Path, line: int | None, reason: str):
         self.path, self.line, self.reason = str(path), line, reason
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(f"{path}: {reason}" if line is None else f"{path}:{line}: {reason}")
 
 
 # ---------------------------------------------------------------- strict JSON
@@ -434,7 +440,8 @@ def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussio
                 agent=_agent(m.group(1), where),
                 round=_round(_Number(m.group(2)), where),
                 reasoning=_text(raw, "reasoning", where),
-                answer=_text(raw, "answer", where, numbers_ok=True),
+                # a reference export (see `discussion_to_magdi`) keeps the turn's own answer here
+                answer=_text(raw, "raw_answer" if "raw_answer" in raw else "answer", where, numbers_ok=True),
                 confidence=parse_confidence(raw.get("confidence_level"), where, lenient=True),
                 responds_to=_responds_to(raw.get("responds_to"), where),
                 label=label,
@@ -460,13 +467,38 @@ def discussion_from_magdi(item: Any, index: int, default_task: str) -> Discussio
     return d
 
 
-def discussion_to_magdi(d: Discussion) -> dict:
+# What a reference export writes as `answer` for a turn labelled incorrect whose own answer is
+# spelled exactly as the gold answer (a human correction): anything but the gold answer.
+MARKED_INCORRECT = " (marked incorrect)"
+
+
+def reference_answer(t: Turn, gold_answer: str) -> str:
+    """The `answer` that makes the MAGDi reference loader's test `answer == gold_answer`
+    (dinobby/MAGDi utils.py, generate_ordered_list) give the turn's effective label: the gold answer
+    when the label is correct, the turn's answer (marked when it equals the gold answer) when it is
+    incorrect, the turn's answer when it has no label."""
+    if t.label == "correct":
+        return gold_answer
+    if t.label == "incorrect" and t.answer == gold_answer:
+        return t.answer + MARKED_INCORRECT
+    return t.answer
+
+
+def discussion_to_magdi(d: Discussion, *, for_reference: bool = False) -> dict:
+    """One MAGDi item. `for_reference`: `answer` is `reference_answer` and `raw_answer` the turn's
+    own answer, which our reader takes back as the answer."""
     out: dict[str, Any] = {"id": d.id, "task": d.task, "question": d.question}
     if d.options is not None:
         out["options"] = d.options
     out["gold_answer"] = d.gold_answer
     for t in d.turns:
         entry: dict[str, Any] = {"reasoning": t.reasoning, "answer": t.answer}
+        if for_reference:
+            entry = {
+                "reasoning": t.reasoning,
+                "answer": reference_answer(t, d.gold_answer),
+                "raw_answer": t.answer,
+            }
         if t.confidence is not None:
             entry["confidence_level"] = t.confidence
         out[f"{t.agent}_output_{t.round}"] = entry | _turn_extras(t)
@@ -531,29 +563,186 @@ def _array_items(path: str | Path, text: str) -> Iterator[tuple[int, int, Any]]:
         raise fail(end, "malformed JSON: Extra data")
 
 
-def write_magdi(items: Iterable[Discussion], fh: IO[str]) -> int:
-    """The layout of `json.dump(items, indent=1)`, written item by item so that an error names the line."""
+def write_magdi(items: Iterable[Discussion], fh: IO[str], *, for_reference: bool = False) -> int:
+    """The layout of `json.dump(items, indent=1)`, written item by item so that an error names the line.
+    `for_reference`: see `discussion_to_magdi`."""
     n, line = 0, 2
     fh.write("[")
     for d in items:
-        text = "\n".join(
-            " " + row for row in _strict_dumps(discussion_to_magdi(d), fh, line, d, 1).split("\n")
-        )
+        item = discussion_to_magdi(d, for_reference=for_reference)
+        text = "\n".join(" " + row for row in _strict_dumps(item, fh, line, d, 1).split("\n"))
         fh.write((",\n" if n else "\n") + text)
         n, line = n + 1, line + text.count("\n") + 1
     fh.write("\n]" if n else "]")
     return n
 
 
-def detect_format(path: str | Path) -> Format:
-    """`magdi` when the file starts with a JSON array, else `jsonl`."""
+# ---------------------------------------------------------------- ReConcile run pickles
+
+# ReConcile's dataset names (its run.py --dataset) -> our task names.
+_RECONCILE_TASKS = {"sqa": "strategyqa", "gsm8k": "gsm8k", "ecqa": "ecqa", "aqua": "aqua"}
+_PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Admits no class or function at all: a pickle of lists, dicts, tuples, strings and numbers
+    loads; any other object (and with it every `__reduce__` payload) is refused before it is built."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        hint = (
+            " (numpy strings: convert them with str() before pickling)" if module.startswith("numpy") else ""
+        )
+        raise _Invalid(
+            f"refused: the pickle needs {module}.{name}; only lists, dicts, strings and numbers are"
+            f" admitted{hint}"
+        )
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise _Invalid("refused: the pickle refers to persistent objects")
+
+
+def _check_plain(obj: Any) -> None:
+    """Raise _Invalid unless `obj` holds only lists, tuples, dicts with string keys, strings (no NUL,
+    no lone surrogate) and numbers; bytes and sets are refused too. A pickle can share one object
+    many times (ReConcile's runs do): each object is checked once, so sharing costs nothing."""
+    stack, seen = [obj], set()
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str):
+                    raise _Invalid(f"refused: a dict key of type {type(key).__name__} ({_show(key)})")
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif type(value) not in _PLAIN_TYPES:
+            raise _Invalid(f"refused: a value of type {type(value).__name__}; only plain data is admitted")
+        elif isinstance(value, str) and (bad := _BAD_CHAR.search(value)):
+            what = "a NUL character" if bad[0] == "\x00" else f"a lone surrogate \\u{ord(bad[0]):04x}"
+            raise _Invalid(f"refused: {what} in {_show(value)}")
+
+
+def load_plain_pickle(path: str | Path) -> Any:
+    """The object in a pickle file if it is plain data (`_PlainUnpickler`, `_check_plain`);
+    else FormatError(path, None, reason). Nothing in the file is ever called."""
     with open(path, "rb") as fh:
-        head = fh.read(4096).lstrip()
-    return "magdi" if head.startswith(b"[") else "jsonl"
+        try:
+            obj = _PlainUnpickler(fh).load()
+            if fh.read(1):
+                raise _Invalid("refused: data after the end of the pickle")
+            _check_plain(obj)
+        except _Invalid as exc:
+            raise FormatError(path, None, str(exc)) from None
+        except Exception as exc:  # a damaged or hostile stream: whatever the unpickler raised
+            raise FormatError(path, None, f"not a readable pickle ({type(exc).__name__}: {exc})") from None
+    return obj
+
+
+def read_questions(path: str | Path) -> list[dict]:
+    """The questions a ReConcile run was made on, in order: ReConcile's own files (a JSON array such as
+    SQA's dev.json, JSON lines such as GSM8k's test.jsonl or Aqua's test.json, ECQA's CSV with
+    q_text and q_op1..q_op5) or any of these with `question`, optional `options` and `id`/`qid`.
+    Returns dicts with `id`, `question` and `options` (None when absent)."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
+    if Path(path).suffix.lower() == ".csv":
+        rows = [(i + 2, row) for i, row in enumerate(csv.DictReader(io.StringIO(text)))]
+    elif text.lstrip().startswith("["):
+        rows = [(line, item) for _, line, item in _array_items(path, text)]
+    else:
+        rows = []
+        for lineno, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                try:
+                    rows.append((lineno, _decode(line.strip())[0]))
+                except (json.JSONDecodeError, _Invalid) as exc:
+                    raise FormatError(path, lineno, f"malformed JSON: {exc}") from None
+    return [_question(path, line, i, row) for i, (line, row) in enumerate(rows)]
+
+
+def _question(path: str | Path, line: int, index: int, row: Any) -> dict:
+    if not isinstance(row, dict):
+        raise FormatError(path, line, f"question {index}: expected an object, got {_kind(row)}")
+    key = "question" if "question" in row else "q_text" if "q_text" in row else None
+    if key is None or not isinstance(row[key], str) or not row[key].strip():
+        raise FormatError(path, line, f"question {index}: no 'question' text (or ECQA's q_text)")
+    options = row.get("options")
+    if options is None and "q_op1" in row:
+        options = [row[f"q_op{k}"] for k in range(1, 6) if row.get(f"q_op{k}")]
+    qid = row.get("id", row.get("qid", str(index)))
+    try:
+        return {
+            "id": qid.text if isinstance(qid, _Number) else qid,
+            "question": row[key],
+            "options": _options(options),
+        }
+    except MAGError as exc:
+        raise FormatError(path, line, f"question {index}: {exc}") from None
+
+
+def read_reconcile(
+    path: str | Path, questions: str | Path, task: str | None = None
+) -> Iterator[tuple[int, Discussion, None]]:
+    """Yield (item number from 1, discussion, None) from a ReConcile run pickle
+    (`{dataset}_round_{r}.pkl`: a list of dicts with `gold_answer` and `<agent>_output_<round>` objects,
+    made by ReConcile's run.py) and the question file it was run on (item i is question i; see
+    `read_questions`). The pickle is read by `load_plain_pickle`: nothing in it is executed. Its other
+    keys (votes, debate prompts, `<agent>_pred_<r>`) are derived and ignored."""
+    run = load_plain_pickle(path)
+    if not isinstance(run, list) or not run:
+        raise FormatError(path, None, "a ReConcile run must be a non-empty list of dicts")
+    qs = read_questions(questions)
+    if len(run) > len(qs):
+        raise FormatError(path, None, f"{len(run)} items but {questions} holds only {len(qs)} questions")
+    stem = Path(path).name.split("_round_")[0].lower()
+    default_task = task or _RECONCILE_TASKS.get(stem) or guess_task(path)
+    for index, (item, q) in enumerate(zip(run, qs)):
+        try:
+            if not isinstance(item, dict) or "gold_answer" not in item:
+                raise MAGError("expected a dict with gold_answer and <agent>_output_<round> entries")
+            outputs = {k: v for k, v in item.items() if _MAGDI_OUTPUT.match(k)}
+            magdi = {
+                "id": q["id"],
+                "task": default_task,
+                "question": q["question"],
+                "gold_answer": item["gold_answer"],
+            }
+            if q["options"] is not None:
+                magdi["options"] = q["options"]
+            yield index + 1, discussion_from_magdi(magdi | outputs, index, default_task), None
+        except MAGError as exc:
+            raise FormatError(path, None, f"item {index}: {exc}") from None
+
+
+def detect_format(path: str | Path) -> Format:
+    """`reconcile` for a pickle (protocol 2 and later start with 0x80), `magdi` when the file starts
+    with a JSON array, else `jsonl`."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"\x80"):
+        return "reconcile"
+    return "magdi" if head.lstrip().startswith(b"[") else "jsonl"
 
 
 def read_discussions(
-    path: str | Path, fmt: Format | Literal["auto"] = "auto", task: str | None = None
+    path: str | Path,
+    fmt: Format | Literal["auto"] = "auto",
+    task: str | None = None,
+    questions: str | Path | None = None,
 ) -> Iterator[tuple[int, Discussion, str | None]]:
+    """`questions`: the question file of a ReConcile pickle (`read_reconcile`), for that format only."""
     fmt = detect_format(path) if fmt == "auto" else fmt
+    if questions is not None and fmt != "reconcile":
+        raise FormatError(path, None, f"a question file goes with a ReConcile run pickle, not a {fmt} file")
+    if fmt == "reconcile":
+        if questions is None:
+            raise FormatError(path, None, "a ReConcile run pickle needs the question file it was run on")
+        return read_reconcile(path, questions, task)
     return read_magdi(path, task) if fmt == "magdi" else read_jsonl(path)

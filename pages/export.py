@@ -30,6 +30,14 @@ fmt = st.radio(
     }.get,
 )
 drop = st.checkbox("Leave out nodes excluded from training", key="export_drop")
+reference = fmt == "magdi" and st.checkbox(
+    "For the MAGDi authors' loader",
+    key="export_reference",
+    help="Their code labels a turn correct only when its `answer` equals `gold_answer` exactly, so "
+    '"Yes." against "yes" and every human correction would be lost. With this, `answer` is the gold '
+    "answer for a turn labelled correct and differs from it for one labelled incorrect; the turn's own "
+    "answer stays beside it as `raw_answer` (this app imports the file back unchanged).",
+)
 
 ids = None
 if scope == "filtered":
@@ -44,11 +52,15 @@ def build() -> bytes:
     import io
 
     buf = io.StringIO()
-    store.export_discussions(buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, url=cache.db_url())
+    store.export_discussions(
+        buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, for_reference=reference, url=cache.db_url()
+    )
     return buf.getvalue().encode("utf-8")
 
 
-name = f"magdi-{'filtered' if ids is not None else 'all'}-r{cache.revision()}"
+name = (
+    f"magdi-{'filtered' if ids is not None else 'all'}{'-reference' if reference else ''}-r{cache.revision()}"
+)
 suffix = "jsonl" if fmt == "jsonl" else "json"
 st.download_button(
     "Download",

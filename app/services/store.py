@@ -49,8 +49,9 @@ def import_file(
     path: str | Path,
     *,
     dataset: str | None = None,
-    fmt: Literal["auto", "jsonl", "magdi"] = "auto",
+    fmt: Literal["auto", "jsonl", "magdi", "reconcile"] = "auto",
     task: str | None = None,
+    questions: str | Path | None = None,
     skip_existing: bool = False,
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -62,13 +63,15 @@ def import_file(
     (large JSONL files in forked processes, their rows waiting in temporary files), so the lock
     is held only while checked rows are inserted: other writers (label saves, worker heartbeats)
     wait for that, not for the parsing. `progress` gets the number of discussions inserted so far,
-    batch by batch.
+    batch by batch. A ReConcile run pickle needs `questions`, the question file it was run on
+    (`magdi.formats.read_reconcile`).
     """
     return import_files(
         [path],
         dataset=dataset,
         fmt=fmt,
         task=task,
+        questions=questions,
         skip_existing=skip_existing,
         url=url,
         progress=progress,
@@ -79,8 +82,9 @@ def import_files(
     paths: Sequence[str | Path],
     *,
     dataset: str | None = None,
-    fmt: Literal["auto", "jsonl", "magdi"] = "auto",
+    fmt: Literal["auto", "jsonl", "magdi", "reconcile"] = "auto",
     task: str | None = None,
+    questions: str | Path | None = None,
     skip_existing: bool = False,
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -90,7 +94,7 @@ def import_files(
     parsed and checked before the write lock is taken; an id that a later file repeats in the same
     dataset is refused as already stored. `progress` counts the discussions of all files."""
     with tempfile.TemporaryDirectory(prefix="magdi-import-") as spill:
-        parsed = [_parsed(p, dataset, fmt, task, Path(spill)) for p in paths]
+        parsed = [_parsed(p, dataset, fmt, task, questions, Path(spill)) for p in paths]
         results: list[bulk.ImportResult] = []
         try:
             with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
@@ -115,7 +119,12 @@ def _offset_progress(progress: Callable[[int], None], done: int, n: int) -> None
 
 
 def _parsed(
-    path: str | Path, dataset: str | None, fmt: str, task: str | None, spill: Path
+    path: str | Path,
+    dataset: str | None,
+    fmt: str,
+    task: str | None,
+    questions: str | Path | None,
+    spill: Path,
 ) -> Iterator[bulk.ImportBatch]:
     """The file's batches, parsed, validated and labelled now: a FormatError comes before any lock."""
     default = dataset or Path(path).stem
@@ -124,7 +133,7 @@ def _parsed(
         return _unspill(list(_parallel_jsonl(path, dataset, default, spill)))
     items = (
         (loc, dataset or line_ds or default, d)
-        for loc, d, line_ds in formats.read_discussions(path, fmt, task)
+        for loc, d, line_ds in formats.read_discussions(path, fmt, task, questions)
     )
     return iter(list(map(bulk.layout, _batched(items, _BATCH))))
 
@@ -239,16 +248,21 @@ def export_discussions(
     dataset: str | None = None,
     discussion_ids: Iterable[int] | None = None,
     drop_excluded: bool = False,
+    for_reference: bool = False,
     url: str | None = None,
 ) -> int:
-    """Write discussions with their current effective labels, as of one moment; returns how many."""
+    """Write discussions with their current effective labels, as of one moment; returns how many.
+    `for_reference` (MAGDi format only): answers that the MAGDi reference loader's exact
+    `answer == gold_answer` test reads as these labels (`magdi.formats.reference_answer`)."""
+    if for_reference and fmt != "magdi":
+        raise ValueError("a reference export is in the MAGDi format")
     with snapshot_scope(url) as session:
         dataset_ids = None if dataset is None else [queries.require_dataset(session, dataset)]
         items = queries.iter_discussions(
             session, dataset_ids=dataset_ids, discussion_ids=discussion_ids, drop_excluded=drop_excluded
         )
         if fmt == "magdi":
-            return formats.write_magdi((d for d, _ in items), out)
+            return formats.write_magdi((d for d, _ in items), out, for_reference=for_reference)
         return formats.write_jsonl(items, out)
 
 
