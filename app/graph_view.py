@@ -6,24 +6,20 @@ confirms it a thin purple border; excluded nodes are grey with a dashed border. 
 its own shape. Edges are `responds_to` arrows. Hover shows agent, round, answer (raw and
 normalised), confidence and labels.
 
-Safety: data reaches the HTML only as JSON inside a script (jinja's `tojson` escapes `<`, `>`,
-`&` and `'`), vis-network shows titles as text, our template (app/templates/graph.html) loads
-nothing from the network and a nonce Content-Security-Policy refuses any script but its own two.
-Pure module (no Streamlit): the page caches the HTML through `app.ui.cache`.
+Safety: data reaches the browser only as JSON (the component's arguments), vis-network shows
+titles as text, and the component's page (app/templates/mag_graph/) loads nothing from the network
+and runs only its own two scripts (Content-Security-Policy). Pure module (no Streamlit): the page
+draws it through `app.ui.graph`.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-from functools import cache
 from pathlib import Path
 
 from pyvis.network import Network
 
 from app.services.mag_view import DiscussionView, NodeView
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(Network.__init__.__code__.co_filename).resolve().parent / "lib" / "vis-9.1.2"
 
 X_STEP, Y_STEP = 200, 140
@@ -36,14 +32,6 @@ HUMAN = "#6a1b9a"
 SELECTED = "#1565c0"
 MAX_LABEL = 18
 MAX_TITLE = 600
-
-# Remote resources must never be fetched from the graph (pyvis's own template loads bootstrap
-# from a CDN); ours has none, and this strips any that a future template might bring.
-_REMOTE = re.compile(
-    r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>"
-    r"(?:\s*</script>)?",
-    re.IGNORECASE,
-)
 
 
 def agent_style(index: int) -> tuple[str, bool | list[int]]:
@@ -182,32 +170,21 @@ def build_network(view: DiscussionView, selected: int | None = None, height: int
     return net
 
 
-@cache
-def vis_js() -> str:
-    """vis-network's code as pyvis ships it (inlined verbatim: never parsed as a template)."""
-    path = VIS_DIR / "vis-network.min.js"
-    if not path.is_file():
-        raise RuntimeError(f"vis-network not found under {VIS_DIR}")
-    return path.read_text(encoding="utf-8")
+def graph_height(view: DiscussionView) -> int:
+    """Pixels for the MAG: a row per agent (the canvas is as wide as the page; vis fits it)."""
+    return max(300, Y_STEP * len(view.agents) + 80)
 
 
-def render_html(view: DiscussionView, selected: int | None = None, height: int = 420) -> str:
-    """Self-contained HTML (vis.js inlined, ~480 KB) of the MAG; cache it, it is pure."""
+def graph_data(view: DiscussionView, selected: int | None = None) -> dict:
+    """What the graph component draws: nodes, edges and vis-network options (JSON), and its height."""
+    height = graph_height(view)
     net = build_network(view, selected, height)
-    net.set_template_dir(str(TEMPLATES), "graph.html")
-    net.templateEnv.globals.update(nonce=secrets.token_urlsafe(16), vis_js=vis_js())
-    html = net.generate_html()
-    return strip_remote(html)
-
-
-def strip_remote(html: str) -> str:
-    """Drop any <script src=//…> / <link href=//…> tag (nothing may be fetched from a CDN)."""
-    return _REMOTE.sub("", html)
+    return dict(nodes=net.nodes, edges=net.edges, options=net.options, height=height)
 
 
 LEGEND = (
     "green: correct · red: incorrect · grey dashed: excluded · thick purple border ✎: a "
     "human overrode the automatic label · thin purple border: a human confirmed it · ⚑: "
     "waits for review · one shape per agent · arrows: responds to · hover a node for "
-    "its answer and confidence"
+    "its answer and confidence · click a node to open it"
 )

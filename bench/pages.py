@@ -183,7 +183,7 @@ def main() -> None:
 
     def mag():
         view = mag_view.discussion(did, url)
-        graph_view.render_html(view, view.nodes[0].id)
+        graph_view.graph_data(view, view.nodes[0].id)
         grid = pd.DataFrame(index=view.rounds, columns=view.agents, dtype=object)
         for n in view.nodes:
             grid.loc[n.round, n.agent] = f"{n.answer} {n.reasoning[:40]}"
@@ -191,7 +191,7 @@ def main() -> None:
         browse.neighbours(browse.ordered_ids(f, url=url), did)
 
     print(
-        f"\nMAG (12 nodes) services: discussion + graph HTML + grid + history + prev/next in "
+        f"\nMAG (12 nodes) services: discussion + graph data + grid + history + prev/next in "
         f"a 33k filter (target < 1 s)\n  {ms(timed(mag, args.repeat))}"
     )
     at = apptest("mag", {"d": str(did), "ds": "gsm8k"}, annotator="bench")

@@ -15,7 +15,7 @@ from app import graph_view, ui
 from app.services import annotate
 from app.services.browse import neighbours
 from app.services.review import REASONS
-from app.ui import annotator, cache, state, text
+from app.ui import annotator, cache, graph, state, text
 
 s = st.session_state
 f, view = state.current_filter(), state.current_view()
@@ -127,11 +127,12 @@ st.caption(
 
 # ---------------------------------------------------------------- graph and grid
 selected = d.node(s[node_key])
-left, right = st.columns([1, 1])
-with left:
-    st.iframe(cache.graph_html(d, selected.id), height=440, alt="MAG of the discussion")
-    st.caption(graph_view.LEGEND)
-with right:
+clicked = graph.mag_graph(d, selected.id, key=f"mag_graph_{d.id}")
+if clicked is not None and clicked != selected.id and clicked in node_ids:
+    s[node_key] = clicked
+    st.rerun()
+st.caption(graph_view.LEGEND)
+with st.container():
     # rows: rounds, columns: agents (agents are few; rounds grow downwards like the graph's x)
     grid = pd.DataFrame(index=[f"round {r}" for r in d.rounds], columns=d.agents, dtype=object)
     style = pd.DataFrame("", index=grid.index, columns=grid.columns)
@@ -146,8 +147,8 @@ with right:
             + ("⊘" if n.excluded else "")
             + {"right_wrong": " ↘R→W", "wrong_right": " ↗W→R", None: ""}[n.flip]
         )
-        words = " ".join(n.reasoning.split()[:6])
-        grid.loc[row, n.agent] = f"{mark} {n.answer[:24]}{conf}{flags} — {words}…"
+        answer = n.answer if len(n.answer) <= 32 else n.answer[:31] + "…"
+        grid.loc[row, n.agent] = f"{mark} {answer}{conf}{flags}"
         css = "background-color: #e8f5e9" if n.label else "background-color: #ffebee"
         if n.flip == "right_wrong":
             css = "background-color: #ffcc80; font-weight: bold"
@@ -160,7 +161,7 @@ with right:
         style.loc[row, n.agent] = css
         cell_node[(d.rounds.index(n.round), n.agent)] = n.id
     grid = grid.fillna("")
-    width = max(110, 480 // max(1, len(d.agents)))  # every agent column in view
+    width = max(150, 1100 // max(1, len(d.agents)))  # every agent column in view, 3-5 agents
     event = st.dataframe(
         grid.style.apply(lambda _: style, axis=None),
         width="stretch",

@@ -12,7 +12,6 @@ import time
 
 import streamlit as st
 
-from app import graph_view
 from app.services import annotate, compare, mag_view, predictions, review, store
 from app.services import browse as browse_svc  # the services whose functions share a name here
 from app.services import history as history_svc
@@ -82,12 +81,6 @@ def _discussion(url, rev, did) -> mag_view.DiscussionView | None:
 
 def discussion(did: int) -> mag_view.DiscussionView | None:
     return _discussion(db_url(), revision(), did)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def graph_html(view: mag_view.DiscussionView, selected: int | None) -> str:
-    """The pyvis HTML of a MAG (≈480 KB with vis.js inlined), cached on its content."""
-    return graph_view.render_html(view, selected)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)

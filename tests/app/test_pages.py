@@ -143,10 +143,11 @@ def test_mag_draws_graph_grid_and_node_detail(url):
     did = disc_id(url, "gsm8k-001")
     bard1 = node_id(url, "gsm8k-001", "bard", 1)
     at = open_page("mag", {"d": str(did), "n": str(bard1)})
-    [frame] = at.get("iframe")
-    html = frame.proto.srcdoc
-    assert "new vis.Network" in html and "cdn" not in html.lower().replace("vis-network", "")
-    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", html).group(1))
+    [graph] = at.get("component_instance")  # the MAG graph component and what it was sent
+    assert graph.proto.component_name == "app.ui.graph.mag_graph"
+    args = json.loads(graph.proto.json_args)
+    assert args["height"] >= 3 * graph_view.Y_STEP  # sized to the MAG: a row per agent
+    nodes = args["nodes"]
     turns = [n for n in nodes if isinstance(n["id"], int)]
     assert len(turns) == 6 and {n["shape"] for n in turns} == {"dot", "square", "triangle"}
     pos = {n["id"]: (n["x"], n["y"]) for n in turns}
@@ -377,10 +378,16 @@ def test_hostile_text_is_escaped_everywhere(url):
     for el in [*at.title, *at.subheader, *at.caption, *at.markdown, *at.sidebar.markdown]:
         assert not PAYLOAD.search(el.value), el.value
     assert any("<script>window.__pwned=1" in t.value for t in at.text)  # shown literally
-    html = at.get("iframe")[0].proto.srcdoc
-    data = html[html.index("var nodes") :]
-    assert not PAYLOAD.search(data) and "\\u003cscript\\u003e" in data
-    assert "script-src 'nonce-" in html and not re.search(r"<(script|link)[^>]+(src|href)=", html)
+    # the graph gets data as JSON arguments only (vis-network shows titles as text), and its page
+    # runs only its own folder's scripts
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert any(n.get("title", "").startswith("<script>window.__pwned=1") for n in args["nodes"])
+    page = (ROOT / "app" / "templates" / "mag_graph" / "index.html").read_text()
+    assert "script-src 'self'" in page and "default-src 'none'" in page
+    assert re.findall(r"<script\b[^>]*>", page) == [
+        '<script src="vis-network.min.js">',
+        '<script src="mag_graph.js">',
+    ]
     for name in ("overview", "browse", "review"):
         at.switch_page(f"../pages/{name}.py").run()
         assert not at.exception
@@ -388,7 +395,7 @@ def test_hostile_text_is_escaped_everywhere(url):
             assert not PAYLOAD.search(el.value), (name, el.value)
 
 
-def test_graph_view_styles_and_strips_remote_tags(url):
+def test_graph_view_styles_nodes_and_sizes_the_graph(url):
     d = mag_view.discussion(disc_id(url, "gsm8k-001"), url)
     bard0 = node_id(url, "gsm8k-001", "bard", 0)
     annotate.set_label(bard0, True, who="ann", url=url)
@@ -401,8 +408,6 @@ def test_graph_view_styles_and_strips_remote_tags(url):
     assert all(n["fixed"] and not n["physics"] for n in net.nodes)
     assert len(net.edges) == len(d.edges) and all(e["arrows"] == "to" for e in net.edges)
     assert len({str(graph_view.agent_style(i)) for i in range(12)}) == 12
-    cdn = (
-        '<script src="https://cdn.jsdelivr.net/x.js"></script><link rel="stylesheet" '
-        'href="//cdn.example/x.css"><p>kept</p>'
-    )
-    assert graph_view.strip_remote(cdn) == "<p>kept</p>"
+    data = graph_view.graph_data(d, selected=bard0)
+    assert data["height"] == graph_view.graph_height(d) >= graph_view.Y_STEP * len(d.agents)
+    assert json.loads(json.dumps(data)) == data  # the component's arguments are plain JSON

@@ -56,9 +56,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_server):
+    """A fresh browser session on the app; `expect` waits up to 20 s, like the page's actions (a
+    page's first run can take longer than Playwright's default 5 s on two busy cores)."""
+    from playwright.sync_api import expect
+
     base, _ = app_server
     with guarded_page(browser, base) as pg:
-        yield pg
+        expect.set_options(timeout=20_000)
+        try:
+            yield pg
+        finally:
+            expect.set_options(timeout=None)  # back to Playwright's default
 
 
 @pytest.fixture(scope="module")

@@ -30,15 +30,29 @@ def shots(tmp_path):
     return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
-GRAPH = "iframe[title='MAG of the discussion']"
+GRAPH = "iframe[title='app.ui.graph.mag_graph']"
 
 
 def graph_frame(page: Page) -> Frame:
-    """The pyvis iframe once vis-network has drawn its nodes."""
+    """The MAG graph component's iframe once vis-network has drawn its nodes."""
     handle = page.wait_for_selector(GRAPH)
     frame = handle.content_frame()
     frame.wait_for_function("typeof network !== 'undefined' && network.body.data.nodes.length > 0")
     return frame
+
+
+def node_point(page: Page, frame: Frame, node_id: int) -> tuple[float, float]:
+    """Where a node is drawn, in the page's coordinates (the canvas sits below the graph's toolbar)."""
+    box = page.locator(GRAPH).bounding_box()
+    at = frame.evaluate(
+        """id => {
+            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            const r = document.getElementById('graph').getBoundingClientRect();
+            return {x: r.left + p.x, y: r.top + p.y};
+        }""",
+        node_id,
+    )
+    return box["x"] + at["x"], box["y"] + at["y"]
 
 
 def sign_in(page: Page, name: str) -> None:
@@ -105,6 +119,16 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     expect(history_line(page, r"human label: — → correct · Alice")).to_have_count(1)
     graph_frame(page).wait_for_function(f"network.body.data.nodes.get({node}).label.includes('✎')")
 
+    # a click on another node in the graph opens it (URL, node picker, border)
+    other = next(n.id for n in mag_view.discussion(did, url).nodes if (n.agent, n.round) == ("gpt4", 1))
+    frame = graph_frame(page)
+    page.mouse.click(*node_point(page, frame, other))
+    page.wait_for_url(re.compile(rf"n={other}\b"))
+    expect(page.get_by_role("combobox", name="Node")).to_have_value(re.compile(r"round 1 · gpt4"))
+    graph_frame(page).wait_for_function(f"network.body.data.nodes.get({other}).borderWidth === 6")
+    choose(page, "Node", re.compile(r"round 0 · bard"))  # back to the labelled node
+    page.wait_for_url(re.compile(rf"n={node}\b"))
+
     page.get_by_role("button", name="Undo").first.click()
     expect(page.get_by_text(re.compile(r"undid #\d+"))).to_be_visible()
     expect(history_line(page, r"human label: correct → — · Alice")).to_have_count(1)
@@ -123,10 +147,9 @@ def test_hostile_file_displays_as_text_and_runs_nothing(page: Page, app_server):
     # hover a node: vis-network's tooltip shows the agent name literally
     view = mag_view.discussion(did, url)
     target = next(n for n in view.nodes if n.agent.startswith("<script>"))
-    box = page.locator(GRAPH).bounding_box()
-    pos = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", target.id)
-    page.mouse.move(box["x"] + pos["x"] - 30, box["y"] + pos["y"] - 30)
-    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=5)
+    x, y = node_point(page, frame, target.id)
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=5)
     tooltip = frame.locator(".vis-tooltip")
     expect(tooltip).to_be_visible()
     assert tooltip.inner_text().startswith(
