@@ -284,3 +284,14 @@ def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, in
         )
     n_edges = session.execute(select(func.count()).where(Edge.discussion_id.in_(_discussion_ids(new.id))))
     return {**contents(session, dataset_id=new.id), "edges": n_edges.scalar()}
+
+
+def external_ids(session: Session, *, name: str) -> set[str]:
+    """The discussion ids the dataset holds (none for a dataset not stored)."""
+    return set(
+        session.execute(
+            select(Discussion.external_id)
+            .join(Dataset, Dataset.id == Discussion.dataset_id)
+            .where(Dataset.name == name)
+        ).scalars()
+    )
