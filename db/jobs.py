@@ -10,10 +10,10 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from db.models import Job, StoreInfo, utcnow
+from db.models import EvalRun, Job, StoreInfo, utcnow
 
 ACTIVE = ("queued", "running")
 RESUMABLE = ("failed", "cancelled")
@@ -71,11 +71,48 @@ def get_job(session: Session, job_id: int) -> Job | None:
     ).scalar_one_or_none()
 
 
-def list_jobs(session: Session, *, kind: str | None = None, limit: int = 100) -> list[Job]:
+def list_jobs(
+    session: Session, *, kind: str | None = None, limit: int = 100, archived: bool | None = False
+) -> list[Job]:
+    """Newest first; `archived`: False (default) leaves archived jobs out, True lists only them,
+    None lists both."""
     q = select(Job).order_by(Job.id.desc()).limit(limit)
     if kind:
         q = q.where(Job.kind == kind)
+    if archived is not None:
+        q = q.where(Job.archived_at.is_not(None) if archived else Job.archived_at.is_(None))
     return list(session.execute(q).scalars())
+
+
+def run_jobs(session: Session, job: Job) -> list[Job]:
+    """The jobs of `job`'s run: the attempts sharing its run directory (just `job` before it
+    started), newest first."""
+    if job.run_dir is None:
+        return [job]
+    q = select(Job).where(Job.run_dir == job.run_dir).order_by(Job.id.desc())
+    return list(session.execute(q).scalars())
+
+
+def job_configs(session: Session) -> list[tuple[int, str, str]]:
+    """(id, kind, config JSON) of every job: what refers to a job lives in other jobs' configs."""
+    return [tuple(row) for row in session.execute(select(Job.id, Job.kind, Job.config).order_by(Job.id))]
+
+
+def evaluations_of(session: Session, job_ids: list[int]) -> int:
+    """How many stored evaluations (EvalRun rows) these jobs made."""
+    return len(session.execute(select(EvalRun.id).where(EvalRun.job_id.in_(job_ids))).all())
+
+
+def set_archived(session: Session, job_ids: list[int], archived: bool) -> None:
+    session.execute(update(Job).where(Job.id.in_(job_ids)).values(archived_at=utcnow() if archived else None))
+
+
+def delete_jobs(session: Session, job_ids: list[int]) -> None:
+    """Delete the jobs with their evaluations (questions and predictions cascade) and node
+    predictions (cascade); newest first, since a later attempt points at the one it resumed."""
+    session.execute(delete(EvalRun).where(EvalRun.job_id.in_(job_ids)))
+    for job_id in sorted(job_ids, reverse=True):
+        session.execute(delete(Job).where(Job.id == job_id))
 
 
 def update_job(session: Session, job_id: int, **values) -> None:

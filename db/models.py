@@ -117,7 +117,8 @@ class StoreMeta(SQLModel, table=True):
 
 
 class Job(SQLModel, table=True):
-    """A background job (train now; eval and discussion jobs reuse it). Rows are never deleted."""
+    """A background job (train, eval, predict, discuss). A finished one can be archived or deleted
+    with its run (`app.services.jobs`)."""
 
     __table_args__ = (Index("ix_job_status_id", "status", "id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -145,6 +146,7 @@ class Job(SQLModel, table=True):
     attempt: int = 1
     resume_of: int | None = Field(default=None, foreign_key="job.id")
     experiment_id: int | None = Field(default=None, foreign_key="experiment.id", index=True)
+    archived_at: datetime | None = None  # archived: hidden from the Jobs page, kept (migration 0005)
 
 
 class StoreInfo(SQLModel, table=True):

@@ -38,12 +38,18 @@ def curves(
 
 st.title("Jobs")
 text.show_flash()
-all_jobs = jobs.list_all(url=cache.db_url())
+show_archived = st.toggle(
+    "Archived jobs", key="jobs_archived", help="list the archived jobs instead of the others (restore them)"
+)
+all_jobs = jobs.list_all(archived=show_archived, url=cache.db_url())
 if not all_jobs:
-    st.info(
-        "No jobs yet. Start one on the Train page; `python -m app worker` runs them "
-        "(the run command starts one beside the app)."
-    )
+    if show_archived:
+        st.info("No archived jobs.")
+    else:
+        st.info(
+            "No jobs yet. Start one on the Train page; `python -m app worker` runs them "
+            "(the run command starts one beside the app)."
+        )
     st.stop()
 
 
@@ -51,7 +57,7 @@ if not all_jobs:
 def job_table() -> None:
     """The queue, redrawn every 2 s while a job is queued or running (its step, progress and ETA
     as the detail below shows them)."""
-    listed = jobs.list_all(url=cache.db_url())
+    listed = jobs.list_all(archived=show_archived, url=cache.db_url())
     if [j.status for j in listed] != [j.status for j in all_jobs]:  # a job started, ended or came
         st.rerun(scope="app")
     st.dataframe(
@@ -194,7 +200,87 @@ def job_detail(job_id: int) -> None:
         st.code(jobs.log_tail(job) or "(empty)", language=None)
 
 
+def downloads(job: jobs.JobView) -> None:
+    """The run's artifacts, each built when its button is clicked."""
+    found = jobs.downloads(job)
+    if not found:
+        return
+    st.caption("Download")
+    columns = st.columns(len(found))
+    for column, d in zip(columns, found):
+        if jobs.too_large(d):
+            column.caption(
+                text.esc(
+                    f"{d.label}: {d.size / 2**20:,.0f} MiB, too large here; copy it from the run directory"
+                )
+            )
+            continue
+        column.download_button(
+            d.label,
+            data=d.build,
+            file_name=d.file_name,
+            mime=d.mime,
+            key=f"jobs_download_{job.id}_{d.file_name}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def manage(job: jobs.JobView) -> None:
+    """Archive / restore, and delete after a confirmation that says what goes."""
+    if job.active:
+        return
+    url = cache.db_url()
+    left, right = st.columns(2)
+    if job.archived_at is None:
+        if left.button(
+            "Archive", key=f"jobs_archive_{job.id}", help="hide it (and its attempts); nothing is deleted"
+        ):
+            done = jobs.archive(job.id, url=url)
+            text.flash("success", f"Archived job(s) {', '.join(map(str, done))}: listed under Archived jobs.")
+            st.query_params.pop("job", None)
+            st.rerun(scope="app")
+    elif left.button("Restore", key=f"jobs_restore_{job.id}"):
+        done = jobs.archive(job.id, False, url=url)
+        text.flash("success", f"Restored job(s) {', '.join(map(str, done))}.")
+        st.rerun(scope="app")
+    confirm_key = f"jobs_confirm_delete_{job.id}"
+    if right.button("Delete…", key=f"jobs_delete_{job.id}"):
+        st.session_state[confirm_key] = True
+    if not st.session_state.get(confirm_key):
+        return
+    plan = jobs.removal(job.id, url=url)
+    if plan.blockers:
+        text.notice("warning", f"Job {job.id} cannot be deleted: " + "; ".join(plan.blockers) + ".")
+        return
+    goes = [f"job(s) {', '.join(map(str, plan.jobs))} (every attempt of the run)"]
+    if plan.evaluations:
+        goes.append(f"{plan.evaluations} stored evaluation(s), gone from Compare")
+    if job.kind == "predict":
+        goes.append("its node scores (the Review queue's classifier suggestions)")
+    if plan.run_dir:
+        goes.append(f"the run directory {plan.run_dir}")
+    text.notice("warning", "Deleting removes for good: " + "; ".join(goes) + ".")
+    yes, no = st.columns(2)
+    if yes.button("Delete for good", type="primary", key=f"jobs_delete_yes_{job.id}"):
+        removed = jobs.delete(job.id, url=url)
+        st.session_state.pop(confirm_key, None)
+        st.query_params.pop("job", None)
+        kept = (
+            ""
+            if removed or not plan.run_dir
+            else " Its run directory was kept (not made by this store's worker)."
+        )
+        text.flash("success", f"Deleted job(s) {', '.join(map(str, plan.jobs))}.{kept}")
+        st.rerun(scope="app")
+    if no.button("Keep it", key=f"jobs_delete_no_{job.id}"):
+        st.session_state.pop(confirm_key, None)
+        st.rerun()
+
+
 job_detail(current)
+downloads(shown)
+manage(shown)
 
 st.subheader("Compare runs")
 train_jobs = [j for j in all_jobs if j.kind == "train" and j.run_dir]

@@ -11,11 +11,16 @@ A job that would have nothing to do is refused when it is queued (`submit` raise
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
 import shlex
-from dataclasses import dataclass
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -81,6 +86,7 @@ class JobView:
     resume_of: int | None
     worker: str | None
     pid: int | None
+    archived_at: datetime | None
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -147,9 +153,190 @@ def get(job_id: int, *, url: str | None = None) -> JobView | None:
         return None if job is None else JobView.of(job)
 
 
-def list_all(*, kind: str | None = None, url: str | None = None) -> list[JobView]:
+def list_all(
+    *, kind: str | None = None, archived: bool | None = False, url: str | None = None
+) -> list[JobView]:
+    """Newest first; archived jobs only with `archived=True` (both with None)."""
     with session_scope(url) as s:
-        return [JobView.of(j) for j in job_queries.list_jobs(s, kind=kind)]
+        return [JobView.of(j) for j in job_queries.list_jobs(s, kind=kind, archived=archived)]
+
+
+# ---------------------------------------------------------------- archive and delete
+
+
+@dataclass
+class Removal:
+    """What archiving or deleting a job takes with it: the attempts of its run (they share one run
+    directory), their stored evaluations, and the reasons it cannot be deleted (`blockers`)."""
+
+    job_id: int
+    jobs: list[int]
+    run_dir: str | None
+    evaluations: int
+    blockers: list[str] = field(default_factory=list)  # non-empty: delete is refused
+    active: bool = False  # queued or running: archive and delete are both refused
+
+
+def _users(configs: list[tuple[int, str, str]], ids: set[int]) -> list[tuple[int, str]]:
+    """(job id, kind) of the jobs whose config names one of `ids` as its student or classifier."""
+    out = []
+    for job_id, kind, text in configs:
+        config = json.loads(text)
+        named = (config.get("model") or {}).get("run_job") if kind == "eval" else config.get("train_job")
+        if job_id not in ids and named is not None and int(named) in ids:
+            out.append((job_id, kind))
+    return out
+
+
+def removal(job_id: int, *, url: str | None = None) -> Removal:
+    """What `delete(job_id)` would remove, and why it would be refused."""
+    with session_scope(url) as s:
+        job = job_queries.get_job(s, job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id}")
+        run = job_queries.run_jobs(s, job)
+        ids = [j.id for j in run]
+        plan = Removal(job_id, ids, job.run_dir, job_queries.evaluations_of(s, ids))
+        plan.active = any(j.status in job_queries.ACTIVE for j in run)
+        if plan.active:
+            plan.blockers.append("an attempt of it is queued or running: cancel it first")
+        for other, kind in _users(job_queries.job_configs(s), set(ids)):
+            use = "evaluates" if kind == "eval" else "scores nodes with"
+            plan.blockers.append(f"job {other} ({kind}) {use} this run: delete that job first")
+        if cells := sorted({j.experiment_id for j in run if j.experiment_id is not None}):
+            plan.blockers.append(
+                f"a cell of experiment {', '.join(map(str, cells))}: archive it instead (the experiment"
+                " reads its results)"
+            )
+    return plan
+
+
+def archive(job_id: int, archived: bool = True, *, url: str | None = None) -> list[int]:
+    """Archive (hide) or restore the jobs of a finished run; rows and run directory stay, so what
+    refers to them (evaluations, experiments, an eval job's student) still works. Returns the ids."""
+    plan = removal(job_id, url=url)
+    if plan.active:
+        raise ValueError(f"job {job_id} is queued or running: cancel it first")
+    with session_scope(url, write=True) as s:
+        job_queries.set_archived(s, plan.jobs, archived)
+    return plan.jobs
+
+
+def delete(job_id: int, *, url: str | None = None) -> bool:
+    """Delete a finished run: its jobs (every attempt), their evaluations and node scores, and its
+    run directory when the worker made it for this store and run (its owner.json says so).
+    Refused (ValueError, nothing removed) while a job of it is active or something else still
+    uses it (see `removal`). Returns whether the run directory was removed."""
+    from app.worker import OWNER_NAME  # the worker imports this module
+
+    plan = removal(job_id, url=url)
+    if plan.blockers:
+        raise ValueError(f"job {job_id} cannot be deleted: " + "; ".join(plan.blockers))
+    with session_scope(url, write=True) as s:
+        owned = plan.run_dir is not None and _owned(
+            Path(plan.run_dir) / OWNER_NAME, job_queries.store_id(s), plan.jobs
+        )
+        job_queries.delete_jobs(s, plan.jobs)
+    if owned:
+        shutil.rmtree(plan.run_dir, ignore_errors=True)
+    return owned
+
+
+def _owned(owner: Path, store_id: str, job_ids: list[int]) -> bool:
+    try:
+        found = json.loads(owner.read_text())
+        return found.get("store_id") == store_id and found.get("job_id") in job_ids
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+# ---------------------------------------------------------------- downloads
+
+MAX_DOWNLOAD_BYTES = 256 << 20  # a download is built in memory; larger runs are copied from the run directory
+# What the student zip holds (magdi.run): its config, tokenizer, offline base, adapter and heads.
+STUDENT_FILES = ("distill_config.json", "tokenizer", "base", "adapter", "heads.safetensors")
+FROZEN_FILES = ("data.jsonl", "data.json", "split.json", "questions.jsonl", "discussions.jsonl")
+
+
+@dataclass
+class Download:
+    label: str
+    file_name: str
+    mime: str
+    size: int  # bytes on disk (the zip is smaller)
+    build: Callable[[], bytes] = field(repr=False)
+
+
+def downloads(job: JobView) -> list[Download]:
+    """The run's artifacts as downloads: the student (zip), the frozen data (zip), the predictions
+    (eval jobs) and the metrics as CSV; only those the run directory holds, each within
+    MAX_DOWNLOAD_BYTES (`too_large` lists the others)."""
+    if not job.run_dir or not Path(job.run_dir).is_dir():
+        return []
+    root, stem = Path(job.run_dir), f"job-{job.id}"
+    out = []
+    student = [root / n for n in STUDENT_FILES if (root / n).exists()]
+    if (root / "adapter").is_dir():
+        out.append(
+            _zip_download("student (adapter, heads, tokenizer, config)", f"{stem}-student.zip", root, student)
+        )
+    frozen = [root / n for n in FROZEN_FILES if (root / n).is_file()]
+    if frozen:
+        out.append(_zip_download("frozen data", f"{stem}-data.zip", root, frozen))
+    if (root / "predictions.jsonl").is_file():
+        path = root / "predictions.jsonl"
+        out.append(
+            Download(
+                "predictions (JSONL)",
+                f"{stem}-predictions.jsonl",
+                "application/jsonl",
+                path.stat().st_size,
+                path.read_bytes,
+            )
+        )
+    if (root / "metrics.jsonl").is_file():
+        out.append(
+            Download(
+                "metrics (CSV)",
+                f"{stem}-metrics.csv",
+                "text/csv",
+                (root / "metrics.jsonl").stat().st_size,
+                lambda: metrics_csv(job),
+            )
+        )
+    return out
+
+
+def too_large(d: Download) -> bool:
+    return d.size > MAX_DOWNLOAD_BYTES
+
+
+def _size(paths: list[Path]) -> int:
+    return sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+
+
+def _zip_download(label: str, name: str, root: Path, paths: list[Path]) -> Download:
+    def build() -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in paths:
+                for f in sorted([p] if p.is_file() else p.rglob("*")):
+                    if f.is_file():
+                        zf.write(f, f.relative_to(root))
+        return buf.getvalue()
+
+    return Download(label, name, "application/zip", _size(paths), build)
+
+
+def metrics_csv(job: JobView) -> bytes:
+    """This attempt's metrics (`metrics`) as CSV: a column per key any record has, in first-seen order."""
+    records = metrics(job)
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buf.getvalue().encode("utf-8")
 
 
 def _jsonl(path: Path) -> list[dict]:
