@@ -22,6 +22,8 @@ PAGE_INFO = {
     "jobs": ("Jobs", ":material/work_history:", "Distil"),
     "compare": ("Compare", ":material/compare_arrows:", "Distil"),
     "experiments": ("Experiments", ":material/science:", "Distil"),
+    "import": ("Import", ":material/upload:", "Data"),
+    "datasets": ("Datasets", ":material/database:", "Data"),
     "export": ("Export", ":material/download:", "Data"),
 }
 PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}
