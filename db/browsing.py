@@ -171,8 +171,10 @@ def browse(
 
 
 def _order(sort: str, descending: bool) -> list:
+    """A NULL (a consensus never reached) counts as the largest value, on SQLite as on PostgreSQL
+    (their defaults differ)."""
     col = SORTS[sort]
-    return [col.desc() if descending else col.asc(), Discussion.id]
+    return [col.desc().nulls_first() if descending else col.asc().nulls_last(), Discussion.id]
 
 
 def ordered_ids(

@@ -300,7 +300,7 @@ def launch() -> None:
     except (ValueError, LookupError, OSError, FormatError) as exc:
         text.notice("error", str(exc))
         return
-    text.flash("success", f"Queued evaluation job {job_id}; `python -m app worker` runs it.")
+    text.flash("success", f"Queued evaluation job {job_id}; a worker (python -m app worker) runs it.")
     st.rerun()
 
 

@@ -75,7 +75,9 @@ def create_form() -> None:
         text.notice("error", str(exc))
         return
     st.session_state["experiments_selected"] = experiment_id
-    text.flash("success", f"Created experiment {experiment_id}; `python -m app worker` runs its jobs.")
+    text.flash(
+        "success", f"Created experiment {experiment_id}; a worker (python -m app worker) runs its jobs."
+    )
     st.rerun()
 
 

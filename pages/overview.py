@@ -61,11 +61,13 @@ with right:
     acc = pd.DataFrame(rows)
     fig = go.Figure()
     if not acc.empty:
-        for agent, part in acc.groupby("agent", sort=True):
+        for i, (agent, part) in enumerate(acc.groupby("agent", sort=True)):
+            colour, dash = text.series_style(i)
             fig.add_scatter(
                 x=part["round"],
                 y=part["accuracy"],
                 mode="lines+markers",
+                line=dict(color=colour, dash=dash),
                 name=text.plot_text(agent),
                 customdata=part["nodes"],
                 hovertemplate="round %{x}: %{y:.0%} of %{customdata} nodes",
@@ -103,8 +105,9 @@ if data.recent:
         ("gold answer" if a is None else f"round {int(r)} · {a}")
         for a, r in zip(recent["agent"], recent["round"])
     ]
+    shown = ["id", "at", "who", "dataset", "discussion", "node", "field", "old", "new", "note"]
     st.dataframe(
-        recent[["id", "at", "who", "dataset", "discussion", "node", "field", "old", "new", "note"]],
+        recent[shown].astype({c: object for c in ("old", "new", "note")}).fillna("—"),  # no raw None
         hide_index=True,
         width="stretch",
     )

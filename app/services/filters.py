@@ -137,8 +137,12 @@ class Text(FilterField):
     def parse(self, raw: list[str]) -> str:
         return (raw[-1] if raw else "").strip()
 
+    SAID: ClassVar[int] = 80  # characters of the text that a description repeats
+
     def say(self, value: str) -> str:
-        return f"text “{value}”"
+        if len(value) <= self.SAID:
+            return f"text “{value}”"
+        return f"text “{value[: self.SAID - 1]}…” ({len(value):,} characters)"
 
     def widget_args(self, options: FilterOptions, value: str) -> dict:
         return {"placeholder": self.placeholder}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import plotly.colors
 import streamlit as st
 
 from app.services.filters import Filter
@@ -26,6 +27,18 @@ def plot_text(text: object, n: int = 40) -> str:
     """Data text for plotly, which reads a few HTML tags: & < > escaped, shortened."""
     text = str(text)
     return html.escape(text if len(text) <= n else text[: n - 1] + "…", quote=False)
+
+
+# 24 colours that stay apart (plotly's Dark24), then the same colours dashed, then dotted: a chart
+# of many agents never gives two of them the same look (plotly's default cycles through 10).
+SERIES_COLOURS = tuple(plotly.colors.qualitative.Dark24)
+SERIES_DASHES = ("solid", "dash", "dot")
+
+
+def series_style(index: int) -> tuple[str, str]:
+    """(colour, dash) of the index-th line of a chart: distinct for 72 lines."""
+    colours = len(SERIES_COLOURS)
+    return SERIES_COLOURS[index % colours], SERIES_DASHES[(index // colours) % len(SERIES_DASHES)]
 
 
 def notice(kind: str, text: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app import graph_view
 from app.services import annotate, browse, filters, mag_view, review, store
+from app.ui import text
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
@@ -61,12 +62,16 @@ def test_overview_counts_chart_and_recent_changes(url):
     assert {t["name"] for t in figure["data"]} >= {"claude", "gpt4", "bard"}
     # agent names are HTML-escaped for plotly, which reads a few tags
     assert any("&lt;script&gt;" in t["name"] for t in figure["data"])
+    looks = [(t["line"]["color"], t["line"]["dash"]) for t in figure["data"]]
+    assert len(set(looks)) == len(looks) >= 6  # every agent its own line style
+    assert len({text.series_style(i) for i in range(72)}) == 72  # plotly's default repeats after 10
     assert "No label has been changed yet." in captions(at)
 
     annotate.set_label(node_id(url, "gsm8k-001", "bard", 0), True, who="ann", note="typo", url=url)
     at.run()
     recent = at.dataframe[-1].value
     assert list(recent["who"]) == ["ann"] and list(recent["new"]) == ["correct"]
+    assert list(recent["old"]) == ["—"]  # no raw None for "no human label before"
     assert at.metric[2].value == "1"  # human labels
 
 

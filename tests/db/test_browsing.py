@@ -91,3 +91,14 @@ def test_facets_of_the_store(url, tmp_path):
         assert browsing.dataset_scope(s, None) is None
         assert browsing.dataset_scope(s, "no such set") == [-1]
         assert browsing.store_stamp(s)[0] == 4
+
+
+def test_a_consensus_never_reached_sorts_after_every_round(url):
+    """Ascending: round 0, round 1, then never; descending the reverse, on both back ends (SQLite
+    puts NULL first by default, PostgreSQL last)."""
+    every = browsing.BrowseFilter()
+    with session_scope(url) as s:
+        up = browsing.ordered_ids(s, every, sort="consensus")
+        down = browsing.ordered_ids(s, every, sort="consensus", descending=True)
+    assert _external(url, up) == ["agree", "flip", "never"]
+    assert _external(url, down) == ["never", "flip", "agree"]

@@ -163,3 +163,10 @@ def test_each_condition_selects_what_it_says(demo, query, where):
     with session_scope(demo) as s:
         expected = set(s.execute(select(Discussion.id).where(*where)).scalars())
     assert set(browse.ordered_ids(Filter.from_query(parse_qs(query)), url=demo)) == expected
+
+
+def test_a_long_search_is_described_in_short_but_searched_whole():
+    long = "x" * 5000
+    f = Filter(search=long)
+    assert f.describe() == f"text “{'x' * 79}…” (5,000 characters)"
+    assert Filter.from_query(f.to_query()).search == long
