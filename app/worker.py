@@ -138,15 +138,18 @@ class Worker:
             # A new attempt of a job that had started continues in its run directory, on its
             # frozen data; anything else (a first attempt, or one cancelled while queued) starts
             # in a new one.
-            resuming = job.resume_of is not None and job.run_dir is not None
+            resuming = job.resume_of is not None and job.run_dir is not None and _prepared(Path(job.run_dir))
             run_dir = self._resumed_dir(job) if resuming else self._new_run_dir(job.id)
+            if not resuming:  # until prepare() is done, a resumed attempt starts afresh
+                _write_owner(run_dir, self.store_id(), self._first_attempt(job), None, prepared=False)
             log_path = run_dir / "job.log"
             log = open(log_path, "ab", buffering=0)
             config = json.loads(job.config)
             kind = kind_module(job.kind)
             values = {} if resuming else kind.prepare(job.id, config, run_dir, self.url)
             if not resuming:
-                _write_owner(run_dir, self.store_id(), job.id, values.get("data_hash"))
+                first = self._first_attempt(job)
+                _write_owner(run_dir, self.store_id(), first, values.get("data_hash"), prepared=True)
             cmd = kind.command(config, run_dir, resume=resuming)
             log.write(f"$ {' '.join(cmd)}\n".encode())
             proc = subprocess.Popen(
@@ -207,10 +210,13 @@ class Worker:
         run_dir = Path(job.run_dir)
         if not run_dir.is_dir():
             raise FileNotFoundError(f"the run directory {run_dir} of the attempt this resumes is gone")
-        with session_scope(self.url) as s:
-            first = q.attempts(s, job)[-1].id
-        check_owner(run_dir, self.store_id(), first, job.data_hash)
+        check_owner(run_dir, self.store_id(), self._first_attempt(job), job.data_hash)
         return run_dir
+
+    def _first_attempt(self, job: Job) -> int:
+        """The id of the run's first attempt: a run directory's owner, whichever attempt made it."""
+        with session_scope(self.url) as s:
+            return q.attempts(s, job)[-1].id
 
     def _write(self, work) -> None:
         """A write the worker must not lose (a job's start or end): retried while the store is busy."""
@@ -416,9 +422,20 @@ def _number(path: Path, p: dict, key: str, kind: type) -> int | float | None:
     return kind(value)
 
 
-def _write_owner(run_dir: Path, store_id: str, job_id: int, data_hash: str | None) -> None:
-    owner = {"store_id": store_id, "job_id": job_id, "data_hash": data_hash}
+def _write_owner(run_dir: Path, store_id: str, job_id: int, data_hash: str | None, *, prepared: bool) -> None:
+    owner = {"store_id": store_id, "job_id": job_id, "data_hash": data_hash, "prepared": prepared}
     (run_dir / OWNER_NAME).write_text(json.dumps(owner, indent=1) + "\n")
+
+
+def _prepared(run_dir: Path) -> bool:
+    """Whether the attempt that made `run_dir` got its data ready (a directory from before owner
+    files: yes); if not, resuming in it would run on half-frozen data."""
+    try:
+        return bool(json.loads((run_dir / OWNER_NAME).read_text()).get("prepared", True))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def check_owner(run_dir: Path, store_id: str, job_id: int, data_hash: str | None) -> None:

@@ -217,8 +217,13 @@ def test_resume_refuses_a_run_directory_of_another_store_job_or_data(tmp_path):
     run_dir.mkdir()
     (run_dir / "data.jsonl").write_text("frozen\n")
     digest = file_sha256(run_dir / "data.jsonl")
-    worker_module._write_owner(run_dir, "store-a", 1, digest)
+    worker_module._write_owner(run_dir, "store-a", 1, digest, prepared=True)
     worker_module.check_owner(run_dir, "store-a", 1, digest)  # its own: fine
+    assert worker_module._prepared(run_dir) and worker_module._prepared(tmp_path)  # (no owner: older)
+    half = tmp_path / "job-2"  # an attempt that failed while freezing its data: resumed afresh
+    half.mkdir()
+    worker_module._write_owner(half, "store-a", 2, None, prepared=False)
+    assert not worker_module._prepared(half)
     with pytest.raises(ValueError, match="belongs to job 1 of store store-a, not to job 1 of this store"):
         worker_module.check_owner(run_dir, "store-b", 1, digest)
     with pytest.raises(ValueError, match="not to job 2"):
