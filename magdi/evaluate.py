@@ -49,7 +49,7 @@ from magdi.consensus import wilson
 from magdi.formats import read_jsonl
 from magdi.generate import generate, question_prompt
 from magdi.mag import Discussion
-from magdi.plumbing import stop_on_sigterm, write_json_atomic
+from magdi.plumbing import no_progress_bars, stop_on_sigterm, write_json_atomic
 from magdi.run import StudentRun
 
 CHARS_PER_TOKEN = 4
@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="keep predictions.jsonl and do the rest")
     args = parser.parse_args(argv)
     cfg = EvalConfig.from_file(args.config)
+    no_progress_bars()
     with stop_on_sigterm() as stop:
         summary = run(cfg, resume=args.resume, should_stop=stop.is_set)
     if summary is None:

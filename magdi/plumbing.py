@@ -48,3 +48,11 @@ def stop_on_sigterm() -> Iterator[threading.Event]:
         yield stop
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def no_progress_bars() -> None:
+    """Turn off Hugging Face's tqdm bars (saving and loading shards): our CLIs write job logs,
+    where a bar is a line of block characters."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()

@@ -65,7 +65,13 @@ from magdi.model import (
     node_features,
     save_features,
 )
-from magdi.plumbing import file_sha256, stop_on_sigterm, write_json_atomic, write_text_atomic
+from magdi.plumbing import (
+    file_sha256,
+    no_progress_bars,
+    stop_on_sigterm,
+    write_json_atomic,
+    write_text_atomic,
+)
 from magdi.run import StudentRun
 from magdi.validation import Validator, read_discussions
 
@@ -703,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.config:
         parser.error("a config file is required")
     cfg = DistillConfig.from_file(args.config, args.overrides)
+    no_progress_bars()
     with stop_on_sigterm() as stop:  # after the current step, with a checkpoint to resume from
         train(cfg, resume=args.resume, callback=lambda _: stop.is_set())
     if stop.is_set():

@@ -58,6 +58,7 @@ def test_two_process_ddp_run(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ddp.yaml", "export.jsonl", "run"]
     run = tmp_path / "run"
     assert proc.stdout.count("done: ") == 1 and proc.stdout.count("step 4/4") == 1
+    assert "█" not in proc.stdout + proc.stderr  # no tqdm bar in a job's log (saving the base)
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [1, 2, 3, 4]
     assert rows[-1]["epoch"] == 2.0  # 8 questions, 2 per process and step: 2 steps per epoch
