@@ -43,6 +43,12 @@ def eval_runs(session: Session, ids: Iterable[int]) -> list[EvalRun]:
     )
 
 
+def runs_with_question(session: Session, dataset: str, key: str) -> list[int]:
+    """Ids of the evaluations that asked the question `key` of `dataset`, newest first."""
+    q = select(EvalQuestion.eval_run_id).where(EvalQuestion.dataset == dataset, EvalQuestion.key == key)
+    return list(session.execute(q.order_by(EvalQuestion.eval_run_id.desc())).scalars())
+
+
 def eval_questions(session: Session, run_ids: Iterable[int]) -> list[EvalQuestion]:
     return list(
         session.execute(

@@ -98,9 +98,10 @@ def job_configs(session: Session) -> list[tuple[int, str, str]]:
     return [tuple(row) for row in session.execute(select(Job.id, Job.kind, Job.config).order_by(Job.id))]
 
 
-def evaluations_of(session: Session, job_ids: list[int]) -> int:
-    """How many stored evaluations (EvalRun rows) these jobs made."""
-    return len(session.execute(select(EvalRun.id).where(EvalRun.job_id.in_(job_ids))).all())
+def evaluations_of(session: Session, job_ids: list[int]) -> list[int]:
+    """The stored evaluations (EvalRun ids) these jobs made, newest first."""
+    q = select(EvalRun.id).where(EvalRun.job_id.in_(job_ids)).order_by(EvalRun.id.desc())
+    return list(session.execute(q).scalars())
 
 
 def set_archived(session: Session, job_ids: list[int], archived: bool) -> None:

@@ -423,6 +423,7 @@ def recent_events(session: Session, *, limit: int = 20) -> list[dict]:
                 dataset=ds,
                 discussion=ext,
                 discussion_id=ev.discussion_id,
+                turn_id=ev.turn_id,
                 agent=agent,
                 round=rnd,
                 field=ev.field,

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app.services import compare
-from app.ui import cache, text
+from app import ui
+from app.services import compare, mag_view
+from app.ui import cache, state, text
 from magdi.formats import FormatError
 
 GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
@@ -70,6 +71,11 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
     if not views:
         st.info("No question matches.")
         return
+    want = st.session_state.pop("compare_want", None)  # a link named the question (see below)
+    if want is not None:
+        found = [i for i, x in enumerate(views) if (x.dataset, x.key) == want]
+        if found:
+            st.session_state["compare_question"] = found[0]
     pick = st.selectbox(
         "Question",
         range(len(views)),
@@ -78,6 +84,14 @@ def per_question(stamp: tuple, chosen: list[int]) -> None:
     )
     v = cache.compare_question(stamp, chosen, views[pick].dataset, views[pick].key)
     st.text(v.question)
+    discussion_id = mag_view.find_discussion(v.dataset, v.key, cache.db_url())
+    if discussion_id is not None:
+        st.page_link(
+            ui.PAGES["mag"],
+            label="Its teachers' discussion (MAG)",
+            icon=":material/hub:",
+            query_params={"d": str(discussion_id)},
+        )
     if v.options:
         st.text("\n".join(f"{i + 1}. {o}" for i, o in enumerate(v.options)))
     st.markdown(f"**Gold answer:** {text.esc(v.gold_answer)} · task {text.esc(v.task)}")
@@ -308,8 +322,28 @@ st.title("Compare")
 text.show_flash()
 runs = compare.list_runs(cache.db_url())
 labels = {r.id: r.label for r in runs}
+# A link (state.compare_query) names evaluations and a question; each link is applied once, so the
+# choices made here afterwards stay.
+linked = (
+    tuple(i for i in (state.to_int(x) for x in st.query_params.get_all("run")) if i in labels),
+    st.query_params.get("qds"),
+    st.query_params.get("qkey"),
+)
+if (linked[0] or linked[2]) and linked != st.session_state.get("compare_linked"):
+    st.session_state["compare_linked"] = linked
+    if linked[0]:
+        st.session_state["compare_runs"] = list(linked[0])
+    if linked[1] is not None and linked[2] is not None:
+        st.session_state["compare_filter"] = "all"
+        st.session_state["compare_want"] = (linked[1], linked[2])
+if "compare_runs" in st.session_state:  # an evaluation deleted meanwhile is no longer an option
+    st.session_state["compare_runs"] = [i for i in st.session_state["compare_runs"] if i in labels]
 chosen = st.multiselect(
-    "Evaluations", list(labels), default=list(labels)[:2], format_func=labels.get, key="compare_runs"
+    "Evaluations",
+    list(labels),
+    default=None if "compare_runs" in st.session_state else list(labels)[:2],
+    format_func=labels.get,
+    key="compare_runs",
 )
 stamp = cache.compare_stamp(runs)
 tab_question, tab_aggregate, tab_new = st.tabs(["Per question", "Aggregate", "New evaluation"])

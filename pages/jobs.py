@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 import streamlit as st
 
-from app.services import jobs
+from app import ui
+from app.services import jobs, store
 from app.ui import cache, state, text
 
 LOSSES = ("loss", "ntp", "margin", "node", "val_loss")  # val_loss: next-token loss on validation questions
@@ -200,6 +201,34 @@ def job_detail(job_id: int) -> None:
         st.code(jobs.log_tail(job) or "(empty)", language=None)
 
 
+def links(job: jobs.JobView) -> None:
+    """To the job's data on Browse, its evaluations on Compare, a discussion job's new dataset."""
+    url = cache.db_url()
+    if job.kind == "train" and job.config.get("data") is not None:
+        st.page_link(
+            ui.PAGES["browse"],
+            label="Its data on Browse (the filter it froze; what matches now)",
+            icon=":material/table_rows:",
+            query_params=job.config["data"],
+        )
+    evaluations = jobs.evaluation_ids(job.id, url=url)
+    if evaluations:
+        st.page_link(
+            ui.PAGES["compare"],
+            label=f"Its evaluations on Compare ({len(evaluations)})",
+            icon=":material/compare_arrows:",
+            query_params=state.compare_query(evaluations),
+        )
+    target = job.config.get("target_dataset") if job.kind == "discuss" else None
+    if target and target in store.dataset_names(url):
+        st.page_link(
+            ui.PAGES["browse"],
+            label=f"Its new dataset {text.esc(target)} on Browse",
+            icon=":material/table_rows:",
+            query_params={"ds": target},
+        )
+
+
 def downloads(job: jobs.JobView) -> None:
     """The run's artifacts, each built when its button is clicked."""
     found = jobs.downloads(job)
@@ -279,6 +308,7 @@ def manage(job: jobs.JobView) -> None:
 
 
 job_detail(current)
+links(shown)
 downloads(shown)
 manage(shown)
 

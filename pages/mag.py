@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import graph_view, ui
-from app.services import annotate
+from app.services import annotate, compare
 from app.services.browse import neighbours
 from app.services.review import REASONS
 from app.ui import annotator, cache, graph, state, text
@@ -218,6 +218,14 @@ with detail:
     st.caption("Reasoning")
     with st.container(border=True):
         st.text(node.reasoning)
+    evaluated = compare.runs_with_question(d.dataset, d.external_id, cache.db_url())
+    if evaluated:
+        st.page_link(
+            ui.PAGES["compare"],
+            label=f"The students' answers to this question ({len(evaluated)} evaluation(s))",
+            icon=":material/compare_arrows:",
+            query_params=state.compare_query(evaluated, d.dataset, d.external_id),
+        )
 
 who = annotator.name()
 

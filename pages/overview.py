@@ -111,5 +111,22 @@ if data.recent:
         hide_index=True,
         width="stretch",
     )
+    changes = {r["id"]: (r, node) for r, node in zip(data.recent, recent["node"])}
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    pick = left.selectbox(
+        "Change",
+        list(changes),
+        key="overview_change",
+        format_func=lambda i: (
+            f"#{i} · {changes[i][0]['dataset']} · {changes[i][0]['discussion']} · {changes[i][1]}"
+        ),
+    )
+    change = changes[pick][0]
+    where = {"d": str(change["discussion_id"])}
+    if change["turn_id"] is not None:
+        where["n"] = str(change["turn_id"])
+    right.page_link(
+        ui.PAGES["mag"], label="Open its node on the MAG page", icon=":material/hub:", query_params=where
+    )
 else:
     st.caption("No label has been changed yet.")

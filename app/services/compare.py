@@ -76,6 +76,12 @@ def list_runs(url: str | None = None) -> list[RunInfo]:
         return [RunInfo.of(r) for r in evaluations.list_eval_runs(s)]
 
 
+def runs_with_question(dataset: str, key: str, url: str | None = None) -> list[int]:
+    """The evaluations that asked a stored discussion's question (its dataset and external id)."""
+    with session_scope(url) as s:
+        return evaluations.runs_with_question(s, dataset, key)
+
+
 # ---------------------------------------------------------------- per question
 
 

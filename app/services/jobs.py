@@ -196,7 +196,7 @@ def removal(job_id: int, *, url: str | None = None) -> Removal:
             raise LookupError(f"no job {job_id}")
         run = job_queries.run_jobs(s, job)
         ids = [j.id for j in run]
-        plan = Removal(job_id, ids, job.run_dir, job_queries.evaluations_of(s, ids))
+        plan = Removal(job_id, ids, job.run_dir, len(job_queries.evaluations_of(s, ids)))
         plan.active = any(j.status in job_queries.ACTIVE for j in run)
         if plan.active:
             plan.blockers.append("an attempt of it is queued or running: cancel it first")
@@ -209,6 +209,18 @@ def removal(job_id: int, *, url: str | None = None) -> Removal:
                 " reads its results)"
             )
     return plan
+
+
+def evaluation_ids(job_id: int, *, url: str | None = None) -> list[int]:
+    """The stored evaluations of a job: an eval job's own, or those of the eval jobs that evaluate
+    a training run (any attempt of it), newest first."""
+    with session_scope(url) as s:
+        job = job_queries.get_job(s, job_id)
+        if job is None:
+            return []
+        ids = {j.id for j in job_queries.run_jobs(s, job)}
+        makers = ids | {other for other, kind in _users(job_queries.job_configs(s), ids) if kind == "eval"}
+        return job_queries.evaluations_of(s, sorted(makers))
 
 
 def archive(job_id: int, archived: bool = True, *, url: str | None = None) -> list[int]:

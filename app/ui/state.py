@@ -78,6 +78,15 @@ def remember(f: Filter, view: dict | None = None, **extra: str | None) -> None:
         st.query_params.from_dict(wanted)
 
 
+def compare_query(run_ids: list[int], dataset: str | None = None, key: str | None = None) -> dict:
+    """The Compare page's URL: the evaluations to show (`run`) and a question (`qds`, `qkey`: its
+    dataset and key, a stored discussion's external id)."""
+    q: dict[str, str | list[str]] = {"run": [str(i) for i in run_ids]}
+    if dataset is not None and key is not None:
+        q.update(qds=dataset, qkey=key)
+    return q
+
+
 def open_mag(discussion_id: int, node_id: int | None = None) -> None:
     """Go to the MAG page of a discussion, keeping the filter (for previous / next) in the URL."""
     q = dict(current_filter().to_query())

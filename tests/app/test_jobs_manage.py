@@ -84,7 +84,7 @@ def test_delete_refuses_what_is_used_archive_hides_and_delete_takes_the_run(demo
     assert jobs.delete(evaluation) and jobs.get(evaluation) is None
     assert not Path(evaluation_plan.run_dir).exists()
     with session_scope() as s:
-        assert job_queries.evaluations_of(s, [evaluation]) == 0
+        assert job_queries.evaluations_of(s, [evaluation]) == []
     assert jobs.delete(train) and jobs.get(train) is None and not Path(plan.run_dir).exists()
 
 
