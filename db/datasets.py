@@ -139,25 +139,27 @@ def clashes(session: Session, *, source_id: int, target_id: int, limit: int = 5)
 
 def delete_dataset(session: Session, *, dataset_id: int) -> None:
     """Remove the dataset with its discussions, nodes, edges, history and node predictions;
-    evaluation questions keep their text and lose their link. Children go first, explicitly: on
-    SQLite in a `bulk_load` transaction (no per-row foreign-key lookups, which would scan the edge
-    table once per node), on PostgreSQL the cascades then find nothing left to do."""
+    evaluation questions keep their text and lose their link.
+
+    Children go first, explicitly. A deleted node makes the database look for edges that name it,
+    and the edge table has no index on its node columns (imports would pay for one), so each of
+    those looks is a scan of the table: on SQLite the transaction is a `bulk_load` one (no
+    foreign-key checks), on PostgreSQL the edge table's two keys to the node table are dropped for
+    the transaction and added again (checked, in one pass) before it commits.
+    """
     ids = _discussion_ids(dataset_id)
-    if is_sqlite(session.get_bind()):  # the index reads the text it removes from discussion_text
-        session.execute(
-            text(
-                "DELETE FROM discussion_fts WHERE rowid IN (SELECT id FROM discussion WHERE dataset_id = :ds)"
-            ),
-            {"ds": dataset_id},
-        )
-    else:
-        session.execute(
-            text(
-                "DELETE FROM discussion_search WHERE discussion_id IN "
-                "(SELECT id FROM discussion WHERE dataset_id = :ds)"
-            ),
-            {"ds": dataset_id},
-        )
+    sqlite = is_sqlite(session.get_bind())
+    keys = [] if sqlite else _drop_edge_keys(session)
+    search = "DELETE FROM {} WHERE {} IN (SELECT id FROM discussion WHERE dataset_id = :ds)"
+    # SQLite's index reads the text it removes from discussion_text: before the rows go.
+    session.execute(
+        text(
+            search.format(
+                *(("discussion_fts", "rowid") if sqlite else ("discussion_search", "discussion_id"))
+            )
+        ),
+        {"ds": dataset_id},
+    )
     session.execute(delete(NodePrediction).where(NodePrediction.turn_id.in_(_turn_ids(dataset_id))))
     session.execute(delete(Edge).where(Edge.discussion_id.in_(ids)))
     session.execute(delete(LabelEvent).where(LabelEvent.discussion_id.in_(ids)))
@@ -167,7 +169,24 @@ def delete_dataset(session: Session, *, dataset_id: int) -> None:
     session.execute(delete(Turn).where(Turn.discussion_id.in_(ids)))
     session.execute(delete(Discussion).where(Discussion.dataset_id == dataset_id))
     session.execute(delete(Dataset).where(Dataset.id == dataset_id))
+    for name, definition in keys:
+        session.execute(text(f'ALTER TABLE edge ADD CONSTRAINT "{name}" {definition}'))
     bump_revision(session)
+
+
+def _drop_edge_keys(session: Session) -> list[tuple[str, str]]:
+    """PostgreSQL: drop the edge table's foreign keys to turn; their names and definitions. The
+    tables are locked first in the order imports lock them (discussion, turn, then edge)."""
+    session.execute(text("LOCK TABLE discussion, turn IN EXCLUSIVE MODE"))
+    keys = session.execute(
+        text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = 'edge'::regclass AND confrelid = 'turn'::regclass ORDER BY conname"
+        )
+    ).all()
+    for name, _ in keys:
+        session.execute(text(f'ALTER TABLE edge DROP CONSTRAINT "{name}"'))
+    return [tuple(k) for k in keys]
 
 
 def merge(session: Session, *, source_id: int, target_id: int) -> int:

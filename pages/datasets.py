@@ -61,7 +61,7 @@ def save_details(old: str) -> None:
         datasets.set_details(
             new, description=s[f"datasets_description_{old}"], source=s[f"datasets_source_{old}"], url=url
         )
-    except (ValueError, LookupError) as exc:
+    except datasets.REFUSALS as exc:
         refused(exc)
         return
     done(f"saved dataset {new!r}", new)
@@ -70,7 +70,7 @@ def save_details(old: str) -> None:
 def copy(source: str) -> None:
     try:
         counts = datasets.copy(source, s[f"datasets_copy_name_{source}"], url=url)
-    except (ValueError, LookupError) as exc:
+    except datasets.REFUSALS as exc:
         refused(exc)
         return
     target = s[f"datasets_copy_name_{source}"].strip()
@@ -84,7 +84,7 @@ def copy(source: str) -> None:
 def merge(source: str, target: str) -> None:
     try:
         moved = datasets.merge(source, target, url=url)
-    except (ValueError, LookupError) as exc:
+    except datasets.REFUSALS as exc:
         refused(exc)
         return
     done(f"merged {moved:,} discussion(s) of {source!r} into {target!r}; {source!r} is gone", target)
@@ -93,7 +93,7 @@ def merge(source: str, target: str) -> None:
 def delete(plan: datasets.DeletePlan) -> None:
     try:
         datasets.delete(plan.name, expected=plan, url=url)
-    except (ValueError, LookupError) as exc:
+    except datasets.REFUSALS as exc:
         refused(exc)
         s.pop("datasets_confirm", None)
         return

@@ -13,10 +13,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from db import datasets as queries
-from db.engine import session_scope
+from db.engine import StoreBusy, session_scope
 from db.models import Dataset, Job
 
 NAME_MAX = 200
+# What an action can be refused with (nothing changed): the page says why.
+REFUSALS = (ValueError, LookupError, StoreBusy)
 
 
 class DatasetInUse(ValueError):

@@ -55,11 +55,23 @@ def _queue(url: str, config: dict, status: str = "queued") -> int:
 
 
 def _integrity(url: str) -> None:
-    """SQLite: the search index agrees with its content and no row points at a missing one."""
+    """SQLite: the search index agrees with its content and no row points at a missing one;
+    PostgreSQL: the edge table's keys to the nodes (dropped while a dataset is deleted) are back."""
     with session_scope(url, write=True) as s:
         if is_sqlite(s.get_bind()):
             s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) VALUES ('integrity-check', 1)"))
             assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+        else:
+            keys = s.execute(
+                text(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND "
+                    "conrelid = 'edge'::regclass AND confrelid = 'turn'::regclass ORDER BY 1"
+                )
+            ).scalars()
+            assert list(keys) == [
+                "FOREIGN KEY (dst_id) REFERENCES turn(id) ON DELETE CASCADE",
+                "FOREIGN KEY (src_id) REFERENCES turn(id) ON DELETE CASCADE",
+            ]
 
 
 def test_list_details_and_rename(two_sets):
