@@ -62,7 +62,7 @@ def apply(scope: annotate.BulkScope, value: bool) -> None:
     res = annotate.bulk_label(
         scope, value, who=annotator.name() or "", note=s.get("bulk_note"), url=cache.db_url()
     )
-    text.flash("success", res.message)
+    text.flash("success" if res.ok else "error", res.message)
     s["bulk_confirm"] = False
 
 
@@ -88,7 +88,7 @@ if not actions:
 
 def undo_action(revision: int) -> None:
     res = annotate.undo_bulk(revision, who=annotator.name() or "", url=cache.db_url())
-    text.flash("success", res.message)
+    text.flash("success" if res.ok else "error", res.message)
 
 
 for a in actions:

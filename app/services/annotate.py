@@ -8,6 +8,7 @@ show the current value and offer to apply the same change again: no edit is sile
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -189,6 +190,21 @@ def bulk_preview(scope: BulkScope, label: bool, url: str | None = None) -> dict:
         )
 
 
+def _busy_as_result(fn):
+    """A bulk write that could not get the store's lock is a result the page shows (nothing was
+    written), not a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs) -> EditResult:
+        try:
+            return fn(*args, **kwargs)
+        except StoreBusy as exc:
+            return EditResult(False, str(exc))
+
+    return wrapper
+
+
+@_busy_as_result
 def bulk_label(
     scope: BulkScope, label: bool, *, who: str, note: str | None = None, url: str | None = None
 ) -> EditResult:
@@ -240,6 +256,7 @@ def recent_bulk_actions(limit: int = 10, url: str | None = None) -> list[BulkAct
         return [BulkAction(**a) for a in labels.recent_bulk_actions(s, limit=limit)]
 
 
+@_busy_as_result
 def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:
     who = _who(who)
     with session_scope(url, write=True) as s:

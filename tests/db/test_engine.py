@@ -63,6 +63,8 @@ def test_a_label_save_that_cannot_get_the_lock_says_the_store_is_busy(db_url, mo
         started = time.monotonic()
         result = annotate.set_label(turn_id, not auto, who="alice", url=db_url)
         waited = time.monotonic() - started
+        bulk = annotate.bulk_label(annotate.BulkScope(), not auto, who="alice", url=db_url)
+    assert not bulk.ok and bulk.message.startswith("the store is busy")
     assert not result.ok and not result.stale
     assert result.message.startswith("the store is busy: another writer held it for more than")
     assert "nothing was saved" in result.message
