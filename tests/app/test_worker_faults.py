@@ -258,3 +258,20 @@ def test_orphans_are_resumed_automatically_a_bounded_number_of_times(sqlite_url)
     assert "not resumed automatically: 3 attempts in a row ended this way" in attempts[-1].error
     assert "not resumed" not in attempts[0].error
     assert json.loads(attempts[-1].config) == {} and attempts[-1].attempt == 3
+
+
+def test_resume_refuses_a_checkpoint_of_other_data_and_names_every_corrupt_one(tmp_path):
+    data = tmp_path / "train.jsonl"
+    data.write_text('{"id": "q1"}\n')
+    train_module._save_checkpoint(tmp_path, 1, {"step": 1, "data_sha256": file_sha256(data)}, keep=2)
+    data.write_text('{"id": "other"}\n')  # the run directory's training data was replaced
+    with pytest.raises(
+        train_module.CheckpointError, match=r"step-00000001.pt was made on other training data"
+    ):
+        train_module._load_checkpoint(tmp_path, None, None, None, None, 0, 1, data)
+    for path in (tmp_path / "checkpoints").glob("step-*.pt"):
+        path.write_bytes(b"junk")
+    with pytest.raises(
+        train_module.CheckpointError, match=r"no intact checkpoint to resume from: .*step-00000001.pt: its"
+    ):
+        train_module._load_checkpoint(tmp_path, None, None, None, None, 0, 1, data)
