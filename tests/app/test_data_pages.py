@@ -7,6 +7,7 @@ import json
 import pytest
 
 from app.services import annotate, datasets, store
+from tests.conftest import ROOT
 from tests.utils import discussion, unescape
 from tests.utils.apptest import open_page
 from tests.utils.rows import node_id
@@ -159,3 +160,15 @@ def test_datasets_page_deletes_after_confirmation_and_refuses_while_in_use(url):
     assert f"deleted dataset 'strategyqa' with {plan.discussions} discussion(s)" in _notes(at)
     assert "strategyqa" not in store.dataset_names(url)
     assert at.selectbox(key="datasets_selected").value != "strategyqa"
+
+
+def test_datasets_page_shows_hostile_names_as_text(url):
+    store.import_file(ROOT / "tests" / "data" / "hostile.jsonl", url=url)
+    hostile = next(n for n in store.dataset_names(url) if "<" in n)
+    at = open_page("datasets")
+    at.selectbox(key="datasets_selected").set_value(hostile).run()
+    assert not at.exception
+    assert f"Deleting {hostile!r} removes" in _notes(at)
+    at.button(key="datasets_delete").click().run()
+    [yes] = [b for b in at.button if b.key == "datasets_delete_yes"]
+    assert "<" not in yes.label.replace("\\<", "")  # escaped for Markdown

@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import datasets, store
 from tests.conftest import ROOT
-from tests.e2e.conftest import _needs_browser
 from tests.utils import discussion, turn, write_jsonl
-from tests.utils.browser import choose, guarded_page, start_app
+from tests.utils.browser import CHROMIUM, choose, guarded_page, start_app
 from tests.utils.workers import stop
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,8 @@ LIMIT_MB = 8
 @pytest.fixture(scope="module")
 def data_app(tmp_path_factory):
     """(base URL, store URL, upload folder) of an app whose uploads stop at LIMIT_MB."""
-    _needs_browser()
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs {CHROMIUM} (apt install chromium)")
     tmp = tmp_path_factory.mktemp("data")
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
