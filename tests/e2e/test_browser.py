@@ -190,3 +190,21 @@ def test_export_downloads_the_filter_with_the_labels_of_the_click(page: Page, ap
     turn = next(t for t in line["turns"] if (t["agent"], t["round"]) == (node.agent, node.round))
     assert (turn["label"], turn["label_source"]) == ("incorrect" if node.label else "correct", "human")
     assert page.external_requests == []
+
+
+def test_mag_page_buttons_keep_their_labels_at_800_px(page: Page, app_server):
+    """No button label of the MAG page is cut off in an 800 px wide window (issue 15, 3 and 11)."""
+    _, url = app_server
+    did = mag_view.find_discussion("gsm8k", "gsm8k-001", url)
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.goto(f"/mag?d={did}")
+    sign_in(page, "Narrow")
+    graph_frame(page)
+    expect(page.get_by_role("button", name="Exclude")).to_be_visible()
+    labels = page.locator("[data-testid=stMain] [data-testid=stButton] button p")
+    assert labels.count() >= 8
+    clipped = labels.evaluate_all(
+        "ps => ps.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent)"
+    )
+    assert clipped == []
+    assert page.external_requests == []
