@@ -20,5 +20,6 @@ for name, path in ui.PAGES.items():
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=name == "overview"))
 page = st.navigation(sections)
 st.sidebar.caption("MAGDi Studio · teacher discussions → distillation data")
+st.sidebar.page_link(ui.PAGES["help"], label="How it works", icon=":material/help:")
 annotator.sidebar()
 page.run()

@@ -25,5 +25,6 @@ PAGE_INFO = {
     "import": ("Import", ":material/upload:", "Data"),
     "datasets": ("Datasets", ":material/database:", "Data"),
     "export": ("Export", ":material/download:", "Data"),
+    "help": ("How it works", ":material/help:", "Help"),
 }
 PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}
