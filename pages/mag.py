@@ -82,8 +82,8 @@ prev_id, next_id, pos = neighbours(ids, d.id)
 # ---------------------------------------------------------------- header and navigation
 st.title(text.esc(f"{d.dataset} · {d.external_id}"))
 text.show_flash()
-nav = st.columns([1, 1, 1, 1, 3])
-nav[0].button(
+nav = st.container(horizontal=True)  # buttons as wide as their labels; they wrap when narrow
+nav.button(
     "Previous",
     icon=":material/arrow_back:",
     shortcut="H",
@@ -92,7 +92,7 @@ nav[0].button(
     disabled=prev_id is None,
     key="mag_prev",
 )
-nav[1].button(
+nav.button(
     "Next",
     icon=":material/arrow_forward:",
     shortcut="L",
@@ -101,15 +101,15 @@ nav[1].button(
     disabled=next_id is None,
     key="mag_next",
 )
-nav[2].button("To review", icon=":material/flag:", shortcut="J", on_click=next_review, key="mag_next_review")
-nav[3].page_link(
+nav.button("To review", icon=":material/flag:", shortcut="J", on_click=next_review, key="mag_next_review")
+nav.page_link(
     ui.PAGES["browse"],
     label="Back to list",
     icon=":material/table_rows:",
     query_params={**f.to_query(), **state.view_query(view)},
 )
 where = f"{pos:,} of {len(ids):,}" if pos else f"not in the filter ({len(ids):,} match)"
-nav[4].caption(text.esc(f"Discussion {where} · filter: {f.describe()}"))
+nav.caption(text.esc(f"Discussion {where} · filter: {f.describe()}"))
 
 st.text(d.question)
 if d.options:
@@ -193,7 +193,7 @@ order = node_ids.index(node.id)
 s["mag_d"], s["mag_url"] = d.id, (d.id, node.id)
 state.remember(f, view, d=str(d.id), n=str(node.id))
 
-detail, act = st.columns([3, 2])
+detail, act = st.columns([1, 1])
 with detail:
     st.subheader(text.esc(f"{node.agent} · round {node.round}"))
     facts = [
@@ -314,22 +314,24 @@ with act:
     )
     c = st.columns(2)
     c[0].button(
-        "Include in training" if node.excluded else "Exclude from training",
+        "Include" if node.excluded else "Exclude",
         icon=":material/block:",
         shortcut="E",
         on_click=save,
         args=("excluded", node.id, node.version, not node.excluded),
         disabled=not who,
         key="mag_exclude",
+        help="include this node in training again" if node.excluded else "leave this node out of training",
         width="stretch",
     )
     c[1].button(
-        "Back to automatic",
+        "Automatic label",
         icon=":material/restart_alt:",
         on_click=save,
         args=("label", node.id, node.version, None),
         disabled=not who or node.human_label is None,
         key="mag_clear",
+        help="drop the human label: the automatic one applies again",
         width="stretch",
     )
     c = st.columns(2)
@@ -349,7 +351,7 @@ with act:
     if not events:
         st.caption("No change yet.")
     for ev in events:
-        row = st.columns([5, 1])
+        row = st.columns([3, 1], vertical_alignment="center")
         line = f"{ev.summary()} · {ev.who} · {ev.at:%Y-%m-%d %H:%M}"
         if ev.note:
             line += f" · “{ev.note}”"
@@ -364,6 +366,7 @@ with act:
                 args=(ev.id,),
                 disabled=not who,
                 icon=":material/undo:",
+                width="stretch",
             )
 
 # ---------------------------------------------------------------- gold answer
