@@ -20,6 +20,7 @@ from tests.utils.workers import stop
 
 pytestmark = pytest.mark.e2e
 LIMIT_MB = 8
+README_SHOTS = ROOT / "docs" / "screenshots"  # replaced when MAGDI_UPDATE_SCREENSHOTS=1
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,7 @@ def _upload(page: Page, *paths) -> None:
 
 
 def test_upload_two_files_and_import_them(page: Page, data_app, tmp_path):
+    """Takes the README's screenshot of the Import page (docs/screenshots/import.png)."""
     _, url, uploads = data_app
     owls = write_jsonl(tmp_path / "owls.jsonl", [discussion("o1"), discussion("o2", dataset="larks")])
     magdi = tmp_path / "wrens.json"
@@ -80,6 +82,10 @@ def test_upload_two_files_and_import_them(page: Page, data_app, tmp_path):
         page.get_by_text("Ready: 3 discussion(s), 13 node(s) from 2 file(s) into larks, owls, wrens")
     ).to_be_visible()
     expect(page.get_by_text("The first discussions of each file")).to_be_visible()  # a grid (canvas)
+    page.wait_for_timeout(500)  # let the grids paint
+    shots = README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    page.screenshot(path=shots / "import.png", full_page=True)
+    assert (shots / "import.png").stat().st_size > 10_000
     page.get_by_role("button", name="Import 3 discussion(s)").click()
     expect(page.get_by_text("owls.jsonl: added 1 into 'owls', 1 into 'larks'")).to_be_visible()
     expect(page.get_by_text("wrens.json: added 1 into 'wrens'")).to_be_visible()
