@@ -148,10 +148,20 @@ if agents:
     c = st.columns([3, 1])
     gone = c[0].selectbox("Remove an agent", list(by_name), key="ag_remove", label_visibility="collapsed")
     if c[1].button("Remove agent", key="ag_remove_button"):
-        discuss.save_agents([a for a in agents if a.name != gone], path)
-        text.flash("success", f"Removed agent {gone}.")
-        s.pop("job_agents", None)
-        st.rerun()
+        s["ag_remove_pending"] = gone  # asked first: removing rewrites the agents file
+    pending = s.get("ag_remove_pending")
+    if pending in by_name:
+        text.notice("warning", f"Remove agent {pending} from the agents file? Its settings are lost.")
+        c = st.columns([1, 1, 3])
+        if c[0].button("Yes, remove it", key="ag_remove_confirm", type="primary"):
+            discuss.save_agents([a for a in agents if a.name != pending], path)
+            text.flash("success", f"Removed agent {pending}.")
+            s.pop("job_agents", None)
+            s.pop("ag_remove_pending", None)
+            st.rerun()
+        if c[1].button("Keep it", key="ag_remove_cancel"):
+            s.pop("ag_remove_pending", None)
+            st.rerun()
 
 # ---------------------------------------------------------------- test an agent
 

@@ -89,6 +89,12 @@ def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
     )
     at.selectbox(key="ag_remove").set_value("offline")
     at.button(key="ag_remove_button").click().run()
+    assert "offline" in agents_file.read_text()  # asked first, nothing removed yet
+    assert "Remove agent offline from the agents file?" in texts(at, "warning")
+    at.button(key="ag_remove_cancel").click().run()
+    assert "offline" in agents_file.read_text() and "ag_remove_confirm" not in [b.key for b in at.button]
+    at.button(key="ag_remove_button").click().run()
+    at.button(key="ag_remove_confirm").click().run()
     assert "offline" not in agents_file.read_text() and "teacher" in agents_file.read_text()
 
 
