@@ -58,6 +58,9 @@ fmt = c[0].selectbox(
 task = c[1].text_input("Task (MAGDi files)", key="import_task", help="Else guessed from the file name.")
 skip = c[2].checkbox("Skip discussions already stored", key="import_skip")
 
+staged: dict[str, str] = s.setdefault("import_staged", {})  # file id -> its copy on disk
+for gone in set(staged) - {f.file_id for f in files or []}:  # removed from the uploader
+    upload.discard(Path(staged.pop(gone)))
 if not files:
     st.info("Choose one or more files to check them.")
     st.stop()
@@ -84,13 +87,10 @@ if too_large:
     st.code("\n".join(too_large), language=None)
     st.stop()
 
-# Copy every new upload to disk in chunks (once per file), and forget the ones removed.
-staged: dict[str, str] = s.setdefault("import_staged", {})
+# Copy every new upload to disk in chunks (once per file).
 folder = upload.staging_folder(s["import_token"])
-for gone in set(staged) - {f.file_id for f in files}:
-    upload.discard(Path(staged.pop(gone)))
 for f in files:
-    if f.file_id in staged:
+    if f.file_id in staged and Path(staged[f.file_id]).is_file():
         continue
     bar = st.progress(0.0, text=text.esc(f"Copying {f.name}…"))
     f.seek(0)

@@ -90,6 +90,13 @@ def test_import_shows_every_error_and_imports_nothing(url):
     assert "1 already stored are skipped" in _notes(at)
 
 
+def test_a_removed_upload_leaves_no_copy(url, tmp_path):
+    at = _upload(open_page("import"), ("a.jsonl", _jsonl(discussion("a1"))))
+    assert [p.name for p in (tmp_path / "uploads").rglob("*.jsonl")] == ["a.jsonl"]
+    at.file_uploader[0].set_value(None).run()
+    assert not list((tmp_path / "uploads").rglob("*.jsonl")) and "Choose one or more files" in _notes(at)
+
+
 def test_import_refuses_a_file_over_the_limit(url, monkeypatch):
     monkeypatch.setenv("MAGDI_UPLOAD_MAX_MB", "1")
     at = open_page("import")
