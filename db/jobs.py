@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
 from db.models import EvalRun, Job, StoreInfo, utcnow
@@ -85,12 +85,19 @@ def list_jobs(
 
 
 def run_jobs(session: Session, job: Job) -> list[Job]:
-    """The jobs of `job`'s run: the attempts sharing its run directory (just `job` before it
-    started), newest first."""
-    if job.run_dir is None:
-        return [job]
-    q = select(Job).where(Job.run_dir == job.run_dir).order_by(Job.id.desc())
-    return list(session.execute(q).scalars())
+    """The attempts of `job`'s run, newest first: the jobs linked to it by `resume_of` either way
+    and those sharing its run directory (an attempt resumed before it started has none)."""
+    found, frontier = {job.id: job}, [job]
+    while frontier:
+        j = frontier.pop()
+        linked = [Job.resume_of == j.id, Job.id == j.resume_of]
+        if j.run_dir is not None:
+            linked.append(Job.run_dir == j.run_dir)
+        for other in session.execute(select(Job).where(or_(*linked))).scalars():
+            if other.id not in found:
+                found[other.id] = other
+                frontier.append(other)
+    return sorted(found.values(), key=lambda j: -j.id)
 
 
 def job_configs(session: Session) -> list[tuple[int, str, str]]:

@@ -101,6 +101,16 @@ def test_active_jobs_are_neither_archived_nor_deleted_and_foreign_directories_st
     assert jobs.delete(other) is False and jobs.get(other) is None and owner.exists()
 
 
+def test_delete_takes_every_attempt_even_one_resumed_before_it_started(demo_store, tmp_path):
+    first = jobs.submit(jobs.train_config(TINY))
+    assert jobs.cancel(first) == "cancelled"  # cancelled while queued: no run directory
+    second = jobs.resume(first)
+    assert jobs.cancel(second) == "cancelled"
+    assert jobs.removal(first).jobs == jobs.removal(second).jobs == [second, first]
+    jobs.delete(first)
+    assert jobs.get(first) is None and jobs.get(second) is None
+
+
 def test_downloads_of_a_run(demo_store, tmp_path):
     job = jobs.get(_finished(tmp_path, files=TRAIN_FILES))
     found = {d.file_name: d for d in jobs.downloads(job)}

@@ -201,6 +201,12 @@ def test_reconcile_question_files_and_their_errors(tmp_path):
         list(read_reconcile(pkl, lines))
     with pytest.raises(FormatError, match="needs the question file"):
         list(store.formats.read_discussions(pkl))
+    # ReConcile keeps an agent's previous output when a debate call fails: one dict, pickled once
+    shared = _run()
+    shared[0]["claude_output_1"] = shared[0]["claude_output_0"]
+    pkl.write_bytes(pickle.dumps(shared))
+    [(_, d, _)] = list(read_reconcile(pkl, qs))
+    assert d.turn(("claude", 1)).answer == d.turn(("claude", 0)).answer == "yes"
 
 
 def test_the_export_page_offers_the_reference_variant_for_magdi_only(demo_store):
