@@ -306,3 +306,14 @@ def test_datasets_get_an_empty_description_and_source(release_url):
     assert _unchanged(release_url, before)
     names = [row[before["dataset"][0].index("name")] for row in before["dataset"][1]]
     assert [tuple(r) for r in found] == [(n, None, None) for n in names] and found
+
+
+def test_jobs_are_not_archived_after_the_upgrade(release_url):
+    """0005: the release's job keeps its row, is not archived, and lists as before."""
+    from app.services import jobs
+
+    before = _contents(release_url)
+    listed = jobs.list_all(url=release_url)
+    assert _unchanged(release_url, before)
+    assert len(listed) == len(before["job"][1]) == 1 and listed[0].archived_at is None
+    assert jobs.list_all(archived=True, url=release_url) == []
