@@ -1,4 +1,4 @@
-"""Links between pages in a real browser, several per test: Jobs → Browse (a job's data) and
+"""Links between pages in a real browser, several per test: a job's downloads, Jobs → Browse (its data) and
 Compare (its evaluations) → MAG (a question's discussion) → Compare (the students' answers to it);
 Jobs → Browse (a discussion job's new dataset) and Overview (a change) → MAG (its node)."""
 
@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -27,7 +29,12 @@ def links_app(browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("links")
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
-    train = finished_job(url, "train", jobs.train_config(TINY, url=url) | {"data": {"ds": ["gsm8k"]}})
+    run_dir = tmp / "runs" / "job-1"
+    (run_dir / "adapter").mkdir(parents=True)
+    (run_dir / "adapter" / "adapter_config.json").write_text("{}")
+    (run_dir / "metrics.jsonl").write_text('{"step": 1, "loss": 2.5}\n')
+    config = jobs.train_config(TINY, url=url) | {"data": {"ds": ["gsm8k"]}}
+    train = finished_job(url, "train", config, run_dir=str(run_dir))
     evaluation = finished_job(url, "eval", {"model": {"run_job": train}})
     run = stored_evaluation(url, dataset="gsm8k", key="gsm8k-003", answer="22", gold="22", job_id=evaluation)
     discuss = finished_job(url, "discuss", {"target_dataset": "ecqa"})
@@ -46,7 +53,7 @@ def links_app(browser, tmp_path_factory):
 @pytest.fixture
 def tab(browser, links_app):
     base, _ = links_app
-    with guarded_page(browser, base) as pg:
+    with guarded_page(browser, base, accept_downloads=True) as pg:
         expect.set_options(timeout=20_000)
         try:
             yield pg
@@ -60,9 +67,15 @@ def follow(page: Page, name: str, url: re.Pattern) -> None:
     expect(page).to_have_url(url)
 
 
-def test_job_to_data_and_evaluations_then_compare_mag_and_back(tab, links_app):
+def test_job_downloads_then_its_data_and_evaluations_then_compare_mag_and_back(tab, links_app):
     _, ids = links_app
     tab.goto(f"/jobs?job={ids['train']}")
+    with tab.expect_download() as got:
+        tab.get_by_role("button", name="metrics (CSV)").click()
+    assert Path(got.value.path()).read_text() == "step,loss\n1,2.5\n"
+    with tab.expect_download() as got:
+        tab.get_by_role("button", name=re.compile(r"^student")).click()
+    assert zipfile.ZipFile(got.value.path()).namelist() == ["adapter/adapter_config.json"]
     follow(tab, "Its data on Browse", re.compile(r"/browse\?.*ds=gsm8k"))
     expect(tab.get_by_text(re.compile(r"Filter: dataset gsm8k"))).to_be_visible()
 
