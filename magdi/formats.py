@@ -653,7 +653,10 @@ def read_questions(path: str | Path) -> list[dict]:
     except UnicodeDecodeError as exc:
         raise FormatError(path, data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
     if Path(path).suffix.lower() == ".csv":
-        rows = [(i + 2, row) for i, row in enumerate(csv.DictReader(io.StringIO(text)))]
+        try:
+            rows = [(i + 2, row) for i, row in enumerate(csv.DictReader(io.StringIO(text)))]
+        except csv.Error as exc:
+            raise FormatError(path, None, f"not a readable CSV file ({exc})") from None
     elif text.lstrip().startswith("["):
         rows = [(line, item) for _, line, item in _array_items(path, text)]
     else:
@@ -662,14 +665,24 @@ def read_questions(path: str | Path) -> list[dict]:
             if line.strip():
                 try:
                     rows.append((lineno, _decode(line.strip())[0]))
-                except (json.JSONDecodeError, _Invalid) as exc:
-                    raise FormatError(path, lineno, f"malformed JSON: {exc}") from None
+                except json.JSONDecodeError as exc:
+                    raise FormatError(
+                        path, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})"
+                    ) from None
+                except _Invalid as exc:
+                    raise FormatError(path, lineno, str(exc)) from None
+                except RecursionError:
+                    raise FormatError(path, lineno, _TOO_DEEP) from None
     return [_question(path, line, i, row) for i, (line, row) in enumerate(rows)]
 
 
 def _question(path: str | Path, line: int, index: int, row: Any) -> dict:
     if not isinstance(row, dict):
         raise FormatError(path, line, f"question {index}: expected an object, got {_kind(row)}")
+    try:
+        _check_chars(row)  # a CSV cell can hold a NUL
+    except _Invalid as exc:
+        raise FormatError(path, line, f"question {index}: {exc}") from None
     key = "question" if "question" in row else "q_text" if "q_text" in row else None
     if key is None or not isinstance(row[key], str) or not row[key].strip():
         raise FormatError(path, line, f"question {index}: no 'question' text (or ECQA's q_text)")

@@ -199,6 +199,14 @@ def test_reconcile_question_files_and_their_errors(tmp_path):
     lines.write_text('{"question": "A?"}\n{"quest": "B?"}\n')
     with pytest.raises(FormatError, match=r"test.json:2: question 1: no 'question' text"):
         list(read_reconcile(pkl, lines))
+    lines.write_text('{"question": "A?"}\n{"question": "B?"\n')
+    with pytest.raises(
+        FormatError, match=r"test.json:2: malformed JSON: Expecting ',' delimiter \(column 18\)"
+    ):
+        list(read_reconcile(pkl, lines))
+    ecqa.write_text("q_text,q_op1\nWhere\x00?,a\nWhy?,b\n")
+    with pytest.raises(FormatError, match=r"cqa_data_test.csv:2: question 0: q_text: a NUL character"):
+        list(read_reconcile(pkl, ecqa))
     with pytest.raises(FormatError, match="needs the question file"):
         list(store.formats.read_discussions(pkl))
     # ReConcile keeps an agent's previous output when a debate call fails: one dict, pickled once
