@@ -228,3 +228,26 @@ def test_the_export_page_offers_the_reference_variant_for_magdi_only(demo_store)
     assert "raw_answer" in at.checkbox(key="export_reference").help
     at.radio(key="export_format").set_value("jsonl").run()
     assert not [c for c in at.checkbox if c.key == "export_reference"]
+
+
+def test_damaged_pickles_are_refused_or_read_never_anything_else(tmp_path):
+    """400 copies of a valid run pickle, each with a few bytes changed (seeded): each one reads as
+    discussions or fails with FormatError `FILE: reason`; nothing else escapes."""
+    import random
+
+    pkl, qs = _files(tmp_path, _run())
+    good = pickle.dumps(_run() + _run(gold="no"), protocol=4)
+    qs.write_text(json.dumps([{"question": "A?"}, {"question": "B?"}]))
+    rng, outcomes = random.Random(15), {"read": 0, "refused": 0}
+    for _ in range(400):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        pkl.write_bytes(bytes(data))
+        try:
+            list(read_reconcile(pkl, qs))
+            outcomes["read"] += 1
+        except FormatError as exc:
+            assert str(exc).startswith(f"{pkl}: "), exc
+            outcomes["refused"] += 1
+    assert outcomes["read"] and outcomes["refused"], outcomes
