@@ -19,6 +19,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from app.services.jobs import RUNS_DIR
 from db import browsing, queries
 from db.engine import snapshot_scope
 from magdi import formats
@@ -114,8 +115,9 @@ def command(config: dict, run_dir: Path, *, resume: bool) -> list[str]:
     else:  # a resumed attempt of a job frozen before splits existed: all of its data, no validation
         parts = {"data": str(run_dir / "data.jsonl")}
     train = {**config.get("train", {}), **parts, "output_dir": str(run_dir)}
-    # Frozen node features are keyed by model, data and pooling: share them between jobs.
-    train["cache_dir"] = train.get("cache_dir") or str(run_dir.parent / "feature_cache")
+    # Frozen node features are keyed by model, data and pooling: share them between jobs (and the
+    # stores that share a runs directory; their run directories are a level below).
+    train["cache_dir"] = train.get("cache_dir") or str(RUNS_DIR / "feature_cache")
     path = run_dir / "train_config.json"
     path.write_text(json.dumps(train, indent=1))
     nproc = int(config.get("nproc", 1))
