@@ -265,7 +265,11 @@ def manage(job: jobs.JobView) -> None:
         if left.button(
             "Archive", key=f"jobs_archive_{job.id}", help="hide it (and its attempts); nothing is deleted"
         ):
-            done = jobs.archive(job.id, url=url)
+            try:
+                done = jobs.archive(job.id, url=url)
+            except ValueError as exc:  # it was resumed meanwhile
+                text.notice("error", str(exc))
+                return
             text.flash("success", f"Archived job(s) {', '.join(map(str, done))}: listed under Archived jobs.")
             st.query_params.pop("job", None)
             st.rerun(scope="app")
@@ -292,7 +296,11 @@ def manage(job: jobs.JobView) -> None:
     text.notice("warning", "Deleting removes for good: " + "; ".join(goes) + ".")
     yes, no = st.columns(2)
     if yes.button("Delete for good", type="primary", key=f"jobs_delete_yes_{job.id}"):
-        removed = jobs.delete(job.id, url=url)
+        try:
+            removed = jobs.delete(job.id, url=url)
+        except ValueError as exc:  # something started using it since the warning was drawn
+            text.notice("error", str(exc))
+            return
         st.session_state.pop(confirm_key, None)
         st.query_params.pop("job", None)
         kept = (
@@ -314,6 +322,9 @@ manage(shown)
 
 st.subheader("Compare runs")
 train_jobs = [j for j in all_jobs if j.kind == "train" and j.run_dir]
+if "jobs_compare" in st.session_state:  # a job deleted or archived meanwhile is no longer an option
+    comparable = {j.id for j in train_jobs}
+    st.session_state["jobs_compare"] = [i for i in st.session_state["jobs_compare"] if i in comparable]
 chosen = st.multiselect("Jobs", [j.id for j in train_jobs], key="jobs_compare", format_func=lambda i: f"#{i}")
 metric = st.selectbox("Curve", LOSSES + ("val_accuracy", "tokens_per_s", "lr"), key="jobs_compare_metric")
 if chosen:

@@ -158,3 +158,14 @@ def test_the_jobs_page_archives_and_restores(demo_store, tmp_path):
     at.toggle(key="jobs_archived").set_value(True).run()
     at.button(key=f"jobs_restore_{job_id}").click().run()
     assert not at.exception and jobs.get(job_id).archived_at is None
+
+
+def test_a_delete_confirmed_after_something_started_using_the_run_is_refused(demo_store, tmp_path):
+    job_id = _finished(tmp_path)
+    at = open_page("jobs", {"job": str(job_id)})
+    at.button(key=f"jobs_delete_{job_id}").click().run()
+    user = _finished(tmp_path, "eval", {"model": {"run_job": job_id}})  # meanwhile, in another session
+    at.button(key=f"jobs_delete_yes_{job_id}").click().run()
+    assert not at.exception and jobs.get(job_id) is not None
+    [warning] = [unescape(w.value) for w in at.warning]  # the confirmation gave way to the reason
+    assert f"job {user} (eval) evaluates this run" in warning and "cannot be deleted" in warning
