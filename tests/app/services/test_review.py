@@ -2,9 +2,8 @@
 
 import pytest
 
-from app.services import annotate, review, store
+from app.services import review, store
 from tests.utils import agree_flip_never, write_jsonl
-from tests.utils.rows import node_id
 
 
 @pytest.fixture
@@ -22,14 +21,6 @@ def test_the_queue_ranks_unparseable_first_and_says_why(url):
         ("never", "y", 1, ["split_last_round"]),
     ]
     assert items[0].score > items[1].score and set(review.REASONS) >= {r for i in items for r in i.reasons}
-
-
-def test_a_human_label_that_disagrees_joins_the_queue(url):
-    a0 = node_id(url, "agree", "a", 0)  # right by its answer; a human says it is not
-    assert annotate.set_label(a0, False, who="ann", url=url).ok
-    items, total = review.review_queue(url=url)
-    [item] = [i for i in items if i.node_id == a0]
-    assert (total, item.reasons, item.label, item.human_label) == (4, ["human_disagrees"], False, False)
 
 
 def test_pages_clamp_and_datasets_scope_the_queue(url):
