@@ -84,7 +84,12 @@ def _has_human(session: Session, value: bool) -> ColumnElement[bool]:
 
 @condition("needs_review")
 def _needs_review(session: Session, value: bool) -> ColumnElement[bool]:
-    return Discussion.n_review > 0 if value else Discussion.n_review == 0
+    """A discussion with a node that waits for review (`predictions.waits_for_review`)."""
+    job = predictions.latest_job(session)
+    waiting = Discussion.n_review > 0
+    if job is not None:
+        waiting = waiting | Discussion.id.in_(select(Turn.discussion_id).where(predictions.suggests(job)))
+    return waiting if value else ~waiting
 
 
 # NUL and lone surrogates (say from a command line's undecodable bytes): no stored text holds one
@@ -233,6 +238,20 @@ def answer_values(session: Session, f: BrowseFilter, *, limit: int = 200) -> lis
     return [(UNPARSEABLE if v is None else v, n) for v, n in session.execute(q)]
 
 
+def waiting_by_dataset(session: Session) -> dict[str, int]:
+    """How many nodes wait for review in each dataset (`predictions.waits_for_review`, with the
+    newest predict job's classifier)."""
+    waiting = predictions.waits_for_review(predictions.latest_job(session))
+    q = (
+        select(Dataset.name, func.count(Turn.id))
+        .join(Discussion, Discussion.dataset_id == Dataset.id)
+        .join(Turn, Turn.discussion_id == Discussion.id)
+        .where(waiting)
+        .group_by(Dataset.name)
+    )
+    return dict(session.execute(q).all())
+
+
 def review_queue(
     session: Session,
     *,
@@ -243,24 +262,21 @@ def review_queue(
 ) -> tuple[list[dict], int]:
     """Nodes that most deserve a human look, best first, and how many there are.
 
-    Rank: unparseable answer (8) + human label disagrees with the automatic one (4) + confident
-    but wrong (2) + still waiting for review (1: e.g. agents split at the last round); then, at
-    equal score, the node classifier of `prediction_job` disagreeing with the label of a node no
-    human has labelled (`db.predictions`), which also brings in nodes nothing else flags (score
-    0). The page shows the exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
+    The nodes are those that wait for review (`predictions.waits_for_review`: flagged by the rules,
+    or suggested by the node classifier of `prediction_job`), as every count of them is. Rank:
+    unparseable answer (8) + confident but wrong (2) + flagged by the rules (1: e.g. agents split
+    at the last round); then, at equal score, a classifier suggestion first. The page shows the
+    exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
     """
     as_int = Turn.round.type
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
-    disagrees = Turn.human_label.is_not(None) & (Turn.human_label != Turn.auto_label)
     score = (
         func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
-        + func.cast(disagrees, type_=as_int) * 4
         + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT) & (effective.is_(False)), type_=as_int)
         * 2
         + func.cast(Turn.needs_review, type_=as_int)
     )
-    flagged = Turn.needs_review.is_(True) | disagrees
-    cond = [flagged]
+    cond = [predictions.waits_for_review(prediction_job)]
     if dataset_ids:
         cond.append(
             Turn.discussion_id.in_(select(Discussion.id).where(Discussion.dataset_id.in_(dataset_ids)))
@@ -274,7 +290,6 @@ def review_queue(
     order = [score.desc(), Turn.confidence.desc(), Turn.id]
     if prediction_job is not None:
         classifier = Turn.human_label.is_(None) & predictions.disagreement()
-        cond[0] = flagged | classifier
         count = predictions.join_job(count, prediction_job)
         q = predictions.join_job(q.add_columns(NodePrediction.p_correct, classifier), prediction_job)
         order.insert(1, classifier.desc())

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from db.models import Dataset, Discussion, NodePrediction, Turn
@@ -60,6 +61,39 @@ def disagreement() -> ColumnElement[bool]:
         & Turn.excluded.is_(False)
         & (effective != (NodePrediction.p_correct >= THRESHOLD))
     )
+
+
+def suggests(job_id: int) -> ColumnElement[bool]:
+    """The job's classifier disagrees with a node no human has labelled: a suggestion to review
+    it (a correlated EXISTS over Turn, so it needs no join)."""
+    p = aliased(NodePrediction)  # apart from a NodePrediction the outer query may join
+    scored = (
+        select(p.turn_id)
+        .where(p.job_id == job_id, p.turn_id == Turn.id, (p.p_correct >= THRESHOLD) != Turn.auto_label)
+        .correlate(Turn)
+    )
+    return Turn.human_label.is_(None) & Turn.excluded.is_(False) & exists(scored)
+
+
+def suggested(session: Session, turn_ids: list[int]) -> dict[int, float]:
+    """P(correct) of those of these nodes the newest predict job's classifier suggests reviewing."""
+    job = latest_job(session)
+    if job is None or not turn_ids:
+        return {}
+    q = (
+        select(Turn.id, NodePrediction.p_correct)
+        .join(NodePrediction, (NodePrediction.turn_id == Turn.id) & (NodePrediction.job_id == job))
+        .where(Turn.id.in_(turn_ids), suggests(job))
+    )
+    return dict(session.execute(q).all())
+
+
+def waits_for_review(job_id: int | None) -> ColumnElement[bool]:
+    """The one definition of a node that waits for review, for every count, filter and queue:
+    flagged by the rules (`magdi.summary.needs_review`, stored as Turn.needs_review) or, once a
+    predict job has scored the store (`job_id`: the newest), suggested by its classifier."""
+    flagged = Turn.needs_review.is_(True)
+    return flagged if job_id is None else flagged | suggests(job_id)
 
 
 def disagreements(

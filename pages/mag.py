@@ -209,7 +209,12 @@ with detail:
         ),
         ("excluded from training", "yes" if node.excluded else "no"),
         ("flip", {"right_wrong": "right → wrong", "wrong_right": "wrong → right", None: "—"}[node.flip]),
-        ("review", "; ".join(REASONS[r] for r in node.reasons) or "—"),
+        (
+            "review",
+            "; ".join(REASONS[r] for r in node.reasons)
+            + ("" if node.p_correct is None else f" (its P(correct): {node.p_correct:.2f})")
+            or "—",
+        ),
     ]
     st.dataframe(
         pd.DataFrame(facts, columns=["field", "value"]),

@@ -1,8 +1,9 @@
-"""Review queue: the nodes that most deserve a human look, ranked, one click from their MAG.
+"""Review queue: the nodes that wait for review, ranked, one click from their MAG.
 
-Rank: answers that could not be normalised, then human labels that disagree with the automatic
-one, then confident but wrong answers, then agents still split at the last round, then nodes a
-trained node classifier (the newest predict job) disagrees with, while no human labelled them.
+"Waits for review" has one definition, shared by the Overview count, Browse's filter, the MAG
+page's ⚑ and J: flagged by the rules (unparseable, confident but wrong, split at the last round),
+or suggested by the newest predict job's node classifier; never once a human labelled the node.
+Rank: unparseable answers, confident but wrong, flagged by the rules, then classifier suggestions.
 """
 
 import pandas as pd
@@ -39,18 +40,24 @@ pages = max(1, -(-total // size))
 if st.session_state.get("review_page", 1) > pages:
     st.session_state["review_page"] = pages
 c[2].number_input("Page", 1, pages, key="review_page")
+classifier = predictions.current_classifier(url=cache.db_url())
 st.caption(
     text.esc(
-        f"{total:,} node(s) deserve a look · ranked: unparseable answer > human "
-        "label disagrees with the automatic one > confident but wrong > agents split "
-        "at the last round > node classifier disagrees"
+        f"{total:,} node(s) wait for review · ranked: unparseable answer > confident but wrong > "
+        "agents split at the last round > suggested by the node classifier"
     )
 )
+if classifier is not None:
+    text.notice(
+        "info",
+        f"Suggestions marked “classifier” come from the node classifier of job "
+        f"{classifier.train_job} (scored by job {classifier.job_id}): {classifier.quality}. "
+        "They count as waiting for review everywhere until a human labels the node.",
+    )
 with st.expander("Node classifier", icon=":material/psychology:"):
-    latest = predictions.latest_job(url=cache.db_url())
     st.caption(
-        f"The queue uses the node predictions of job {latest}."
-        if latest
+        f"The queue uses the node predictions of job {classifier.job_id}."
+        if classifier
         else "No node predictions yet: score the nodes with a trained level-4 job."
     )
     trained = {j.id: j for j in predictions.classifier_jobs(url=cache.db_url())}
@@ -91,6 +98,14 @@ table = pd.DataFrame(
             label=text.label_text(i.label),
             source="human" if i.human_label is not None else "automatic",
             why="; ".join(REASONS[r] for r in i.reasons),
+            flagged_by=" + ".join(
+                by
+                for by, hit in (
+                    ("rules", any(r != "classifier_disagrees" for r in i.reasons)),
+                    ("classifier", "classifier_disagrees" in i.reasons),
+                )
+                if hit
+            ),
             score=i.score,
             classifier=i.p_correct,
             question=i.question[:120],

@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 
 from app.jobkinds import parse_run_dir, run_dir_command
-from app.services.predictions import trained_classifier
+from app.services.predictions import QUALITY, trained_classifier
 from db import browsing, predictions, queries
 from db import jobs as job_queries
 from db.engine import session_scope, snapshot_scope
 from magdi.node_predict import load_classifier, predict
 from magdi.plumbing import write_json_atomic
+from magdi.splits import SPLIT_NAME, question_key, read_split
 
 CHUNK = 256  # discussions between progress updates
 
@@ -52,23 +53,42 @@ def _write_progress(run_dir: Path, done: int, total: int, elapsed: float) -> Non
     )
 
 
+def _held_out(train_run: str) -> set[str]:
+    """The question keys the classifier never trained on (its run's validation and test parts)."""
+    path = Path(train_run) / SPLIT_NAME
+    if not path.exists():
+        return set()
+    split = read_split(Path(train_run))
+    return set(split.get("validation", [])) | set(split.get("test", []))
+
+
 def score_store(run_dir: Path, train_run: str, filter_fields: dict) -> list[tuple[int, float]]:
-    """(turn id, P(correct)) of every non-excluded node of the matching discussions."""
+    """(turn id, P(correct)) of every non-excluded node of the matching discussions. Writes the
+    classifier's quality too (QUALITY): its accuracy against the effective labels on the nodes
+    of questions its run held out."""
     clf = load_classifier(train_run)
+    held = _held_out(train_run)
     scores: list[tuple[int, float]] = []
+    right = measured = 0
     started = time.monotonic()
     with snapshot_scope() as s:
         ids = browsing.matching_ids(s, browsing.BrowseFilter(**filter_fields))
         _write_progress(run_dir, 0, len(ids), 0.0)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]  # id order, as iter_discussions yields them
-            discussions = [
-                d for d, _ in queries.iter_discussions(s, discussion_ids=chunk, drop_excluded=True)
-            ]
+            found = list(queries.iter_discussions(s, discussion_ids=chunk, drop_excluded=True))
+            discussions = [d for d, _ in found]
             turn_ids = predictions.turn_ids(s, chunk)
-            for d_id, p in zip(chunk, predict(clf, discussions), strict=True):
+            for d_id, (d, dataset), p in zip(chunk, found, predict(clf, discussions), strict=True):
                 scores.extend((turn_ids[d_id, agent, rnd], value) for (agent, rnd), value in p.items())
+                if question_key(dataset, d.id) in held:
+                    for t in d.turns:
+                        measured += 1
+                        right += (p[t.agent, t.round] >= predictions.THRESHOLD) == (t.label == "correct")
             _write_progress(run_dir, start + len(chunk), len(ids), time.monotonic() - started)
+    write_json_atomic(
+        run_dir / QUALITY, {"held_out_nodes": measured, "accuracy": right / measured if measured else None}
+    )
     return scores
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from db import discussions, mag_view
+from db import discussions, mag_view, predictions
 from db.engine import session_scope
 from magdi.summary import SUMMARY_COLUMNS, Node, review_reasons, split_rounds
 
@@ -25,10 +25,11 @@ class NodeView:
     auto_label: bool
     human_label: bool | None
     excluded: bool
-    needs_review: bool
+    needs_review: bool  # waits for review: flagged by the rules or suggested by the classifier
     version: int
     reasons: list[str] = field(default_factory=list)
     flip: str | None = None  # "right_wrong" | "wrong_right" against the agent's previous round
+    p_correct: float | None = None  # the newest classifier's, when it suggests reviewing the node
 
     @property
     def label(self) -> bool:
@@ -108,7 +109,12 @@ def discussion(discussion_id: int, url: str | None = None) -> DiscussionView | N
                 for t in rows.turns
             ],
         )
+        suggested = predictions.suggested(s, [n.id for n in view.nodes])
     _annotate_nodes(view.nodes)
+    for n in view.nodes:  # the classifier's suggestions wait for review too (marked as such)
+        if n.id in suggested:
+            n.needs_review, n.p_correct = True, suggested[n.id]
+            n.reasons.append("classifier_disagrees")
     return view
 
 

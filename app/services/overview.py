@@ -21,9 +21,12 @@ class Overview:
 def overview(*, recent: int = 20, url: str | None = None) -> Overview:
     with session_scope(url) as s:
         datasets = queries.dataset_summary(s)
+        waiting = browsing.waiting_by_dataset(s)  # the classifier's suggestions included
+        for d in datasets:
+            d["needs_review"] = waiting.get(d["dataset"], 0)
         return Overview(
             datasets=datasets,
-            waiting_for_review=sum(d["needs_review"] for d in datasets),
+            waiting_for_review=sum(waiting.values()),
             recent=labels.recent_events(s, limit=recent),
             revision=queries.label_revision(s),
         )

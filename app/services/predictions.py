@@ -3,6 +3,7 @@ read where its classifier disagrees with the labels (the Review queue's last sig
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,37 @@ from app.services import jobs
 from app.services.jobs import JobView
 from db import predictions, queries
 from db.engine import session_scope
+
+QUALITY = "quality.json"  # a predict job's run directory: its classifier's held-out accuracy
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """The node classifier whose suggestions the review counts include: the newest predict job."""
+
+    job_id: int  # the predict job
+    train_job: int | None  # whose level-4 run it scored with
+    held_out_nodes: int  # nodes of questions that run never trained on (its validation + test)
+    accuracy: float | None  # on them, against the effective labels; None: none to measure
+
+    @property
+    def quality(self) -> str:
+        if self.accuracy is None:
+            return "held-out accuracy unknown (no held-out nodes scored)"
+        return f"held-out accuracy {self.accuracy:.0%} on {self.held_out_nodes:,} nodes"
+
+
+def current_classifier(*, url: str | None = None) -> Classifier | None:
+    """The newest predict job's classifier and its quality, or None before any predict job."""
+    job_id = latest_job(url=url)
+    if job_id is None:
+        return None
+    job = jobs.get(job_id, url=url)
+    try:
+        q = json.loads((Path(job.run_dir) / QUALITY).read_text()) if job.run_dir else {}
+    except (OSError, ValueError):  # a predict job from before quality.json
+        q = {}
+    return Classifier(job_id, job.config.get("train_job"), q.get("held_out_nodes", 0), q.get("accuracy"))
 
 
 @dataclass

@@ -268,18 +268,19 @@ def test_review_queue_ranks_unparseable_answers_first(url):
     table = at.dataframe[0].value
     with session_scope(url) as s:
         expected = s.execute(select(func.count()).where(Turn.needs_review.is_(True))).scalar()
-    assert f"{expected:,} node(s) deserve a look" in unescape(captions(at))
+    assert f"{expected:,} node(s) wait for review" in unescape(captions(at))
     scores = list(table["score"])
     assert scores == sorted(scores, reverse=True)
     assert "answer could not be normalised" in table["why"].iloc[0]
     assert set(table["normalised"].iloc[:3]) == {"(unparseable)"}  # the 3 in the demo set
-    # a human override joins the queue with its reason
-    gpt0 = node_id(url, "gsm8k-001", "gpt4", 0)
-    annotate.set_label(gpt0, False, who="ann", url=url)
+    assert set(table["flagged_by"]) == {"rules"}  # no classifier has scored this store
+    # a human label ends a node's wait: it leaves the queue
+    first = int(table["node"].iloc[0])
+    annotate.set_label(first, False, who="ann", url=url)
     at.run()
     table = at.dataframe[0].value
-    row = table[table["node"] == gpt0].iloc[0]
-    assert "human label disagrees" in row["why"]
+    assert first not in set(table["node"])
+    assert f"{expected - 1:,} node(s) wait for review" in unescape(captions(at))
     at.button(key="review_open").click().run()
     assert "d" in at.query_params and "n" in at.query_params
 

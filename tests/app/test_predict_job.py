@@ -167,3 +167,37 @@ def test_a_resumed_predict_job_stores_under_its_own_id(scored, url):
     assert predict_kind.main([run_dir, "--resume"]) == 0  # what the worker runs, in this process
     assert predictions.latest_job(url=url) == resumed
     assert stored(url, resumed) == pytest.approx(stored(url, predict_id), abs=1e-6)
+
+
+def test_every_count_of_waiting_nodes_agrees_after_scoring(scored, url):
+    """One definition of "waits for review" (issue 15, 4): the queue, the Overview count, the
+    Browse filter, the MAG page's ⚑ nodes and the classifier's quality beside its suggestions."""
+    from app.services import browse, mag_view, overview
+    from app.services.filters import Filter
+
+    _, train_id, predict_id = scored
+    items = queue(url)
+    suggested = {i.node_id for i in items if "classifier_disagrees" in i.reasons}
+    assert suggested and all(i.human_label is None for i in items)  # a labelled node waits no more
+    assert overview.overview(url=url).waiting_for_review == len(items)
+    waiting_discussions = {i.discussion_id for i in items}
+    assert set(browse.ordered_ids(Filter(needs_review=True), url=url)) == waiting_discussions
+    not_waiting = set(browse.ordered_ids(Filter(needs_review=False), url=url))
+    assert not_waiting.isdisjoint(waiting_discussions) and not_waiting | waiting_discussions == set(
+        browse.ordered_ids(Filter(), url=url)
+    )
+    flagged = {
+        n.id
+        for d in waiting_discussions
+        for n in mag_view.discussion(d, url).nodes
+        if n.needs_review  # what ⚑ and J follow on the MAG page
+    }
+    assert flagged == {i.node_id for i in items}
+    some = mag_view.discussion(next(i.discussion_id for i in items if i.node_id in suggested), url)
+    node = next(n for n in some.nodes if n.id in suggested)
+    assert "classifier_disagrees" in node.reasons and node.p_correct == stored(url, predict_id)[node.id]
+
+    clf = predictions.current_classifier(url=url)
+    assert (clf.job_id, clf.train_job) == (predict_id, train_id)
+    assert clf.held_out_nodes > 0 and 0.0 <= clf.accuracy <= 1.0  # the run held out test questions
+    assert clf.quality.startswith("held-out accuracy ")

@@ -28,3 +28,18 @@ def test_pages_clamp_and_datasets_scope_the_queue(url):
     assert (total, [(i.agent, i.round) for i in items]) == (3, [("y", 1)])  # the last page
     assert review.review_queue(dataset="no such set", url=url) == ([], 0)
     assert review.review_queue(dataset="b", url=url)[1] == 3
+
+
+def test_a_node_a_human_labelled_waits_no_more(url):
+    """One definition of waiting (issue 15, 4): a human label, agreeing or not, ends the wait, and
+    a human label that disagrees with the automatic one does not bring a node into the queue."""
+    from app.services import annotate
+    from tests.utils.rows import node_id
+
+    before = {i.node_id for i in review.review_queue(url=url)[0]}
+    a0 = node_id(url, "agree", "a", 0)  # right by its answer; a human says it is not
+    assert annotate.set_label(a0, False, who="ann", url=url).ok
+    y1 = node_id(url, "never", "y", 1)  # waiting: agents split at the last round
+    assert y1 in before and annotate.set_label(y1, True, who="ann", url=url).ok
+    items, total = review.review_queue(url=url)
+    assert {i.node_id for i in items} == before - {y1} and total == len(before) - 1
