@@ -64,6 +64,11 @@ PRESETS: dict[str, dict[str, Any]] = {
         "modules_to_save": ["embed_tokens", "lm_head", "norm"],
     },
 }
+# The offline student is a LlamaForCausalLM (magdi.offline): the leaf names of its modules.
+OFFLINE_MODULES = frozenset(
+    ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+    + ("embed_tokens", "lm_head", "norm", "input_layernorm", "post_attention_layernorm")
+)
 CPU_STEPS = 1200  # the cpu preset's epochs give about this many optimizer steps
 MAX_SIZED_EPOCHS = 50
 
@@ -129,6 +134,25 @@ class ConfigFile:
     @classmethod
     def _field_names(cls) -> set[str]:
         return {f.name for f in fields(cls)}
+
+
+def module_names(model: str | None) -> frozenset[str] | None:
+    """Leaf names of a student's modules (`q_proj`, `norm`, ...) read without loading it: the
+    offline student's, or those a local checkpoint's safetensors headers name; None when they
+    cannot be known here (a hub id, a checkpoint in another format)."""
+    if model is None:
+        return OFFLINE_MODULES
+    files = sorted(Path(model).glob("*.safetensors")) if Path(model).is_dir() else []
+    names: set[str] = set()
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                size = int.from_bytes(fh.read(8), "little")
+                header = json.loads(fh.read(size)) if 0 < size < 100_000_000 else {}
+        except (OSError, ValueError):
+            return None
+        names.update(k.rsplit(".", 2)[-2] for k in header if k.count(".") >= 1 and k != "__metadata__")
+    return frozenset(names) or None
 
 
 @dataclass
@@ -380,10 +404,26 @@ class DistillConfig(ConfigFile):
             raise ValueError("offline_hidden must divide by offline_heads, and heads by kv_heads")
         if not self.lora_target_modules:
             raise ValueError("lora_target_modules must not be empty")
+        self._check_modules()
         _check_template("prompt_template", self.prompt_template, {"question"})
         _check_template("completion_template", self.completion_template, {"reasoning", "answer"})
         if self.level != "4" and self.node_features == "joint":
             warnings.warn("node_features='joint' has no effect below level 4", stacklevel=3)
+
+    def _check_modules(self) -> None:
+        """Refuse LoRA targets and modules to save that the student does not have, when its
+        modules can be known without loading it (the offline student; a local checkpoint's
+        safetensors headers): otherwise PEFT would fail only once the job runs."""
+        known = module_names(self.model)
+        if known is None:
+            return
+        for name in ("lora_target_modules", "modules_to_save"):
+            wanted = [m for m in getattr(self, name) if m != "all-linear" and m.isidentifier()]
+            # PEFT matches a name at the end of a module's (`norm` is every *norm too)
+            unknown = sorted(m for m in set(wanted) if not any(k.endswith(m) for k in known))
+            if unknown:
+                have = ", ".join(sorted(known))
+                raise ValueError(f"{name}: {', '.join(unknown)} not in the student (its modules: {have})")
 
     def _apply_preset(self) -> None:
         """Resolve `auto` and fill the fields left None from the preset (the warm-up fields only

@@ -708,7 +708,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.config:
         parser.error("a config file is required")
-    cfg = DistillConfig.from_file(args.config, args.overrides)
+    try:
+        cfg = DistillConfig.from_file(args.config, args.overrides)
+    except (OSError, ValueError) as exc:  # settings that cannot work: say so, exit 2 (not resumable)
+        print(f"error: {args.config}: {exc}", file=sys.stderr)
+        return 2
     no_progress_bars()
     with stop_on_sigterm() as stop:  # after the current step, with a checkpoint to resume from
         train(cfg, resume=args.resume, callback=lambda _: stop.is_set())

@@ -42,6 +42,11 @@ from magdi.splits import DEFAULT_SPLIT, SPLIT_NAME, check_split, make_split, que
 _MESSAGE_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)|error)(?::\s|$)")
 
 
+def input_error(error: str | None) -> bool:
+    """The job's process refused its input or settings: exit status 2, our CLIs' `error: ...`."""
+    return (error or "").startswith("exit status 2:")
+
+
 def headline(error: str) -> str:
     """The line of a job's error to show first. The worker records "exit status N: " and the log's
     last lines, which often end in a traceback: the exception's message (the last line that names
@@ -101,7 +106,9 @@ class JobView:
 
     @property
     def resumable(self) -> bool:
-        return self.status in job_queries.RESUMABLE
+        """Failed or cancelled, and a new attempt could end otherwise: not a job that failed on
+        its own input (see `input_error`), which would fail the same way again."""
+        return self.status in job_queries.RESUMABLE and not input_error(self.error)
 
     @property
     def headline(self) -> str | None:
@@ -137,6 +144,11 @@ def resume(job_id: int, *, url: str | None = None) -> int:
             raise LookupError(f"no job {job_id}")
         if old.status not in job_queries.RESUMABLE:
             raise ValueError(f"job {job_id} is {old.status}; only failed or cancelled jobs resume")
+        if input_error(old.error):
+            raise ValueError(
+                f"job {job_id} failed on its own input or settings ({headline(old.error)}); a new "
+                "attempt would fail the same way: queue a new job with corrected settings"
+            )
         return job_queries.create_job(
             s, kind=old.kind, name=old.name, config=json.loads(old.config), resume_of=old
         ).id

@@ -153,3 +153,38 @@ def test_eval_config_values_from_yaml_are_coerced(tmp_path):
     assert (cfg.temperature, cfg.max_new_tokens) == (1.0, 64) and isinstance(cfg.temperature, float)
     with pytest.raises(ValueError, match="k must be a number"):
         EvalConfig(questions="q", k="many")
+
+
+def test_modules_the_student_does_not_have_are_refused_before_any_job(tmp_path):
+    """Unknown LoRA targets or modules to save fail when the config is made (the Train page, the
+    CLI, a queued job), not once PEFT builds the model in the worker (issue 15, 6)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from magdi.config import OFFLINE_MODULES, module_names
+
+    with pytest.raises(
+        ValueError, match=r"lora_target_modules: foo not in the student \(its modules: down_proj"
+    ):
+        DistillConfig(data="x.jsonl", lora_target_modules=["q_proj", "foo"])
+    with pytest.raises(ValueError, match="modules_to_save: wte not in the student"):
+        DistillConfig(data="x.jsonl", modules_to_save=["wte"])
+    assert module_names(None) == OFFLINE_MODULES
+    # a local checkpoint: its modules come from the safetensors headers, without loading it
+    tiny = LlamaForCausalLM(
+        LlamaConfig(
+            hidden_size=16,
+            intermediate_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            num_key_value_heads=2,
+            vocab_size=64,
+        )
+    )
+    tiny.save_pretrained(tmp_path / "tiny")
+    assert module_names(str(tmp_path / "tiny")) == OFFLINE_MODULES  # a Llama has the same names
+    assert {"q_proj", "down_proj", "embed_tokens", "norm"} <= module_names(str(tmp_path / "tiny"))
+    with pytest.raises(ValueError, match="lora_target_modules: c_attn not in the student"):
+        DistillConfig(data="x.jsonl", model=str(tmp_path / "tiny"), lora_target_modules=["c_attn"])
+    # a hub id (nothing local to read): left to the worker, which now headlines PEFT's message
+    assert module_names("some-org/some-model") is None
+    DistillConfig(data="x.jsonl", model="some-org/some-model", lora_target_modules=["c_attn"])
