@@ -208,3 +208,42 @@ def test_mag_page_buttons_keep_their_labels_at_800_px(page: Page, app_server):
     )
     assert clipped == []
     assert page.external_requests == []
+
+
+def test_bulk_label_then_undo_it_after_a_reload(page: Page, app_server):
+    """The recent bulk actions come from the history: a reload keeps the batch's Undo (issue 15, 1)."""
+    _, url = app_server
+    page.goto("/bulk?ds=strategyqa")
+    sign_in(page, "Bulker")
+    page.get_by_text("incorrect", exact=True).click()  # the label radio
+    page.get_by_label("Note (saved with every entry)").fill("e2e bulk")
+    page.get_by_text(re.compile(r"^I want to label these \d+ node\(s\) incorrect$")).click()
+    page.get_by_role("button", name="Apply to all matching nodes").click()
+    done = page.get_by_text(
+        re.compile(r"labelled (\d+) node\(s\) in \d+ discussion\(s\) incorrect \(revision (\d+)\)")
+    )
+    expect(done).to_be_visible()
+    changed, revision = map(int, re.search(r"labelled (\d+) .*revision (\d+)", done.inner_text()).groups())
+    assert changed > 1
+
+    page.reload()
+    entry = page.get_by_text(re.compile(rf"^revision {revision} · {changed} node\(s\)"))
+    expect(entry).to_be_visible()
+    page.get_by_role("button", name="Undo").first.click()
+    expect(page.get_by_text(f"undid {changed} label(s) of revision {revision}")).to_be_visible()
+    history = store_history(url, revision)
+    assert len(history) == changed and all(e.note == f"undo of revision {revision}" for e in history)
+    assert page.external_requests == []
+
+
+def store_history(url: str, revision: int) -> list:
+    """The history entries that undid the bulk action of `revision`."""
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import LabelEvent
+
+    with session_scope(url) as s:
+        return list(
+            s.execute(select(LabelEvent).where(LabelEvent.note == f"undo of revision {revision}")).scalars()
+        )
