@@ -99,11 +99,6 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     graph_frame(page).wait_for_function(  # the selected node is drawn with a thick blue border
         f"network.body.data.nodes.get({node}).borderWidth === 6"
     )
-    page.set_viewport_size({"width": 1440, "height": 1250})
-    page.wait_for_timeout(500)
-    page.screenshot(path=shots / "mag.png")
-    assert (shots / "mag.png").stat().st_size > 10_000
-    page.set_viewport_size({"width": 1440, "height": 1000})
 
     # keyboard loop: Y = correct (focus off any input first)
     page.get_by_role("heading", name="gsm8k · gsm8k-001").click()
@@ -247,3 +242,28 @@ def store_history(url: str, revision: int) -> list:
         return list(
             s.execute(select(LabelEvent).where(LabelEvent.note == f"undo of revision {revision}")).scalars()
         )
+
+
+def test_mag_page_at_3_agents_by_4_rounds(page: Page, app_server, shots):
+    """The README's MAG screenshot: a 3 x 4 MAG drawn across the page, every node and column shown."""
+    _, url = app_server
+    did = mag_view.find_discussion("gsm8k", "gsm8k-002", url)
+    view = mag_view.discussion(did, url)
+    assert (len(view.agents), len(view.rounds)) == (3, 4)
+    page.set_viewport_size({"width": 1440, "height": 1350})
+    page.goto(f"/mag?d={did}&n={view.nodes[4].id}")
+    frame = graph_frame(page)
+    assert frame.evaluate("network.body.data.nodes.get().filter(n => typeof n.id === 'number').length") == 12
+    inside = frame.evaluate(  # every node drawn inside the canvas: nothing cut off
+        """() => {
+            const r = document.getElementById('graph').getBoundingClientRect();
+            return network.body.data.nodes.getIds().every(id => {
+                const p = network.canvasToDOM(network.getPosition(id));
+                return p.x >= 0 && p.y >= 0 && p.x <= r.width && p.y <= r.height;
+            });
+        }"""
+    )
+    assert inside
+    page.wait_for_timeout(500)
+    page.screenshot(path=shots / "mag.png", full_page=True)
+    assert (shots / "mag.png").stat().st_size > 10_000
