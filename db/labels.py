@@ -19,8 +19,9 @@ from sqlmodel import Session
 from db.browsing import BrowseFilter, node_scope
 from db.engine import is_sqlite
 from db.models import Dataset, Discussion, LabelEvent, Turn, utcnow
-from db.queries import CHUNK, bump_revision, label_text
+from db.queries import CHUNK, bump_revision
 from magdi.answers import label_answer
+from magdi.mag import label_text
 from magdi.summary import Node, summarize_discussion
 
 R = TypeVar("R")

@@ -19,10 +19,6 @@ from magdi import mag
 CHUNK = 2000
 
 
-def label_text(value: bool | None) -> str | None:
-    return None if value is None else ("correct" if value else "incorrect")
-
-
 def bump_revision(session: Session) -> int:
     """Increase and return the label revision (every label change gets a new one)."""
     session.execute(
@@ -127,7 +123,7 @@ def _build(
                     answer=t.answer,
                     confidence=t.confidence,
                     responds_to=responds,
-                    label=label_text(label),
+                    label=mag.label_text(label),
                     label_source="auto" if t.human_label is None else "human",
                     excluded=t.excluded,
                 )

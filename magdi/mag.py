@@ -22,6 +22,11 @@ TurnKey = tuple[str, int]  # (agent, round)
 MAX_ROUND = 1000
 
 
+def label_text(value: bool | None) -> Label | None:
+    """A label as files and the history write it: True "correct", False "incorrect", None none."""
+    return None if value is None else ("correct" if value else "incorrect")
+
+
 class MAGError(ValueError):
     """A discussion that is not a valid MAG (duplicate turn, bad edge, bad value)."""
 

@@ -201,11 +201,11 @@ with detail:
         ("normalised answer", "(could not be read)" if node.answer_norm is None else node.answer_norm),
         ("gold answer", d.gold_answer),
         ("confidence", "—" if node.confidence is None else f"{node.confidence:.2f}"),
-        ("automatic label", text.label_text(node.auto_label)),
-        ("human label", text.label_text(node.human_label)),
+        ("automatic label", text.label_shown(node.auto_label)),
+        ("human label", text.label_shown(node.human_label)),
         (
             "effective label",
-            text.label_text(node.label) + (" (human correction)" if node.human_corrected else ""),
+            text.label_shown(node.label) + (" (human correction)" if node.human_corrected else ""),
         ),
         ("excluded from training", "yes" if node.excluded else "no"),
         ("flip", {"right_wrong": "right → wrong", "wrong_right": "wrong → right", None: "—"}[node.flip]),
@@ -272,7 +272,7 @@ with act:
     pending = s.get("mag_pending")
     if pending and pending["node"] == node.id:
         what = (
-            f"label {text.label_text(pending['value'])}"
+            f"label {text.label_shown(pending['value'])}"
             if pending["kind"] == "label"
             else ("exclude" if pending["value"] else "include")
         )
@@ -390,7 +390,7 @@ with st.expander("Correct the gold answer"):
                         dict(
                             node=f"round {c.round} · {c.agent}",
                             answer=c.answer,
-                            automatic=f"{text.label_text(c.old)} → {text.label_text(c.new)}",
+                            automatic=f"{text.label_shown(c.old)} → {text.label_shown(c.new)}",
                             effective="unchanged (human label)" if c.human_label is not None else "changes",
                         )
                         for c in changes

@@ -13,6 +13,7 @@ import plotly.colors
 import streamlit as st
 
 from app.services.filters import Filter
+from magdi.mag import label_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'@%])")
 
@@ -59,8 +60,9 @@ def show_flash() -> None:
             notice(kind, text)
 
 
-def label_text(value: bool | None) -> str:
-    return "—" if value is None else ("correct" if value else "incorrect")
+def label_shown(value: bool | None) -> str:
+    """A label on the page: its text (`magdi.mag.label_text`), or a dash for none."""
+    return label_text(value) or "—"
 
 
 def filter_caption(f: Filter, total: int | None = None) -> None:

@@ -6,6 +6,7 @@ import pytest
 from app.services import annotate, store
 from db import queries
 from db.engine import session_scope
+from magdi.mag import label_text
 from tests.utils import discussion, write_jsonl
 from tests.utils.rows import disc_id, node_id
 
@@ -62,4 +63,4 @@ def test_datasets_by_name_and_the_label_revision(url):
             queries.require_dataset(s, "four")
         revision = queries.label_revision(s)
         assert queries.bump_revision(s) == revision + 1 == queries.label_revision(s)
-    assert [queries.label_text(v) for v in (True, False, None)] == ["correct", "incorrect", None]
+    assert [label_text(v) for v in (True, False, None)] == ["correct", "incorrect", None]
