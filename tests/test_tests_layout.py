@@ -32,6 +32,7 @@ MIRRORED = [
     "magdi/plumbing.py",
     "magdi/summary.py",
     "magdi/train.py",
+    "app/jobkinds/train.py",
     "app/ui/text.py",
     "app/services/annotate.py",
     "app/services/browse.py",

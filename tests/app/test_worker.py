@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
 
 from app.services import jobs, store
-from db import jobs as job_queries
 from db.engine import session_scope
 from tests.utils import wait_for
 from tests.utils.training import TINY
@@ -127,28 +125,6 @@ def _alive(pid: int | None) -> bool:
         return False
 
 
-def _claim_all(url: str, name: str) -> list[int]:
-    got = []
-    while True:
-        with session_scope(url, write=True) as s:
-            job = job_queries.claim_next(s, worker=name)
-        if job is None:
-            return got
-        got.append(job.id)
-
-
-def test_concurrent_workers_never_claim_the_same_job(db_url):
-    with session_scope(db_url, write=True) as s:
-        ids = [job_queries.create_job(s, kind="train", config={}).id for _ in range(60)]
-    with get_context("spawn").Pool(4) as pool:
-        results = pool.starmap(_claim_all, [(db_url, f"w{i}") for i in range(4)])
-    claimed = [j for r in results for j in r]
-    assert sorted(claimed) == ids  # every job exactly once
-    with session_scope(db_url) as s:
-        workers = {j.id: j.worker for j in job_queries.list_jobs(s)}
-    assert all(workers[j] == f"w{i}" for i, r in enumerate(results) for j in r)
-
-
 def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_path):
     job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}))
     worker = start_worker(demo_store, tmp_path)
@@ -183,46 +159,3 @@ def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo
     assert failed.status == "failed" and failed.error.startswith("exit status")
     assert not (Path(failed.run_dir) / "progress.json").exists()
     assert jobs.get(fine).status == "succeeded"
-
-
-def test_a_training_job_with_nothing_to_do_is_refused_when_queued(demo_store, capsys):
-    from app import train_cli
-    from app.services.filters import Filter
-
-    gsm8k = Filter(datasets=("gsm8k",))
-    with pytest.raises(ValueError, match="selection is empty"):
-        jobs.submit(jobs.train_config(TINY, data=Filter(datasets=("gsm8k",), task="ecqa")))
-    with pytest.raises(ValueError, match="no question is left for training"):
-        jobs.submit(jobs.train_config(TINY, data=gsm8k, split={"validation": 0.5, "test": 0.49}))
-    with pytest.raises(ValueError, match="nothing to train on: none of the 12 training question"):
-        jobs.submit(jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, data=gsm8k))
-    with pytest.raises(ValueError, match="add up to 1"):
-        jobs.train_config(TINY, split={"train": 0.5})
-    assert not jobs.list_all()  # nothing was queued
-    args = ["--db", demo_store, "--dataset", "gsm8k", "--split", "validation=0.5", "test=0.49"]
-    assert train_cli.main(args) == 2
-    assert "error: cannot split 14 question(s)" in capsys.readouterr().err
-    assert not jobs.list_all()
-
-
-def test_a_job_on_frozen_data_links_it_instead_of_exporting(demo_store, tmp_path):
-    from app.jobkinds import train as train_kind
-
-    frozen = tmp_path / "frozen"
-    made = train_kind.freeze({}, {"validation": 0.2, "test": 0.2, "seed": 5}, frozen, demo_store)
-    assert made["counts"] == {"train": 24, "validation": 8, "test": 8}
-    assert made["label_revision"] == store.revision(demo_store)
-    config = jobs.train_config(TINY, frozen=frozen)
-    assert jobs.preview_training(config)["split"] == made["counts"]
-    run_dir = tmp_path / "run"
-    run_dir.mkdir()
-    fields = train_kind.prepare(jobs.submit(config), config, run_dir, demo_store)
-    assert (fields["data_hash"], json.loads(fields["data_summary"])["split"]) == (
-        made["data_hash"],
-        made["counts"],
-    )
-    for name in ("data.jsonl", "data.json", "split.json"):
-        assert (run_dir / name).stat().st_ino == (frozen / name).stat().st_ino  # one file, linked
-    assert len((run_dir / "test.jsonl").read_text().splitlines()) == 8
-    with pytest.raises(ValueError, match="lacks data.jsonl"):
-        jobs.train_config(TINY, frozen=tmp_path)

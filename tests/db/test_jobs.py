@@ -3,6 +3,7 @@ cancellation, finishing, orphans, the attempts of a run; SQLite and PostgreSQL."
 
 import uuid
 from datetime import timedelta
+from multiprocessing import get_context
 
 import pytest
 
@@ -74,3 +75,25 @@ def test_attempts_of_a_run_newest_first(db_url):
 def test_every_store_has_an_identity(db_url):
     with session_scope(db_url) as s:
         assert uuid.UUID(q.store_id(s))  # made with the store; run directories are keyed by it
+
+
+def _claim_all(url: str, name: str) -> list[int]:
+    got = []
+    while True:
+        with session_scope(url, write=True) as s:
+            job = q.claim_next(s, worker=name)
+        if job is None:
+            return got
+        got.append(job.id)
+
+
+def test_concurrent_workers_never_claim_the_same_job(db_url):
+    with session_scope(db_url, write=True) as s:
+        ids = [q.create_job(s, kind="train", config={}).id for _ in range(60)]
+    with get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(_claim_all, [(db_url, f"w{i}") for i in range(4)])
+    claimed = [j for r in results for j in r]
+    assert sorted(claimed) == ids  # every job exactly once
+    with session_scope(db_url) as s:
+        workers = {j.id: j.worker for j in q.list_jobs(s)}
+    assert all(workers[j] == f"w{i}" for i, r in enumerate(results) for j in r)

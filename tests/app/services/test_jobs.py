@@ -37,17 +37,26 @@ def test_a_queued_job_cancels_at_once_and_resumes_as_a_new_attempt(url):
     assert jobs.get(999, url=url) is None
 
 
-def test_nothing_to_train_on_is_refused_before_anything_is_queued(url):
-    config = jobs.train_config(TINY, url=url)
-    config["filter"] = {"search": "quokka zebra"}  # matches no discussion
-    with pytest.raises(ValueError, match="no questions to split: the selection is empty"):
-        jobs.submit(config, url=url)
-    nobody = jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, url=url)
-    with pytest.raises(ValueError, match="has a correct chain of teacher 'nobody' at level single-teacher"):
-        jobs.submit(nobody, url=url)
+def test_a_training_job_with_nothing_to_do_is_refused_when_queued(demo_store, capsys):
+    from app import train_cli
+    from app.services.filters import Filter
+
+    gsm8k = Filter(datasets=("gsm8k",))
+    with pytest.raises(ValueError, match="selection is empty"):
+        jobs.submit(jobs.train_config(TINY, data=Filter(datasets=("gsm8k",), task="ecqa")))
+    with pytest.raises(ValueError, match="no question is left for training"):
+        jobs.submit(jobs.train_config(TINY, data=gsm8k, split={"validation": 0.5, "test": 0.49}))
+    with pytest.raises(ValueError, match="nothing to train on: none of the 12 training question"):
+        jobs.submit(jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, data=gsm8k))
     with pytest.raises(ValueError, match="nproc must be >= 1"):
-        jobs.train_config(TINY, nproc=0, url=url)
-    assert jobs.list_all(url=url) == []
+        jobs.train_config(TINY, nproc=0)
+    with pytest.raises(ValueError, match="add up to 1"):
+        jobs.train_config(TINY, split={"train": 0.5})
+    assert not jobs.list_all()  # nothing was queued
+    args = ["--db", demo_store, "--dataset", "gsm8k", "--split", "validation=0.5", "test=0.49"]
+    assert train_cli.main(args) == 2
+    assert "error: cannot split 14 question(s)" in capsys.readouterr().err
+    assert not jobs.list_all()
 
 
 def test_preview_counts_what_the_worker_would_freeze(url):
