@@ -17,6 +17,14 @@ from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DistilApp, guarded_page
 from tests.utils.workers import stop
 
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
+README_SHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a test puts the README's screenshots: docs/screenshots/ with
+    MAGDI_UPDATE_SCREENSHOTS=1, else a temporary folder (the tree stays clean)."""
+    return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 def _needs_browser() -> None:

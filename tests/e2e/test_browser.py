@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -18,16 +17,9 @@ from playwright.sync_api import Frame, Page, expect
 
 from app.services import annotate, browse, mag_view, store
 from app.services.filters import Filter
-from tests.conftest import ROOT
 from tests.utils.browser import choose
 
 pytestmark = pytest.mark.e2e
-README_SHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 GRAPH = "iframe[title='app.ui.graph.mag_graph']"
