@@ -258,4 +258,12 @@ def test_mag_page_at_3_agents_by_4_rounds(page: Page, app_server, shots):
     assert inside
     page.wait_for_timeout(500)
     page.screenshot(path=shots / "mag.png", full_page=True)
+    # zoom and full screen, from the graph's own buttons
+    scale = frame.evaluate("network.getScale()")
+    frame.get_by_role("button", name="+").click()
+    assert frame.evaluate("network.getScale()") > scale
+    frame.get_by_role("button", name="full screen").click()
+    frame.wait_for_function("document.fullscreenElement !== null")
+    frame.get_by_role("button", name="full screen").click()
+    frame.wait_for_function("document.fullscreenElement === null")
     assert (shots / "mag.png").stat().st_size > 10_000
