@@ -24,6 +24,7 @@ from magdi import formats
 from magdi.answers import extract_answer, label_answer
 from tests.conftest import ROOT
 from tests.utils import copy_store
+from tests.utils.apptest import open_page
 from tests.utils.training import TINY, TINY_STUDENT
 from tests.utils.workers import run_until_idle
 
@@ -149,8 +150,7 @@ def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(d
     assert trained.status == "succeeded", trained.error
     assert compare.eval_job_config(run_job=train_id, url=demo_store)["source"] == {"split": "test"}
     # New evaluation with every default: the finished job, on its own test split
-    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
-    at.run()
+    at = open_page("compare")  # through the app's navigation: the page links to other pages
     at.number_input(key="compare_new_max").set_value(8)  # short answers keep the test quick
     next(b for b in at.button if b.label == "Queue evaluation").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -265,8 +265,7 @@ def texts(at: AppTest) -> list[str]:
 
 
 def test_compare_page_renders_both_views_and_escapes_data(page_url):
-    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
-    at.run()
+    at = open_page("compare")  # through the app's navigation: the page links to other pages
     assert not at.exception, [e.message for e in at.exception]
     runs = compare.list_runs(page_url)
     assert at.multiselect(key="compare_runs").value == [r.id for r in runs]
@@ -306,8 +305,7 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
 
 
 def test_compare_page_queues_an_evaluation(page_url):
-    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
-    at.run()
+    at = open_page("compare")  # through the app's navigation: the page links to other pages
     at.radio(key="compare_new_decoding").set_value("sampling").run()  # k applies to sampling only
     at.number_input(key="compare_new_k").set_value(3)
     at.number_input(key="compare_new_limit").set_value(2)
