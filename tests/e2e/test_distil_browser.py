@@ -308,7 +308,9 @@ def test_compare_page_per_question_and_aggregate(distil_page: Page, distil_app: 
     # aggregate: a row per evaluation and the teachers' votes, accuracy with error bars, tokens
     page.get_by_role("tab", name="Aggregate").click()
     rows = compare.aggregate([eval_run.id], url=url)
-    expect(page.get_by_role("tabpanel", name="Aggregate").get_by_test_id("stDataFrame")).to_be_visible()
+    # students and the teachers' votes in two tables, each scored against gold
+    expect(page.get_by_role("tabpanel", name="Aggregate").get_by_test_id("stDataFrame")).to_have_count(2)
+    expect(page.get_by_text("Students, scored against the gold answer")).to_be_visible()
     expect(page.get_by_text("Accuracy (Wilson 95% interval)")).to_be_visible()
     expect(page.get_by_text("Token efficiency: teacher tokens ÷ student tokens")).to_be_visible()
     drawn = {p["title"]: p for p in plots(page)}
