@@ -78,16 +78,15 @@ def test_a_runs_directory_blocked_by_a_file_fails_the_job_and_the_worker_goes_on
         stop(worker)
 
 
-def _fails_on(url: str, tmp_path: Path, mounted, reason: str) -> None:
-    """With `mounted` as the runs directory a job fails for `reason`; once it is unmounted the
-    same worker runs the next job."""
+def _fails_on(url: str, tmp_path: Path, mounted) -> tuple[str, bool]:
+    """With `mounted` as the runs directory a job fails: its reason, and whether the worker was
+    still alive then. Once it is unmounted the same worker runs the next job to success."""
     with mounted:
         job_id = jobs.submit(jobs.train_config(TINY))
         worker = start_worker(url, tmp_path)
         try:
             wait_for(lambda: jobs.get(job_id).status == "failed", what="the job to fail")
-            assert jobs.get(job_id).error.startswith(f"could not start: {reason}"), jobs.get(job_id).error
-            assert worker.poll() is None
+            error, alive = jobs.get(job_id).error, worker.poll() is None
         except BaseException:
             stop(worker)
             raise
@@ -95,16 +94,21 @@ def _fails_on(url: str, tmp_path: Path, mounted, reason: str) -> None:
         _carries_on(url, worker)
     finally:
         stop(worker)
+    return error, alive
 
 
 def test_a_read_only_runs_directory_fails_the_job_and_the_worker_goes_on(demo_store, tmp_path):
     mounted = small_filesystem(tmp_path / "runs", read_only=True)
-    _fails_on(demo_store, tmp_path, mounted, "the file system is read-only")
+    error, alive = _fails_on(demo_store, tmp_path, mounted)
+    assert error.startswith("could not start: the file system is read-only"), error
+    assert alive
 
 
 def test_a_full_disk_while_freezing_the_data_fails_the_job_and_the_worker_goes_on(demo_store, tmp_path):
     mounted = small_filesystem(tmp_path / "runs", "16k")  # the frozen data is ~67 kB
-    _fails_on(demo_store, tmp_path, mounted, "the disk is full")
+    error, alive = _fails_on(demo_store, tmp_path, mounted)
+    assert error.startswith("could not start: the disk is full"), error
+    assert alive
 
 
 def _cancelled_run(url: str, tmp_path: Path):
