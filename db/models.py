@@ -147,6 +147,7 @@ class Job(SQLModel, table=True):
     resume_of: int | None = Field(default=None, foreign_key="job.id")
     experiment_id: int | None = Field(default=None, foreign_key="experiment.id", index=True)
     archived_at: datetime | None = None  # archived: hidden from the Jobs page, kept (migration 0005)
+    submitted_by: str = "local"  # the identity that queued it (migration 0006; older rows: "local")
 
 
 class StoreInfo(SQLModel, table=True):
@@ -159,6 +160,31 @@ class StoreInfo(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     store_id: str  # a uuid4, hex
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A person who signs in (`app.services.auth`): made a viewer at the first sign-in, except the
+    identities named by `MAGDI_ADMIN`, made admins."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    identity: str = Field(unique=True)  # the OIDC e-mail or subject, or the proxy header's value
+    display: str = ""
+    role: str = "viewer"  # an `app.services.auth.Role` label
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who queued, cancelled or resumed which job, changed a role, a dataset, an agent,
+    or applied a bulk label (`app.services.audit`). Nothing updates or deletes these rows."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(index=True)  # the actor's identity
+    action: str = Field(index=True)  # e.g. "job.queued", "role.changed", "dataset.renamed"
+    target: str = ""  # e.g. "job 3", "user ann@example.org", "dataset gsm8k"
+    detail: str | None = Field(default=None, sa_column=Column(Text))  # JSON object
 
 
 # Browse sorts by "nodes to review", most first, with the id as tie-break: this index serves that

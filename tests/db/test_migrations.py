@@ -317,3 +317,16 @@ def test_jobs_are_not_archived_after_the_upgrade(release_url):
     assert _unchanged(release_url, before)
     assert len(listed) == len(before["job"][1]) == 1 and listed[0].archived_at is None
     assert jobs.list_all(archived=True, url=release_url) == []
+
+
+def test_existing_jobs_were_submitted_by_the_local_user(release_url):
+    """0006: the release's job was queued in local mode; the user and audit tables start empty."""
+    from db.models import AuditEntry, Job, User
+
+    before = _contents(release_url)
+    with session_scope(release_url) as s:
+        submitters = s.execute(select(Job.submitted_by)).scalars().all()
+        users, entries = s.execute(select(User)).all(), s.execute(select(AuditEntry)).all()
+    assert _unchanged(release_url, before)
+    assert submitters == ["local"] * len(before["job"][1]) and submitters
+    assert users == [] and entries == []
