@@ -265,6 +265,31 @@ class NodePrediction(SQLModel, table=True):
     p_correct: float
 
 
+# ---------------------------------------------------------------- job telemetry (migration 0007)
+
+
+class JobTelemetry(SQLModel, table=True):
+    """What a job reports as it runs, copied from its run directory into the store by its worker at
+    every heartbeat (`app.telemetry`), so every host reads it from here: the log's newest lines and
+    the small JSON files the job rewrites. Its metrics records are `JobMetric` rows."""
+
+    job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
+    log_tail: str = Field(default="", sa_column=Column(Text, nullable=False))  # the newest lines of job.log
+    progress: str | None = Field(default=None, sa_column=Column(Text))  # progress.json
+    usage: str | None = Field(default=None, sa_column=Column(Text))  # usage.json (discussion jobs)
+    final: str | None = Field(default=None, sa_column=Column(Text))  # final_metrics.json (training)
+    starts: str | None = Field(default=None, sa_column=Column(Text))  # starts.jsonl, as a JSON list
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class JobMetric(SQLModel, table=True):
+    """One record of the run's metrics.jsonl as this job (attempt) saw it, in file order (`seq`)."""
+
+    job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
+    seq: int = Field(primary_key=True)
+    record: str = Field(sa_column=Column(Text, nullable=False))  # JSON object: step, losses, lr, ...
+
+
 # ---------------------------------------------------------------- experiments (level ablations)
 
 
