@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install (first time) and start MAGDi Studio on the embedded SQLite store with the demo set,
-# with a job worker beside the app. Extra arguments go to `streamlit run` (e.g. --server.port 8600).
+# with a job worker beside the app. Extra arguments go to `python -m app serve` and on to `streamlit run`
+# (e.g. --server.port 8600); an address that is not loopback needs sign-in (README, Deploying for a team).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
@@ -10,4 +11,4 @@ mkdir -p var
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT
 echo "MAGDi Studio (store: ${MAGDI_DATABASE_URL:-var/magdi.db}; worker log: var/worker.log); Streamlit prints the URL below"
-.venv/bin/streamlit run app/main.py "$@"
+.venv/bin/python -m app serve "$@"

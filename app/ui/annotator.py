@@ -1,77 +1,22 @@
-"""The annotator's name: asked once in the sidebar, kept in a session cookie, recorded with every
-edit."""
+"""The name recorded with every edit: the signed-in user's identity (`app.ui.identity`), never a
+name typed on the page."""
 
 from __future__ import annotations
 
-import json
-from urllib.parse import quote, unquote
-
 import streamlit as st
 
-from app.ui.text import esc
-
-COOKIE = "magdi_annotator"
-
-
-def _clean_name(name: str | None) -> str:
-    return " ".join((name or "").split())[:100]
+from app.ui import identity
 
 
 def name() -> str | None:
-    """The annotator's name: asked once per browser session (a session cookie keeps it across
-    reloads and tabs until the browser closes)."""
-    if "annotator" not in st.session_state:
-        st.session_state["annotator"] = _clean_name(unquote(st.context.cookies.get(COOKIE, "")))
-    return st.session_state["annotator"] or None
-
-
-def _write_cookie(name: str) -> None:
-    # json.dumps + escaping < > & keeps any name a JS string literal inside the script tag.
-    literal = (
-        json.dumps(quote(name, safe=""))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
-    expire = "; max-age=0" if not name else ""
-    st.html(
-        f"<script>document.cookie = '{COOKIE}=' + {literal} + '; path=/; SameSite=Strict{expire}';</script>",
-        unsafe_allow_javascript=True,
-    )
-
-
-def _set_name() -> None:
-    st.session_state["annotator"] = _clean_name(st.session_state.get("annotator_input"))
-
-
-def _change_name() -> None:
-    st.session_state["annotator"] = ""
-    st.session_state["annotator_input"] = ""
-
-
-def sidebar() -> None:
-    """The name (or the form that asks for it) in the sidebar; the cookie follows it."""
-    current = name()
-    with st.sidebar:
-        if current:
-            st.caption("Annotating as")
-            st.markdown(f"**{esc(current)}**")
-            st.button("Change name", key="annotator_change", on_click=_change_name, type="tertiary")
-        else:
-            with st.form("annotator_form", border=False, enter_to_submit=True):
-                st.text_input(
-                    "Your name", key="annotator_input", max_chars=100, placeholder="recorded with every edit"
-                )
-                st.form_submit_button("Start annotating", on_click=_set_name)
-            st.caption("Browsing needs no name; every edit is recorded with it.")
-        cookie = _clean_name(unquote(st.context.cookies.get(COOKIE, "")))
-        if (current or "") != cookie:
-            _write_cookie(current or "")
+    """The acting user's identity, or None when nobody is signed in."""
+    actor = identity.current_actor()
+    return actor.identity if actor else None
 
 
 def require() -> str | None:
-    """The name, or None after telling the user where to enter it."""
+    """The identity, or None after saying that editing needs sign-in."""
     current = name()
     if not current:
-        st.info("Enter your name in the sidebar to edit labels (it goes into the history).")
+        st.info("Sign in to edit labels (your identity goes into the history).")
     return current

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app import graph_view
 from app.services import annotate, browse, filters, mag_view, review, store
+from app.services.auth import LOCAL, Actor, Role
 from app.ui import text
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
@@ -31,7 +32,7 @@ def template_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "store.db"
     url = f"sqlite:///{path}"
     store.load_demo_if_empty(url)
-    store.import_file(HOSTILE, url=url)
+    store.import_file(HOSTILE, url=url, actor=LOCAL)
     return path
 
 
@@ -67,7 +68,9 @@ def test_overview_counts_chart_and_recent_changes(url):
     assert len({text.series_style(i) for i in range(72)}) == 72  # plotly's default repeats after 10
     assert "No label has been changed yet." in captions(at)
 
-    annotate.set_label(node_id(url, "gsm8k-001", "bard", 0), True, who="ann", note="typo", url=url)
+    annotate.set_label(
+        node_id(url, "gsm8k-001", "bard", 0), True, actor=Actor("ann", Role.ANNOTATOR), note="typo", url=url
+    )
     at.run()
     recent = at.dataframe[-1].value
     assert list(recent["who"]) == ["ann"] and list(recent["new"]) == ["correct"]
@@ -197,7 +200,7 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
     at = open_page("mag", {"d": str(did), "n": str(gpt0)}, annotator="alice")
     at.text_input(key="mag_note").input("I disagree").run()
     # bob saves first, from his own session, while alice's page still shows version 0
-    assert annotate.set_label(gpt0, True, who="bob", expected_version=0, url=url).ok
+    assert annotate.set_label(gpt0, True, actor=Actor("bob", Role.ANNOTATOR), expected_version=0, url=url).ok
     at.button(key="mag_incorrect").click().run()
     warning = unescape(at.warning[0].value)
     assert "Not saved" in warning and "changed by someone else" in warning
@@ -246,18 +249,21 @@ def test_mag_gold_correction_preview_then_apply(url):
         d = s.get(Discussion, did)
         assert d.gold_answer == "235" and d.n_correct == 1
     assert "gold answer set to 235; 6 automatic label(s) recomputed" in at.success[0].value.replace("\\", "")
-    gone = annotate.set_gold(10**9, "1", who="alice", url=url)  # a discussion deleted meanwhile
+    gone = annotate.set_gold(
+        10**9, "1", actor=Actor("alice", Role.ANNOTATOR), url=url
+    )  # a discussion deleted meanwhile
     assert not gone.ok and "no discussion" in gone.message
 
 
-def test_mag_without_annotator_cannot_edit(url):
-    at = open_page("mag", {"d": str(disc_id(url, "gsm8k-001"))})
-    assert at.button(key="mag_correct").disabled and at.button(key="mag_incorrect").disabled
-    at.sidebar.text_input(key="annotator_input").input("carol")
-    at.sidebar.button[0].click().run()  # the form's submit button
-    assert at.session_state["annotator"] == "carol"
-    assert not at.button(key="mag_correct").disabled
-    assert "carol" in [m.value.strip("*") for m in at.sidebar.markdown]
+def test_mag_edits_are_recorded_under_the_signed_in_identity(url):
+    did, node = disc_id(url, "gsm8k-001"), node_id(url, "gsm8k-001", "bard", 0)
+    at = open_page("mag", {"d": str(did), "n": str(node)}, annotator="carol@example.org")
+    assert not at.sidebar.text_input  # no name box: the name is the signed-in identity
+    assert f"**{text.esc('carol@example.org')}** · annotator" in [m.value for m in at.sidebar.markdown]
+    at.button(key="mag_correct").click().run()
+    with session_scope(url) as s:
+        [who] = s.execute(select(LabelEvent.who).where(LabelEvent.turn_id == node)).scalars().all()
+    assert who == "carol@example.org"
 
 
 # ---------------------------------------------------------------- review queue
@@ -276,7 +282,7 @@ def test_review_queue_ranks_unparseable_answers_first(url):
     assert set(table["flagged_by"]) == {"rules"}  # no classifier has scored this store
     # a human label ends a node's wait: it leaves the queue
     first = int(table["node"].iloc[0])
-    annotate.set_label(first, False, who="ann", url=url)
+    annotate.set_label(first, False, actor=Actor("ann", Role.ANNOTATOR), url=url)
     at.run()
     table = at.dataframe[0].value
     assert first not in set(table["node"])
@@ -363,10 +369,10 @@ def test_export_filtered_store_with_current_labels(url):
     assert "14 discussion(s) in the filter" in unescape(captions(at))
     assert len(at.get("download_button")) == 1
     gid = node_id(url, "gsm8k-001", "bard", 0)
-    annotate.set_label(gid, True, who="ann", url=url)
+    annotate.set_label(gid, True, actor=Actor("ann", Role.ANNOTATOR), url=url)
     ids = browse.ordered_ids(filters.Filter(datasets=("gsm8k",)), url=url)
     buf = io.StringIO()
-    assert store.export_discussions(buf, fmt="jsonl", discussion_ids=ids, url=url) == 14
+    assert store.export_discussions(buf, fmt="jsonl", discussion_ids=ids, url=url, actor=LOCAL) == 14
     first = json.loads(buf.getvalue().splitlines()[0])
     bard0 = next(t for t in first["turns"] if (t["agent"], t["round"]) == ("bard", 0))
     assert (bard0["label"], bard0["label_source"]) == ("correct", "human")
@@ -404,7 +410,7 @@ def test_hostile_text_is_escaped_everywhere(url):
 def test_graph_view_styles_nodes_and_sizes_the_graph(url):
     d = mag_view.discussion(disc_id(url, "gsm8k-001"), url)
     bard0 = node_id(url, "gsm8k-001", "bard", 0)
-    annotate.set_label(bard0, True, who="ann", url=url)
+    annotate.set_label(bard0, True, actor=Actor("ann", Role.ANNOTATOR), url=url)
     d = mag_view.discussion(d.id, url)
     net = graph_view.build_network(d, selected=None)
     by_id = {n["id"]: n for n in net.nodes}

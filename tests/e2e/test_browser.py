@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from app.services import annotate, browse, mag_view, store
+from app.services.auth import LOCAL, Actor, Role
 from app.services.filters import Filter
 from tests.utils.browser import choose
 
@@ -47,10 +48,9 @@ def node_point(page: Page, frame: Frame, node_id: int) -> tuple[float, float]:
     return box["x"] + at["x"], box["y"] + at["y"]
 
 
-def sign_in(page: Page, name: str) -> None:
-    page.get_by_label("Your name").fill(name)
-    page.get_by_role("button", name="Start annotating").click()
-    expect(page.get_by_text("Annotating as")).to_be_visible()
+def local_mode(page: Page) -> None:
+    """No sign-in on loopback: edits are recorded as the local user ("local")."""
+    expect(page.get_by_text("Local mode: one user with every role")).to_be_visible()
 
 
 def history_line(page: Page, pattern: str):
@@ -61,7 +61,7 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     _, url = app_server
     page.goto("/browse")
     expect(page.get_by_role("button", name="Open MAG")).to_be_visible()
-    sign_in(page, "Alice")
+    local_mode(page)
 
     choose(page, "Dataset", "gsm8k")
     page.keyboard.press("Escape")  # close the multiselect's menu
@@ -96,14 +96,14 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
     page.get_by_role("heading", name="gsm8k · gsm8k-001").click()
     page.keyboard.press("y")
     expect(page.get_by_text("Saved: label set to correct.")).to_be_visible()
-    line = history_line(page, r"human label: — → correct · Alice")
+    line = history_line(page, r"human label: — → correct · local")
     expect(line).to_have_count(1)
 
     page.reload()  # same discussion, node and annotator after a refresh
     expect(page.get_by_role("heading", name="gsm8k · gsm8k-001")).to_be_visible()
     assert f"n={node}" in page.url and "ds=gsm8k" in page.url and "q=muffins" in page.url
-    expect(page.get_by_text("Annotating as")).to_be_visible()  # asked once per browser session
-    expect(history_line(page, r"human label: — → correct · Alice")).to_have_count(1)
+    local_mode(page)
+    expect(history_line(page, r"human label: — → correct · local")).to_have_count(1)
     graph_frame(page).wait_for_function(f"network.body.data.nodes.get({node}).label.includes('✎')")
 
     # a click on another node in the graph opens it (URL, node picker, border)
@@ -118,8 +118,8 @@ def test_filter_open_relabel_reload_undo(page: Page, app_server, shots):
 
     page.get_by_role("button", name="Undo").first.click()
     expect(page.get_by_text(re.compile(r"undid #\d+"))).to_be_visible()
-    expect(history_line(page, r"human label: correct → — · Alice")).to_have_count(1)
-    expect(history_line(page, r"→ correct · Alice.*undone")).to_have_count(1)
+    expect(history_line(page, r"human label: correct → — · local")).to_have_count(1)
+    expect(history_line(page, r"→ correct · local.*undone")).to_have_count(1)
     graph_frame(page).wait_for_function(f"!network.body.data.nodes.get({node}).label.includes('✎')")
     assert mag_view.discussion(did, url).node(node).human_label is None
     assert page.external_requests == []
@@ -164,14 +164,14 @@ def test_export_downloads_the_filter_with_the_labels_of_the_click(page: Page, ap
     # a label saved after the page was drawn is in the file: it is written at the click
     did = mag_view.find_discussion("gsm8k", "gsm8k-002", url)
     node = mag_view.discussion(did, url).nodes[0]
-    assert annotate.set_label(node.id, not node.label, who="exporter", url=url).ok
+    assert annotate.set_label(node.id, not node.label, actor=Actor("exporter", Role.ANNOTATOR), url=url).ok
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     assert download.value.suggested_filename.startswith("magdi-filtered-r")
     written = Path(download.value.path()).read_bytes()
     expected = io.StringIO()
     ids = browse.ordered_ids(Filter(datasets=("gsm8k",)), url=url)
-    assert store.export_discussions(expected, discussion_ids=ids, url=url) == 14
+    assert store.export_discussions(expected, discussion_ids=ids, url=url, actor=LOCAL) == 14
     assert written == expected.getvalue().encode()
     line = next(json.loads(x) for x in written.splitlines() if json.loads(x)["id"] == "gsm8k-002")
     turn = next(t for t in line["turns"] if (t["agent"], t["round"]) == (node.agent, node.round))
@@ -185,7 +185,7 @@ def test_mag_page_buttons_keep_their_labels_at_800_px(page: Page, app_server):
     did = mag_view.find_discussion("gsm8k", "gsm8k-001", url)
     page.set_viewport_size({"width": 800, "height": 1000})
     page.goto(f"/mag?d={did}")
-    sign_in(page, "Narrow")
+    local_mode(page)
     graph_frame(page)
     expect(page.get_by_role("button", name="Exclude")).to_be_visible()
     labels = page.locator("[data-testid=stMain] [data-testid=stButton] button p")
@@ -201,7 +201,7 @@ def test_bulk_label_then_undo_it_after_a_reload(page: Page, app_server):
     """The recent bulk actions come from the history: a reload keeps the batch's Undo (issue 15, 1)."""
     _, url = app_server
     page.goto("/bulk?ds=strategyqa")
-    sign_in(page, "Bulker")
+    local_mode(page)
     page.get_by_text("incorrect", exact=True).click()  # the label radio
     page.get_by_label("Note (saved with every entry)").fill("e2e bulk")
     page.get_by_text(re.compile(r"^I want to label these \d+ node\(s\) incorrect$")).click()

@@ -4,16 +4,37 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from app.services import auth
+from app.services.auth import LOCAL, Role
 from tests.conftest import ROOT
 
 MAIN = str(ROOT / "app" / "main.py")
 
 
+# OIDC configured for AppTest (st.login itself is not called: `at.user` is the signed-in user).
+TEST_AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "apptest-cookie-secret",
+    "client_id": "magdi",
+    "client_secret": "apptest",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def sign_in(at: AppTest, identity: str, role: Role) -> None:
+    """OIDC sign-in as `identity`, who holds `role` in the store (MAGDI_DATABASE_URL)."""
+    auth.actor_for(identity)
+    auth.set_role(LOCAL, identity, role)
+    at.secrets = {"auth": dict(TEST_AUTH)}
+    at.user = {"is_logged_in": True, "email": identity}
+
+
 def open_page(name: str, query: dict | None = None, annotator: str | None = None) -> AppTest:
-    """The app run once, switched to pages/<name>.py with `query` in its URL; fails on any exception."""
+    """The app run once, switched to pages/<name>.py with `query` in its URL; fails on any exception.
+    With `annotator`, that identity is signed in with the annotator role; else local mode."""
     at = AppTest.from_file(MAIN, default_timeout=60)
     if annotator:
-        at.session_state["annotator"] = annotator
+        sign_in(at, annotator, Role.ANNOTATOR)
     at.run()
     assert not at.exception, at.exception
     if name != "overview":
