@@ -9,14 +9,17 @@ from the parser to the database driver untouched (the importing process is the b
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlmodel import Session
 
-from db.engine import CACHE_KIB, is_sqlite
+from db.engine import CACHE_KIB, PAGE_BYTES, get_engine, is_sqlite, session_scope
 from db.models import Discussion, Turn
 from db.queries import bump_revision, find_dataset, get_or_create_dataset
 from magdi import mag
@@ -24,10 +27,11 @@ from magdi.summary import SUMMARY_COLUMNS, prepare
 
 
 class StoreError(ValueError):
-    """A problem with a discussion of an import; `location` is its line or item index."""
+    """A problem with a discussion of an import; `location` is its line or item index, `file` the
+    index of its file among the files imported together."""
 
-    def __init__(self, location: int, reason: str):
-        self.location, self.reason = location, reason
+    def __init__(self, location: int, reason: str, file: int = 0):
+        self.location, self.reason, self.file = location, reason, file
         super().__init__(reason)
 
 
@@ -253,3 +257,229 @@ def _insert(session: Session, b: ImportBatch, base_d: int, base_t: int) -> None:
             f"VALUES (%s + {base_d}, to_tsvector('english', %s || ' ' || %s))",
             b.search,
         )
+
+
+# ---------------------------------------------------------------- imports of whole files
+
+
+def stages_rows(url: str | None) -> bool:
+    """Whether an import into this store stages its rows before taking the lock (SQLite), so that
+    its files may still be being parsed while it reads them (PostgreSQL: read them first)."""
+    return is_sqlite(get_engine(url))
+
+
+def import_parsed(
+    url: str | None,
+    files: Sequence[Iterable[ImportBatch]],
+    spill: Path,
+    *,
+    skip_existing: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[ImportResult]:
+    """Store the parsed files (each an iterable of batches) in one transaction: all or nothing.
+
+    SQLite: the rows are first written to a side file in `spill` (`_stage`, no lock on the
+    store), then copied in with one INSERT … SELECT per table (`_copy_staged`), so the store's
+    write lock is held only for that copy. PostgreSQL (no store-wide write lock): the batches are
+    inserted in the importing transaction. A StoreError's `file` is the index of its file;
+    `progress` gets the discussions read so far, over all files.
+    """
+    if stages_rows(url):
+        staged = spill / "staged.db"
+        try:
+            results = _stage(url, staged, files, skip_existing, progress)
+            return _copy_staged(url, staged, results, skip_existing)
+        finally:
+            staged.unlink(missing_ok=True)
+    results: list[ImportResult] = []
+    with session_scope(url, write=True) as session:
+        for batches in files:
+            done = sum(sum(r.added.values()) + r.skipped for r in results)
+            counted = None if progress is None else functools.partial(_offset_progress, progress, done)
+            try:
+                results.append(
+                    import_batches(session, batches, skip_existing=skip_existing, progress=counted)
+                )
+            except StoreError as exc:
+                exc.file = len(results)
+                raise
+    return results
+
+
+def _offset_progress(progress: Callable[[int], None], done: int, n: int) -> None:
+    progress(done + n)
+
+
+# The side file's tables: the store's columns, ids counted from 0 over the whole import.
+_STAGED_TABLES = (
+    f"CREATE TABLE discussion (off INTEGER PRIMARY KEY, loc, file, dataset, {', '.join(_DISCUSSION_COLS)})",
+    f"CREATE TABLE turn (off INTEGER PRIMARY KEY, disc, {', '.join(_TURN_COLS)})",
+    "CREATE TABLE edge (disc, dst, pos, src)",
+    "CREATE TABLE search (off INTEGER PRIMARY KEY, question, reasoning)",
+)
+
+
+def _stage(
+    url: str | None,
+    staged: Path,
+    files: Sequence[Iterable[ImportBatch]],
+    skip_existing: bool,
+    progress: Callable[[int], None] | None,
+) -> list[ImportResult]:
+    """Write the files' rows to a new SQLite file `staged`, checking ids against the files and the
+    store as it is now (`_copy_staged` checks again under the lock). No lock on the store."""
+    known: dict[str, set[str]] = {}  # dataset -> external ids stored now, or by an earlier file
+    out: list[ImportResult] = []
+    base_d = base_t = 0
+    conn = sqlite3.connect(staged, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"page_size={PAGE_BYTES}"):
+            conn.execute(f"PRAGMA {pragma}")
+        for sql in _STAGED_TABLES:
+            conn.execute(sql)
+        conn.execute("BEGIN")
+        for index, batches in enumerate(files):
+            result = ImportResult()
+            out.append(result)
+            seen: set[tuple[str, str]] = set()
+            for batch in batches:
+                skipped = set()
+                for offset, (location, dataset, ext) in enumerate(batch.heads):
+                    if (dataset, ext) in seen:
+                        raise StoreError(location, f"discussion id {ext!r} appears twice in this file", index)
+                    seen.add((dataset, ext))
+                    if dataset not in known:
+                        known[dataset] = _stored_ids(url, dataset)
+                    if ext in known[dataset]:
+                        if not skip_existing:
+                            raise StoreError(location, _already(ext, dataset), index)
+                        skipped.add(offset)
+                        result.skipped += 1
+                        continue
+                    result.added[dataset] = result.added.get(dataset, 0) + 1
+                rows = batch.without(skipped) if skipped else batch
+                _write_staged(conn, rows, base_d, base_t, index)
+                result.turns += len(rows.turns)
+                result.edges += len(rows.edges)
+                base_d += len(batch.heads)
+                base_t += batch.n_turns
+                if progress is not None:
+                    progress(sum(sum(r.added.values()) + r.skipped for r in out))
+            for dataset, ext in seen:  # a later file that holds these ids repeats them
+                known[dataset].add(ext)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return out
+
+
+def _stored_ids(url: str | None, dataset: str) -> set[str]:
+    """The external ids `dataset` holds now (none if there is no such dataset yet)."""
+    with session_scope(url) as session:
+        found = find_dataset(session, dataset)
+        if found is None:
+            return set()
+        return set(
+            session.execute(select(Discussion.external_id).where(Discussion.dataset_id == found)).scalars()
+        )
+
+
+def _already(ext: str, dataset: str) -> str:
+    return f"discussion id {ext!r} is already in dataset {dataset!r} (use --skip-existing to skip it)"
+
+
+def _write_staged(conn: sqlite3.Connection, b: ImportBatch, base_d: int, base_t: int, file: int) -> None:
+    """A batch's rows into the side file; the id bases are integer literals of the statements."""
+
+    def insert(table: str, values: list[str], width: int, rows: Iterable[tuple]) -> None:
+        marks = ", ".join([*values, *["?"] * (width - len(values))])
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    d_id, t_id = f"? + {base_d}", f"? + {base_t}"
+    # heads and discussions hold the same discussions in the same order (`ImportBatch.without`)
+    rows = ((d[0], h[0], *d[1:]) for h, d in zip(b.heads, b.discussions, strict=True))
+    insert("discussion", [d_id, "?", str(file)], len(_DISCUSSION_COLS) + 4, rows)
+    insert("turn", [t_id, d_id], len(_TURN_COLS) + 2, b.turns)
+    insert("edge", [d_id, t_id, "?", t_id], 4, b.edges)
+    insert("search", [d_id], 3, b.search)
+
+
+def _copy_staged(
+    url: str | None, staged: Path, results: list[ImportResult], skip_existing: bool
+) -> list[ImportResult]:
+    """Copy the side file's rows into the store in one transaction: the only time the import
+    holds the write lock. Ids another import stored meanwhile are refused (or skipped)."""
+    engine = get_engine(url).execution_options(sqlite_immediate=True, bulk_load=True)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("ATTACH DATABASE ? AS staged", (str(staged),))  # not possible in a transaction
+        try:
+            with Session(bind=conn) as session, session.begin():
+                locked = session.connection()  # BEGIN IMMEDIATE (db.engine), waiting for the lock
+                locked.exec_driver_sql(f"PRAGMA cache_size=-{4 * CACHE_KIB}")  # the indexes outgrow it
+                try:
+                    return _copy(session, results, skip_existing)
+                finally:
+                    locked.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
+        finally:
+            try:
+                raw.execute("DETACH DATABASE staged")
+            except sqlite3.Error:  # a connection in a bad state: not back into the pool
+                conn.invalidate()
+
+
+def _copy(session: Session, results: list[ImportResult], skip_existing: bool) -> list[ImportResult]:
+    conn = session.connection()
+    for (dataset,) in conn.exec_driver_sql("SELECT DISTINCT dataset FROM staged.discussion").all():
+        get_or_create_dataset(session, dataset)
+    late = conn.exec_driver_sql(
+        "SELECT s.off, s.loc, s.file, s.dataset, s.external_id FROM staged.discussion s "
+        "JOIN main.dataset ds ON ds.name = s.dataset "
+        "JOIN main.discussion d ON d.dataset_id = ds.id AND d.external_id = s.external_id ORDER BY s.off"
+    ).all()
+    keep = ""
+    if late:  # stored by another import since `_stage` looked
+        if not skip_existing:
+            _, loc, file, dataset, ext = late[0]
+            raise StoreError(loc, _already(ext, dataset), file)
+        _skip_late(conn, results, late)
+        keep = "WHERE {} NOT IN (SELECT off FROM temp.late)"
+    base_d, base_t = _next_id(session, Discussion), _next_id(session, Turn)
+    d_cols, t_cols = ", ".join(_DISCUSSION_COLS), ", ".join(_TURN_COLS)
+    for sql in (
+        f"INSERT INTO main.discussion (id, version, dataset_id, {d_cols}) "
+        f"SELECT s.off + {base_d}, 0, ds.id, {', '.join('s.' + c for c in _DISCUSSION_COLS)} "
+        f"FROM staged.discussion s JOIN main.dataset ds ON ds.name = s.dataset {keep.format('s.off')} "
+        "ORDER BY s.off",
+        f"INSERT INTO main.turn (id, discussion_id, version, {t_cols}) "
+        f"SELECT off + {base_t}, disc + {base_d}, 0, {t_cols} FROM staged.turn {keep.format('disc')} "
+        "ORDER BY off",
+        "INSERT INTO main.edge (discussion_id, dst_id, position, src_id) "
+        f"SELECT disc + {base_d}, dst + {base_t}, pos, src + {base_t} FROM staged.edge {keep.format('disc')}",
+        "INSERT INTO main.discussion_fts (rowid, question, reasoning) "
+        f"SELECT off + {base_d}, question, reasoning FROM staged.search {keep.format('off')} ORDER BY off",
+    ):
+        conn.exec_driver_sql(sql)
+    if any(r.turns for r in results):
+        bump_revision(session)
+    return results
+
+
+def _skip_late(conn: Connection, results: list[ImportResult], late: list) -> None:
+    """Leave out discussions stored by another import since staging (with `skip_existing`):
+    their offsets go to temp.late, and their files' counts drop."""
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS late (off INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql("DELETE FROM temp.late")
+    conn.exec_driver_sql("INSERT INTO temp.late VALUES (?)", [(off,) for off, *_ in late])
+    for _, _, file, dataset, _ in late:
+        r = results[file]
+        r.added[dataset] -= 1
+        if not r.added[dataset]:
+            del r.added[dataset]
+        r.skipped += 1
+    for table in ("turn", "edge"):
+        for file, n in conn.exec_driver_sql(
+            f"SELECT d.file, count(*) FROM staged.{table} t JOIN temp.late l ON l.off = t.disc "
+            "JOIN staged.discussion d ON d.off = t.disc GROUP BY d.file"
+        ).all():
+            setattr(results[file], f"{table}s", getattr(results[file], f"{table}s") - n)

@@ -94,28 +94,19 @@ def import_files(
     parsed and checked before the write lock is taken; an id that a later file repeats in the same
     dataset is refused as already stored. `progress` counts the discussions of all files."""
     with tempfile.TemporaryDirectory(prefix="magdi-import-") as spill:
-        parsed = [_parsed(p, dataset, fmt, task, questions, Path(spill)) for p in paths]
-        results: list[bulk.ImportResult] = []
+        ahead = not bulk.stages_rows(url)  # else parsed while the rows are staged
+        parsed = [_parsed(p, dataset, fmt, task, questions, Path(spill), ahead) for p in paths]
         try:
-            with _gc_paused(), session_scope(url, write=True, bulk_load=True) as session:
-                for batches in parsed:
-                    done = sum(sum(r.added.values()) + r.skipped for r in results)
-                    counted = (
-                        None if progress is None else functools.partial(_offset_progress, progress, done)
-                    )
-                    results.append(
-                        bulk.import_batches(session, batches, skip_existing=skip_existing, progress=counted)
-                    )
+            with _gc_paused():
+                results = bulk.import_parsed(
+                    url, parsed, Path(spill), skip_existing=skip_existing, progress=progress
+                )
         except bulk.StoreError as exc:
-            raise FormatError(paths[len(results)], exc.location, exc.reason) from None
+            raise FormatError(paths[exc.file], exc.location, exc.reason) from None
     return [
         ImportReport(str(p), r.added, r.skipped, r.turns, r.edges)
         for p, r in zip(paths, results, strict=True)
     ]
-
-
-def _offset_progress(progress: Callable[[int], None], done: int, n: int) -> None:
-    progress(done + n)
 
 
 def _parsed(
@@ -125,12 +116,16 @@ def _parsed(
     task: str | None,
     questions: str | Path | None,
     spill: Path,
+    ahead: bool = True,
 ) -> Iterator[bulk.ImportBatch]:
-    """The file's batches, parsed, validated and labelled now: a FormatError comes before any lock."""
+    """The file's batches, parsed, validated and labelled now (a FormatError comes before any
+    lock), or for a large JSONL file not `ahead`, as they are read (forked parsers a few blocks
+    ahead; the error then comes while reading, for imports that read everything before the lock)."""
     default = dataset or Path(path).stem
     fmt = formats.detect_format(path) if fmt == "auto" else fmt
     if fmt == "jsonl" and Path(path).stat().st_size > PARALLEL_BYTES:
-        return _unspill(list(_parallel_jsonl(path, dataset, default, spill)))
+        spilled = _parallel_jsonl(path, dataset, default, spill)
+        return _unspill(list(spilled) if ahead else spilled)
     items = (
         (loc, dataset or line_ds or default, d)
         for loc, d, line_ds in formats.read_discussions(path, fmt, task, questions)

@@ -15,7 +15,15 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize(
     "script, figures",
     [
-        ("store.py", ["import now (parsed before the lock): 200 MAGs", "browse full-text", "label change"]),
+        (
+            "store.py",
+            [
+                "import now (rows staged, then copied under the lock): 200 MAGs",
+                "under the lock, copies from the side file: discussion",
+                "browse full-text",
+                "label change",
+            ],
+        ),
         (
             "pages.py",
             ["MAG page script", "Label save end to end", "review queue page 1", "Overview page script"],
