@@ -82,15 +82,15 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None
 
 
 @contextmanager
-def guarded_page(browser, base: str, **options):
-    """A fresh browser session (own cookies) on `base`; any request off loopback is refused and
-    recorded in `page.external_requests`."""
+def guarded_page(browser, base: str, also: tuple[str, ...] = (), **options):
+    """A fresh browser session (own cookies) on `base`; any request elsewhere (but the origins in
+    `also`, e.g. a sign-in provider on loopback) is refused and recorded in `page.external_requests`."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=base, **options)
     context.set_default_timeout(20_000)
     external: list[str] = []
 
     def guard(route):
-        if route.request.url.startswith((base, "data:", "about:", "blob:")):
+        if route.request.url.startswith((base, *also, "data:", "about:", "blob:")):
             route.continue_()
         else:
             external.append(route.request.url)
