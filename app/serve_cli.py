@@ -12,7 +12,8 @@ from pathlib import Path
 from app import signin
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRETS = ROOT / ".streamlit" / "secrets.toml"  # where Streamlit looks by itself
+# where Streamlit looks by itself (the later one wins)
+SECRETS = (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml")
 GENERATED = ROOT / "var" / "secrets" / "auth.toml"  # MAGDI_OIDC_* written for Streamlit (mode 600)
 CONFIG_ADDRESS = "127.0.0.1"  # server.address of streamlit_config.toml
 
@@ -61,9 +62,10 @@ def prepare(
     address, extra = _address(args, extra, env)
     proxy = signin.Proxy.from_env(env)
     from_env = signin.oidc_from_env(env)
-    from_file = signin.oidc_from_file(SECRETS)
+    in_files = [path for path in SECRETS if signin.oidc_from_file(path)]
+    from_file = bool(in_files)
     if from_env and from_file:
-        raise signin.SignInError(f"OIDC is configured twice ({SECRETS} and MAGDI_OIDC_*): keep one")
+        raise signin.SignInError(f"OIDC is configured twice ({in_files[0]} and MAGDI_OIDC_*): keep one")
     if proxy and (from_env or from_file):
         raise signin.SignInError("both OIDC and proxy sign-in are configured: keep one")
     if not (proxy or from_env or from_file) and not signin.is_loopback(address):

@@ -98,3 +98,17 @@ def test_the_proxy_header_is_believed_only_from_the_proxy():
     for values in ([], [""], ["ann@example.org", "boss@example.org"]):  # a second copy: refused
         with pytest.raises(signin.SignInError, match="must send one non-empty X-Forwarded-Email"):
             proxy.identity(values, "127.0.0.1")
+
+
+def test_oidc_in_a_secrets_file_allows_any_address(tmp_path, monkeypatch):
+    file = tmp_path / "secrets.toml"
+    monkeypatch.setattr(serve_cli, "SECRETS", (tmp_path / "absent.toml", file))
+    file.write_text("[connections]\nx = 1\n")  # secrets without [auth]: no sign-in
+    with pytest.raises(signin.SignInError, match="not loopback"):
+        serve_cli.prepare(["--address", "0.0.0.0"], {}, tmp_path / "a.toml")
+    auth = {k.removeprefix("MAGDI_OIDC_").lower(): v for k, v in OIDC_ENV.items()}
+    file.write_text(signin.secrets_toml(auth))
+    cmd, _ = serve_cli.prepare(["--address", "0.0.0.0"], {}, tmp_path / "a.toml")
+    assert "--secrets.files" not in cmd  # Streamlit reads the file itself
+    with pytest.raises(signin.SignInError, match="OIDC is configured twice"):
+        serve_cli.prepare([], dict(OIDC_ENV), tmp_path / "a.toml")
