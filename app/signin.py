@@ -86,6 +86,20 @@ def secrets_toml(auth: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def oidc_identity(claims: Mapping) -> str:
+    """The identity of an OIDC user: the `email` claim, else the subject (`sub`). An e-mail the
+    provider says it has not verified is refused: anyone could otherwise claim an admin's address."""
+    email = str(claims.get("email") or "").strip()
+    if email:
+        if claims.get("email_verified") is False:
+            raise SignInError(f"the sign-in provider has not verified the e-mail address {email}")
+        return email
+    sub = str(claims.get("sub") or "").strip()
+    if not sub:
+        raise SignInError("the sign-in provider sent neither an e-mail address nor a subject")
+    return sub
+
+
 @dataclass(frozen=True)
 class Proxy:
     """A reverse proxy that signs people in and passes their identity in `header`; the header is

@@ -71,8 +71,7 @@ def current_actor() -> Actor | None:
         return _actor_for(identity, "")
     if not st.user.is_logged_in:
         return None
-    identity = str(st.user.get("email") or st.user.get("sub") or "")
-    return _actor_for(identity, str(st.user.get("name") or ""))
+    return _actor_for(signin.oidc_identity(st.user), str(st.user.get("name") or ""))
 
 
 def gate() -> Actor:

@@ -112,3 +112,15 @@ def test_oidc_in_a_secrets_file_allows_any_address(tmp_path, monkeypatch):
     assert "--secrets.files" not in cmd  # Streamlit reads the file itself
     with pytest.raises(signin.SignInError, match="OIDC is configured twice"):
         serve_cli.prepare([], dict(OIDC_ENV), tmp_path / "a.toml")
+
+
+def test_an_oidc_user_is_their_verified_email_else_their_subject():
+    assert signin.oidc_identity({"sub": "u1", "email": "ann@example.org", "email_verified": True}) == (
+        "ann@example.org"
+    )
+    assert signin.oidc_identity({"sub": "u1", "email": "ann@example.org"}) == "ann@example.org"
+    assert signin.oidc_identity({"sub": "u1", "email": ""}) == "u1"
+    with pytest.raises(signin.SignInError, match="has not verified the e-mail address boss@example.org"):
+        signin.oidc_identity({"sub": "u2", "email": "boss@example.org", "email_verified": False})
+    with pytest.raises(signin.SignInError, match="neither an e-mail address nor a subject"):
+        signin.oidc_identity({"is_logged_in": True})
