@@ -4,6 +4,9 @@
   dropped) into the run directory with the label revision and a hash, so relabeling later
   changes nothing in that job. A resumed attempt reuses the frozen file and the checkpoint.
 - Output goes to a log file in the run directory, never to a pipe nobody reads.
+- What the job reports (its log's newest lines, progress, metrics) is copied into the store at
+  every heartbeat and when it ends (`app.telemetry`): the app and other hosts read it there, so a
+  worker may run on another host than the app, with its own run root (MAGDI_RUNS_DIR).
 - Each job gets a new run directory, `<runs>/<store id>/job-<id>` (never one that exists: stores
   sharing a runs directory, or copies of one store, never write into each other's runs), with
   owner.json naming the store, the job and its data hash; a resumed attempt is refused when
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from app import telemetry
 from app.services import experiments
 from app.services.jobs import RUNS_DIR
 from db import jobs as q
@@ -49,6 +53,7 @@ class Running:
     proc: subprocess.Popen
     run_dir: Path
     log: object
+    telemetry: telemetry.Reader  # what of the run directory the store does not have yet
     progress_note: bool = False  # said once in the job's log that its progress.json is junk
     term_sent_at: float | None = None
     cancelled: bool = False
@@ -171,9 +176,17 @@ class Worker:
                 except OSError:  # the disk that failed the job may refuse this line too
                     pass
             where = {"run_dir": str(run_dir)} if run_dir else {}
+            copied = telemetry.Update()
             if log is not None:
                 where["log_path"] = str(log_path)
-            self._write(lambda s: (q.update_job(s, job.id, **where), q.finish(s, job.id, "failed", reason)))
+                copied = telemetry.Reader(run_dir, log_path).pending()
+            self._write(
+                lambda s: (
+                    q.update_job(s, job.id, **where),
+                    telemetry.store(s, job.id, copied),
+                    q.finish(s, job.id, "failed", reason),
+                )
+            )
             print(f"worker {self.name}: job {job.id} failed: {reason}", flush=True)
             return
         self._write(
@@ -181,7 +194,7 @@ class Worker:
                 s, job.id, pid=proc.pid, run_dir=str(run_dir), log_path=str(log_path), **values
             )
         )
-        self.running[job.id] = Running(job.id, proc, run_dir, log)
+        self.running[job.id] = Running(job.id, proc, run_dir, log, telemetry.Reader(run_dir, log_path))
         print(f"worker {self.name}: started job {job.id} (pid {proc.pid})", flush=True)
 
     def store_id(self) -> str:
@@ -260,9 +273,11 @@ class Worker:
             else:
                 self._finish(r, "failed", f"exit status {code}: {_last_lines(r.run_dir / 'job.log')}")
             return
-        progress = self._progress(r)
+        progress, copied = self._progress(r), r.telemetry.pending()
         with session_scope(self.url, write=True) as s:
             cancel = q.heartbeat(s, r.job_id, **progress)
+            telemetry.store(s, r.job_id, copied)
+        r.telemetry.stored(copied)
         if cancel and r.term_sent_at is None:
             r.cancelled = True
             self._signal(r, signal.SIGTERM)
@@ -293,9 +308,11 @@ class Worker:
 
     def _finish(self, r: Running, status: str, error: str | None) -> None:
         progress = self._progress(r)
+        copied = r.telemetry.pending()  # the last of it, the log's last lines too
 
         def record(s) -> None:
             q.update_job(s, r.job_id, **progress)
+            telemetry.store(s, r.job_id, copied)
             if status == "succeeded":
                 q.update_job(s, r.job_id, progress=1.0)
             q.finish(s, r.job_id, status, error)

@@ -346,7 +346,7 @@ def job_list() -> None:
                 if j.error:
                     st.text(j.error)
             with st.expander("Log"):
-                st.code(jobs.log_tail(j) or "(empty)", language=None)
+                st.code(jobs.log_tail(j, url=cache.db_url()) or "(empty)", language=None)
 
 
 job_list()

@@ -29,7 +29,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.jobkinds import parse_run_dir, run_dir_command
+from app.jobkinds import parse_run_dir, require_readable, run_dir_command
 from app.services import compare, jobs
 from db import evaluations
 from db.engine import session_scope
@@ -37,7 +37,7 @@ from db.models import EvalQuestion, EvalRun, Prediction
 from magdi import evaluate as ev
 from magdi import formats
 from magdi.benchmarks import write_questions
-from magdi.config import EvalConfig
+from magdi.config import CONFIG_NAME, EvalConfig
 
 DECODING = ("sampling", "k", "temperature", "top_p", "top_k", "max_new_tokens", "batch_size", "seed")
 
@@ -92,6 +92,7 @@ def _model(config: dict, url: str | None) -> tuple[dict, str]:
     model = config.get("model", {})
     if "run_job" in model:
         job = jobs.finished_training(int(model["run_job"]), url=url)
+        require_readable(job, "adapter", (CONFIG_NAME, "adapter"))
         return {"run_dir": job.run_dir}, f"job {job.id}" + (f" {job.name}" if job.name else "")
     return {"model": model.get("base"), "student": config.get("student", {})}, ""
 

@@ -19,11 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from app.jobkinds import parse_run_dir, run_dir_command
+from app.jobkinds import parse_run_dir, require_readable, run_dir_command
+from app.services import jobs
 from app.services.predictions import QUALITY, trained_classifier
 from db import browsing, predictions, queries
 from db import jobs as job_queries
 from db.engine import session_scope, snapshot_scope
+from magdi.config import CONFIG_NAME
 from magdi.node_predict import load_classifier, predict
 from magdi.plumbing import write_json_atomic
 from magdi.splits import SPLIT_NAME, question_key, read_split
@@ -32,7 +34,9 @@ CHUNK = 256  # discussions between progress updates
 
 
 def prepare(job_id: int, config: dict, run_dir: Path, url: str | None) -> dict:
-    train_job = trained_classifier(int(config["train_job"]), url=url)
+    trained = jobs.finished_training(int(config["train_job"]), url=url)
+    require_readable(trained, "node classifier", (CONFIG_NAME, "adapter", "heads.safetensors"))
+    train_job = trained_classifier(trained.id, url=url)
     (run_dir / "predict_job.json").write_text(
         json.dumps(
             {"job_id": job_id, "train_run": train_job.run_dir, "filter": config.get("filter", {})}, indent=1

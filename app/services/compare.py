@@ -402,6 +402,7 @@ def eval_job_config(
         )
     if run_job is not None:
         trained = jobs.finished_training(run_job, url=url)
+        jobs.check_shared(trained)  # workers on other hosts load its student
         model: dict = {"run_job": run_job}
     else:
         model = {"base": base_model} if base_model else {}

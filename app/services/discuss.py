@@ -190,16 +190,7 @@ def list_jobs(url: str | None = None) -> list[DiscussJob]:
     """Discussion jobs, newest first, with the usage and progress their run directories hold."""
     out = []
     for job in jobs.list_all(kind="discuss", url=url):
-        usage = _read(job.run_dir, "usage.json").get("agents", {})
-        progress = _read(job.run_dir, "progress.json")
+        usage = (jobs.reported(job, "usage", url=url) or {}).get("agents", {})
+        progress = jobs.reported(job, "progress", url=url) or {}
         out.append(DiscussJob(job, usage, progress.get("new_turns", 0), progress.get("failed", 0)))
     return out
-
-
-def _read(run_dir: str | None, name: str) -> dict:
-    if not run_dir:
-        return {}
-    try:
-        return json.loads((Path(run_dir) / name).read_text())
-    except (OSError, ValueError):
-        return {}

@@ -406,7 +406,7 @@ def results(experiment_id: int, *, url: str | None = None, reps: int = 2000) -> 
         }
         for mode in view.modes
     }
-    losses = {(c.variant, c.seed): _test_loss(c.train) for c in view.cells}
+    losses = {(c.variant, c.seed): _test_loss(c.train, url) for c in view.cells}
     rows = [_row(v, table, losses, reps) for v in view.config["variants"]]
     paired = [
         _pair(a, b, table["greedy"], reps)
@@ -509,10 +509,8 @@ def _pair(a: str, b: str, greedy: dict, reps: int) -> dict | None:
     return {"a": a, "b": b, "seeds": len(seeds), **dataclasses.asdict(p)}
 
 
-def _test_loss(train: JobView | None) -> float | None:
-    """The run's held-out next-token loss (final_metrics.json), if it wrote one."""
-    path = Path(train.run_dir) / "final_metrics.json" if train is not None and train.run_dir else None
-    if path is None or not path.exists():
-        return None
-    value = json.loads(path.read_text()).get("test_loss")
+def _test_loss(train: JobView | None, url: str | None) -> float | None:
+    """The run's held-out next-token loss (its final metrics, from the store), if it wrote one."""
+    final = jobs.final_metrics(train, url=url) if train is not None else None
+    value = (final or {}).get("test_loss")
     return None if value is None else float(value)

@@ -27,13 +27,13 @@ from urllib.parse import urlencode
 
 from app.services import store
 from app.services.filters import Filter, stored_filter
-from db import browsing, queries
+from db import browsing, queries, telemetry
 from db import jobs as job_queries
 from db.engine import ROOT, session_scope, snapshot_scope
 from db.models import Job
 from magdi import formats
 from magdi.chains import build_examples
-from magdi.config import STARTS_NAME, DistillConfig
+from magdi.config import DistillConfig
 from magdi.mag import Discussion
 from magdi.splits import DEFAULT_SPLIT, SPLIT_NAME, check_split, make_split, question_key, read_split
 
@@ -61,6 +61,11 @@ def headline(error: str) -> str:
 
 
 RUNS_DIR = Path(os.environ.get("MAGDI_RUNS_DIR", ROOT / "var" / "runs"))
+# Several machines: the run root that every worker host mounts at the same path (an NFS share, say);
+# a run whose artifacts another job loads must be under it (`check_shared`). Unset: one host.
+SHARED_RUNS_DIR: Path | None = (
+    Path(os.environ["MAGDI_SHARED_RUNS_DIR"]) if os.environ.get("MAGDI_SHARED_RUNS_DIR") else None
+)
 
 
 @dataclass
@@ -126,6 +131,22 @@ def finished_training(job_id: int, *, url: str | None = None) -> JobView:
     if job is None or not job.trained:
         raise ValueError(f"job {job_id} is not a finished training job")
     return job
+
+
+def check_shared(job: JobView) -> None:
+    """Queue time, for a job that will load `job`'s artifacts (an evaluation of its student, node
+    scores from its classifier): with a shared run root configured, refuse (ValueError) when they
+    are outside it, since the worker that claims the new job may be on another host. The worker
+    checks again that it can read them (`app.jobkinds.require_readable`)."""
+    if SHARED_RUNS_DIR is None or job.run_dir is None:
+        return
+    shared = Path(os.path.normpath(SHARED_RUNS_DIR.absolute()))
+    if not Path(os.path.normpath(job.run_dir)).is_relative_to(shared):
+        raise ValueError(
+            f"job {job.id}'s artifacts are at {job.run_dir}, outside the shared run root {shared}: "
+            "a worker on another host could not read them (run its workers with MAGDI_RUNS_DIR "
+            "under the shared run root)"
+        )
 
 
 def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
@@ -291,12 +312,16 @@ class Download:
     build: Callable[[], bytes] = field(repr=False)
 
 
-def downloads(job: JobView) -> list[Download]:
+def downloads(job: JobView, *, url: str | None = None) -> list[Download]:
     """The run's artifacts as downloads: the student (zip), the frozen data (zip), the predictions
-    (eval jobs) and the metrics as CSV; only those the run directory holds, each within
-    MAX_DOWNLOAD_BYTES (`too_large` lists the others)."""
-    if not job.run_dir or not Path(job.run_dir).is_dir():
-        return []
+    (eval jobs), only those the run directory holds, and the metrics as CSV (from the store), each
+    within MAX_DOWNLOAD_BYTES (`too_large` lists the others)."""
+    records = metrics(job, url=url)
+    out = _artifact_downloads(job) if job.run_dir and Path(job.run_dir).is_dir() else []
+    return out + ([_metrics_download(job, records)] if records else [])
+
+
+def _artifact_downloads(job: JobView) -> list[Download]:
     root, stem = Path(job.run_dir), f"job-{job.id}"
     out = []
     student = [root / n for n in STUDENT_FILES if (root / n).exists()]
@@ -318,17 +343,12 @@ def downloads(job: JobView) -> list[Download]:
                 path.read_bytes,
             )
         )
-    if (root / "metrics.jsonl").is_file():
-        out.append(
-            Download(
-                "metrics (CSV)",
-                f"{stem}-metrics.csv",
-                "text/csv",
-                (root / "metrics.jsonl").stat().st_size,
-                lambda: metrics_csv(job),
-            )
-        )
     return out
+
+
+def _metrics_download(job: JobView, records: list[dict]) -> Download:
+    size = sum(len(json.dumps(r)) for r in records)  # about the CSV's size
+    return Download("metrics (CSV)", f"job-{job.id}-metrics.csv", "text/csv", size, lambda: _csv(records))
 
 
 def too_large(d: Download) -> bool:
@@ -352,9 +372,8 @@ def _zip_download(label: str, name: str, root: Path, paths: list[Path]) -> Downl
     return Download(label, name, "application/zip", _size(paths), build)
 
 
-def metrics_csv(job: JobView) -> bytes:
-    """This attempt's metrics (`metrics`) as CSV: a column per key any record has, in first-seen order."""
-    records = metrics(job)
+def _csv(records: list[dict]) -> bytes:
+    """Metrics records as CSV: a column per key any record has, in first-seen order."""
     columns = list(dict.fromkeys(k for r in records for k in r))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, columns, lineterminator="\n")
@@ -363,32 +382,28 @@ def metrics_csv(job: JobView) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _jsonl(path: Path) -> list[dict]:
-    out = []
-    try:
-        lines = path.read_text().splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:  # a line being written right now, or junk
-            break
-        if not isinstance(record, dict):
-            break
-        out.append(record)
-    return out
+def reported(job: JobView, name: str, *, url: str | None = None) -> dict | list | None:
+    """What the job reported in one of its files ("progress", "usage", "final" or "starts"; see
+    `app.telemetry`) as its worker last copied it into the store: None before it has. Read from the
+    store, never from the run directory, so every host sees the same."""
+    with session_scope(url) as s:
+        text = telemetry.fields(s, job.id).get(name)
+    return None if text is None else json.loads(text)
 
 
-def attempt_span(job: JobView) -> tuple[list[int], int | None]:
+def attempt_span(job: JobView, *, url: str | None = None) -> tuple[list[int], int | None]:
     """Where this attempt stands among the starts of its run directory (attempts share one):
     the steps at which earlier starts took over (boundaries to mark), and the step after which a
     later attempt took over from this one (None: this one is the last, or the run predates
     starts.jsonl). A start belongs to this job when it happened while the job ran."""
-    if not job.run_dir or job.started_at is None:
+    if job.started_at is None:
         return [], None
     began = job.started_at.replace(tzinfo=job.started_at.tzinfo or UTC).timestamp()
-    starts = [s for s in _jsonl(Path(job.run_dir) / STARTS_NAME) if isinstance(s.get("time"), int | float)]
+    with session_scope(url) as s:  # the run's starts as its newest attempt saw them
+        row = job_queries.get_job(s, job.id)
+        run = [] if row is None else [j.id for j in job_queries.run_jobs(s, row)]
+        text = telemetry.newest_starts(s, run)
+    starts = [s for s in json.loads(text or "[]") if isinstance(s.get("time"), int | float)]
     mine = next((i for i, s in enumerate(starts) if s["time"] >= began), None)
     if mine is None:
         return [], None
@@ -396,30 +411,27 @@ def attempt_span(job: JobView) -> tuple[list[int], int | None]:
     return [int(s["step"]) for s in starts[1 : mine + 1]], int(later[0]["step"]) if later else None
 
 
-def metrics(job: JobView) -> list[dict]:
-    """The run's metrics.jsonl records (step, each loss, lr, tokens/s) as far as this attempt took
-    them: an attempt another one resumed ends where that one took over."""
-    if not job.run_dir:
-        return []
-    records = _jsonl(Path(job.run_dir) / "metrics.jsonl")
-    _, until = attempt_span(job)
+def metrics(job: JobView, *, url: str | None = None) -> list[dict]:
+    """The run's metrics records (step, each loss, lr, tokens/s) as this attempt's worker copied
+    them into the store, as far as this attempt took them: an attempt another one resumed ends
+    where that one took over."""
+    with session_scope(url) as s:
+        records = telemetry.metrics(s, job.id)
+    _, until = attempt_span(job, url=url)
     return records if until is None else [r for r in records if r.get("step", 0) <= until]
 
 
-def final_metrics(job: JobView) -> dict | None:
-    """A finished training run's final_metrics.json: the kept (best) step, its validation scores
-    and the test loss (see magdi.validation); None before the run ends."""
-    path = Path(job.run_dir) / "final_metrics.json" if job.run_dir else None
-    return json.loads(path.read_text()) if path is not None and path.is_file() else None
+def final_metrics(job: JobView, *, url: str | None = None) -> dict | None:
+    """A finished training run's final metrics (final_metrics.json, as stored): the kept (best)
+    step, its validation scores and the test loss (see magdi.validation); None before the run ends."""
+    return reported(job, "final", url=url)
 
 
-def log_tail(job: JobView, max_bytes: int = 8000) -> str:
-    if not job.log_path or not Path(job.log_path).exists():
-        return ""
-    with open(job.log_path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        fh.seek(max(0, fh.tell() - max_bytes))
-        return fh.read().decode("utf-8", errors="replace")
+def log_tail(job: JobView, max_bytes: int = 8000, *, url: str | None = None) -> str:
+    """The newest lines of the job's log, as its worker last copied them into the store."""
+    with session_scope(url) as s:
+        text = telemetry.fields(s, job.id).get("log_tail") or ""
+    return text[-max_bytes:]
 
 
 def artifacts(job: JobView) -> list[tuple[str, int]]:

@@ -84,6 +84,7 @@ def submit_predictions(
     """Queue a predict job scoring every stored discussion (or, `same_data`, those matching the
     train job's filter) with the train job's classifier; returns its id."""
     job = trained_classifier(train_job_id, url=url)
+    jobs.check_shared(job)  # workers on other hosts load its classifier
     config = {"train_job": job.id, "filter": job.config.get("filter", {}) if same_data else {}}
     return jobs.submit(config, kind="predict", name=name or f"score nodes with job {job.id}", url=url)
 

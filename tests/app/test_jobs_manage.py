@@ -19,6 +19,7 @@ from db.models import EvalRun
 from tests.utils import unescape
 from tests.utils.apptest import open_page
 from tests.utils.training import TINY
+from tests.utils.workers import copy_telemetry
 
 
 def _finished(
@@ -39,6 +40,7 @@ def _finished(
         assert job_queries.claim_next(s, worker="test").id == job_id
         job_queries.update_job(s, job_id, run_dir=str(run_dir))
         job_queries.finish(s, job_id, "succeeded")
+    copy_telemetry(None, job_id, run_dir)  # its metrics, as its worker copied them
     return job_id
 
 

@@ -23,6 +23,16 @@ def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def copy_telemetry(url: str | None, job_id: int, run_dir: Path) -> None:
+    """What a job's worker copies into the store from its run directory (`app.telemetry`), for
+    tests that play the worker."""
+    from app import telemetry
+    from db.engine import session_scope
+
+    with session_scope(url, write=True) as s:
+        telemetry.store(s, job_id, telemetry.Reader(run_dir, run_dir / "job.log").pending())
+
+
 def run_until_idle(url: str, tmp_path: Path) -> None:
     """A worker that runs every queued job and exits 0."""
     worker = start_worker(url, tmp_path, "--until-idle")

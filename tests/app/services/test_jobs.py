@@ -1,10 +1,13 @@
 """The jobs service on a real store, without a worker: queueing, cancelling a queued job, resuming
 as a new attempt, refusals before anything is queued, and the Train page's command line."""
 
+from pathlib import Path
+
 import pytest
 
 from app.services import jobs, store
 from tests.utils.training import TINY
+from tests.utils.workers import copy_telemetry
 
 
 @pytest.fixture
@@ -89,6 +92,7 @@ def test_each_attempt_shows_the_curve_it_wrote_in_the_shared_run_directory(url, 
         job_queries.claim_next(s, worker="test")
         job_queries.update_job(s, first, run_dir=cfg.output_dir)
     train(cfg, callback=lambda p: p["step"] == 3)  # stopped after step 3, as a cancel stops it
+    copy_telemetry(url, first, Path(cfg.output_dir))  # as the attempt's worker does
     assert jobs.cancel(first, url=url) == "cancelling"
     with session_scope(url, write=True) as s:
         job_queries.finish(s, first, "cancelled")
@@ -97,9 +101,10 @@ def test_each_attempt_shows_the_curve_it_wrote_in_the_shared_run_directory(url, 
         job_queries.claim_next(s, worker="test")
         job_queries.update_job(s, second, run_dir=cfg.output_dir)
     train(cfg, resume=True)  # steps 4..6 in the same run directory
+    copy_telemetry(url, second, Path(cfg.output_dir))
 
     cancelled, resumed = jobs.get(first, url=url), jobs.get(second, url=url)
-    assert [r["step"] for r in jobs.metrics(cancelled)] == [1, 2, 3]
-    assert [r["step"] for r in jobs.metrics(resumed)] == [1, 2, 3, 4, 5, 6]
-    assert jobs.attempt_span(cancelled) == ([], 3)
-    assert jobs.attempt_span(resumed) == ([3], None)
+    assert [r["step"] for r in jobs.metrics(cancelled, url=url)] == [1, 2, 3]
+    assert [r["step"] for r in jobs.metrics(resumed, url=url)] == [1, 2, 3, 4, 5, 6]
+    assert jobs.attempt_span(cancelled, url=url) == ([], 3)
+    assert jobs.attempt_span(resumed, url=url) == ([3], None)
