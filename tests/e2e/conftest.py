@@ -5,7 +5,6 @@ Playwright. The parts they are built from are in tests/utils/browser.py."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DistilApp, guarded_page, start_app
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DistilApp, guarded_page, needs_browser, start_app
 from tests.utils.workers import stop
 
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"
@@ -27,16 +26,10 @@ def shots(tmp_path) -> Path:
     return README_SHOTS if os.environ.get("MAGDI_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
-def _needs_browser() -> None:
-    venv_bin = str(Path(sys.executable).parent)
-    if not Path(CHROMIUM).exists() or shutil.which("streamlit", path=venv_bin) is None:
-        pytest.skip(f"needs {CHROMIUM} (apt install chromium) and streamlit in the venv")
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """(base URL, store URL) of a running app on a fresh store."""
-    _needs_browser()
+    needs_browser()
     from app.services import store
 
     tmp = tmp_path_factory.mktemp("e2e")
@@ -81,7 +74,7 @@ def page(browser, app_server):
 def distil_app(tmp_path_factory):
     """`streamlit run app/main.py` and `python -m app worker --poll 0.2` on a fresh store with
     the demonstration set, sharing MAGDI_DATABASE_URL and MAGDI_RUNS_DIR."""
-    _needs_browser()
+    needs_browser()
     from app.services import store
 
     tmp = tmp_path_factory.mktemp("distil")

@@ -20,7 +20,7 @@ from app.services.auth import LOCAL, Role
 from tests.conftest import ROOT
 from tests.utils import free_port
 from tests.utils import wait_for as poll
-from tests.utils.browser import guarded_page, wait_healthy
+from tests.utils.browser import guarded_page, needs_browser, wait_healthy
 from tests.utils.workers import stop
 
 ANN = "ann@example.org"
@@ -57,9 +57,7 @@ def _store(tmp) -> str:
 @pytest.fixture(scope="module")
 def idp(tmp_path_factory):
     """The OIDC provider's base URL (it accepts any client; its sign-in page asks for a subject)."""
-    from tests.e2e.conftest import _needs_browser
-
-    _needs_browser()
+    needs_browser()
     port = free_port()
     log = open(tmp_path_factory.mktemp("idp") / "idp.log", "wb")
     proc = subprocess.Popen(
@@ -168,9 +166,7 @@ def test_proxy_header_is_believed_from_the_proxy_only_and_x_forwarded_for_does_n
     """The proxy is this machine's non-loopback address; a loopback connection that claims to be
     forwarded by it (X-Forwarded-For, which Streamlit's web server believes from loopback unless
     `serve` turns that off) is refused."""
-    from tests.e2e.conftest import _needs_browser
-
-    _needs_browser()
+    needs_browser()
     proxy = _outside_address()
     if proxy is None:
         pytest.skip("needs a non-loopback interface: the proxy's address must differ from loopback")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ROOT
@@ -31,6 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def needs_browser() -> None:
+    """Skip the test unless Chromium and the venv's streamlit are there."""
+    venv_bin = str(Path(sys.executable).parent)
+    if not Path(CHROMIUM).exists() or shutil.which("streamlit", path=venv_bin) is None:
+        pytest.skip(f"needs {CHROMIUM} (apt install chromium) and streamlit in the venv")
 
 
 def start_app(env: dict, log) -> tuple[subprocess.Popen, str]:
