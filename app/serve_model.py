@@ -13,7 +13,8 @@ as 429 or 500), `message`, `delay` (seconds before answering) and `retry_after_m
 Endpoints: POST /v1/chat/completions (usage counts in the response; `stream: true` sends server-sent
 events in OpenAI's chunk format) and GET /v1/models; errors are OpenAI-style JSON
 (`{"error": {"message", "type", "param", "code"}}`). `--api-key-env NAME` requires
-`Authorization: Bearer $NAME`.
+`Authorization: Bearer $NAME` on every endpoint (401 otherwise). It binds loopback by default, and
+refuses another address without `--api-key-env`.
 
 The server stays up under hostile clients (`Limits`, one CLI flag each): a connection silent for the
 socket time-out is closed, and a request's headers and body must arrive within the read time-out
@@ -43,7 +44,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
-from magdi.agents import Messages, Reply, chat_prompt, load_local_model
+from app.signin import is_loopback
+from magdi.agents import Messages, Reply, chat_prompt, check_env_name, load_local_model
 
 log = logging.getLogger(__name__)
 _ERROR_TYPES = {
@@ -616,6 +618,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._read_deadline.cancel()
+        try:
+            self._check_key()
+        except ServeError as exc:
+            return self._error(exc)
         if self.path.rstrip("/") != "/v1/models":
             return self._error(ServeError(404, f"no route GET {self.path}"))
         model = {"id": self.server.backend.model, "object": "model", "created": 0, "owned_by": "magdi"}
@@ -630,9 +636,9 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self._read_deadline.cancel()
         try:
+            self._check_key()
             if self.path.rstrip("/") != "/v1/chat/completions":
                 raise ServeError(404, f"no route POST {self.path}")
-            self._check_key()
             request = parse_chat(body, self.server.limits.max_tokens)
             self._reply_id, self._created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
             max_tokens = self._max_tokens(request)
@@ -684,7 +690,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not os.environ.get(env) or not hmac.compare_digest(
             self.headers.get("Authorization", "").encode(), expected
         ):
-            raise ServeError(401, "invalid or missing API key")
+            raise ServeError(
+                401, "invalid or missing API key", {"WWW-Authenticate": "Bearer"}, code="invalid_api_key"
+            )
 
     def _max_tokens(self, request: ChatRequest) -> int:
         """The request's max_tokens, or the default that fits; a 400 if the prompt is too long."""
@@ -814,7 +822,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--name", help="model name served (default: the directory name)")
     parser.add_argument("--script", metavar="FILE", help="serve these scripted replies instead of a model")
-    parser.add_argument("--api-key-env", metavar="NAME", help="require the key held in this variable")
+    parser.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help="require `Authorization: Bearer <key>`, the key held in this environment variable "
+        "(needed to serve on an address other than loopback)",
+    )
     parser.add_argument(
         "--threads", type=int, metavar="N", help="torch threads (default: torch's; 1 on a busy small machine)"
     )
@@ -854,11 +867,26 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     return 0
 
 
+def check_access(host: str, api_key_env: str | None) -> None:
+    """ValueError for a key variable that is not a variable's name or is not set, or for an address
+    other than loopback without a key."""
+    if api_key_env is not None:
+        check_env_name(api_key_env, "--api-key-env")
+        if not os.environ.get(api_key_env):
+            raise ValueError(f"--api-key-env: the environment variable {api_key_env} is not set (or empty)")
+    elif not is_loopback(host):
+        raise ValueError(
+            f"refusing to serve on {host or 'every interface'}, which is not loopback, without a key: "
+            "pass --api-key-env NAME (clients then send Authorization: Bearer <key>)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = add_arguments(argparse.ArgumentParser(prog="python -m app serve-model"))
     args = parser.parse_args(argv)
     try:
         limits = Limits(**{f.name: getattr(args, f.name) for f in fields(Limits)})
+        check_access(args.host, args.api_key_env)
     except ValueError as exc:
         parser.error(str(exc))  # exits 2
     return run(args, limits)

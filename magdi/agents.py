@@ -13,7 +13,9 @@ export, and a rotated key takes effect without a restart.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -23,6 +25,68 @@ import openai
 import yaml
 
 Messages = list[dict[str, str]]
+
+# An agent's name: it shows in MAGs, tables and files, so no quotes, separators or shell syntax.
+AGENT_NAME = re.compile(r"^\w[\w .+()@-]{0,63}$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# Prefixes of well-known secrets: Hugging Face, GitHub, AWS access keys, OpenAI/Stripe/Anthropic
+# style "sk-", Groq, Slack, GitLab, Google API keys.
+KEY_PREFIXES = (
+    "hf_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "AKIA",
+    "ASIA",
+    "sk-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "gsk_",
+    "xox",
+    "glpat-",
+    "AIza",
+)
+
+
+def looks_like_key(value: str) -> bool:
+    """Whether `value` looks like a secret rather than the name of a variable: a known key prefix,
+    or a long random-looking part (names are made of words: `MAGDI_KEY_OPENAI`)."""
+    text = value.strip()
+    if any(text.startswith(p) and len(text) - len(p) >= 8 for p in KEY_PREFIXES):
+        return True
+    for part in re.split(r"[_\-.:/]", text):
+        if len(part) >= 16 and re.search(r"\d", part) and re.search(r"[A-Za-z]", part):
+            return True  # letters and digits mixed: hex, base62
+        if len(part) >= 16 and re.search(r"[a-z]", part) and re.search(r"[A-Z]", part):
+            return True  # mixed case: base64
+        if len(part) >= 24 and _entropy(part) >= 3.5:
+            return True
+    return len(text) >= 40 and "_" not in text
+
+
+def _entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = [text.count(c) for c in set(text)]
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
+
+
+def check_env_name(value: str, what: str) -> str:
+    """`value` if it is the NAME of an environment variable; ValueError otherwise. The message
+    never repeats the value (it may be a key pasted by mistake)."""
+    if looks_like_key(value):
+        raise ValueError(
+            f"{what} must be the NAME of an environment variable, and this looks like a key: put the "
+            "key in an environment variable of the server and give that variable's name"
+        )
+    if not ENV_NAME.match(value):
+        raise ValueError(
+            f"{what} must be the NAME of an environment variable (letters, digits, _), not a key"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -107,6 +171,13 @@ class AgentConfig:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("an agent needs a name")
+        if not AGENT_NAME.match(self.name):
+            raise ValueError(
+                f"agent name {self.name!r}: use letters, digits, spaces and . + ( ) @ - _ "
+                "(at most 64 characters, starting with a letter or digit)"
+            )
+        if self.api_key_env is not None:
+            check_env_name(self.api_key_env, f"agent {self.name!r}: api_key_env")
         if self.kind not in ("openai", "local", "simulated"):
             raise ValueError(
                 f"agent {self.name!r}: kind must be 'openai', 'local' or 'simulated', got {self.kind!r}"

@@ -15,7 +15,8 @@
 
 `fmt="auto"` tells them apart by the first record's fields (a `.csv` is ECQA, a folder MATH). Every
 error reads `file:line: reason`: the line where the record starts, or for invalid JSON the line of
-the error (in JSON lines, the broken record's).
+the error (in JSON lines, the broken record's). A reason names fields and formats, never a value
+or an unexpected field of the file (a server reads files that its users may not see).
 CommonsenseQA's own JSONL has ARC's shape and reads with task `commonsenseqa`.
 """
 
@@ -82,7 +83,7 @@ def read_questions(
             if not q.question.strip():
                 raise _Bad("the question is empty")
             if q.id in seen:
-                raise _Bad(f"question id {q.id!r} repeats the record of line {seen[q.id]}")
+                raise _Bad(f"the question id repeats the record of line {seen[q.id]}")
         except _Bad as exc:
             raise FormatError(where, line, str(exc)) from None
         seen[q.id] = line
@@ -111,7 +112,7 @@ def detect(record: dict) -> Format:
         return "strategyqa"
     if isinstance(record.get("answer"), str) and "####" in record["answer"]:
         return "gsm8k"
-    raise _Bad(f"cannot tell the format from the fields {sorted(record)[:8]}; name it ({', '.join(FORMATS)})")
+    raise _Bad(f"cannot tell the format from the record's fields; name it ({', '.join(FORMATS)})")
 
 
 # ---------------------------------------------------------------- files
@@ -234,7 +235,7 @@ def _questions(r: dict, n: int, where: Path) -> Question:
 
 def _strategyqa(r: dict, n: int, where: Path) -> Question:
     if not isinstance(r.get("answer"), bool):
-        raise _Bad(f"'answer' must be true or false, got {r.get('answer')!r}")
+        raise _Bad(f"'answer' must be true or false, got {type(r.get('answer')).__name__}")
     qid = _str(r, "qid") if "qid" in r else f"strategyqa-{n:05d}"
     return Question(qid, "strategyqa", _str(r, "question"), None, "yes" if r["answer"] else "no")
 
@@ -254,7 +255,7 @@ def _ecqa(r: dict, n: int, where: Path) -> Question:
     answer = _str(r, "q_ans")
     found = [i for i, o in enumerate(options) if o.casefold() == answer.casefold()]
     if not found:
-        raise _Bad(f"q_ans {answer!r} is none of the options")
+        raise _Bad("q_ans is none of the options")
     qid = str(r.get("q_no") or "").strip() or f"ecqa-{n:05d}"
     return Question(qid, "ecqa", _str(r, "q_text"), options, str(found[0] + 1))
 
@@ -265,7 +266,7 @@ def _aqua(r: dict, n: int, where: Path) -> Question:
         raise _Bad("options must be a non-empty list of strings")
     gold = _str(r, "correct").upper()
     if gold not in _LETTERS[: len(options)]:
-        raise _Bad(f"correct {gold!r} is not an option letter A-{_LETTERS[len(options) - 1]}")
+        raise _Bad(f"correct is not an option letter A-{_LETTERS[len(options) - 1]}")
     return Question(f"aqua-{n:05d}", "aqua", _str(r, "question"), options, gold)
 
 
@@ -279,7 +280,7 @@ def _arc(r: dict, n: int, where: Path) -> Question:
     labels = [str(c.get("label", "")).strip() for c in choices]
     key = _str(r, "answerKey")
     if key not in labels:
-        raise _Bad(f"answerKey {key!r} is none of the labels {labels}")
+        raise _Bad("answerKey is none of the choices' labels")
     task = "commonsenseqa" if "question_concept" in q else "arc"
     qid = _str(r, "id") if "id" in r else f"{task}-{n:05d}"
     return Question(

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
-from app.services import compare, mag_view
-from app.ui import cache, state, text
+from app.services import compare, discuss, mag_view
+from app.services.auth import Forbidden, Role
+from app.ui import cache, identity, state, text
 from magdi.formats import FormatError
 
 GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
@@ -245,6 +246,10 @@ def launch() -> None:
     """The New evaluation form: only the fields that apply to the chosen student and questions (a
     plain set of widgets, not an st.form, so that a choice redraws the fields it decides)."""
     url = cache.db_url()
+    actor = identity.current_actor()
+    if actor is None or not actor.may(Role.TRAINER):
+        st.info("Queueing an evaluation needs the trainer role.")
+        return
     trained = {j.id: f"#{j.id} {j.name}".strip() for j in compare.trained_jobs(url)}
     # with a finished training job, the defaults evaluate the newest one on its own test split
     who = st.radio(
@@ -266,7 +271,12 @@ def launch() -> None:
             return
         run_job = st.selectbox("Training job", list(trained), format_func=trained.get, key="compare_new_run")
     elif who == "base":
-        base = st.text_input("Base model (Hugging Face id or local path)", key="compare_new_base")
+        base = st.text_input(
+            "Base model",
+            key="compare_new_base",
+            help="A Hugging Face id (already in the local cache), or a folder under the server's models "
+            "root (MAGDI_MODELS_ROOT), given from that root.",
+        )
     sources = ["split", "dataset", "benchmark"] if who == "run" else ["dataset", "benchmark"]
     where = st.radio(
         "Questions",
@@ -285,9 +295,15 @@ def launch() -> None:
     if where == "dataset":
         dataset = st.selectbox("Dataset", cache.filter_options().datasets, key="compare_new_dataset")
     elif where == "benchmark":
-        path = st.text_input(
-            "Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)", key="compare_new_path"
+        found = discuss.question_files()
+        path = st.selectbox(
+            "Benchmark file (StrategyQA, GSM8K, ECQA, AQuA, ARC, MATH)",
+            found,
+            key="compare_new_path",
+            help="The files under the folders this server reads from (MAGDI_FILE_ROOTS).",
         )
+        if not found:
+            st.caption("No question file under the server's file roots.")
     c = st.columns(4)
     sampling = c[0].radio("Decoding", ["greedy", "sampling"], key="compare_new_decoding") == "sampling"
     k = c[1].number_input("Samples (k)", 1, 64, 1, key="compare_new_k") if sampling else 1
@@ -301,7 +317,7 @@ def launch() -> None:
             run_job=run_job if who == "run" else None,
             base_model=base.strip() if base is not None else None,
             dataset=dataset,
-            benchmark=path.strip() if path is not None else None,
+            benchmark=path if where == "benchmark" else None,
             split="test" if where == "split" else None,
             limit=limit or None,
             sampling=sampling,
@@ -310,8 +326,8 @@ def launch() -> None:
             label=label,
             url=url,
         )
-        job_id = compare.submit_eval(cfg, name=label, url=url)
-    except (ValueError, LookupError, OSError, FormatError) as exc:
+        job_id = compare.submit_eval(cfg, actor=actor, name=label, url=url)
+    except (ValueError, LookupError, OSError, FormatError, Forbidden) as exc:
         text.notice("error", str(exc))
         return
     text.flash("success", f"Queued evaluation job {job_id}; a worker (python -m app worker) runs it.")

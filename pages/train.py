@@ -3,9 +3,10 @@
 import streamlit as st
 
 from app import ui
-from app.services import jobs
+from app.services import files, jobs
+from app.services.auth import Role
 from app.services.filters import Filter
-from app.ui import cache, state, text
+from app.ui import cache, identity, state, text
 
 LEVELS = {
     "single-teacher": "Single teacher (one agent, round 0)",
@@ -61,9 +62,9 @@ model = right.text_input(
     "Student model",
     key="train_model",
     placeholder="offline default: tiny Llama built locally, no download",
-    help=tip("model"),
+    help=tip("model") + " Here: a Hugging Face id, or a folder under the server's models root "
+    "(MAGDI_MODELS_ROOT), given from that root.",
 )
-overrides["model"] = model.strip() or None
 overrides["precision"] = right.selectbox(
     "Precision", ["fp32", "bf16", "fp16"], key="train_precision", help=tip("precision")
 )
@@ -159,6 +160,7 @@ with st.expander("Split and validation"):
 name = st.text_input("Job name", key="train_name", placeholder="optional")
 
 try:
+    overrides["model"] = files.model_source(model) or None  # an id, or a path inside the models root
     config = jobs.train_config(overrides, data=data, nproc=int(nproc), split=split, url=cache.db_url())
 except (ValueError, LookupError) as exc:
     text.notice("error", f"Invalid settings: {exc}")
@@ -199,9 +201,13 @@ if st.button("Count what this level trains on", key="train_preview"):
             "info", f"{summary['questions_dropped']} question(s) have no correct chain and are left out."
         )
 
+actor = identity.current_actor()
+if actor is None or not actor.may(Role.TRAINER):
+    st.info("Queuing a training job needs the trainer role (an admin gives it).")
+    st.stop()
 if st.button("Start training", type="primary", key="train_start"):
     try:
-        job_id = jobs.submit(config, name=name, url=cache.db_url())
+        job_id = jobs.submit(config, name=name, actor=actor, url=cache.db_url())
     except ValueError as exc:  # nothing to train on: refused before it is queued
         text.notice("error", f"Not queued: {exc}")
         st.stop()

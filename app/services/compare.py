@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from app.services import jobs, store
+from app.services import files, jobs, store
+from app.services.auth import Actor, Role, require
 from app.services.jobs import JobView
 from db import browsing, evaluations, queries
 from db.engine import session_scope, snapshot_scope
@@ -377,12 +378,14 @@ def eval_job_config(
     label: str = "",
     url: str | None = None,
 ) -> dict:
-    """An eval job's config, checked before anything is queued (see app.jobkinds.evaluate).
+    """An eval job's config, checked before anything is queued (see app.jobkinds.evaluate);
+    `submit_eval` queues it (trainers).
 
-    The student: a finished train job, a base model, or (neither) the offline default.
+    The student: a finished train job, a base model (a Hugging Face id or a path under the models
+    root), or (neither) the offline default.
     The questions: a part ("test" or "validation") of the training job's own split (the default
     for a training job when no other source is given), a stored dataset's held-out discussions, or
-    a benchmark file.
+    a benchmark file inside the file roots (`files.resolve`, before anything reads it).
     """
     decoding = {
         "sampling": sampling,
@@ -405,7 +408,7 @@ def eval_job_config(
         jobs.check_shared(trained)  # workers on other hosts load its student
         model: dict = {"run_job": run_job}
     else:
-        model = {"base": base_model} if base_model else {}
+        model = {"base": files.model_source(base_model)} if base_model else {}
     if split is not None:
         if run_job is None:
             raise ValueError("a split belongs to a training job: choose a finished training job")
@@ -419,8 +422,9 @@ def eval_job_config(
     elif benchmark is not None:
         if fmt != "auto" and fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        read_questions(benchmark, fmt, limit=1)  # the file exists and its first record reads
-        source = {"benchmark": str(Path(benchmark).resolve()), "format": fmt}
+        path = files.resolve(benchmark)  # inside the file roots, before anything reads it
+        read_questions(path, fmt, limit=1)  # the file exists and its first record reads
+        source = {"benchmark": str(path), "format": fmt}
     else:
         if dataset not in store.dataset_names(url):
             raise LookupError(f"no dataset named {dataset!r}")
@@ -435,10 +439,11 @@ def eval_job_config(
     }
 
 
-def submit_eval(config: dict, *, name: str = "", url: str | None = None) -> int:
-    """Queue an evaluation; one without questions is refused here (ValueError)."""
+def submit_eval(config: dict, *, actor: Actor, name: str = "", url: str | None = None) -> int:
+    """Queue an evaluation (trainers); one without questions is refused here (ValueError)."""
+    require(actor, Role.TRAINER, "queue an evaluation")
     select_questions(config, url)
-    return jobs.submit(config, kind="eval", name=name, url=url)
+    return jobs.submit(config, actor=actor, kind="eval", name=name, url=url)
 
 
 @dataclass
@@ -456,11 +461,14 @@ class Selection:
 def select_questions(config: dict, url: str | None = None) -> Selection:
     """The questions an eval job (see `eval_job_config`) evaluates, as its worker will freeze them.
 
-    Raises ValueError when there are none, with the reason.
+    Raises ValueError when there are none, with the reason; a benchmark file (and a base model's
+    path) outside the roots is refused (`files.OutsideRoots`), here and in the worker.
     """
     source, limit = config["source"], config.get("limit")
+    if "base" in config.get("model", {}):
+        files.model_source(config["model"]["base"])
     if "benchmark" in source:
-        path = Path(source["benchmark"])
+        path = files.resolve(source["benchmark"])
         questions = read_questions(path, source.get("format", "auto"), limit)
         if not questions:
             raise ValueError(f"no questions to evaluate in {path.name!r}")

@@ -2,10 +2,16 @@
 
 No Streamlit here. Keys never pass through: an agent names the environment variable that holds
 its key, and `key_status` only says whether that variable is set in this process.
+
+Who may do what: admins define the agents (their base URLs and key variables); trainers test them
+and start discussions with them, exactly as the agents file defines them. The agents file's place
+is server configuration ($MAGDI_AGENTS_FILE), never a page's input, and a key variable must be one
+the server allows ($MAGDI_KEY_ENV_ALLOW), so no page can send another variable's value anywhere.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import time
@@ -17,7 +23,8 @@ import openai
 import yaml
 
 from app.jobkinds import discuss as kind
-from app.services import jobs
+from app.services import audit, files, jobs
+from app.services.auth import Actor, Role, require
 from db.engine import ROOT
 from magdi.agents import AgentConfig, load_agent_configs, make_agent
 from magdi.benchmarks import Question
@@ -25,7 +32,12 @@ from magdi.plumbing import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
 from magdi.simulated import PROFILES
 
-SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+QUESTION_SUFFIXES = (".json", ".jsonl", ".csv")
+# Variables an agent may name for its key when MAGDI_KEY_ENV_ALLOW is not set: the MAGDI_KEY_*
+# family plus the usual names of hosted APIs' keys.
+KEY_ENV_ALLOW = (
+    "MAGDI_KEY_*,OPENAI_API_KEY,ANTHROPIC_API_KEY,TOGETHER_API_KEY,GROQ_API_KEY,MISTRAL_API_KEY,HF_TOKEN"
+)
 
 
 def agents_file() -> Path:
@@ -33,19 +45,40 @@ def agents_file() -> Path:
     return Path(os.environ.get("MAGDI_AGENTS_FILE") or ROOT / "var" / "agents.yaml")
 
 
+def key_env_allowed() -> list[str]:
+    """The names and globs of $MAGDI_KEY_ENV_ALLOW (comma-separated), else KEY_ENV_ALLOW's."""
+    raw = os.environ.get("MAGDI_KEY_ENV_ALLOW") or KEY_ENV_ALLOW
+    return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+def check_key_env(config: AgentConfig) -> None:
+    """ValueError unless the agent's key variable (if any) is one the server allows."""
+    env = config.api_key_env
+    if env is not None and not any(fnmatch.fnmatchcase(env, p) for p in key_env_allowed()):
+        raise ValueError(
+            f"agent {config.name!r}: api_key_env {env} is not a variable this server lets agents use "
+            f"(allowed: {', '.join(key_env_allowed())}; set MAGDI_KEY_ENV_ALLOW to change that)"
+        )
+
+
 # ---------------------------------------------------------------- agents
 
 
-def load_agents(path: str | Path | None = None) -> list[AgentConfig]:
-    """The agents of a YAML or JSON file; none when the file does not exist yet."""
-    path = Path(path or agents_file())
+def load_agents() -> list[AgentConfig]:
+    """The agents of the agents file (YAML, or JSON); none when it does not exist yet."""
+    path = agents_file()
     return load_agent_configs(path) if path.exists() else []
 
 
-def save_agents(configs: list[AgentConfig], path: str | Path | None = None) -> Path:
-    """Validate and write the agents (YAML, or JSON for a .json path); returns the path."""
+def save_agents(configs: list[AgentConfig], *, actor: Actor, url: str | None = None) -> Path:
+    """Validate and write the agents to the agents file (admins only; each added, changed or
+    removed agent goes into the audit log); returns the path."""
+    require(actor, Role.ADMIN, "change the discussion agents")
     configs = validate_agents([c.to_dict() for c in configs])
-    path = Path(path or agents_file())
+    for c in configs:
+        check_key_env(c)
+    path = agents_file()
+    before = {c.name: c.to_dict() for c in load_agents()}
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"agents": [c.to_dict() for c in configs]}
     write_text_atomic(
@@ -54,12 +87,42 @@ def save_agents(configs: list[AgentConfig], path: str | Path | None = None) -> P
         if path.suffix == ".json"
         else yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
     )
+    after = {c.name: c.to_dict() for c in configs}
+    for name in sorted(before.keys() | after.keys()):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            action = "agent.added" if old is None else "agent.removed" if new is None else "agent.changed"
+            changed = sorted(k for k in (new or old) if (old or {}).get(k) != (new or {}).get(k))
+            detail = {"fields": changed, **{k: (new or old)[k] for k in ("kind", "base_url", "api_key_env")}}
+            audit.record(actor, action, f"agent {name}", detail, url=url)
     return path
 
 
 def validate_agents(items: list[dict[str, Any]]) -> list[AgentConfig]:
-    """Agent configs from plain dicts; ValueError for a bad value, a duplicate name or a key."""
-    return kind.agents_of(items)
+    """Agent configs from plain dicts; ValueError for a bad value, a duplicate name or a key, and
+    for a local model outside the models root and the runs directory."""
+    configs = kind.agents_of(items)
+    for c in configs:
+        if c.kind == "local":
+            try:
+                files.model_source(c.model, runs_dir=jobs.RUNS_DIR)
+            except files.OutsideRoots as exc:
+                raise ValueError(f"agent {c.name!r}: {exc}") from None
+    return configs
+
+
+def defined_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
+    """`configs` if each is an agent of the agents file as it is defined there (or a simulated
+    teacher: offline, no key), with an allowed key variable; ValueError otherwise. What a trainer
+    sends is checked against what an admin defined, so no page can make up an endpoint or a key."""
+    defined = {c.name: c for c in load_agents()}
+    for c in configs:
+        if c.kind != "simulated" and defined.get(c.name) != c:
+            raise ValueError(
+                f"agent {c.name!r} is not defined so in the agents file: an admin defines the agents"
+            )
+        check_key_env(c)
+    return configs
 
 
 def upsert_agent(configs: list[AgentConfig], item: dict[str, Any]) -> list[AgentConfig]:
@@ -101,8 +164,13 @@ class AgentTrial:
     error: str | None = None
 
 
-def try_agent(config: AgentConfig, question: str, task: str, options: list[str] | None = None) -> AgentTrial:
-    """Ask one question with the round-0 prompt of a discussion and read the reply."""
+def try_agent(
+    config: AgentConfig, question: str, task: str, options: list[str] | None = None, *, actor: Actor
+) -> AgentTrial:
+    """Ask one question with the round-0 prompt of a discussion and read the reply (trainers, and
+    only an agent as the agents file defines it)."""
+    require(actor, Role.TRAINER, "test an agent")
+    defined_agents([config])
     start = time.monotonic()
     try:
         reply = make_agent(config).reply(
@@ -137,17 +205,27 @@ def _explain(config: AgentConfig, exc: Exception) -> str:
 # ---------------------------------------------------------------- question sources
 
 
-def benchmarks(root: Path = SHARED_DATASETS) -> list[str]:
-    """The benchmark files of the shared datasets folder (none when there is no such folder);
-    their format is told from their records (`magdi.benchmarks`, format "auto")."""
-    if not root.is_dir():
-        return []
-    return [str(p) for p in sorted(root.glob("*/*")) if p.suffix in (".json", ".jsonl", ".csv")]
+def question_files() -> list[str]:
+    """The question and benchmark files under the file roots (`files.listing`; run directories
+    left out), for a pick list; their format is told from their records (format "auto")."""
+    return [str(p) for p in files.listing(QUESTION_SUFFIXES, skip=[jobs.RUNS_DIR])]
 
 
-def preview(config: dict[str, Any], url: str | None = None) -> list[Question]:
-    """The questions a job with this config would discuss (validated first)."""
-    return kind.load_questions(kind.validate(config), url)
+def preview(config: dict[str, Any], url: str | None = None, *, actor: Actor) -> list[Question]:
+    """The questions a job with this config would discuss (validated first; trainers)."""
+    require(actor, Role.TRAINER, "read questions for a discussion")
+    return kind.load_questions(_checked(config), url)
+
+
+def _checked(config: dict[str, Any]) -> dict[str, Any]:
+    """The validated config, its question file inside the file roots (checked before anything
+    looks at it) and its agents as the agents file defines them."""
+    source = config.get("source")
+    if isinstance(source, dict) and "file" in source:
+        config = {**config, "source": {**source, "file": str(files.resolve(source["file"]))}}
+    config = kind.validate(config)
+    defined_agents([AgentConfig(**a) for a in config["agents"]])
+    return config
 
 
 # ---------------------------------------------------------------- jobs
@@ -165,12 +243,14 @@ def parse_few_shot(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def submit(config: dict[str, Any], *, name: str = "", url: str | None = None) -> int:
-    """Validate the config and its source, then queue a discussion job for the worker."""
-    config = kind.validate(config)
+def submit(config: dict[str, Any], *, actor: Actor, name: str = "", url: str | None = None) -> int:
+    """Validate the config and its source, then queue a discussion job for the worker (trainers)."""
+    require(actor, Role.TRAINER, "start a discussion")
+    config = _checked(config)
     if not kind.load_questions(config, url):
         raise ValueError("the source has no questions")
-    return jobs.submit(config, kind="discuss", name=name or f"discuss → {config['target_dataset']}", url=url)
+    name = name or f"discuss → {config['target_dataset']}"
+    return jobs.submit(config, actor=actor, kind="discuss", name=name, url=url)
 
 
 @dataclass

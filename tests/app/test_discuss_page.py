@@ -25,6 +25,8 @@ def texts(at: AppTest, kind: str) -> str:
 @pytest.fixture
 def page(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
+    monkeypatch.setenv("MAGDI_FILE_ROOTS", str(tmp_path))
+    monkeypatch.setenv("MAGDI_KEY_ENV_ALLOW", "MAGDI_TEST_KEY")
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
     reply = json.dumps(
@@ -51,9 +53,15 @@ def test_agents_are_validated_saved_and_tested_against_a_served_model(page):
     at, server, tmp_path = page
     agents_file = tmp_path / "agents.yaml"
     assert [t.value for t in at.title] == ["Discuss"] and "No agent yet" in texts(at, "info")
+    assert [t.label for t in at.text_input if "file" in t.label.lower()] == []  # server configuration
 
     fill_agent(at, name="teacher", model="scripted", base_url=server.url, api_key_env=SECRET)
     assert "NAME of an environment variable" in texts(at, "error") and not agents_file.exists()
+    assert SECRET not in texts(at, "error")
+    fill_agent(at, name="teacher", model="scripted", base_url=server.url, api_key_env="MAGDI_DATABASE_URL")
+    assert "not a variable this server lets agents use" in texts(at, "error") and not agents_file.exists()
+    fill_agent(at, name=f"x; touch {tmp_path / 'PWNED'}", model="scripted", api_key_env="")
+    assert "use letters, digits" in texts(at, "error") and not agents_file.exists()
     fill_agent(at, name="teacher", model="", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
     assert "needs a model name" in texts(at, "error") and not agents_file.exists()
     fill_agent(at, name="teacher", model="scripted", base_url=server.url, api_key_env="MAGDI_TEST_KEY")
@@ -108,8 +116,9 @@ def test_a_job_is_started_listed_and_cancelled(page):
             json.dumps({"question": f"What is {i} + 1?", "answer": f"#### {i + 1}"}) + "\n" for i in range(5)
         )
     )
-    at.radio(key="job_source").set_value("path").run()
-    at.text_input(key="job_path").set_value(str(questions))
+    at.radio(key="job_source").set_value("file").run()
+    assert at.selectbox(key="job_file").options == [str(questions.resolve())]  # under the file root
+    at.selectbox(key="job_file").set_value(str(questions.resolve()))
     at.selectbox(key="job_format").set_value("gsm8k")
     at.number_input(key="job_sample").set_value(3)
     at.run()

@@ -120,6 +120,54 @@ def test_the_key_comes_from_the_environment_at_each_call(serve, monkeypatch):
         agent(s, max_retries=0).reply(USER)  # no key env: no Authorization header
 
 
+def test_with_a_key_every_endpoint_answers_401_without_it(serve, monkeypatch):
+    monkeypatch.setenv("MAGDI_TEST_SERVER_KEY", SECRET)
+    s = serve([js("yes")], api_key_env="MAGDI_TEST_SERVER_KEY")
+    host, port = s.server_address[:2]
+    for method, path, body in (("GET", "/v1/models", None), ("POST", "/v1/chat/completions", b"{}")):
+        for headers in ({}, {"Authorization": "Bearer sk-wrong"}, {"Authorization": SECRET}):
+            conn = HTTPConnection(host, port, timeout=10)
+            try:
+                conn.request(method, path, body, headers)
+                r = conn.getresponse()
+                status, reply, auth = r.status, json.loads(r.read()), r.getheader("WWW-Authenticate")
+            finally:
+                conn.close()
+            assert (status, reply["error"]["type"], reply["error"]["code"], auth) == (
+                401,
+                "authentication_error",
+                "invalid_api_key",
+                "Bearer",
+            ), (method, headers)
+    assert s.backend.requests == []  # nothing reached the model
+    ok = openai.OpenAI(base_url=s.url, api_key=SECRET, max_retries=0)
+    assert [m.id for m in ok.models.list()] == ["scripted"]
+    assert agent(s, api_key_env="MAGDI_TEST_SERVER_KEY", max_retries=0).reply(USER).text == js("yes")
+
+
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["--api-key-env", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"], {}, "this looks like a key"),
+        (["--api-key-env", "MAGDI_TEST_UNSET_KEY"], {}, "MAGDI_TEST_UNSET_KEY is not set"),
+        (["--host", "0.0.0.0"], {}, "not loopback, without a key"),
+        (["--host", "", "--port", "0"], {}, "every interface, which is not loopback"),
+    ],
+)
+def test_the_command_line_refuses_a_key_value_an_unset_key_and_an_open_address(tmp_path, args, env, message):
+    script = tmp_path / "script.jsonl"
+    script.write_text(json.dumps(js("yes")) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "app.serve_model", "--script", str(script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "4eC39Hq" not in done.stderr
+
+
 def test_a_discussion_between_three_served_agents_leaks_no_key(serve, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)

@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from magdi.agents import AgentConfig, OpenAIAgent, Usage, load_agent_configs, make_agent
+from magdi.agents import (
+    ENV_NAME,
+    AgentConfig,
+    OpenAIAgent,
+    Usage,
+    load_agent_configs,
+    looks_like_key,
+    make_agent,
+)
 
 
 def test_yaml_and_json_files_round_trip(tmp_path):
@@ -61,3 +69,62 @@ def test_the_key_is_read_at_call_time_and_never_kept_in_the_config(monkeypatch):
     assert isinstance(agent, OpenAIAgent)  # built without the key
     monkeypatch.setenv("MAGDI_TEST_UNSET_KEY", "sk-test-SECRET")
     assert "sk-test-SECRET" not in json.dumps(agent.config.to_dict()) + repr(agent.config)
+
+
+KEY_SHAPED = [
+    "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH",
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+    "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ASIAIOSFODNN7EXAMPLE",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk-proj-abcdefghijklmnop",
+    "gsk_8d2fJq0LmZx4Tn7RvW1c",
+    "xoxb-123456789012-abcdefgh",
+    "a3f9c0d8e7b6a5f4e3d2c1b0a9f8e7d6",  # hex
+    "Zx8Kq2LmN7pR4sTvWyBcDfGhJk",  # base62
+    "QWERTYUIOPASDFGHJKLZXCVBNMQWERTYUIOPASDF",  # long, no word breaks
+]
+
+
+@pytest.mark.parametrize("value", KEY_SHAPED)
+def test_a_key_where_a_variable_name_belongs_is_refused_without_being_repeated(value):
+    with pytest.raises(ValueError, match="must be the NAME of an environment variable") as err:
+        AgentConfig("a", model="m", api_key_env=value)
+    assert value not in str(err.value) and value[4:12] not in str(err.value)
+    assert looks_like_key(value) or not ENV_NAME.match(value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OPENAI_API_KEY",
+        "HF_TOKEN",
+        "hf_token",
+        "MAGDI_KEY_OPENROUTER_PRODUCTION",
+        "MAGDI_KEY_GPT4O_2024_08_06",
+    ],
+)
+def test_variable_names_are_accepted(name):
+    assert not looks_like_key(name) and AgentConfig("a", model="m", api_key_env=name).api_key_env == name
+
+
+def test_agent_names_carry_no_shell_or_yaml_syntax():
+    for name in ("gpt-4o", "sim-strong", "Claude 3 (Opus)", "student@run.3", "élève_1"):
+        assert AgentConfig(name, model="m").name == name
+    for name in (
+        "x; touch /tmp/PWNED",
+        "$(id)",
+        "`id`",
+        "a|b",
+        "a\nb",
+        "x: y",
+        "'q'",
+        "a/b",
+        " lead",
+        "a" * 65,
+    ):
+        with pytest.raises(ValueError, match="use letters, digits"):
+            AgentConfig(name, model="m")

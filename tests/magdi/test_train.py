@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import signal
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,9 @@ import torch
 from safetensors.torch import load_file
 
 from magdi.config import CONFIG_NAME, DistillConfig
-from magdi.train import latest_checkpoint, lr_factor, main, train
+from magdi.model import load_features
+from magdi.train import CheckpointError, latest_checkpoint, lr_factor, main, train
+from magdi.validation import BEST_NAME, Validator
 from tests.utils.toy_mags import demo_like, write_export
 from tests.utils.training import TINY_MODEL, make_cfg, metrics
 
@@ -159,3 +164,41 @@ def test_lr_schedule_matches_hugging_face(schedule, warmup, total):
     assert [lr_factor(s, warmup, total, schedule) for s in range(total)] == pytest.approx(
         [hf.lr_lambdas[0](s) for s in range(total)], abs=1e-12
     )
+
+
+class _Planted:
+    """What an attacker writes into a run directory: unpickling it runs `touch MARKER`."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_resume_refuses_a_planted_pickle_without_running_it(tmp_path):
+    cfg = make_cfg(tmp_path, level="2", max_steps=4, save_every=1)
+    run_dir = train(cfg, callback=lambda p: p["step"] == 2)
+    marker = tmp_path / "PWNED"
+    checkpoints = sorted((run_dir / "checkpoints").glob("step-*.pt"))
+    assert checkpoints
+    for path in checkpoints:  # every checkpoint, with a matching checksum: the attacker writes both
+        torch.save({"step": 2, "trainable": _Planted(marker)}, path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        path.with_name(f"{path.name}.sha256").write_text(f"{digest}  {path.name}\n")
+    with zipfile.ZipFile(checkpoints[-1]) as archive:  # a real payload: the pickle calls os.system
+        [pkl] = [n for n in archive.namelist() if n.endswith("/data.pkl")]
+        assert b"posix\nsystem" in archive.read(pkl)
+    with pytest.raises(CheckpointError, match=r"no intact checkpoint to resume from: .*unreadable"):
+        train(cfg, resume=True)
+    assert not marker.exists()
+
+    torch.save({"step": 1, "trainable": _Planted(marker)}, run_dir / BEST_NAME)  # the best step's file
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        Validator.restore(object.__new__(Validator), run_dir, 2)
+    features = tmp_path / "feature_cache" / "node-features-x.pt"  # the shared frozen-feature cache
+    features.parent.mkdir()
+    torch.save([_Planted(marker)], features)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        load_features(features)
+    assert not marker.exists()

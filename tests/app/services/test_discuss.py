@@ -1,22 +1,46 @@
 """The Discuss service's agents file and inputs: YAML or JSON round trips, add-or-replace, the
-simulated teachers, keys named never shown, convincing samples read line by line."""
+simulated teachers, keys named never shown, convincing samples read line by line, and who may
+change, test and use the agents."""
 
 import pytest
 
-from app.services import discuss
+from app.services import audit, discuss
+from app.services.auth import LOCAL, Actor, Forbidden, Role
 from magdi.agents import AgentConfig
 
+TRAINER = Actor("tina@example.org", Role.TRAINER)
 
-def test_the_agents_file_round_trips_in_yaml_and_json(tmp_path):
+
+def test_the_agents_file_round_trips_in_yaml_and_json(tmp_path, monkeypatch, sqlite_url):
     agents = [
         AgentConfig(name="gpt", model="gpt-4o-mini", api_key_env="OPENAI_API_KEY"),
         AgentConfig(name="local", kind="openai", model="qwen", base_url="http://127.0.0.1:8000/v1"),
     ]
-    assert discuss.load_agents(tmp_path / "none.yaml") == []  # no file yet
     for name in ("agents.yaml", "agents.json"):
-        path = discuss.save_agents(agents, tmp_path / "sub" / name)
-        assert discuss.load_agents(path) == agents
+        monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "sub" / name))
+        assert discuss.load_agents() == []  # no file yet
+        path = discuss.save_agents(agents, actor=LOCAL)
+        assert path == tmp_path / "sub" / name and discuss.load_agents() == agents
     assert (tmp_path / "sub" / "agents.json").read_text().startswith('{\n "agents": [')
+
+
+def test_only_admins_change_agents_and_each_change_is_audited(tmp_path, monkeypatch, sqlite_url):
+    monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
+    agent = AgentConfig(name="gpt", model="gpt-4o-mini", api_key_env="OPENAI_API_KEY")
+    for role in (Role.VIEWER, Role.ANNOTATOR, Role.TRAINER):
+        with pytest.raises(Forbidden, match="needs the admin role"):
+            discuss.save_agents([agent], actor=Actor(f"{role.label}@example.org", role))
+    assert not (tmp_path / "agents.yaml").exists()
+    discuss.save_agents([agent], actor=LOCAL)
+    discuss.save_agents([AgentConfig(name="gpt", model="gpt-4o")], actor=LOCAL)
+    discuss.save_agents([], actor=LOCAL)
+    log = audit.entries(actor=LOCAL)
+    assert [(e.action, e.target, e.actor) for e in reversed(log)] == [
+        ("agent.added", "agent gpt", "local"),
+        ("agent.changed", "agent gpt", "local"),
+        ("agent.removed", "agent gpt", "local"),
+    ]
+    assert log[1].detail["fields"] == ["api_key_env", "model"] and log[1].detail["api_key_env"] is None
 
 
 def test_upsert_replaces_by_name_or_adds_and_validates():
@@ -27,8 +51,9 @@ def test_upsert_replaces_by_name_or_adds_and_validates():
     assert [c.name for c in added] == ["a", "b", "c"]
     with pytest.raises(ValueError, match="do not put a key in the file"):
         discuss.upsert_agent(agents, {"name": "d", "api_key": "sk-secret"})
-    with pytest.raises(ValueError, match="must be the NAME of an environment variable"):
+    with pytest.raises(ValueError, match="must be the NAME of an environment variable") as err:
         discuss.upsert_agent(agents, {"name": "d", "model": "m", "api_key_env": "sk-secret-value"})
+    assert "sk-secret" not in str(err.value)
     with pytest.raises(ValueError, match="an openai agent needs a model name"):
         discuss.upsert_agent(agents, {"name": "d"})
     with pytest.raises(ValueError, match="agent names must be unique"):
