@@ -1,10 +1,13 @@
-"""Bulk import: discussions laid out as rows where the file is parsed, inserted in one transaction.
+"""Bulk import: discussions laid out as rows where the file is parsed, stored in one transaction.
 
 `layout` runs in the parsing process (a forked worker for large files): it labels and summarises
 each discussion (`magdi.summary`) and lays it out as rows whose ids count from 0 within the batch.
-`import_batches` runs in the importing transaction: it checks every discussion id against the
-file and the store, then adds the batch's id bases inside the INSERT statements, so the rows go
-from the parser to the database driver untouched (the importing process is the bottleneck).
+`import_parsed` stores whole files. On SQLite it first writes their rows to a side SQLite file,
+checking every discussion id against the files and the store, with no lock on the store; then one
+short transaction copies them in (one INSERT ... SELECT per table, ids checked again), so other
+writers wait only for that copy. `import_batches` (PostgreSQL, which has no store-wide write lock)
+checks and inserts the batches inside the importing transaction. Either way the id bases are
+integer literals of the statements, so the rows go from the parser to the database untouched.
 """
 
 from __future__ import annotations

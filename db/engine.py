@@ -31,8 +31,8 @@ DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'magdi.db'}"
 CACHE_KIB = 64 * 1024  # SQLite page cache per connection; bulk imports raise it for themselves
 PAGE_BYTES = 16384  # fewer, larger pages: bulk imports write ~8% faster, browsing is unchanged
 # How long a writer waits for the write lock before StoreBusy. The longest writer, an import,
-# holds the lock only while it inserts rows parsed and checked beforehand (bench/store.py measures
-# it), so this is reached when something holds the store far longer (another program, say).
+# holds the lock only while it copies in rows parsed, checked and staged beforehand (bench/store.py
+# measures it), so this is reached when something holds the store far longer (another program, say).
 WRITE_WAIT_S = float(os.environ.get("MAGDI_WRITE_WAIT_S", "30"))
 _BUSY_MS = 1000  # SQLite's own wait (busy handler) per attempt, within WRITE_WAIT_S
 

@@ -59,11 +59,11 @@ def import_file(
     """Import one file in a single transaction; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
-    The whole file is parsed, validated and labelled before the store's write lock is taken
-    (large JSONL files in forked processes, their rows waiting in temporary files), so the lock
-    is held only while checked rows are inserted: other writers (label saves, worker heartbeats)
-    wait for that, not for the parsing. `progress` gets the number of discussions inserted so far,
-    batch by batch. A ReConcile run pickle needs `questions`, the question file it was run on
+    The whole file is parsed, validated and labelled (large JSONL files in forked processes) and,
+    on SQLite, its rows written to a side file before the store's write lock is taken; the lock is
+    held only to copy those rows in (`db.bulk.import_parsed`): other writers (label saves, worker
+    heartbeats) wait for that, not for the parsing. `progress` gets the number of discussions read
+    so far, batch by batch. A ReConcile run pickle needs `questions`, the question file it was run on
     (`magdi.formats.read_reconcile`).
     """
     return import_files(
