@@ -51,14 +51,20 @@ def key_env_allowed() -> list[str]:
     return [p.strip() for p in raw.split(",") if p.strip()]
 
 
-def check_key_env(config: AgentConfig) -> None:
-    """ValueError unless the agent's key variable (if any) is one the server allows."""
+def check_allowed(config: AgentConfig) -> None:
+    """ValueError unless the agent's key variable (if any) is one the server allows and a local
+    agent's model is a Hugging Face id or lies under the models root or the runs directory."""
     env = config.api_key_env
     if env is not None and not any(fnmatch.fnmatchcase(env, p) for p in key_env_allowed()):
         raise ValueError(
             f"agent {config.name!r}: api_key_env {env} is not a variable this server lets agents use "
             f"(allowed: {', '.join(key_env_allowed())}; set MAGDI_KEY_ENV_ALLOW to change that)"
         )
+    if config.kind == "local":
+        try:
+            files.model_source(config.model, runs_dir=jobs.RUNS_DIR)
+        except files.OutsideRoots as exc:
+            raise ValueError(f"agent {config.name!r}: {exc}") from None
 
 
 # ---------------------------------------------------------------- agents
@@ -76,7 +82,7 @@ def save_agents(configs: list[AgentConfig], *, actor: Actor, url: str | None = N
     require(actor, Role.ADMIN, "change the discussion agents")
     configs = validate_agents([c.to_dict() for c in configs])
     for c in configs:
-        check_key_env(c)
+        check_allowed(c)
     path = agents_file()
     before = {c.name: c.to_dict() for c in load_agents()}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,21 +105,13 @@ def save_agents(configs: list[AgentConfig], *, actor: Actor, url: str | None = N
 
 
 def validate_agents(items: list[dict[str, Any]]) -> list[AgentConfig]:
-    """Agent configs from plain dicts; ValueError for a bad value, a duplicate name or a key, and
-    for a local model outside the models root and the runs directory."""
-    configs = kind.agents_of(items)
-    for c in configs:
-        if c.kind == "local":
-            try:
-                files.model_source(c.model, runs_dir=jobs.RUNS_DIR)
-            except files.OutsideRoots as exc:
-                raise ValueError(f"agent {c.name!r}: {exc}") from None
-    return configs
+    """Agent configs from plain dicts; ValueError for a bad value, a duplicate name or a key."""
+    return kind.agents_of(items)
 
 
 def defined_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
     """`configs` if each is an agent of the agents file as it is defined there (or a simulated
-    teacher: offline, no key), with an allowed key variable; ValueError otherwise. What a trainer
+    teacher: offline, no key) and still allowed (`check_allowed`); ValueError otherwise. What a trainer
     sends is checked against what an admin defined, so no page can make up an endpoint or a key."""
     defined = {c.name: c for c in load_agents()}
     for c in configs:
@@ -121,7 +119,7 @@ def defined_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
             raise ValueError(
                 f"agent {c.name!r} is not defined so in the agents file: an admin defines the agents"
             )
-        check_key_env(c)
+        check_allowed(c)
     return configs
 
 

@@ -205,8 +205,13 @@ def test_model_paths_outside_the_models_root_are_refused(deployment, monkeypatch
         compare.eval_job_config(base_model=str(tmp_path), dataset="gsm8k", url=url)
     with pytest.raises(files.OutsideRoots):  # a config made by hand, as the worker would read it
         compare.select_questions({"source": {"dataset": "gsm8k"}, "model": {"base": "/etc"}}, url)
-    with pytest.raises(ValueError, match="outside the folders"):
-        discuss.upsert_agent([], {"name": "l", "kind": "local", "model": str(tmp_path)})
+    local = AgentConfig(name="l", kind="local", model=str(tmp_path))
+    with pytest.raises(ValueError, match="agent 'l': .* outside the folders"):
+        discuss.save_agents([local], actor=LOCAL, url=url)
+    discuss.agents_file().parent.mkdir(parents=True)
+    discuss.agents_file().write_text(yaml.safe_dump({"agents": [local.to_dict()]}))  # written by hand
+    with pytest.raises(ValueError, match="agent 'l': .* outside the folders"):
+        discuss.try_agent(local, "Q?", "strategyqa", actor=TRAINER)
 
 
 # ---------------------------------------------------------------- roles
