@@ -50,6 +50,15 @@ def test_the_start_command_refuses_a_non_loopback_address_without_sign_in():
         assert "Deploying for a team" in done.stderr
 
 
+def test_the_address_may_come_from_streamlits_variable_and_is_checked_the_same(tmp_path):
+    with pytest.raises(signin.SignInError, match="refusing to serve on 0.0.0.0"):
+        serve_cli.prepare([], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, tmp_path / "a.toml")
+    cmd, _ = serve_cli.prepare(
+        ["--server.address=::1"], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, tmp_path / "a"
+    )
+    assert cmd[cmd.index("--server.address") + 1] == "::1" and cmd.count("--server.address") == 1
+
+
 def test_serve_starts_streamlit_on_loopback_and_passes_other_options(tmp_path):
     cmd, env = serve_cli.prepare(["--port", "8600", "--server.headless", "true"], {}, tmp_path / "a.toml")
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("app/main.py")
