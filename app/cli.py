@@ -9,6 +9,7 @@ import sys
 import time
 
 from app.services import store
+from app.services.auth import LOCAL
 from db import migrations
 from db.engine import StoreBusy
 from magdi.formats import FormatError
@@ -106,6 +107,7 @@ def _import(args) -> int:
         questions=args.questions,
         skip_existing=args.skip_existing,
         progress=ImportProgress(),
+        actor=LOCAL,
     )
     print(report)
     return 0
@@ -133,7 +135,9 @@ def _export(args) -> int:
     if args.for_reference and args.format != "magdi":
         print("error: --for-reference is a MAGDi export: add --format magdi", file=sys.stderr)
         return 2
-    n = store.export_file(args.path, fmt=args.format, dataset=args.dataset, for_reference=args.for_reference)
+    n = store.export_file(
+        args.path, fmt=args.format, dataset=args.dataset, for_reference=args.for_reference, actor=LOCAL
+    )
     print(f"wrote {n} discussions to {args.path}")
     return 0
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from app.services import experiments
+from app.services.auth import LOCAL
 from app.train_cli import _filter, _settings
 
 
@@ -86,12 +87,13 @@ def _create(args) -> int:
         sc_k=args.sc_k,
         max_new_tokens=args.max_new_tokens,
         name=args.name,
+        actor=LOCAL,
     )
     print(f"created experiment {experiment_id}")
     if not args.wait:
         return 0
     while (view := experiments.get(experiment_id)).status == "running":
-        experiments.advance(experiment_id)
+        experiments.advance(experiment_id, actor=LOCAL)
         print(f"experiment {experiment_id}: {view.done}/{len(view.cells)} cells done", flush=True)
         time.sleep(5)
     args.id, args.csv, args.json = experiment_id, None, None
@@ -105,7 +107,7 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    experiments.advance(args.id)
+    experiments.advance(args.id, actor=LOCAL)
     view = experiments.get(args.id)
     print(f"experiment {view.id} {view.name!r}: {view.status}")
     print_table(experiments.for_display(view))
@@ -139,12 +141,12 @@ def print_table(rows: list[dict]) -> None:
 
 
 def _cancel(args) -> int:
-    print(f"experiment {args.id}: {experiments.cancel(args.id)} jobs cancelled")
+    print(f"experiment {args.id}: {experiments.cancel(args.id, actor=LOCAL)} jobs cancelled")
     return 0
 
 
 def _resume(args) -> int:
-    print(f"experiment {args.id}: {len(experiments.resume(args.id))} jobs queued")
+    print(f"experiment {args.id}: {len(experiments.resume(args.id, actor=LOCAL))} jobs queued")
     return 0
 
 

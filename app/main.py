@@ -18,6 +18,8 @@ actor = identity.gate()
 
 sections: dict[str, list] = {}
 for name, path in ui.PAGES.items():
+    if not ui.visible(name, actor):
+        continue
     title, icon, section = ui.PAGE_INFO[name]
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=name == "overview"))
 page = st.navigation(sections)

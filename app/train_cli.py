@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import yaml
 
 from app.services import jobs
+from app.services.auth import LOCAL
 from app.services.filters import Filter
 
 
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             nproc=args.nproc,
             split=_settings(args.split, "--split"),
         )
-        job_id = jobs.submit(config, name=args.name)  # refused when it would have nothing to do
+        job_id = jobs.submit(config, name=args.name, actor=LOCAL)  # refused when it would have nothing to do
     except (ValueError, TypeError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from app.services.auth import LOCAL
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
@@ -38,7 +40,7 @@ def build_store(spec: dict, url: str, work: Path) -> str:
     dataset = f"synthetic-{gen['kind']}"
     path = work / f"{dataset}.jsonl"
     path.write_text("".join(json.dumps(d) + "\n" for d in discussions), encoding="utf-8")
-    print(store.import_file(path, dataset=dataset, url=url), flush=True)
+    print(store.import_file(path, dataset=dataset, url=url, actor=LOCAL), flush=True)
     return dataset
 
 
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         max_new_tokens=spec["eval"].get("max_new_tokens"),
         name=spec["name"],
         url=url,
+        actor=LOCAL,
     )
     print(
         f"experiment {experiment_id}: data and split frozen in {time.monotonic() - started:.0f} s", flush=True
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             w.terminate()
         for w in workers:
             w.wait(60)
-    experiments.advance(experiment_id, url=url)
+    experiments.advance(experiment_id, url=url, actor=LOCAL)
     view = experiments.get(experiment_id, url=url)
     print(f"experiment {experiment_id}: {view.status} after {time.monotonic() - started:.0f} s", flush=True)
     res = experiments.results(experiment_id, url=url)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from timing import ms, timed
 
+from app.services.auth import Actor, Role
+
 ROOT = Path(__file__).resolve().parent.parent
 
 AGENTS = ("claude", "gpt4", "bard")
@@ -150,7 +152,7 @@ def main() -> None:
         """cold=True: first visit (every cache empty); "edit": someone just saved a label
         elsewhere (the label revision changed: revision-keyed results are recomputed)."""
         if cold == "edit":
-            annotate.set_label(other, flip["label"], who="someone else", url=url)
+            annotate.set_label(other, flip["label"], actor=Actor("someone else", Role.ANNOTATOR), url=url)
             flip["label"] = not flip["label"]
         elif cold:
             st.cache_data.clear()
@@ -212,12 +214,19 @@ def main() -> None:
     def save():
         cur = mag_view.discussion(did, url).node(node.id)
         res = annotate.set_label(
-            node.id, state["label"], who="bench", note="bench", expected_version=cur.version, url=url
+            node.id,
+            state["label"],
+            actor=Actor("bench", Role.ANNOTATOR),
+            note="bench",
+            expected_version=cur.version,
+            url=url,
         )
         assert res.ok, res.message
         state["label"] = not state["label"]
 
-    plain = timed(lambda: annotate.set_label(node.id, True, who="bench", url=url), args.repeat)
+    plain = timed(
+        lambda: annotate.set_label(node.id, True, actor=Actor("bench", Role.ANNOTATOR), url=url), args.repeat
+    )
     print(f"\nLabel save (service: version check, update, history, summary; target < 50 ms)\n  {ms(plain)}")
     print(f"Label save incl. reloading the node first  {ms(timed(save, args.repeat))}")
     clicks = []
@@ -228,7 +237,7 @@ def main() -> None:
     print(f"Label save end to end (AppTest: click → saved → MAG page redrawn)  {ms(clicks)}")
 
     for turn_id in (node.id, other):  # back to the automatic labels (history keeps the rest)
-        annotate.set_label(turn_id, None, who="bench", url=url)
+        annotate.set_label(turn_id, None, actor=Actor("bench", Role.ANNOTATOR), url=url)
     print("\nbulk preview over all matches (strategyqa answer 'yes'):")
     scope = annotate.BulkScope(filter=filters.Filter(datasets=("strategyqa",)), answer="yes")
     print(f"  {ms(timed(lambda: annotate.bulk_preview(scope, False, url=url), 3))}")

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from timing import ms, timed
 
+from app.services.auth import LOCAL
+
 AGENTS = ("claude", "gpt4", "bard")
 WORDS = (
     "apple basket river mountain engine answer doubt count twelve seven paper tree "
@@ -192,11 +194,11 @@ def main() -> None:
             "now (rows staged, then copied under the lock)",
             path,
             db_file,
-            lambda: store.import_file(path, dataset="bench", url=url),
+            lambda: store.import_file(path, dataset="bench", url=url, actor=LOCAL),
         )
     else:
         start = time.perf_counter()
-        store.import_file(path, dataset="bench", url=url)
+        store.import_file(path, dataset="bench", url=url, actor=LOCAL)
         took = time.perf_counter() - start
         print(f"import: {args.n} MAGs in {took:.1f} s = {args.n / took:,.0f} MAGs/s")
 

@@ -28,8 +28,15 @@ def create_job(
     name: str = "",
     resume_of: Job | None = None,
     experiment_id: int | None = None,
+    submitted_by: str = "local",
 ) -> Job:
-    job = Job(kind=kind, name=name, config=json.dumps(config, sort_keys=True), experiment_id=experiment_id)
+    job = Job(
+        kind=kind,
+        name=name,
+        config=json.dumps(config, sort_keys=True),
+        experiment_id=experiment_id,
+        submitted_by=submitted_by,
+    )
     if resume_of is not None:
         job.resume_of, job.attempt = resume_of.id, resume_of.attempt + 1
         job.experiment_id = resume_of.experiment_id  # a new attempt stays in its experiment

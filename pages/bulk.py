@@ -10,7 +10,8 @@ import streamlit as st
 from app import ui
 from app.services import annotate
 from app.services.annotate import UNPARSEABLE
-from app.ui import annotator, cache, state, text
+from app.services.auth import Role
+from app.ui import cache, identity, state, text
 
 s = st.session_state
 st.title("Bulk label")
@@ -53,14 +54,17 @@ text.notice(
     f"({preview['effective_flips']:,} of them change their effective label).",
 )
 
-who = annotator.require()
+actor = identity.current_actor()
+can_edit = actor is not None and actor.may(Role.ANNOTATOR)  # the service checks it again
+if not can_edit:
+    st.info("Bulk labels need the annotator role (an admin gives it).")
 st.text_input("Note (saved with every entry)", key="bulk_note", max_chars=500)
 confirm = st.checkbox(f"I want to label these {preview['changing']:,} node(s) {label}", key="bulk_confirm")
 
 
 def apply(scope: annotate.BulkScope, value: bool) -> None:
     res = annotate.bulk_label(
-        scope, value, who=annotator.name() or "", note=s.get("bulk_note"), url=cache.db_url()
+        scope, value, actor=identity.current_actor(), note=s.get("bulk_note"), url=cache.db_url()
     )
     text.flash("success" if res.ok else "error", res.message)
     s["bulk_confirm"] = False
@@ -71,7 +75,7 @@ st.button(
     type="primary",
     on_click=apply,
     args=(scope, value),
-    disabled=not (who and confirm and preview["changing"]),
+    disabled=not (can_edit and confirm and preview["changing"]),
     key="bulk_apply",
     icon=":material/done_all:",
 )
@@ -87,7 +91,7 @@ if not actions:
 
 
 def undo_action(revision: int) -> None:
-    res = annotate.undo_bulk(revision, who=annotator.name() or "", url=cache.db_url())
+    res = annotate.undo_bulk(revision, actor=identity.current_actor(), url=cache.db_url())
     text.flash("success" if res.ok else "error", res.message)
 
 
@@ -106,7 +110,7 @@ for a in actions:
         key=f"bulk_undo_{a.revision}",
         on_click=undo_action,
         args=(a.revision,),
-        disabled=not (who and a.undoable),
+        disabled=not (can_edit and a.undoable),
         help=None if a.undoable else "already undone",
         icon=":material/undo:",
         width="stretch",

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from app.services import datasets
-from app.ui import cache, text
+from app.services.auth import Role
+from app.ui import cache, identity, text
 
 s = st.session_state
 st.title("Datasets")
@@ -35,6 +36,10 @@ st.dataframe(
     ),
     hide_index=True,
 )
+actor = identity.current_actor()
+if actor is None or not actor.may(Role.ADMIN):
+    st.info("Renaming, copying, merging and deleting datasets need the admin role.")
+    st.stop()
 by_name = {d.name: d for d in rows}
 if s.get("datasets_selected") not in by_name:
     s["datasets_selected"] = rows[0].name
@@ -57,9 +62,13 @@ def refused(exc: Exception) -> None:
 
 def save_details(old: str) -> None:
     try:
-        new = datasets.rename(old, s[f"datasets_name_{old}"], url=url)
+        new = datasets.rename(old, s[f"datasets_name_{old}"], actor=actor, url=url)
         datasets.set_details(
-            new, description=s[f"datasets_description_{old}"], source=s[f"datasets_source_{old}"], url=url
+            new,
+            description=s[f"datasets_description_{old}"],
+            source=s[f"datasets_source_{old}"],
+            actor=actor,
+            url=url,
         )
     except datasets.REFUSALS as exc:
         refused(exc)
@@ -69,7 +78,7 @@ def save_details(old: str) -> None:
 
 def copy(source: str) -> None:
     try:
-        counts = datasets.copy(source, s[f"datasets_copy_name_{source}"], url=url)
+        counts = datasets.copy(source, s[f"datasets_copy_name_{source}"], actor=actor, url=url)
     except datasets.REFUSALS as exc:
         refused(exc)
         return
@@ -83,7 +92,7 @@ def copy(source: str) -> None:
 
 def merge(source: str, target: str) -> None:
     try:
-        moved = datasets.merge(source, target, url=url)
+        moved = datasets.merge(source, target, actor=actor, url=url)
     except datasets.REFUSALS as exc:
         refused(exc)
         return
@@ -92,7 +101,7 @@ def merge(source: str, target: str) -> None:
 
 def delete(plan: datasets.DeletePlan) -> None:
     try:
-        datasets.delete(plan.name, expected=plan, url=url)
+        datasets.delete(plan.name, actor=actor, expected=plan, url=url)
     except datasets.REFUSALS as exc:
         refused(exc)
         s.pop("datasets_confirm", None)

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from app.services import experiments
+from app.services.auth import Forbidden, Role
 from app.services.filters import Filter
-from app.ui import cache, state, text
+from app.ui import cache, identity, state, text
 
 DEFAULT_VARIANTS = ["1", "2", "3", "4-frozen", "4-joint"]
 
@@ -69,6 +70,7 @@ def create_form() -> None:
                 sc_k=int(sc_k),
                 max_new_tokens=max_new or None,
                 name=name,
+                actor=identity.current_actor(),
                 url=cache.db_url(),
             )
     except (ValueError, TypeError, LookupError) as exc:
@@ -84,8 +86,11 @@ def create_form() -> None:
 def detail(experiment_id: int, shown_status: str) -> None:
     """The experiment's cells, buttons and results; polled (as a fragment) while it runs."""
     url = cache.db_url()
+    actor = identity.current_actor()
+    trainer = actor is not None and actor.may(Role.TRAINER)  # the services check it again
     try:
-        experiments.advance(experiment_id, url=url)
+        if trainer:  # (the worker advances it too, as each cell's training ends)
+            experiments.advance(experiment_id, actor=actor, url=url)
     except (ValueError, LookupError) as exc:  # e.g. a cell's test questions were deleted from the store
         text.notice("error", f"Cannot queue an evaluation: {exc}")
     view = experiments.get(experiment_id, url=url)
@@ -94,14 +99,25 @@ def detail(experiment_id: int, shown_status: str) -> None:
     st.subheader(text.esc(f"Experiment {view.id} · {view.name or 'unnamed'} · {view.status}"))
     st.progress(view.done / len(view.cells), text=f"{view.done}/{len(view.cells)} cells done")
     buttons = st.columns(4)
-    if view.status == "running" and buttons[0].button("Cancel", key=f"experiments_cancel_{view.id}"):
-        text.flash("info", f"Experiment {view.id}: {experiments.cancel(view.id, url=url)} job(s) cancelled")
-        st.rerun(scope="app")
-    if view.status in ("failed", "cancelled") and buttons[1].button(
-        "Resume", key=f"experiments_resume_{view.id}"
-    ):
-        text.flash("info", f"Experiment {view.id}: {len(experiments.resume(view.id, url=url))} job(s) queued")
-        st.rerun(scope="app")
+    try:
+        if (
+            trainer
+            and view.status == "running"
+            and buttons[0].button("Cancel", key=f"experiments_cancel_{view.id}")
+        ):
+            cancelled = experiments.cancel(view.id, actor=actor, url=url)
+            text.flash("info", f"Experiment {view.id}: {cancelled} job(s) cancelled")
+            st.rerun(scope="app")
+        if (
+            trainer
+            and view.status in ("failed", "cancelled")
+            and buttons[1].button("Resume", key=f"experiments_resume_{view.id}")
+        ):
+            queued = experiments.resume(view.id, actor=actor, url=url)
+            text.flash("info", f"Experiment {view.id}: {len(queued)} job(s) queued")
+            st.rerun(scope="app")
+    except Forbidden as exc:  # another trainer's experiment
+        text.notice("error", str(exc))
     st.dataframe(pd.DataFrame(experiments.for_display(view)), hide_index=True, key="experiments_cells")
     res = experiments.results(view.id, url=url)
     if not res.questions:
@@ -171,7 +187,10 @@ st.title("Experiments")
 text.show_flash()
 tab_view, tab_new = st.tabs(["Experiments", "New experiment"])
 with tab_new:
-    create_form()
+    if identity.current_actor() is not None and identity.current_actor().may(Role.TRAINER):
+        create_form()
+    else:
+        st.info("Creating an experiment needs the trainer role (an admin gives it).")
 with tab_view:
     found = experiments.list_all(url=cache.db_url())
     if not found:

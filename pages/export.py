@@ -3,10 +3,15 @@
 import streamlit as st
 
 from app.services import store
-from app.ui import cache, state, text
+from app.services.auth import Role
+from app.ui import cache, identity, state, text
 
 st.title("Export")
 text.show_flash()
+actor = identity.current_actor()
+if actor is None or not actor.may(Role.ANNOTATOR):
+    st.info("Exporting the store needs the annotator role: the file holds every label and note.")
+    st.stop()
 f = state.current_filter()
 state.remember(f)
 scope = st.radio(
@@ -53,7 +58,13 @@ def build() -> bytes:
 
     buf = io.StringIO()
     store.export_discussions(
-        buf, fmt=fmt, discussion_ids=ids, drop_excluded=drop, for_reference=reference, url=cache.db_url()
+        buf,
+        fmt=fmt,
+        discussion_ids=ids,
+        drop_excluded=drop,
+        for_reference=reference,
+        actor=actor,
+        url=cache.db_url(),
     )
     return buf.getvalue().encode("utf-8")
 

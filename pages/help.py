@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import ui
+from app.ui import identity
 
 st.title("How it works")
 
@@ -41,10 +42,11 @@ ABOUT = {
     "import": "upload discussion files (JSONL, MAGDi) into a dataset",
     "datasets": "rename, merge, copy or delete datasets",
     "export": "the store or the filter as JSONL or MAGDi JSON (also for the authors' loader)",
+    "admin": "users and their roles, and the audit log (admins)",
 }
 st.subheader("The pages")
 for name, (title, icon, section) in ui.PAGE_INFO.items():
-    if name in ABOUT and ui.PAGES[name].is_file():
+    if name in ABOUT and ui.PAGES[name].is_file() and ui.visible(name, identity.current_actor()):
         left, right = st.columns([1, 4])
         left.page_link(ui.PAGES[name], label=title, icon=icon)
         right.markdown(f"{section} · {ABOUT[name]}")

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from app.services import datasets, upload
-from app.ui import cache, text
+from app.services.auth import Role
+from app.ui import cache, identity, text
 
 s = st.session_state
 st.title("Import")
@@ -22,6 +23,10 @@ st.caption(
     f"files at once, up to {limit:,} MB each. Files are checked first; they are imported together in "
     "one transaction, so on any error nothing is imported."
 )
+actor = identity.current_actor()
+if actor is None or not actor.may(Role.ADMIN):
+    st.info("Importing discussions needs the admin role: datasets are the admins'.")
+    st.stop()
 s.setdefault("import_token", uuid.uuid4().hex)
 s.setdefault("import_round", 0)  # a new uploader (empty) after each import
 files = st.file_uploader(
@@ -102,7 +107,7 @@ for f in files:
 
     try:
         staged[f.file_id] = str(
-            upload.save_upload(f, f.name, folder, key=f.file_id, size=f.size, progress=copied)
+            upload.save_upload(f, f.name, folder, key=f.file_id, actor=actor, size=f.size, progress=copied)
         )
     except upload.UploadTooLarge as exc:
         st.error("Refused: a file is over the upload limit; nothing was imported.")
@@ -111,7 +116,9 @@ for f in files:
     bar.empty()
 chosen = [(f.name, Path(staged[f.file_id])) for f in files]
 
-options = dict(dataset=dataset, fmt=fmt, task=task.strip() or None, skip_existing=skip, url=cache.db_url())
+options = dict(
+    dataset=dataset, fmt=fmt, task=task.strip() or None, skip_existing=skip, actor=actor, url=cache.db_url()
+)
 key = (tuple(f.file_id for f in files), mode, dataset, fmt, task, skip, cache.store_stamp())
 if s.get("import_checked", (None,))[0] != key:
     with st.spinner("Checking the files…"):

@@ -7,9 +7,19 @@ import streamlit as st
 
 from app import ui
 from app.services import jobs, store
-from app.ui import cache, state, text
+from app.services.auth import Role
+from app.ui import cache, identity, state, text
 
 LOSSES = ("loss", "ntp", "margin", "node", "val_loss")  # val_loss: next-token loss on validation questions
+
+
+def may_manage(job: jobs.JobView) -> bool:
+    """Whether the acting user may cancel, resume, archive or delete the job (the service checks
+    it again): trainers their own jobs, admins every job."""
+    actor = identity.current_actor()
+    if actor is None or not actor.may(Role.TRAINER):
+        return False
+    return actor.may(Role.ADMIN) or job.submitted_by == actor.identity
 
 
 def eta(seconds: float | None) -> str:
@@ -138,17 +148,28 @@ def job_detail(job_id: int) -> None:
             if job.error.strip() != job.headline:
                 with st.expander("Traceback and the log's last lines"):
                     st.code(job.error, language=None)
+    st.caption(text.esc(f"queued by {job.submitted_by}"))
+    if not may_manage(job):
+        st.info(
+            "Cancelling, resuming, archiving and deleting need the trainer role for your own jobs, "
+            "admin for others'."
+        )
     buttons = st.columns(4)
-    if job.active and not job.cancel_requested:
+    if job.active and not job.cancel_requested and may_manage(job):
         if buttons[0].button("Cancel", key=f"jobs_cancel_{job.id}"):
-            text.flash("info", f"Job {job.id}: {jobs.cancel(job.id, url=cache.db_url())}")
+            actor = identity.current_actor()
+            text.flash("info", f"Job {job.id}: {jobs.cancel(job.id, actor=actor, url=cache.db_url())}")
             st.rerun()
-    if job.resumable and buttons[1].button(
-        "Resume",
-        key=f"jobs_resume_{job.id}",
-        help="a new attempt; it continues from the last checkpoint when there is one",
+    if (
+        job.resumable
+        and may_manage(job)
+        and buttons[1].button(
+            "Resume",
+            key=f"jobs_resume_{job.id}",
+            help="a new attempt; it continues from the last checkpoint when there is one",
+        )
     ):
-        new_id = jobs.resume(job.id, url=cache.db_url())
+        new_id = jobs.resume(job.id, actor=identity.current_actor(), url=cache.db_url())
         st.query_params["job"] = str(new_id)
         text.flash("success", f"Queued job {new_id}, a new attempt of job {job.id}.")
         st.rerun(scope="app")
@@ -257,16 +278,17 @@ def downloads(job: jobs.JobView) -> None:
 
 def manage(job: jobs.JobView) -> None:
     """Archive / restore, and delete after a confirmation that says what goes."""
-    if job.active:
+    if job.active or not may_manage(job):
         return
     url = cache.db_url()
+    actor = identity.current_actor()
     left, right = st.columns(2)
     if job.archived_at is None:
         if left.button(
             "Archive", key=f"jobs_archive_{job.id}", help="hide it (and its attempts); nothing is deleted"
         ):
             try:
-                done = jobs.archive(job.id, url=url)
+                done = jobs.archive(job.id, actor=actor, url=url)
             except ValueError as exc:  # it was resumed meanwhile
                 text.notice("error", str(exc))
                 return
@@ -274,7 +296,7 @@ def manage(job: jobs.JobView) -> None:
             st.query_params.pop("job", None)
             st.rerun(scope="app")
     elif left.button("Restore", key=f"jobs_restore_{job.id}"):
-        done = jobs.archive(job.id, False, url=url)
+        done = jobs.archive(job.id, False, actor=actor, url=url)
         text.flash("success", f"Restored job(s) {', '.join(map(str, done))}.")
         st.rerun(scope="app")
     confirm_key = f"jobs_confirm_delete_{job.id}"
@@ -297,7 +319,7 @@ def manage(job: jobs.JobView) -> None:
     yes, no = st.columns(2)
     if yes.button("Delete for good", type="primary", key=f"jobs_delete_yes_{job.id}"):
         try:
-            removed = jobs.delete(job.id, url=url)
+            removed = jobs.delete(job.id, actor=actor, url=url)
         except ValueError as exc:  # something started using it since the warning was drawn
             text.notice("error", str(exc))
             return

@@ -13,9 +13,10 @@ import streamlit as st
 
 from app import graph_view, ui
 from app.services import annotate, compare
+from app.services.auth import Role
 from app.services.browse import neighbours
 from app.services.review import REASONS
-from app.ui import annotator, cache, graph, state, text
+from app.ui import cache, graph, identity, state, text
 
 s = st.session_state
 f, view = state.current_filter(), state.current_view()
@@ -234,7 +235,8 @@ with detail:
             query_params=state.compare_query(evaluated, d.dataset, d.external_id),
         )
 
-who = annotator.name()
+actor = identity.current_actor()
+can_edit = actor is not None and actor.may(Role.ANNOTATOR)  # the services check it again
 
 
 def save(kind: str, node_id: int, version: int, value) -> None:
@@ -242,7 +244,12 @@ def save(kind: str, node_id: int, version: int, value) -> None:
     note = s.get("mag_note", "")
     call = annotate.set_label if kind == "label" else annotate.set_excluded
     res = call(
-        node_id, value, who=annotator.name() or "", note=note, expected_version=version, url=cache.db_url()
+        node_id,
+        value,
+        actor=identity.current_actor(),
+        note=note,
+        expected_version=version,
+        url=cache.db_url(),
     )
     if res.ok:
         s.pop("mag_pending", None)
@@ -261,14 +268,14 @@ def discard() -> None:
 
 
 def undo(event_id: int) -> None:
-    res = annotate.undo(event_id, who=annotator.name() or "", url=cache.db_url())
+    res = annotate.undo(event_id, actor=identity.current_actor(), url=cache.db_url())
     text.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone: {res.message}")
 
 
 with act:
     st.subheader("Annotate")
-    if not who:
-        annotator.require()
+    if not can_edit:
+        st.info("Labelling, exclusion and gold corrections need the annotator role (an admin gives it).")
     pending = s.get("mag_pending")
     if pending and pending["node"] == node.id:
         what = (
@@ -287,7 +294,7 @@ with act:
             on_click=save,
             key="mag_reapply",
             args=(pending["kind"], node.id, node.version, pending["value"]),
-            disabled=not who,
+            disabled=not can_edit,
             type="primary",
         )
         c[1].button("Discard my change", on_click=discard, key="mag_discard")
@@ -301,7 +308,7 @@ with act:
         shortcut="Y",
         on_click=save,
         args=("label", node.id, node.version, True),
-        disabled=not who,
+        disabled=not can_edit,
         type="primary" if node.label else "secondary",
         key="mag_correct",
         width="stretch",
@@ -312,7 +319,7 @@ with act:
         shortcut="N",
         on_click=save,
         args=("label", node.id, node.version, False),
-        disabled=not who,
+        disabled=not can_edit,
         type="primary" if not node.label else "secondary",
         key="mag_incorrect",
         width="stretch",
@@ -324,7 +331,7 @@ with act:
         shortcut="E",
         on_click=save,
         args=("excluded", node.id, node.version, not node.excluded),
-        disabled=not who,
+        disabled=not can_edit,
         key="mag_exclude",
         help="include this node in training again" if node.excluded else "leave this node out of training",
         width="stretch",
@@ -334,7 +341,7 @@ with act:
         icon=":material/restart_alt:",
         on_click=save,
         args=("label", node.id, node.version, None),
-        disabled=not who or node.human_label is None,
+        disabled=not can_edit or node.human_label is None,
         key="mag_clear",
         help="drop the human label: the automatic one applies again",
         width="stretch",
@@ -369,7 +376,7 @@ with act:
                 key=f"mag_undo_{ev.id}",
                 on_click=undo,
                 args=(ev.id,),
-                disabled=not who,
+                disabled=not can_edit,
                 icon=":material/undo:",
                 width="stretch",
             )
@@ -404,7 +411,7 @@ with st.expander("Correct the gold answer"):
             res = annotate.set_gold(
                 discussion_id,
                 gold,
-                who=annotator.name() or "",
+                actor=identity.current_actor(),
                 note=s.get("mag_note", ""),
                 expected_version=version,
                 url=cache.db_url(),
@@ -418,7 +425,7 @@ with st.expander("Correct the gold answer"):
             "Apply gold answer",
             on_click=apply_gold,
             args=(d.id, d.version, new_gold),
-            disabled=not who,
+            disabled=not can_edit,
             key="mag_apply_gold",
             type="primary",
         )

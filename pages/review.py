@@ -10,13 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from app.services import predictions
+from app.services.auth import Role
 from app.services.review import REASONS
-from app.ui import cache, state, text
+from app.ui import cache, identity, state, text
 
 
 def score_nodes(train_job: int, same_data: bool) -> None:
     try:
-        job_id = predictions.submit_predictions(train_job, same_data=same_data, url=cache.db_url())
+        job_id = predictions.submit_predictions(
+            train_job, actor=identity.current_actor(), same_data=same_data, url=cache.db_url()
+        )
     except ValueError as exc:
         text.flash("error", str(exc))
         return
@@ -61,6 +64,8 @@ with st.expander("Node classifier", icon=":material/psychology:"):
         else "No node predictions yet: score the nodes with a trained level-4 job."
     )
     trained = {j.id: j for j in predictions.classifier_jobs(url=cache.db_url())}
+    actor = identity.current_actor()
+    trainer = actor is not None and actor.may(Role.TRAINER)  # the service checks it again
     c = st.columns([3, 2, 2])
     pick = c[0].selectbox(
         "Trained level-4 job",
@@ -78,9 +83,11 @@ with st.expander("Node classifier", icon=":material/psychology:"):
         key="review_score",
         on_click=score_nodes,
         args=(pick, same),
-        disabled=pick is None,
+        disabled=pick is None or not trainer,
         icon=":material/psychology:",
     )
+    if not trainer:
+        st.info("Scoring nodes queues a job: that needs the trainer role.")
 if not items:
     st.success("Nothing waits for review.")
     st.stop()

@@ -10,6 +10,7 @@ import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,22 +41,29 @@ def _postgres(sql: str) -> None:
         conn.execute(sql)
 
 
+@contextmanager
+def empty_store(backend: str, folder: Path) -> Iterator[str]:
+    """URL of an empty store on `backend` ("sqlite": in `folder`). A PostgreSQL store is a
+    database of its own, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'store.db'}"
+        return
+    from sqlalchemy.engine import make_url
+
+    name = f"magdi_test_{uuid.uuid4().hex[:12]}"
+    _postgres(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:  # FORCE: ends the connections the test's engines keep
+        _postgres(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path, monkeypatch) -> Iterator[str]:
-    """URL of an empty store; also exported as MAGDI_DATABASE_URL for code that reads it. A
-    PostgreSQL store is a database of its own, dropped afterwards."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        from sqlalchemy.engine import make_url
-
-        name = f"magdi_test_{uuid.uuid4().hex[:12]}"
-        _postgres(f'CREATE DATABASE "{name}"')
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    monkeypatch.setenv("MAGDI_DATABASE_URL", url)
-    yield url
-    if request.param == "postgresql":  # FORCE: ends the connections the test's engines keep
-        _postgres(f'DROP DATABASE "{name}" WITH (FORCE)')
+    """URL of an empty store; also exported as MAGDI_DATABASE_URL for code that reads it."""
+    with empty_store(request.param, tmp_path) as url:
+        monkeypatch.setenv("MAGDI_DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Write side of the annotation pages: node labels, exclusion, gold corrections, undo, bulk.
 
-Every edit is one transaction and leaves one history entry per changed node with the
-annotator's name. Single-node edits carry the version the annotator saw: when someone else
-changed the node since, nothing is written and the result says so (`stale`), so the page can
-show the current value and offer to apply the same change again: no edit is silently lost.
+Every edit is one transaction and leaves one history entry per changed node with the annotator's
+identity (annotators and above; bulk labels and their undo are audited too). Single-node edits carry
+the version the annotator saw: when someone else changed the node since, nothing is written and the
+result says so (`stale`), so the page can show the current value and offer to apply the same change
+again: no edit is silently lost.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.services import audit
+from app.services.auth import Actor, Role, require
 from app.services.filters import Filter, to_browse_filter
 from db import browsing, labels
 from db.engine import StoreBusy, session_scope
@@ -30,11 +33,9 @@ class EditResult:
     revision: int | None = None
 
 
-def _who(who: str) -> str:
-    who = (who or "").strip()
-    if not who:
-        raise ValueError("an annotator name is required for every edit")
-    return who[:100]
+def _who(actor: Actor, action: str) -> str:
+    """The identity the history records, once the actor may annotate."""
+    return require(actor, Role.ANNOTATOR, action).identity
 
 
 def _note(note: str | None) -> str | None:
@@ -58,13 +59,13 @@ def set_label(
     turn_id: int,
     label: bool | None,
     *,
-    who: str,
+    actor: Actor,
     note: str | None = None,
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
     """Set (True / False) or clear (None) a node's human label; a node's id is its turn's id."""
-    who, note = _who(who), _note(note)
+    who, note = _who(actor, "label nodes"), _note(note)
 
     def act():
         with session_scope(url, write=True) as s:
@@ -78,12 +79,12 @@ def set_excluded(
     turn_id: int,
     excluded: bool,
     *,
-    who: str,
+    actor: Actor,
     note: str | None = None,
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    who, note = _who(who), _note(note)
+    who, note = _who(actor, "exclude nodes"), _note(note)
 
     def act():
         with session_scope(url, write=True) as s:
@@ -118,12 +119,12 @@ def set_gold(
     discussion_id: int,
     gold: str,
     *,
-    who: str,
+    actor: Actor,
     note: str | None = None,
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    who, note, gold = _who(who), _note(note), (gold or "").strip()
+    who, note, gold = _who(actor, "correct gold answers"), _note(note), (gold or "").strip()
     if not gold:
         return EditResult(False, "the gold answer cannot be empty")
     recomputed = 0
@@ -144,9 +145,9 @@ def set_gold(
     return result
 
 
-def undo(event_id: int, *, who: str, url: str | None = None) -> EditResult:
+def undo(event_id: int, *, actor: Actor, url: str | None = None) -> EditResult:
     """Revert one history entry (as a new entry); refused if the value changed again since."""
-    who = _who(who)
+    who = _who(actor, "undo label edits")
 
     def act():
         with session_scope(url, write=True) as s:
@@ -206,10 +207,11 @@ def _busy_as_result(fn):
 
 @_busy_as_result
 def bulk_label(
-    scope: BulkScope, label: bool, *, who: str, note: str | None = None, url: str | None = None
+    scope: BulkScope, label: bool, *, actor: Actor, note: str | None = None, url: str | None = None
 ) -> EditResult:
-    """Label every node in scope in one transaction; one history entry per changed node."""
-    who, note = _who(who), _note(note)
+    """Label every node in scope in one transaction; one history entry per changed node, and an
+    audit entry for the whole."""
+    who, note = _who(actor, "bulk-label nodes"), _note(note)
     with session_scope(url, write=True) as s:
         out = labels.bulk_set_label(
             s,
@@ -221,6 +223,17 @@ def bulk_label(
             agent=scope.agent,
             round_=scope.round,
         )
+        if out["changed"]:
+            detail = {
+                "label": label,
+                "nodes": out["changed"],
+                "discussions": out["discussions"],
+                "filter": scope.filter.describe(),
+                "answer": scope.answer,
+                "agent": scope.agent,
+                "round": scope.round,
+            }
+            audit.record(actor, "bulk.applied", f"revision {out['revision']}", detail, session=s)
     word = "correct" if label else "incorrect"
     if not out["changed"]:
         return EditResult(True, f"nothing to change: every node in scope is already {word}")
@@ -257,8 +270,9 @@ def recent_bulk_actions(limit: int = 10, url: str | None = None) -> list[BulkAct
 
 
 @_busy_as_result
-def undo_bulk(revision: int, *, who: str, url: str | None = None) -> EditResult:
-    who = _who(who)
+def undo_bulk(revision: int, *, actor: Actor, url: str | None = None) -> EditResult:
+    who = _who(actor, "undo bulk labels")
     with session_scope(url, write=True) as s:
         n = labels.undo_revision(s, revision, who=who)
+        audit.record(actor, "bulk.undone", f"revision {revision}", {"nodes": n}, session=s)
     return EditResult(True, f"undid {n} label(s) of revision {revision}", changed=n)

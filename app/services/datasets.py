@@ -1,8 +1,9 @@
 """Datasets as a whole, for the Datasets page: details, rename, delete, merge, copy with labels.
 
-Each action is one transaction. Delete, merge and rename are refused while a queued or running
-job names the dataset (its config would then point at nothing, or at other data); the jobs that
-named it and have finished are listed and kept (their run directories hold their frozen data).
+Each action is one transaction, for admins only, and audited. Delete, merge and rename are refused
+while a queued or running job names the dataset (its config would then point at nothing, or at other
+data); the jobs that named it and have finished are listed and kept (their run directories hold
+their frozen data).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.services import audit
+from app.services.auth import Actor, Forbidden, Role, require
 from db import datasets as queries
 from db.engine import StoreBusy, session_scope
 from db.models import Dataset, Job
 
 NAME_MAX = 200
 # What an action can be refused with (nothing changed): the page says why.
-REFUSALS = (ValueError, LookupError, StoreBusy)
+REFUSALS = (ValueError, LookupError, StoreBusy, Forbidden)
 
 
 class DatasetInUse(ValueError):
@@ -107,16 +110,21 @@ def _free(s: Session, name: str) -> None:
         raise ValueError(f"a dataset named {name!r} exists already")
 
 
-def set_details(name: str, *, description: str, source: str, url: str | None = None) -> None:
+def set_details(name: str, *, description: str, source: str, actor: Actor, url: str | None = None) -> None:
     """Description and source (empty text: none)."""
+    require(actor, Role.ADMIN, "change a dataset's details")
+    description, source = description.strip() or None, source.strip() or None
     with session_scope(url, write=True) as s:
         ds = _require(s, name)
-        queries.set_details(
-            s, dataset_id=ds.id, description=description.strip() or None, source=source.strip() or None
-        )
+        if (description, source) == (ds.description, ds.source):
+            return
+        queries.set_details(s, dataset_id=ds.id, description=description, source=source)
+        detail = {"description": description, "source": source}
+        audit.record(actor, "dataset.details", f"dataset {name}", detail, session=s)
 
 
-def rename(name: str, new_name: str, *, url: str | None = None) -> str:
+def rename(name: str, new_name: str, *, actor: Actor, url: str | None = None) -> str:
+    require(actor, Role.ADMIN, "rename a dataset")
     new_name = check_name(new_name)
     with session_scope(url, write=True) as s:
         ds = _require(s, name)
@@ -125,6 +133,7 @@ def rename(name: str, new_name: str, *, url: str | None = None) -> str:
         _free(s, new_name)
         _refuse_if_in_use(s, ds, "rename")
         queries.rename(s, dataset_id=ds.id, name=new_name)
+        audit.record(actor, "dataset.renamed", f"dataset {name}", {"to": new_name}, session=s)
     return new_name
 
 
@@ -136,9 +145,12 @@ def delete_plan(name: str, *, url: str | None = None) -> DeletePlan:
     return DeletePlan(name=name, jobs=jobs, **counts)
 
 
-def delete(name: str, *, expected: DeletePlan | None = None, url: str | None = None) -> DeletePlan:
+def delete(
+    name: str, *, actor: Actor, expected: DeletePlan | None = None, url: str | None = None
+) -> DeletePlan:
     """Delete the dataset and everything in it, in one transaction. With `expected` (the plan the
     user confirmed), refused when the dataset changed since: the user confirmed other contents."""
+    require(actor, Role.ADMIN, "delete a dataset")
     with session_scope(url, write=True, bulk_load=True) as s:
         ds = _require(s, name)
         _refuse_if_in_use(s, ds, "delete")
@@ -154,12 +166,15 @@ def delete(name: str, *, expected: DeletePlan | None = None, url: str | None = N
         ):
             raise ValueError(f"dataset {name!r} changed since you checked it; check what goes again")
         queries.delete_dataset(s, dataset_id=ds.id)
+        detail = {"discussions": plan.discussions, "turns": plan.turns, "human": plan.human}
+        audit.record(actor, "dataset.deleted", f"dataset {name}", detail, session=s)
     return plan
 
 
-def merge(source: str, target: str, *, url: str | None = None) -> int:
+def merge(source: str, target: str, *, actor: Actor, url: str | None = None) -> int:
     """Move the discussions of `source` (nodes, labels, history) into `target`, then remove
     `source`; refused when the two hold a discussion id in common. Returns how many moved."""
+    require(actor, Role.ADMIN, "merge datasets")
     if source == target:
         raise ValueError("choose another dataset to merge into")
     with session_scope(url, write=True) as s:
@@ -172,13 +187,20 @@ def merge(source: str, target: str, *, url: str | None = None) -> int:
                 f"cannot merge {source!r} into {target!r}: both hold discussion id(s) {shown}; "
                 "rename or delete one side first"
             )
-        return queries.merge(s, source_id=src.id, target_id=dst.id)
+        moved = queries.merge(s, source_id=src.id, target_id=dst.id)
+        audit.record(
+            actor, "dataset.merged", f"dataset {source}", {"into": target, "moved": moved}, session=s
+        )
+        return moved
 
 
-def copy(source: str, new_name: str, *, url: str | None = None) -> dict[str, int]:
+def copy(source: str, new_name: str, *, actor: Actor, url: str | None = None) -> dict[str, int]:
     """A new dataset with copies of every discussion, node label and history entry of `source`."""
+    require(actor, Role.ADMIN, "copy a dataset")
     new_name = check_name(new_name)
     with session_scope(url, write=True, bulk_load=True) as s:
         src = _require(s, source)
         _free(s, new_name)
-        return queries.copy_dataset(s, source_id=src.id, name=new_name)
+        counts = queries.copy_dataset(s, source_id=src.id, name=new_name)
+        audit.record(actor, "dataset.copied", f"dataset {source}", {"to": new_name, **counts}, session=s)
+        return counts

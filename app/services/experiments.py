@@ -26,7 +26,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from app.jobkinds import train as train_kind
-from app.services import compare, jobs
+from app.services import audit, compare, jobs
+from app.services.auth import Actor, Role, require
 from app.services.filters import Filter
 from app.services.jobs import JobView
 from db import evaluations
@@ -104,13 +105,16 @@ def create(
     sc_k: int = 1,
     max_new_tokens: int | None = None,
     name: str = "",
+    actor: Actor,
     url: str | None = None,
 ) -> int:
-    """Check every cell's settings, freeze the data once, queue every cell's train job; the id.
+    """Check every cell's settings, freeze the data once, queue every cell's train job (trainers;
+    audited); the id. The cells' jobs are the actor's, and so are the evaluations queued later.
 
     `train` holds the shared DistillConfig fields (student, steps, lr, ...); each variant sets
     its level (and node features), each seed its `seed`.
     """
+    require(actor, Role.TRAINER, "create an experiment")
     variants = list(dict.fromkeys(variants))
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or not variants:
@@ -169,8 +173,15 @@ def create(
             for (v, seed), cfg in configs.items():
                 cfg = {**cfg, "frozen": str(directory), "experiment": {"variant": v, "seed": seed}}
                 job_queries.create_job(
-                    s, kind="train", config=cfg, name=_job_name(exp, v, seed), experiment_id=exp.id
+                    s,
+                    kind="train",
+                    config=cfg,
+                    name=_job_name(exp, v, seed),
+                    experiment_id=exp.id,
+                    submitted_by=actor.identity,
                 )
+            detail = {"variants": variants, "seeds": seed_list, "jobs": len(configs)}
+            audit.record(actor, "experiment.created", f"experiment {exp.id}", detail, session=s)
             return exp.id
     finally:
         if staging.exists():
@@ -247,9 +258,16 @@ def _status(view: ExperimentView) -> str:
     return "failed"
 
 
-def advance(experiment_id: int, *, url: str | None = None) -> list[int]:
+def advance(experiment_id: int, *, actor: Actor, url: str | None = None) -> list[int]:
     """Queue the eval jobs of cells whose training finished and record the experiment's status;
-    returns the jobs queued. Safe to call from several processes at once."""
+    returns the jobs queued (trainers). Safe to call from several processes at once."""
+    require(actor, Role.TRAINER, "advance an experiment")
+    return _advance(experiment_id, url=url)
+
+
+def _advance(experiment_id: int, *, url: str | None) -> list[int]:
+    """`advance` for anyone allowed to (and the worker's hook): each cell's evaluation is queued
+    as the one who queued its training."""
     view = get(experiment_id, url=url)
     if view.status == "cancelled":
         return []
@@ -277,6 +295,7 @@ def advance(experiment_id: int, *, url: str | None = None) -> list[int]:
                             config=cfg,
                             name=_job_name(exp, c.variant, c.seed, mode),
                             experiment_id=exp.id,
+                            submitted_by=c.train.submitted_by,
                         ).id
                     )
         fresh = _view(exp, [JobView.of(j) for j in q.experiment_jobs(s, experiment_id)])
@@ -303,33 +322,44 @@ def after_job(job_id: int, *, url: str | None = None) -> None:
     with session_scope(url) as s:
         experiment_id = q.experiment_of_job(s, job_id)
     if experiment_id is not None:
-        advance(experiment_id, url=url)
+        _advance(experiment_id, url=url)
 
 
-def cancel(experiment_id: int, *, url: str | None = None) -> int:
-    """Cancel every queued or running job of the experiment; returns how many."""
+def _require_owner(actor: Actor, view: ExperimentView, action: str) -> None:
+    """A trainer acts on the experiments whose jobs they queued; any other needs an admin."""
+    require(actor, Role.TRAINER, f"{action} an experiment")
+    for c in view.cells:
+        for j in (c.train, *c.evals.values()):
+            if j is not None:
+                jobs.require_owner(actor, j, action)
+
+
+def cancel(experiment_id: int, *, actor: Actor, url: str | None = None) -> int:
+    """Cancel every queued or running job of the experiment; returns how many (audited)."""
     view = get(experiment_id, url=url)
+    _require_owner(actor, view, "cancel")
     with session_scope(url, write=True) as s:
         q.update_experiment(s, experiment_id, status="cancelled")
     active = [j for c in view.cells for j in (c.train, *c.evals.values()) if j is not None and j.active]
     for j in active:
-        jobs.cancel(j.id, url=url)
+        jobs.cancel(j.id, actor=actor, url=url)
     return len(active)
 
 
-def resume(experiment_id: int, *, url: str | None = None) -> list[int]:
+def resume(experiment_id: int, *, actor: Actor, url: str | None = None) -> list[int]:
     """A new attempt of every failed or cancelled job of the experiment (from its checkpoint),
-    and the eval jobs still missing; returns the jobs queued."""
+    and the eval jobs still missing; returns the jobs queued (each attempt audited)."""
     view = get(experiment_id, url=url)
+    _require_owner(actor, view, "resume")
     with session_scope(url, write=True) as s:
         q.update_experiment(s, experiment_id, status="running")
     queued = []
     for c in view.cells:
         if c.train is not None and c.train.resumable:
-            queued.append(jobs.resume(c.train.id, url=url))
+            queued.append(jobs.resume(c.train.id, actor=actor, url=url))
         elif c.train is not None and c.train.trained:
-            queued += [jobs.resume(j.id, url=url) for j in c.evals.values() if j.resumable]
-    return queued + advance(experiment_id, url=url)
+            queued += [jobs.resume(j.id, actor=actor, url=url) for j in c.evals.values() if j.resumable]
+    return queued + _advance(experiment_id, url=url)
 
 
 def for_display(view: ExperimentView) -> list[dict]:

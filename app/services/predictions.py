@@ -3,11 +3,11 @@ read where its classifier disagrees with the labels (the Review queue's last sig
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import jobs
+from app.services.auth import Actor, Role, require
 from app.services.jobs import JobView
 from db import predictions, queries
 from db.engine import session_scope
@@ -37,10 +37,7 @@ def current_classifier(*, url: str | None = None) -> Classifier | None:
     if job_id is None:
         return None
     job = jobs.get(job_id, url=url)
-    try:
-        q = json.loads((Path(job.run_dir) / QUALITY).read_text()) if job.run_dir else {}
-    except (OSError, ValueError):  # a predict job from before quality.json
-        q = {}
+    q = jobs.reported(job, "quality", url=url) or {}  # {}: a predict job from before quality.json
     return Classifier(job_id, job.config.get("train_job"), q.get("held_out_nodes", 0), q.get("accuracy"))
 
 
@@ -79,14 +76,16 @@ def trained_classifier(train_job_id: int, *, url: str | None = None) -> JobView:
 
 
 def submit_predictions(
-    train_job_id: int, *, same_data: bool = False, name: str = "", url: str | None = None
+    train_job_id: int, *, actor: Actor, same_data: bool = False, name: str = "", url: str | None = None
 ) -> int:
-    """Queue a predict job scoring every stored discussion (or, `same_data`, those matching the
-    train job's filter) with the train job's classifier; returns its id."""
+    """Queue a predict job (trainers) scoring every stored discussion (or, `same_data`, those
+    matching the train job's filter) with the train job's classifier; returns its id."""
+    require(actor, Role.TRAINER, "queue a predict job")
     job = trained_classifier(train_job_id, url=url)
     jobs.check_shared(job)  # workers on other hosts load its classifier
     config = {"train_job": job.id, "filter": job.config.get("filter", {}) if same_data else {}}
-    return jobs.submit(config, kind="predict", name=name or f"score nodes with job {job.id}", url=url)
+    name = name or f"score nodes with job {job.id}"
+    return jobs.submit(config, kind="predict", name=name, actor=actor, url=url)
 
 
 def latest_job(*, url: str | None = None) -> int | None:

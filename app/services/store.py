@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from app.services.auth import LOCAL, Actor, Role, require
 from db import bulk, queries
 from db.engine import database_url, session_scope, snapshot_scope
 from magdi import formats
@@ -53,6 +54,7 @@ def import_file(
     task: str | None = None,
     questions: str | Path | None = None,
     skip_existing: bool = False,
+    actor: Actor,
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -73,6 +75,7 @@ def import_file(
         task=task,
         questions=questions,
         skip_existing=skip_existing,
+        actor=actor,
         url=url,
         progress=progress,
     )[0]
@@ -86,13 +89,16 @@ def import_files(
     task: str | None = None,
     questions: str | Path | None = None,
     skip_existing: bool = False,
+    actor: Actor,
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[ImportReport]:
     """Import several files in one transaction, each as `import_file` imports one: a FormatError
     (naming its file) leaves the store as it was, whatever the files before it held. Every file is
     parsed and checked before the write lock is taken; an id that a later file repeats in the same
-    dataset is refused as already stored. `progress` counts the discussions of all files."""
+    dataset is refused as already stored. `progress` counts the discussions of all files. Admins
+    only: it reads files on the server and makes datasets."""
+    require(actor, Role.ADMIN, "import discussions")
     with tempfile.TemporaryDirectory(prefix="magdi-import-") as spill:
         ahead = not bulk.stages_rows(url)  # else parsed while the rows are staged
         parsed = [_parsed(p, dataset, fmt, task, questions, Path(spill), ahead) for p in paths]
@@ -244,11 +250,14 @@ def export_discussions(
     discussion_ids: Iterable[int] | None = None,
     drop_excluded: bool = False,
     for_reference: bool = False,
+    actor: Actor,
     url: str | None = None,
 ) -> int:
     """Write discussions with their current effective labels, as of one moment; returns how many.
     `for_reference` (MAGDi format only): answers that the MAGDi reference loader's exact
-    `answer == gold_answer` test reads as these labels (`magdi.formats.reference_answer`)."""
+    `answer == gold_answer` test reads as these labels (`magdi.formats.reference_answer`).
+    Annotators and above: the whole store, labels and notes, leaves with it."""
+    require(actor, Role.ANNOTATOR, "export discussions")
     if for_reference and fmt != "magdi":
         raise ValueError("a reference export is in the MAGDi format")
     with snapshot_scope(url) as session:
@@ -303,7 +312,8 @@ def demo_files(sets: Iterable[str] | None = None) -> Iterator[Path]:
 
 
 def load_demo_if_empty(url: str | None = None, sets: Iterable[str] | None = None) -> list[ImportReport]:
-    """First start: an empty store gets the demonstration sets (`demo_sets()` unless named)."""
+    """First start: an empty store gets the demonstration sets (`demo_sets()` unless named). The
+    server does this itself, as the local user: nobody's request asks for it."""
     if dataset_names(url):
         return []
-    return [import_file(p, url=url) for p in demo_files(sets)]
+    return [import_file(p, actor=LOCAL, url=url) for p in demo_files(sets)]

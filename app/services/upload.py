@@ -6,6 +6,8 @@ parses every file with the import's own reader and compares the ids with the sto
 other files, so errors show as `FILE:LINE: reason` before anything is written; the import itself
 goes through `store.import_files`, the CLI's rules and one transaction for all the files, so an
 error that the check could not see (another import in between) still leaves the store unchanged.
+
+Uploading and importing are for admins (datasets are theirs): each step takes the actor.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from app.services import store
+from app.services import audit, store
+from app.services.auth import Actor, Role, require
 from db import datasets as dataset_queries
 from db.engine import StoreBusy, session_scope
 from magdi import formats
@@ -88,11 +91,13 @@ def save_upload(
     folder: Path,
     *,
     key: str,
+    actor: Actor,
     size: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Copy `src` into folder/<key's digest>/<name> chunk by chunk; `progress` gets the bytes
     copied. Refused (UploadTooLarge, nothing kept) past the limit, counted as it copies."""
+    require(actor, Role.ADMIN, "upload files")
     limit = max_upload_mb()
     if size is not None:
         check_size(name, size, limit)
@@ -142,10 +147,12 @@ def check_files(
     fmt: str = "auto",
     task: str | None = None,
     skip_existing: bool = False,
+    actor: Actor,
     url: str | None = None,
 ) -> list[FileCheck]:
     """Read (name, staged path) files as the import will: counts, a preview, the first error of
     each (a line the reader refuses, an id twice in the files, or one already stored)."""
+    require(actor, Role.ADMIN, "check files for import")
     stored: dict[str, set[str]] = {}
     seen: dict[tuple[str, str], str] = {}  # (dataset, id) -> file that holds it
     out = []
@@ -204,11 +211,13 @@ def import_uploads(
     fmt: Literal["auto", "jsonl", "magdi"] = "auto",
     task: str | None = None,
     skip_existing: bool = False,
+    actor: Actor,
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[store.ImportReport]:
     """Import the staged files in one transaction (`store.import_files`); errors name the uploaded
-    file. Datasets the import creates get the files as their source."""
+    file. Datasets the import creates get the files as their source (audited)."""
+    require(actor, Role.ADMIN, "import discussions")
     names = {str(path): name for name, path in files}
     before = set(store.dataset_names(url))
     try:
@@ -218,6 +227,7 @@ def import_uploads(
             fmt=fmt,
             task=task,
             skip_existing=skip_existing,
+            actor=actor,
             url=url,
             progress=progress,
         )
@@ -238,4 +248,7 @@ def import_uploads(
                 description=found.description,
                 source=f"uploaded {', '.join(from_files)} on {time.strftime('%Y-%m-%d')}",
             )
+        for r in reports:
+            detail = {"added": r.added, "skipped": r.skipped}
+            audit.record(actor, "dataset.imported", f"file {r.path}", detail, session=s)
     return reports

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.services.auth import Actor, Role
+
 ROOT = Path(__file__).resolve().parents[2]
 # name -> (file, title, icon, section); pages whose file is missing are left out of the app.
 PAGE_INFO = {
@@ -26,6 +28,14 @@ PAGE_INFO = {
     "import": ("Import", ":material/upload:", "Data"),
     "datasets": ("Datasets", ":material/database:", "Data"),
     "export": ("Export", ":material/download:", "Data"),
+    "admin": ("Admin", ":material/admin_panel_settings:", "Admin"),
     "help": ("How it works", ":material/help:", "Help"),
 }
 PAGES = {name: ROOT / "pages" / f"{name}.py" for name in PAGE_INFO}
+PAGE_ROLE = {"admin": Role.ADMIN}  # pages listed only for this role and above (the services check too)
+
+
+def visible(name: str, actor: Actor | None) -> bool:
+    """Whether the navigation lists the page for the actor."""
+    role = PAGE_ROLE.get(name)
+    return role is None or (actor is not None and actor.may(role))

@@ -26,8 +26,8 @@ def _oidc_configured() -> bool:
 
 
 def mode() -> str:
-    """ "local", "oidc" or "proxy"; SignInError when the setup is wrong (the app then shows only
-    that)."""
+    """The sign-in mode, "local", "oidc" or "proxy"; SignInError when the setup is wrong (the app
+    then shows only that)."""
     proxy = signin.Proxy.from_env(os.environ)
     oidc = _oidc_configured()
     if proxy and oidc:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from app.services import annotate, datasets, store
+from app.services.auth import LOCAL, Actor, Role
 from tests.conftest import ROOT
 from tests.utils import discussion, unescape
 from tests.utils.apptest import open_page
@@ -112,7 +113,9 @@ def test_import_refuses_a_file_over_the_limit(url, monkeypatch):
 
 
 def test_datasets_page_edits_copies_and_merges(url):
-    annotate.set_label(node_id(url, "gsm8k-001", "gpt4", 0), False, who="ann", url=url)
+    annotate.set_label(
+        node_id(url, "gsm8k-001", "gpt4", 0), False, actor=Actor("ann", Role.ANNOTATOR), url=url
+    )
     at = open_page("datasets")
     table = at.dataframe[0].value
     assert "gsm8k" in list(table["dataset"]) and "human labels" in table.columns
@@ -170,7 +173,7 @@ def test_datasets_page_deletes_after_confirmation_and_refuses_while_in_use(url):
 
 
 def test_datasets_page_shows_hostile_names_as_text(url):
-    store.import_file(ROOT / "tests" / "data" / "hostile.jsonl", url=url)
+    store.import_file(ROOT / "tests" / "data" / "hostile.jsonl", url=url, actor=LOCAL)
     hostile = next(n for n in store.dataset_names(url) if "<" in n)
     at = open_page("datasets")
     at.selectbox(key="datasets_selected").set_value(hostile).run()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app import experiment_cli
 from app.services import experiments, jobs
+from app.services.auth import LOCAL
 from app.services.filters import Filter
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Job, Prediction
@@ -38,6 +39,7 @@ def _create(url: str, **extra) -> int:
         name="tiny",
         url=url,
         **extra,
+        actor=LOCAL,
     )
 
 
@@ -132,7 +134,7 @@ def test_experiment_runs_through_the_worker_and_its_table_is_a_recount(demo_stor
     # advancing again queues nothing; the CLI shows the same table
     with session_scope(demo_store) as s:
         before = len(s.execute(select(Job.id).where(Job.experiment_id == finished)).all())
-    assert experiments.advance(finished) == [] and before == 12  # 4 train, 4 greedy, 4 sampled
+    assert experiments.advance(finished, actor=LOCAL) == [] and before == 12  # 4 train, 4 greedy, 4 sampled
     out_csv = tmp_path / "table.csv"
     assert experiment_cli.main(["show", str(finished), "--csv", str(out_csv)]) == 0
     printed = capsys.readouterr().out
@@ -147,11 +149,11 @@ def test_cancel_and_resume_cover_every_cell(demo_store, tmp_path):
     directory = Path(experiments.get(experiment_id).directory)
     assert directory.parent == taken.parent and directory != taken and (directory / "split.json").is_file()
     assert not any(taken.iterdir())
-    assert experiments.cancel(experiment_id) == 4  # queued train jobs are cancelled at once
+    assert experiments.cancel(experiment_id, actor=LOCAL) == 4  # queued train jobs are cancelled at once
     view = experiments.get(experiment_id)
     assert view.status == "cancelled" and {c.status for c in view.cells} == {"cancelled"}
-    assert experiments.advance(experiment_id) == []
-    queued = experiments.resume(experiment_id)
+    assert experiments.advance(experiment_id, actor=LOCAL) == []
+    queued = experiments.resume(experiment_id, actor=LOCAL)
     view = experiments.get(experiment_id)
     assert len(queued) == 4 and view.status == "running"
     assert {c.train.id for c in view.cells} == set(queued)
@@ -160,11 +162,11 @@ def test_cancel_and_resume_cover_every_cell(demo_store, tmp_path):
 
 def test_bad_experiments_are_refused_before_anything_is_queued(demo_store):
     with pytest.raises(ValueError, match="unknown variant"):
-        experiments.create(variants=["5"], url=demo_store)
+        experiments.create(variants=["5"], url=demo_store, actor=LOCAL)
     with pytest.raises(ValueError, match="needs a teacher"):
-        experiments.create(variants=["single-teacher"], seeds=1, url=demo_store)
+        experiments.create(variants=["single-teacher"], seeds=1, url=demo_store, actor=LOCAL)
     with pytest.raises(LookupError, match="no dataset"):
-        experiments.create(data=Filter(datasets=("nope",)), variants=["2"], url=demo_store)
+        experiments.create(data=Filter(datasets=("nope",)), variants=["2"], url=demo_store, actor=LOCAL)
     assert experiments.list_all() == [] and jobs.list_all() == []
 
 

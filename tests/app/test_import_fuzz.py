@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 
 from app.services import compare, jobs, store
+from app.services.auth import LOCAL
 from db import browsing
 from db.engine import session_scope
 from magdi import formats
@@ -133,7 +134,7 @@ def check_import(url: str, path: Path) -> str:
     before = fingerprint(url)
     dataset = f"fz{next(_datasets)}"
     try:
-        report = store.import_file(path, dataset=dataset, url=url)
+        report = store.import_file(path, dataset=dataset, url=url, actor=LOCAL)
     except FormatError as exc:
         lines = path.read_bytes().count(b"\n") + 1
         assert str(exc).startswith(f"{path}:{exc.line}: ") and 1 <= exc.line <= lines, str(exc)
@@ -144,7 +145,7 @@ def check_import(url: str, path: Path) -> str:
         assert read(path, fmt) == [] and fingerprint(url) == before
         return "ok"
     out = path.with_name(f"export-{path.name}")
-    store.export_file(out, fmt=fmt, dataset=dataset, url=url)
+    store.export_file(out, fmt=fmt, dataset=dataset, url=url, actor=LOCAL)
     assert read(out, fmt) == read(path, fmt)
     return "ok"
 
@@ -333,7 +334,7 @@ def test_each_hostile_input_is_refused_with_its_line(db_url, tmp_path, name, fmt
     store.dataset_names(db_url)  # creates the store
     before = fingerprint(db_url)
     with pytest.raises(FormatError) as err:
-        store.import_file(path, url=db_url)
+        store.import_file(path, url=db_url, actor=LOCAL)
     assert str(err.value).startswith(f"{path}:{line}: ")
     assert reason in err.value.reason
     assert fingerprint(db_url) == before
@@ -349,10 +350,10 @@ def test_numbers_read_as_text_keep_their_spelling(db_url, tmp_path):
     )
     src = tmp_path / "gsm8k.jsonl"
     src.write_text(line + "\n")
-    store.import_file(src, url=db_url)
+    store.import_file(src, url=db_url, actor=LOCAL)
     for fmt in ("jsonl", "magdi"):
         out = tmp_path / f"out.{fmt}"
-        store.export_file(out, fmt=fmt, url=db_url)
+        store.export_file(out, fmt=fmt, url=db_url, actor=LOCAL)
         [(_, d, _)] = formats.read_discussions(out, fmt)
         assert (d.id, d.gold_answer, d.turns[0].answer, d.turns[1].answer) == (
             "255.0",
@@ -365,9 +366,9 @@ def test_numbers_read_as_text_keep_their_spelling(db_url, tmp_path):
     item["gpt4_output_1"]["answer"] = Raw("1.00")
     src = tmp_path / "gsm8k.json"
     src.write_text(magdi_text([item]))
-    store.import_file(src, dataset="m", url=db_url)
+    store.import_file(src, dataset="m", url=db_url, actor=LOCAL)
     out = tmp_path / "m.json"
-    store.export_file(out, fmt="magdi", dataset="m", url=db_url)
+    store.export_file(out, fmt="magdi", dataset="m", url=db_url, actor=LOCAL)
     [back] = json.loads(out.read_text())
     assert (back["id"], back["gold_answer"], back["gpt4_output_1"]["answer"]) == ("7.50", "1.0", "1.00")
     assert back["gpt4_output_1"]["label"] == "correct"
@@ -421,7 +422,7 @@ def test_an_eval_job_that_selects_nothing_is_refused(sqlite_url):
     config = compare.eval_job_config(dataset="gsm8k", url=sqlite_url)
     config["source"]["filter"] = {"search": "eggs\x00"}
     with pytest.raises(ValueError, match="no questions to evaluate"):
-        compare.submit_eval(config, url=sqlite_url)
+        compare.submit_eval(config, url=sqlite_url, actor=LOCAL)
     assert jobs.list_all(url=sqlite_url) == []
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.services import jobs
+from app.services.auth import LOCAL
 from app.worker import OWNER_NAME
 from db import jobs as job_queries
 from db.engine import session_scope
@@ -73,43 +74,43 @@ def test_delete_refuses_what_is_used_archive_hides_and_delete_takes_the_run(demo
     plan = jobs.removal(train)
     assert plan.blockers == [f"job {evaluation} (eval) evaluates this run: delete that job first"]
     with pytest.raises(ValueError, match="cannot be deleted"):
-        jobs.delete(train)
+        jobs.delete(train, actor=LOCAL)
     assert jobs.get(train) is not None and Path(plan.run_dir).is_dir()
 
-    assert jobs.archive(train) == [train]
+    assert jobs.archive(train, actor=LOCAL) == [train]
     assert [j.id for j in jobs.list_all()] == [evaluation]
     assert [j.id for j in jobs.list_all(archived=True)] == [train]
     assert jobs.finished_training(train).trained  # what refers to it still works
 
     evaluation_plan = jobs.removal(evaluation)
     assert (evaluation_plan.blockers, evaluation_plan.evaluations) == ([], 1)
-    assert jobs.delete(evaluation) and jobs.get(evaluation) is None
+    assert jobs.delete(evaluation, actor=LOCAL) and jobs.get(evaluation) is None
     assert not Path(evaluation_plan.run_dir).exists()
     with session_scope() as s:
         assert job_queries.evaluations_of(s, [evaluation]) == []
-    assert jobs.delete(train) and jobs.get(train) is None and not Path(plan.run_dir).exists()
+    assert jobs.delete(train, actor=LOCAL) and jobs.get(train) is None and not Path(plan.run_dir).exists()
 
 
 def test_active_jobs_are_neither_archived_nor_deleted_and_foreign_directories_stay(demo_store, tmp_path):
     other = _finished(tmp_path)
-    queued = jobs.submit(jobs.train_config(TINY))
+    queued = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
     assert jobs.removal(queued).blockers == ["an attempt of it is queued or running: cancel it first"]
     for act in (jobs.archive, jobs.delete):
         with pytest.raises(ValueError, match="queued or running"):
-            act(queued)
+            act(queued, actor=LOCAL)
     assert jobs.get(queued).status == "queued"
     owner = Path(jobs.get(other).run_dir) / OWNER_NAME
     owner.write_text(json.dumps({"store_id": "another store", "job_id": other}))
-    assert jobs.delete(other) is False and jobs.get(other) is None and owner.exists()
+    assert jobs.delete(other, actor=LOCAL) is False and jobs.get(other) is None and owner.exists()
 
 
 def test_delete_takes_every_attempt_even_one_resumed_before_it_started(demo_store, tmp_path):
-    first = jobs.submit(jobs.train_config(TINY))
-    assert jobs.cancel(first) == "cancelled"  # cancelled while queued: no run directory
-    second = jobs.resume(first)
-    assert jobs.cancel(second) == "cancelled"
+    first = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
+    assert jobs.cancel(first, actor=LOCAL) == "cancelled"  # cancelled while queued: no run directory
+    second = jobs.resume(first, actor=LOCAL)
+    assert jobs.cancel(second, actor=LOCAL) == "cancelled"
     assert jobs.removal(first).jobs == jobs.removal(second).jobs == [second, first]
-    jobs.delete(first)
+    jobs.delete(first, actor=LOCAL)
     assert jobs.get(first) is None and jobs.get(second) is None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services import jobs
+from app.services.auth import LOCAL
 from app.services.jobs import headline
 from db import jobs as job_queries
 from db.engine import session_scope
@@ -40,7 +41,7 @@ def test_headline_is_the_exception_message_then_the_exit_status(error, expected)
 
 
 def _failed_job(error: str) -> int:
-    job_id = jobs.submit(jobs.train_config(TINY), name="doomed")
+    job_id = jobs.submit(jobs.train_config(TINY), name="doomed", actor=LOCAL)
     with session_scope(write=True) as s:
         assert job_queries.claim_next(s, worker="test").id == job_id
         job_queries.finish(s, job_id, "failed", error)
@@ -60,7 +61,7 @@ def test_resume_is_offered_only_where_a_new_attempt_could_end_otherwise(demo_sto
     crashed = _failed_job(TRACEBACK)
     assert not jobs.get(bad_input).resumable and jobs.get(crashed).resumable
     with pytest.raises(ValueError, match="failed on its own input or settings"):
-        jobs.resume(bad_input)
+        jobs.resume(bad_input, actor=LOCAL)
     for job_id, offered in ((bad_input, False), (crashed, True)):
         at = open_page("jobs", {"job": str(job_id)})
         assert (f"jobs_resume_{job_id}" in [b.key for b in at.button]) is offered

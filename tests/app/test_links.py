@@ -4,6 +4,7 @@ parameters that the target page reads (the browser test follows them: tests/e2e/
 from __future__ import annotations
 
 from app.services import annotate, jobs
+from app.services.auth import Actor, Role
 from tests.utils.apptest import open_page
 from tests.utils.evaluations import finished_job, stored_evaluation
 from tests.utils.rows import disc_id, node_id
@@ -57,6 +58,6 @@ def test_compare_mag_and_overview_link_each_other(demo_store):
         assert links(at)["Its teachers' discussion (MAG)"] == ("mag", f"d={disc_id(url, key)}")
 
     turn = node_id(url, "gsm8k-003", "claude", 1)
-    assert annotate.set_label(turn, False, who="t", url=url).ok
+    assert annotate.set_label(turn, False, actor=Actor("t", Role.ANNOTATOR), url=url).ok
     at = open_page("overview")
     assert links(at)["Open its node on the MAG page"] == ("mag", f"d={d}&n={turn}")

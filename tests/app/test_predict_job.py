@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import predict as predict_kind
 from app.services import annotate, jobs, predictions, review, store
+from app.services.auth import LOCAL, Actor, Role
 from db import browsing, queries
 from db import jobs as job_queries
 from db.engine import session_scope
@@ -28,11 +29,11 @@ def scored(tmp_path_factory) -> tuple:
     tmp = tmp_path_factory.mktemp("scored")
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
-    train_id = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
+    train_id = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url, actor=LOCAL)
     with pytest.raises(ValueError, match="not a succeeded level-4"):
-        predictions.submit_predictions(train_id, url=url)  # still queued
+        predictions.submit_predictions(train_id, url=url, actor=LOCAL)  # still queued
     run_until_idle(url, tmp)
-    predict_id = predictions.submit_predictions(train_id, url=url)
+    predict_id = predictions.submit_predictions(train_id, url=url, actor=LOCAL)
     run_until_idle(url, tmp)
     return tmp / "store.db", train_id, predict_id
 
@@ -123,7 +124,7 @@ def test_review_queue_adds_exactly_the_classifier_disagreements(scored, url):
     node = next(iter(expected))  # a human confirming the label takes the node out of the queue
     with session_scope(url) as s:
         auto = s.get(Turn, node).auto_label
-    annotate.set_label(node, auto, who="ann", url=url)
+    annotate.set_label(node, auto, actor=Actor("ann", Role.ANNOTATOR), url=url)
     assert node not in {i.node_id for i in queue(url)}
     assert node in {r.node_id for r in predictions.disagreements(page_size=1000, url=url)[0]}
 
@@ -162,7 +163,7 @@ def test_a_resumed_predict_job_stores_under_its_own_id(scored, url):
     predict_id = scored[2]
     with session_scope(url, write=True) as s:  # as if its worker had died after storing
         job_queries.finish(s, predict_id, "failed", "worker died")
-    resumed = jobs.resume(predict_id, url=url)
+    resumed = jobs.resume(predict_id, url=url, actor=LOCAL)
     run_dir = jobs.get(resumed).run_dir
     assert predict_kind.main([run_dir, "--resume"]) == 0  # what the worker runs, in this process
     assert predictions.latest_job(url=url) == resumed

@@ -11,6 +11,7 @@ import pickle
 import pytest
 
 from app.services import annotate, store
+from app.services.auth import LOCAL, Actor, Role
 from magdi.formats import MARKED_INCORRECT, FormatError, read_reconcile
 from tests.utils import exported
 from tests.utils.cli import cli
@@ -47,7 +48,7 @@ def our_labels(records: list[dict]) -> list[int]:
 
 def _magdi(url: str, **kwargs) -> list[dict]:
     buf = io.StringIO()
-    store.export_discussions(buf, fmt="magdi", url=url, **kwargs)
+    store.export_discussions(buf, fmt="magdi", url=url, **kwargs, actor=LOCAL)
     return json.loads(buf.getvalue())
 
 
@@ -56,8 +57,8 @@ def test_the_reference_loader_reads_our_labels_from_a_reference_export(demo_stor
     # human corrections: a turn answering the gold answer exactly marked incorrect, a wrong one correct
     exact = node_id(url, "sqa-001", "claude", 0)  # answer "yes", gold "yes"
     wrong = node_id(url, "sqa-001", "bard", 0)  # answer "no"
-    assert annotate.set_label(exact, False, who="t", url=url).ok
-    assert annotate.set_label(wrong, True, who="t", url=url).ok
+    assert annotate.set_label(exact, False, actor=Actor("t", Role.ANNOTATOR), url=url).ok
+    assert annotate.set_label(wrong, True, actor=Actor("t", Role.ANNOTATOR), url=url).ok
     records = exported(url)
     ours = our_labels(records)
 
@@ -85,13 +86,15 @@ def test_the_reference_loader_reads_our_labels_from_a_reference_export(demo_stor
 
 def test_a_reference_export_imports_back_as_it_was(demo_store, tmp_path):
     url = demo_store
-    assert annotate.set_label(node_id(url, "sqa-001", "claude", 0), False, who="t", url=url).ok
+    assert annotate.set_label(
+        node_id(url, "sqa-001", "claude", 0), False, actor=Actor("t", Role.ANNOTATOR), url=url
+    ).ok
     before = exported(url)
     path = tmp_path / "ref.json"
     done = cli("export", str(path), "--format", "magdi", "--for-reference", url=url)
     assert done.returncode == 0, done.stderr
     assert cli("export", str(tmp_path / "x.jsonl"), "--for-reference", url=url).returncode == 2
-    store.import_file(path, dataset="again", url=url)
+    store.import_file(path, dataset="again", url=url, actor=LOCAL)
     again = {r["id"]: r for r in exported(url) if r["dataset"] == "again"}
     for r in before:
         back = again[r["id"]]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from app.services import jobs
+from app.services.auth import LOCAL
 from db import jobs as job_queries
 from db.engine import session_scope
 from tests.conftest import ROOT
@@ -57,7 +58,7 @@ def test_train_page_rejects_bad_settings(demo_store):
 
 
 def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
-    done = jobs.submit(jobs.train_config(TINY), name="tiny")
+    done = jobs.submit(jobs.train_config(TINY), name="tiny", actor=LOCAL)
     subprocess.run(
         [sys.executable, "-m", "app", "worker", "--until-idle", "--poll", "0.2"],
         cwd=ROOT,
@@ -65,7 +66,7 @@ def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
         timeout=300,
         capture_output=True,
     )
-    waiting = jobs.submit(jobs.train_config(TINY), name="waiting")
+    waiting = jobs.submit(jobs.train_config(TINY), name="waiting", actor=LOCAL)
 
     at = open_page("jobs", {"job": str(done)})
     assert jobs.get(done).status == "succeeded"
@@ -85,7 +86,7 @@ def test_jobs_page_shows_curves_cancel_and_resume(demo_store, tmp_path):
 
 
 def test_a_failed_job_shows_its_exception_then_the_lines_of_its_log(demo_store):
-    failed = jobs.submit(jobs.train_config(TINY), name="bad")
+    failed = jobs.submit(jobs.train_config(TINY), name="bad", actor=LOCAL)
     error = 'exit status 1: Traceback (most recent call last):\n  File "x.py", line 1\nValueError: *boom*'
     with session_scope(write=True) as s:
         job_queries.finish(s, failed, "failed", error)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.services import jobs, store
+from app.services.auth import LOCAL
 from db.engine import session_scope
 from tests.utils import wait_for
 from tests.utils.training import TINY
@@ -17,7 +18,7 @@ from tests.utils.workers import run_until_idle, start_worker, stop
 
 
 def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
-    job_id = jobs.submit(jobs.train_config(TINY), name="tiny")
+    job_id = jobs.submit(jobs.train_config(TINY), name="tiny", actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
     assert job.status == "succeeded", job.error
@@ -49,18 +50,18 @@ def test_job_runs_to_success_with_frozen_data_and_metrics(demo_store, tmp_path):
 
 def test_cancel_keeps_checkpoint_and_resume_continues(demo_store, tmp_path):
     long = {**TINY, "max_steps": 400, "save_every": 3}
-    job_id = jobs.submit(jobs.train_config(long))
+    job_id = jobs.submit(jobs.train_config(long), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path)
     try:
         wait_for(lambda: (jobs.get(job_id).step or 0) >= 4, what="a few steps")
-        assert jobs.cancel(job_id) == "cancelling"
+        assert jobs.cancel(job_id, actor=LOCAL) == "cancelling"
         wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
         job = jobs.get(job_id)
         checkpoints = sorted((Path(job.run_dir) / "checkpoints").glob("step-*.pt"))
         assert checkpoints, "the cancelled job kept no checkpoint"
         stopped_at = int(checkpoints[-1].stem.split("-")[1])
 
-        resumed = jobs.resume(job_id)
+        resumed = jobs.resume(job_id, actor=LOCAL)
         wait_for(
             lambda: jobs.get(resumed).status == "running" and jobs.get(resumed).step > 0,
             what="the resumed attempt to run",
@@ -69,16 +70,16 @@ def test_cancel_keeps_checkpoint_and_resume_continues(demo_store, tmp_path):
         assert (again.attempt, again.resume_of, again.run_dir) == (2, job_id, job.run_dir)
         assert again.step >= stopped_at  # it did not start from scratch
         assert "resum" in jobs.log_tail(again).lower()
-        jobs.cancel(resumed)
+        jobs.cancel(resumed, actor=LOCAL)
         wait_for(lambda: jobs.get(resumed).status == "cancelled", what="second cancellation")
     finally:
         stop(worker)
     with pytest.raises(ValueError, match="only failed or cancelled"):
-        jobs.resume(jobs.submit(jobs.train_config(TINY)))
+        jobs.resume(jobs.submit(jobs.train_config(TINY), actor=LOCAL), actor=LOCAL)
 
 
 def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
-    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}))
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path)
     try:
         wait_for(lambda: jobs.get(job_id).step >= 2, what="the job to start")
@@ -86,7 +87,7 @@ def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
         worker.wait(10)
         pid = jobs.get(job_id).pid
         wait_for(lambda: not _alive(pid), timeout=60, what="the orphaned training process to end")
-        follow_up = jobs.submit(jobs.train_config(TINY))
+        follow_up = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
         worker = start_worker(demo_store, tmp_path, "--stale-after", "3")
         wait_for(lambda: jobs.get(job_id).status == "failed", what="orphan recovery")
         assert "stopped while the job ran" in jobs.get(job_id).error
@@ -98,7 +99,7 @@ def test_killed_worker_leaves_no_running_job(demo_store, tmp_path):
 
 
 def test_a_stopped_worker_stops_its_jobs_resumable_without_waiting_out_the_grace(demo_store, tmp_path):
-    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400, "save_every": 1}))
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400, "save_every": 1}), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path, "--grace", "300")
     try:
         wait_for(lambda: jobs.get(job_id).step >= 2, what="the job to start")
@@ -126,7 +127,7 @@ def _alive(pid: int | None) -> bool:
 
 
 def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_path):
-    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}))
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 400}), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path)
     try:
         wait_for(lambda: jobs.get(job_id).step >= 1, what="the job to start")
@@ -145,15 +146,15 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
         assert (Path(job.run_dir) / "data.jsonl").read_bytes() == before
         exported = [json.loads(line) for line in before.decode().splitlines()]
         assert all(t["label_source"] == "auto" for d in exported for t in d["turns"])
-        jobs.cancel(job_id)
+        jobs.cancel(job_id, actor=LOCAL)
         wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
     finally:
         stop(worker)
 
 
 def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo_store, tmp_path):
-    broken = jobs.submit(jobs.train_config({**TINY, "model": str(tmp_path / "no-such-model")}))
-    fine = jobs.submit(jobs.train_config(TINY))
+    broken = jobs.submit(jobs.train_config({**TINY, "model": str(tmp_path / "no-such-model")}), actor=LOCAL)
+    fine = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
     failed = jobs.get(broken)
     assert failed.status == "failed" and failed.error.startswith("exit status")

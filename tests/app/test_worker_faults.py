@@ -23,6 +23,7 @@ import torch
 
 from app import worker as worker_module
 from app.services import jobs
+from app.services.auth import LOCAL
 from db import jobs as q
 from db.engine import session_scope
 from db.models import utcnow
@@ -56,7 +57,7 @@ def _log(job_id: int) -> str:
 
 def _carries_on(url: str, worker) -> None:
     """The same worker process runs a new job to success."""
-    fine = jobs.submit(jobs.train_config(TINY))
+    fine = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
     wait_for(lambda: jobs.get(fine).status in ("succeeded", "failed"), timeout=240, what="the next job")
     assert jobs.get(fine).status == "succeeded", jobs.get(fine).error
     assert worker.poll() is None
@@ -65,7 +66,7 @@ def _carries_on(url: str, worker) -> None:
 def test_a_runs_directory_blocked_by_a_file_fails_the_job_and_the_worker_goes_on(demo_store, tmp_path):
     runs = tmp_path / "runs"
     runs.write_text("not a directory")
-    job_id = jobs.submit(jobs.train_config(TINY))
+    job_id = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path)
     try:
         wait_for(lambda: jobs.get(job_id).status == "failed", what="the job to fail")
@@ -82,7 +83,7 @@ def _fails_on(url: str, tmp_path: Path, mounted) -> tuple[str, bool]:
     """With `mounted` as the runs directory a job fails: its reason, and whether the worker was
     still alive then. Once it is unmounted the same worker runs the next job to success."""
     with mounted:
-        job_id = jobs.submit(jobs.train_config(TINY))
+        job_id = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
         worker = start_worker(url, tmp_path)
         try:
             wait_for(lambda: jobs.get(job_id).status == "failed", what="the job to fail")
@@ -113,11 +114,11 @@ def test_a_full_disk_while_freezing_the_data_fails_the_job_and_the_worker_goes_o
 
 def _cancelled_run(url: str, tmp_path: Path):
     """A worker, and a job it ran for a few steps and cancelled (checkpoints kept)."""
-    job_id = jobs.submit(jobs.train_config(LONG))
+    job_id = jobs.submit(jobs.train_config(LONG), actor=LOCAL)
     worker = start_worker(url, tmp_path)
     try:
         wait_for(lambda: (jobs.get(job_id).step or 0) >= 3, what="a few steps")
-        jobs.cancel(job_id)
+        jobs.cancel(job_id, actor=LOCAL)
         wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
     except BaseException:
         stop(worker)
@@ -133,7 +134,7 @@ def test_a_corrupt_newest_checkpoint_is_named_and_the_previous_one_resumed(demo_
         for i in range(len(data) // 2, len(data) // 2 + 64):
             data[i] ^= 0xFF  # 64 bytes flipped
         newest.write_bytes(bytes(data))
-        resumed = jobs.resume(job.id)
+        resumed = jobs.resume(job.id, actor=LOCAL)
         wait_for(
             lambda: "resumed from" in _log(resumed) or jobs.get(resumed).status in q.DONE,
             what="the resumed attempt to load a checkpoint",
@@ -141,7 +142,7 @@ def test_a_corrupt_newest_checkpoint_is_named_and_the_previous_one_resumed(demo_
         log = _log(resumed)
         assert f"skipped corrupt checkpoint(s): {newest}: its contents do not match" in log
         assert f"resumed from {older}" in log
-        jobs.cancel(resumed)
+        jobs.cancel(resumed, actor=LOCAL)
         wait_for(lambda: jobs.get(resumed).status == "cancelled", what="second cancellation")
         assert worker.poll() is None
     finally:
@@ -157,7 +158,7 @@ def test_junk_progress_and_metrics_files_fail_the_attempt_clearly_and_the_worker
         (run_dir / "progress.json").write_text('{"step": "abc"}')
         with open(run_dir / "metrics.jsonl", "a") as fh:
             fh.write('{"step": "abc"}\n')
-        resumed = jobs.resume(job.id)
+        resumed = jobs.resume(job.id, actor=LOCAL)
         wait_for(lambda: jobs.get(resumed).status == "failed", what="the resumed attempt to fail")
         error = jobs.get(resumed).error
         assert f"{run_dir / 'metrics.jsonl'}:" in error and "not a metrics record" in error
@@ -170,7 +171,7 @@ def test_junk_progress_and_metrics_files_fail_the_attempt_clearly_and_the_worker
 
 def test_a_held_write_lock_delays_heartbeats_and_kills_no_worker(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_WRITE_WAIT_S", "0.5")  # the worker gives up on a heartbeat quickly
-    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 30}))
+    job_id = jobs.submit(jobs.train_config({**TINY, "max_steps": 30}), actor=LOCAL)
     worker = start_worker(demo_store, tmp_path)
     try:
         wait_for(lambda: (jobs.get(job_id).step or 0) >= 1, what="the job to start")

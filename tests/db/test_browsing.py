@@ -4,6 +4,7 @@ counts, the review queue, and the store's facets; on SQLite and PostgreSQL."""
 import pytest
 
 from app.services import store
+from app.services.auth import LOCAL
 from db import browsing
 from db.engine import session_scope
 from tests.utils import agree_flip_never, discussion, write_jsonl
@@ -13,7 +14,7 @@ from tests.utils.rows import disc_id, node_id
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
     """Dataset "b": tests.utils.agree_flip_never()."""
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
     return db_url
 
 
@@ -81,7 +82,7 @@ def test_the_review_queue_puts_unparseable_answers_first(url):
 
 
 def test_facets_of_the_store(url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "other.jsonl", [discussion(id="extra")]), url=url)
+    store.import_file(write_jsonl(tmp_path / "other.jsonl", [discussion(id="extra")]), url=url, actor=LOCAL)
     with session_scope(url) as s:
         assert browsing.tasks(s) == ["gsm8k", "strategyqa"]
         assert browsing.agents(s) == ["a", "b", "c", "x", "y"]

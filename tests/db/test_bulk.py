@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.services import store
+from app.services.auth import LOCAL
 from app.services.store import _parse_block
 from db import browsing
 from db.engine import session_scope
@@ -46,7 +47,7 @@ def _items(n: int) -> list[dict]:
 
 def _export(url: str) -> list[dict]:
     buf = io.StringIO()
-    store.export_discussions(buf, url=url)
+    store.export_discussions(buf, url=url, actor=LOCAL)
     return [json.loads(line) for line in buf.getvalue().splitlines()]
 
 
@@ -60,9 +61,9 @@ def _small_blocks(monkeypatch) -> None:
 def test_parallel_import_stores_what_the_serial_import_stores(db_url, tmp_path, monkeypatch):
     path = write_jsonl(tmp_path / "many.jsonl", _items(23)[:11] + [""] + _items(23)[11:])
     serial = f"sqlite:///{tmp_path / 'serial.db'}"
-    expected = store.import_file(path, url=serial)
+    expected = store.import_file(path, url=serial, actor=LOCAL)
     _small_blocks(monkeypatch)
-    report = store.import_file(path, url=db_url)
+    report = store.import_file(path, url=db_url, actor=LOCAL)
     assert str(report) == str(expected)
     assert report.added == {"many": 18, "fives": 5} and report.edges == expected.edges
     assert _export(db_url) == _export(serial)
@@ -79,31 +80,34 @@ def test_parallel_import_stores_what_the_serial_import_stores(db_url, tmp_path, 
     ],
 )
 def test_parallel_import_names_the_line_of_a_late_error(db_url, tmp_path, monkeypatch, bad, message):
-    store.import_file(write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=db_url, actor=LOCAL)
     before = _export(db_url)
     lines = [json.dumps(d) for d in _items(14)]
     lines.insert(12, bad)  # line 13, many blocks after the first
     path = write_jsonl(tmp_path / "late.jsonl", lines)
     _small_blocks(monkeypatch)
     with pytest.raises(FormatError, match=rf"late\.jsonl:13: {message}"):
-        store.import_file(path, url=db_url)
+        store.import_file(path, url=db_url, actor=LOCAL)
     assert _export(db_url) == before
 
 
 def test_skipped_discussions_inside_a_batch_keep_ids_and_edges_right(db_url, tmp_path, monkeypatch):
     items = _items(9)
     store.import_file(
-        write_jsonl(tmp_path / "some.jsonl", [items[1], items[4], items[6]]), dataset="all", url=db_url
+        write_jsonl(tmp_path / "some.jsonl", [items[1], items[4], items[6]]),
+        dataset="all",
+        url=db_url,
+        actor=LOCAL,
     )
     _small_blocks(monkeypatch)
     report = store.import_file(
-        write_jsonl(tmp_path / "all.jsonl", items), dataset="all", skip_existing=True, url=db_url
+        write_jsonl(tmp_path / "all.jsonl", items), dataset="all", skip_existing=True, url=db_url, actor=LOCAL
     )
     assert (report.added, report.skipped) == ({"all": 6}, 3)
     stored = {d["id"]: d for d in _export(db_url)}
     assert sorted(stored) == sorted(d["id"] for d in items)
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
-    store.import_file(write_jsonl(tmp_path / "all.jsonl", items), dataset="all", url=reference)
+    store.import_file(write_jsonl(tmp_path / "all.jsonl", items), dataset="all", url=reference, actor=LOCAL)
     assert stored == {d["id"]: d for d in _export(reference)}
     assert report.edges == 14  # 2 default edges per discussion, 1 explicit one in every third
     with session_scope(db_url) as s:  # every edge joins two turns of its own discussion
@@ -121,7 +125,7 @@ def test_skipped_discussions_inside_a_batch_keep_ids_and_edges_right(db_url, tmp
 
 
 def test_bulk_load_skips_foreign_key_checks_only_inside_the_import(sqlite_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(5)), url=sqlite_url)
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(5)), url=sqlite_url, actor=LOCAL)
     with session_scope(sqlite_url) as s:
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -138,7 +142,7 @@ def _fts_check(url: str) -> None:
 
 def test_search_index_matches_the_stored_text(sqlite_url, tmp_path, monkeypatch):
     _small_blocks(monkeypatch)
-    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(7)), url=sqlite_url)
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(7)), url=sqlite_url, actor=LOCAL)
     _fts_check(sqlite_url)
     with session_scope(sqlite_url) as s:  # the index keeps no copy of the text
         assert (
@@ -156,7 +160,7 @@ def test_search_index_matches_the_stored_text(sqlite_url, tmp_path, monkeypatch)
 def test_a_store_opens_while_a_long_import_holds_the_write_lock(sqlite_url, tmp_path):
     """A new process (the app, `stats`, a job) reads the store during an import instead of
     waiting for its write lock and failing after the busy timeout."""
-    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(3)), url=sqlite_url)
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(3)), url=sqlite_url, actor=LOCAL)
     writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # as an import's one transaction does
     try:
@@ -183,7 +187,9 @@ def test_progress_counts_discussions_read(sqlite_url, tmp_path, monkeypatch, par
     else:
         monkeypatch.setattr(store, "_BATCH", 4)
     seen: list[int] = []
-    store.import_file(write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url, progress=seen.append)
+    store.import_file(
+        write_jsonl(tmp_path / "p.jsonl", _items(10)), url=sqlite_url, progress=seen.append, actor=LOCAL
+    )
     assert seen == sorted(seen) and len(seen) >= 3 and seen[-1] == 10
 
 
@@ -194,17 +200,19 @@ def _die_on_third_block(path, dataset, default, block):
 
 
 def test_a_parser_that_dies_fails_the_import_and_loses_nothing(sqlite_url, tmp_path, monkeypatch):
-    store.import_file(write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=sqlite_url)
+    store.import_file(
+        write_jsonl(tmp_path / "first.jsonl", [discussion(id="kept")]), url=sqlite_url, actor=LOCAL
+    )
     _small_blocks(monkeypatch)
     monkeypatch.setattr(store, "_parse_block", _die_on_third_block)
     with pytest.raises(store.ParserDied, match=r"many\.jsonl: a parser process died"):
-        store.import_file(write_jsonl(tmp_path / "many.jsonl", _items(8)), url=sqlite_url)
+        store.import_file(write_jsonl(tmp_path / "many.jsonl", _items(8)), url=sqlite_url, actor=LOCAL)
     assert [d["id"] for d in _export(sqlite_url)] == ["kept"]
 
 
 def test_imported_summary_columns_equal_the_ones_a_label_edit_recomputes(sqlite_url, tmp_path):
     """The bulk rows and the label-edit update both derive from `magdi.summary.DiscussionSummary`."""
-    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(6)), url=sqlite_url)
+    store.import_file(write_jsonl(tmp_path / "a.jsonl", _items(6)), url=sqlite_url, actor=LOCAL)
     columns = ", ".join(SUMMARY_COLUMNS)
     with session_scope(sqlite_url, write=True) as s:
         imported = s.execute(text(f"SELECT {columns} FROM discussion ORDER BY id")).all()

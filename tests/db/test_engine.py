@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.services import annotate, store
+from app.services.auth import Actor, Role
 from db import engine
 from db.engine import StoreBusy, session_scope
 from tests.conftest import ROOT
@@ -61,16 +62,20 @@ def test_a_label_save_that_cannot_get_the_lock_says_the_store_is_busy(db_url, mo
     monkeypatch.setattr(engine, "WRITE_WAIT_S", 0.5)
     with lock_held(db_url):
         started = time.monotonic()
-        result = annotate.set_label(turn_id, not auto, who="alice", url=db_url)
+        result = annotate.set_label(turn_id, not auto, actor=Actor("alice", Role.ANNOTATOR), url=db_url)
         waited = time.monotonic() - started
-        bulk = annotate.bulk_label(annotate.BulkScope(), not auto, who="alice", url=db_url)
+        bulk = annotate.bulk_label(
+            annotate.BulkScope(), not auto, actor=Actor("alice", Role.ANNOTATOR), url=db_url
+        )
     assert not bulk.ok and bulk.message.startswith("the store is busy")
     assert not result.ok and not result.stale
     assert result.message.startswith("the store is busy: another writer held it for more than")
     assert "nothing was saved" in result.message
     assert 0.4 < waited < 10
     assert _human_label(db_url, turn_id) is None  # nothing written
-    assert annotate.set_label(turn_id, not auto, who="alice", url=db_url).ok  # free again: saved
+    assert annotate.set_label(
+        turn_id, not auto, actor=Actor("alice", Role.ANNOTATOR), url=db_url
+    ).ok  # free again: saved
     assert _human_label(db_url, turn_id) is (not auto)
 
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.services import store
+from app.services.auth import LOCAL
 from db import browsing, labels, queries
 from db.engine import session_scope
 from db.models import Discussion, LabelEvent, Turn
@@ -14,7 +15,7 @@ from tests.utils.rows import node_id
 
 
 def test_label_edit_history_undo_and_revision(db_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     rev0 = store.revision(db_url)
     tid = node_id(db_url, "q1", "b", 0)
     with session_scope(db_url, write=True) as s:
@@ -34,7 +35,7 @@ def test_label_edit_history_undo_and_revision(db_url, tmp_path):
 
 
 def test_stale_edit_is_refused_and_loses_nothing(db_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     tid = node_id(db_url, "q1", "a", 0)
     with session_scope(db_url, write=True) as s:
         labels.set_label(s, tid, False, who="first", expected_version=0)
@@ -49,7 +50,7 @@ def test_stale_edit_is_refused_and_loses_nothing(db_url, tmp_path):
 def test_label_edits_take_turns(db_url, tmp_path):
     """A second editor waits for the first to commit, then reads what it wrote, so its history
     entry never records a value that was already replaced."""
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     tid = node_id(db_url, "q1", "a", 0)
     second: list[str | None] = []
 
@@ -68,7 +69,7 @@ def test_label_edits_take_turns(db_url, tmp_path):
 
 
 def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     with session_scope(db_url) as s:
         did = s.execute(select(Discussion.id)).scalar_one()
         changes = labels.preview_gold(s, did, "20")
@@ -96,7 +97,7 @@ def test_gold_correction_recomputes_automatic_labels(db_url, tmp_path):
 
 
 def test_undo_of_a_bulk_label_leaves_nodes_edited_since_alone(db_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     with session_scope(db_url, write=True) as s:  # the five nodes answering 18 become incorrect
         bulk = labels.bulk_set_label(s, browsing.BrowseFilter(), False, who="ann", answer="18")
     assert (bulk["changed"], bulk["discussions"]) == (5, 1)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from app.services import store
+from app.services.auth import LOCAL
 from db import browsing, engine, labels, migrations
 from db.engine import session_scope
 from tests.conftest import ROOT
@@ -125,7 +126,7 @@ def test_a_release_store_is_upgraded_without_loss(release_url):
     assert [(e.field, e.new, e.who, e.note) for e in first] == [("label", "incorrect", "alice", "wrong step")]
     assert store.revision(release_url) == 8
     # The store goes on working: new rows get fresh ids and are searchable.
-    report = store.import_file(next(store.demo_files()), dataset="again", url=release_url)
+    report = store.import_file(next(store.demo_files()), dataset="again", url=release_url, actor=LOCAL)
     assert report.added == {"again": 13}
     with session_scope(release_url) as s:
         found = browsing.matching_ids(s, browsing.BrowseFilter(search="marathon"))

@@ -4,6 +4,7 @@ chunk by chunk, by id or dataset; datasets by name; the label revision."""
 import pytest
 
 from app.services import annotate, store
+from app.services.auth import LOCAL, Actor, Role
 from db import queries
 from db.engine import session_scope
 from magdi.mag import label_text
@@ -15,10 +16,12 @@ from tests.utils.rows import disc_id, node_id
 def url(db_url, tmp_path) -> str:
     """Dataset "one": d1, d2, d3; dataset "two": d4, d5 (tests.utils.discussion, gold 18)."""
     store.import_file(
-        write_jsonl(tmp_path / "one.jsonl", [discussion(id=f"d{i}") for i in (1, 2, 3)]), url=db_url
+        write_jsonl(tmp_path / "one.jsonl", [discussion(id=f"d{i}") for i in (1, 2, 3)]),
+        url=db_url,
+        actor=LOCAL,
     )
     store.import_file(
-        write_jsonl(tmp_path / "two.jsonl", [discussion(id=f"d{i}") for i in (4, 5)]), url=db_url
+        write_jsonl(tmp_path / "two.jsonl", [discussion(id=f"d{i}") for i in (4, 5)]), url=db_url, actor=LOCAL
     )
     return db_url
 
@@ -40,8 +43,12 @@ def test_discussions_stream_in_id_order_across_chunks(url, monkeypatch):
 
 
 def test_streamed_discussions_carry_effective_labels_and_may_drop_excluded_nodes(url):
-    assert annotate.set_label(node_id(url, "d2", "b", 0), True, who="ann", url=url).ok
-    assert annotate.set_excluded(node_id(url, "d2", "c", 1), True, who="ann", url=url).ok
+    assert annotate.set_label(
+        node_id(url, "d2", "b", 0), True, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok
+    assert annotate.set_excluded(
+        node_id(url, "d2", "c", 1), True, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok
     ids = [disc_id(url, "d2")]
     with session_scope(url) as s:
         [(kept, _)] = queries.iter_discussions(s, discussion_ids=ids)

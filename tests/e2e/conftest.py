@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services.auth import LOCAL
 from tests.conftest import ROOT
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DistilApp, guarded_page, needs_browser, start_app
 from tests.utils.workers import stop
@@ -35,7 +36,7 @@ def app_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
-    store.import_file(HOSTILE, url=url)
+    store.import_file(HOSTILE, url=url, actor=LOCAL)
     env = dict(os.environ, MAGDI_DATABASE_URL=url, PYTHONPATH=str(ROOT))
     with open(tmp / "streamlit.log", "wb") as log:
         proc, base = start_app(env, log)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import datasets, store
+from app.services.auth import LOCAL
 from tests.conftest import ROOT
 from tests.utils import discussion, turn, write_jsonl
 from tests.utils.browser import CHROMIUM, choose, guarded_page, start_app
@@ -141,7 +142,9 @@ def test_a_large_upload_streams_to_disk_and_imports(page: Page, data_app, tmp_pa
 
 def test_delete_a_dataset_after_its_confirmation(page: Page, data_app, tmp_path):
     _, url, _ = data_app
-    store.import_file(write_jsonl(tmp_path / "doomed.jsonl", [discussion("d1"), discussion("d2")]), url=url)
+    store.import_file(
+        write_jsonl(tmp_path / "doomed.jsonl", [discussion("d1"), discussion("d2")]), url=url, actor=LOCAL
+    )
     page.goto("/datasets")
     choose(page, "Dataset", "doomed")
     page.get_by_role("tab", name="Delete").click()

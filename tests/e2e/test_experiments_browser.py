@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import experiments
+from app.services.auth import LOCAL
 from app.services.filters import Filter
 from tests.utils.browser import DistilApp, wait_for
 from tests.utils.training import TINY
@@ -34,6 +35,7 @@ def finished(distil_app: DistilApp) -> int:
             max_new_tokens=8,
             name=NAME,
             url=url,
+            actor=LOCAL,
         )
     wait_for(
         lambda: experiments.get(experiment_id, url=url).status != "running",

@@ -13,11 +13,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import annotate, jobs, store
+from app.services.auth import Actor, Role
 from tests.utils.browser import guarded_page, start_app
 from tests.utils.evaluations import finished_job, stored_evaluation
 from tests.utils.rows import disc_id, node_id
 from tests.utils.training import TINY
-from tests.utils.workers import stop
+from tests.utils.workers import copy_telemetry, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -35,11 +36,12 @@ def links_app(browser, tmp_path_factory):
     (run_dir / "metrics.jsonl").write_text('{"step": 1, "loss": 2.5}\n')
     config = jobs.train_config(TINY, url=url) | {"data": {"ds": ["gsm8k"]}}
     train = finished_job(url, "train", config, run_dir=str(run_dir))
+    copy_telemetry(url, train, run_dir)  # its metrics, as its worker copied them
     evaluation = finished_job(url, "eval", {"model": {"run_job": train}})
     run = stored_evaluation(url, dataset="gsm8k", key="gsm8k-003", answer="22", gold="22", job_id=evaluation)
     discuss = finished_job(url, "discuss", {"target_dataset": "ecqa"})
     turn = node_id(url, "gsm8k-003", "claude", 1)
-    assert annotate.set_label(turn, False, who="t", url=url).ok
+    assert annotate.set_label(turn, False, actor=Actor("t", Role.ANNOTATOR), url=url).ok
     ids = {"train": train, "run": run, "discuss": discuss, "turn": turn, "d": disc_id(url, "gsm8k-003")}
     env = dict(os.environ, MAGDI_DATABASE_URL=url)
     with open(tmp / "streamlit.log", "wb") as log:

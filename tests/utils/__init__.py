@@ -7,6 +7,8 @@ import re
 import socket
 from pathlib import Path
 
+from app.services.auth import LOCAL
+
 
 def turn(agent: str, rnd: int, answer: str, reasoning: str | None = None, **extra) -> dict:
     return {
@@ -90,7 +92,7 @@ def exported(url: str) -> list[dict]:
     from app.services import store
 
     buf = io.StringIO()
-    store.export_discussions(buf, url=url)
+    store.export_discussions(buf, url=url, actor=LOCAL)
     return [json.loads(line) for line in buf.getvalue().splitlines()]
 
 

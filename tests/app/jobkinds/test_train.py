@@ -6,6 +6,7 @@ import pytest
 
 from app.jobkinds import train as train_kind
 from app.services import jobs, store
+from app.services.auth import LOCAL
 from tests.utils.training import TINY
 
 
@@ -18,7 +19,7 @@ def test_a_job_on_frozen_data_links_it_instead_of_exporting(demo_store, tmp_path
     assert jobs.preview_training(config)["split"] == made["counts"]
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    fields = train_kind.prepare(jobs.submit(config), config, run_dir, demo_store)
+    fields = train_kind.prepare(jobs.submit(config, actor=LOCAL), config, run_dir, demo_store)
     assert (fields["data_hash"], json.loads(fields["data_summary"])["split"]) == (
         made["data_hash"],
         made["counts"],

@@ -4,6 +4,7 @@ read as import order, and previous / next through the Browse order."""
 import pytest
 
 from app.services import browse, store
+from app.services.auth import LOCAL
 from app.services.filters import Filter
 from tests.utils import agree_flip_never, write_jsonl
 from tests.utils.rows import disc_id
@@ -11,7 +12,7 @@ from tests.utils.rows import disc_id
 
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
     return db_url
 
 

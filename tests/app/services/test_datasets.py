@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from app.services import annotate, datasets, store
 from app.services.annotate import BulkScope
+from app.services.auth import LOCAL, Actor, Role
 from app.services.filters import Filter
 from db import browsing
 from db import jobs as job_queries
@@ -23,16 +24,18 @@ from tests.utils.rows import node_id
 def two_sets(db_url, tmp_path) -> str:
     """'alpha' (q1, q2: 6 nodes each) and 'beta' (q3), searchable by the word in the question."""
     alpha = [discussion("q1", question="How many owls?"), discussion("q2", question="How many larks?")]
-    store.import_file(write_jsonl(tmp_path / "alpha.jsonl", alpha), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "alpha.jsonl", alpha), url=db_url, actor=LOCAL)
     store.import_file(
-        write_jsonl(tmp_path / "beta.jsonl", [discussion("q3", question="How many wrens?")]), url=db_url
+        write_jsonl(tmp_path / "beta.jsonl", [discussion("q3", question="How many wrens?")]),
+        url=db_url,
+        actor=LOCAL,
     )
     return db_url
 
 
 def _export(url: str, name: str) -> list[str]:
     out = io.StringIO()
-    store.export_discussions(out, dataset=name, url=url)
+    store.export_discussions(out, dataset=name, url=url, actor=LOCAL)
     return out.getvalue().replace(f'"dataset": "{name}"', '"dataset": "?"').splitlines()
 
 
@@ -82,36 +85,38 @@ def test_list_details_and_rename(two_sets):
         ("alpha", 2, 12, 0, None),
         ("beta", 1, 6, 0, None),
     ]
-    datasets.set_details("alpha", description="  owls and larks ", source="tests", url=url)
+    datasets.set_details("alpha", description="  owls and larks ", source="tests", url=url, actor=LOCAL)
     [alpha, _] = datasets.list_datasets(url)
     assert (alpha.description, alpha.source) == ("owls and larks", "tests")
-    datasets.set_details("alpha", description="", source="", url=url)
+    datasets.set_details("alpha", description="", source="", url=url, actor=LOCAL)
     assert (datasets.list_datasets(url)[0].description, datasets.list_datasets(url)[0].source) == (None, None)
 
     with pytest.raises(ValueError, match="'beta' exists already"):
-        datasets.rename("alpha", "beta", url=url)
+        datasets.rename("alpha", "beta", url=url, actor=LOCAL)
     for bad in ("  ", "a\x00b", "x" * 201):
         with pytest.raises(ValueError):
-            datasets.rename("alpha", bad, url=url)
+            datasets.rename("alpha", bad, url=url, actor=LOCAL)
     with pytest.raises(LookupError, match="no dataset named 'gamma'"):
-        datasets.rename("gamma", "delta", url=url)
+        datasets.rename("gamma", "delta", url=url, actor=LOCAL)
     job = _queue(url, {"target_dataset": "alpha", "source": {"dataset": "beta"}})
     with pytest.raises(
         datasets.DatasetInUse, match=rf"cannot rename dataset 'alpha': job {job} \(discuss, queued"
     ):
-        datasets.rename("alpha", "owls", url=url)
+        datasets.rename("alpha", "owls", url=url, actor=LOCAL)
     with session_scope(url, write=True) as s:
         job_queries.finish(s, job, "succeeded")
-    assert datasets.rename("alpha", " owls ", url=url) == "owls"
+    assert datasets.rename("alpha", " owls ", url=url, actor=LOCAL) == "owls"
     assert [d.name for d in datasets.list_datasets(url)] == ["beta", "owls"]
     assert len(_export(url, "owls")) == 2
 
 
 def test_delete_shows_what_goes_and_removes_only_that(two_sets):
     url = two_sets
-    annotate.set_label(node_id(url, "q1", "b", 0), True, who="ann", url=url)
-    annotate.set_excluded(node_id(url, "q2", "a", 1), True, who="ann", url=url)
-    beta_label = annotate.set_label(node_id(url, "q3", "a", 0), False, who="ann", url=url)
+    annotate.set_label(node_id(url, "q1", "b", 0), True, actor=Actor("ann", Role.ANNOTATOR), url=url)
+    annotate.set_excluded(node_id(url, "q2", "a", 1), True, actor=Actor("ann", Role.ANNOTATOR), url=url)
+    beta_label = annotate.set_label(
+        node_id(url, "q3", "a", 0), False, actor=Actor("ann", Role.ANNOTATOR), url=url
+    )
     done = _queue(url, {"source": {"dataset": "beta"}, "target_dataset": "alpha"}, status="succeeded")
     other = _queue(url, {"source": {"dataset": "beta"}, "target_dataset": "gamma"})
     beta_before = _export(url, "beta")
@@ -121,14 +126,16 @@ def test_delete_shows_what_goes_and_removes_only_that(two_sets):
     assert [(j.id, j.status) for j in plan.jobs] == [(done, "succeeded")] and plan.blocking == []
     assert [j.id for j in datasets.delete_plan("beta", url=url).blocking] == [other]
     with pytest.raises(datasets.DatasetInUse, match=f"cannot delete dataset 'beta': job {other}"):
-        datasets.delete("beta", url=url)
+        datasets.delete("beta", url=url, actor=LOCAL)
 
-    annotate.set_label(node_id(url, "q2", "c", 0), False, who="bob", url=url)  # after the check
+    annotate.set_label(
+        node_id(url, "q2", "c", 0), False, actor=Actor("bob", Role.ANNOTATOR), url=url
+    )  # after the check
     with pytest.raises(ValueError, match="changed since you checked it"):
-        datasets.delete("alpha", expected=plan, url=url)
+        datasets.delete("alpha", expected=plan, url=url, actor=LOCAL)
     assert _count(url, Discussion) == 3
 
-    plan = datasets.delete("alpha", expected=datasets.delete_plan("alpha", url=url), url=url)
+    plan = datasets.delete("alpha", expected=datasets.delete_plan("alpha", url=url), url=url, actor=LOCAL)
     assert (plan.discussions, plan.human) == (2, 2)
     assert [d.name for d in datasets.list_datasets(url)] == ["beta"]
     assert (_count(url, Discussion), _count(url, Turn), _count(url, LabelEvent)) == (1, 6, 1)
@@ -136,24 +143,30 @@ def test_delete_shows_what_goes_and_removes_only_that(two_sets):
     assert _export(url, "beta") == beta_before
     assert _found(url, "owls") == [] and len(_found(url, "wrens")) == 1
     _integrity(url)
-    assert annotate.undo(beta_label.event_id, who="ann", url=url).ok  # beta's history still works
+    assert annotate.undo(
+        beta_label.event_id, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok  # beta's history still works
     with session_scope(url) as s:
         assert job_queries.get_job(s, done) is not None  # finished jobs are kept
 
 
 def test_merge_moves_everything_or_refuses_a_clash(two_sets, tmp_path):
     url = two_sets
-    annotate.set_label(node_id(url, "q3", "b", 0), True, who="ann", note="units", url=url)
-    store.import_file(write_jsonl(tmp_path / "gamma.jsonl", [discussion("q1"), discussion("q3")]), url=url)
+    annotate.set_label(
+        node_id(url, "q3", "b", 0), True, actor=Actor("ann", Role.ANNOTATOR), note="units", url=url
+    )
+    store.import_file(
+        write_jsonl(tmp_path / "gamma.jsonl", [discussion("q1"), discussion("q3")]), url=url, actor=LOCAL
+    )
     before = {name: _export(url, name) for name in ("alpha", "beta", "gamma")}
 
     with pytest.raises(ValueError, match=r"both hold discussion id\(s\) 'q1'; rename or delete"):
-        datasets.merge("gamma", "alpha", url=url)
+        datasets.merge("gamma", "alpha", url=url, actor=LOCAL)
     with pytest.raises(ValueError, match="another dataset"):
-        datasets.merge("alpha", "alpha", url=url)
+        datasets.merge("alpha", "alpha", url=url, actor=LOCAL)
     assert {name: _export(url, name) for name in before} == before
 
-    assert datasets.merge("beta", "alpha", url=url) == 1
+    assert datasets.merge("beta", "alpha", url=url, actor=LOCAL) == 1
     assert [d.name for d in datasets.list_datasets(url)] == ["alpha", "gamma"]
     assert sorted(_export(url, "alpha")) == sorted(before["alpha"] + before["beta"])
     [event] = annotate_history(url, "q3")
@@ -174,13 +187,22 @@ def annotate_history(url: str, ext: str) -> list[LabelEvent]:
 
 def test_copy_keeps_labels_and_history_apart(two_sets, tmp_path):
     url = two_sets
-    annotate.set_label(node_id(url, "q1", "b", 0), True, who="ann", note="units", url=url)
-    undone = annotate.set_label(node_id(url, "q1", "a", 1), False, who="ann", url=url)
-    annotate.undo(undone.event_id, who="bob", url=url)
-    bulk = annotate.bulk_label(BulkScope(Filter(datasets=("alpha",)), answer="18"), False, who="eve", url=url)
-    datasets.set_details("alpha", description="birds", source="field notes", url=url)
+    annotate.set_label(
+        node_id(url, "q1", "b", 0), True, actor=Actor("ann", Role.ANNOTATOR), note="units", url=url
+    )
+    undone = annotate.set_label(
+        node_id(url, "q1", "a", 1), False, actor=Actor("ann", Role.ANNOTATOR), url=url
+    )
+    annotate.undo(undone.event_id, actor=Actor("bob", Role.ANNOTATOR), url=url)
+    bulk = annotate.bulk_label(
+        BulkScope(Filter(datasets=("alpha",)), answer="18"),
+        False,
+        actor=Actor("eve", Role.ANNOTATOR),
+        url=url,
+    )
+    datasets.set_details("alpha", description="birds", source="field notes", url=url, actor=LOCAL)
 
-    counts = datasets.copy("alpha", "alpha copy", url=url)
+    counts = datasets.copy("alpha", "alpha copy", url=url, actor=LOCAL)
     original = datasets.delete_plan("alpha", url=url)
     assert (counts["discussions"], counts["turns"], counts["edges"], counts["predictions"]) == (2, 12, 18, 0)
     assert (counts["human"], counts["history"]) == (original.human, original.history) and original.human > 1
@@ -193,7 +215,7 @@ def test_copy_keeps_labels_and_history_apart(two_sets, tmp_path):
         info["alpha"].human,
     )
     with pytest.raises(ValueError, match="exists already"):
-        datasets.copy("alpha", "beta", url=url)
+        datasets.copy("alpha", "beta", url=url, actor=LOCAL)
 
     def history(name: str) -> list[tuple]:
         with session_scope(url) as s:
@@ -212,12 +234,16 @@ def test_copy_keeps_labels_and_history_apart(two_sets, tmp_path):
     # The copy's bulk action is its own: undoing the original's leaves the copy's labels alone.
     actions = annotate.recent_bulk_actions(url=url)
     assert [a.nodes for a in actions] == [bulk.changed, bulk.changed] and actions[0].revision > bulk.revision
-    annotate.undo_bulk(bulk.revision, who="eve", url=url)
+    annotate.undo_bulk(bulk.revision, actor=Actor("eve", Role.ANNOTATOR), url=url)
     assert _export(url, "alpha copy") != _export(url, "alpha")
-    annotate.undo_bulk(actions[0].revision, who="eve", url=url)
+    annotate.undo_bulk(actions[0].revision, actor=Actor("eve", Role.ANNOTATOR), url=url)
     assert _export(url, "alpha copy") == _export(url, "alpha")
     # New rows after the copy get fresh ids (PostgreSQL: the sequences moved past the copied ids).
-    assert annotate.set_label(node_id(url, "q3", "a", 0), True, who="ann", url=url).ok
-    store.import_file(write_jsonl(tmp_path / "more.jsonl", [discussion("q9")]), dataset="alpha copy", url=url)
+    assert annotate.set_label(
+        node_id(url, "q3", "a", 0), True, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok
+    store.import_file(
+        write_jsonl(tmp_path / "more.jsonl", [discussion("q9")]), dataset="alpha copy", url=url, actor=LOCAL
+    )
     assert len(_found(url, "owls")) == 2 and len(_export(url, "alpha copy")) == 3
     _integrity(url)

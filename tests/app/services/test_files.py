@@ -90,6 +90,8 @@ def test_the_listing_offers_the_files_under_the_roots(rooted):
 def test_model_sources_are_hugging_face_ids_or_folders_under_the_models_root(rooted, tmp_path):
     _, _, models, outside = rooted
     (models / "qwen-small").mkdir()
+    (models / "notes.txt").write_text("")
+    assert files.local_models() == ["qwen-small"]  # the pick list: folders of the models root
     runs = tmp_path / "runs"
     (runs / "job-3").mkdir(parents=True)
     assert files.model_source("") == ""

@@ -1,16 +1,17 @@
 """The label history service: entries newest first, where each happened, and which were undone."""
 
 from app.services import annotate, history, store
+from app.services.auth import LOCAL, Actor, Role
 from tests.utils import discussion, write_jsonl
 from tests.utils.rows import disc_id, node_id
 
 
 def test_history_names_the_place_and_what_was_undone(db_url, tmp_path):
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     did, b0 = disc_id(db_url, "q1"), node_id(db_url, "q1", "b", 0)
-    label = annotate.set_label(b0, True, who="ann", note="units", url=db_url)
-    gold = annotate.set_gold(did, "20", who="ann", url=db_url)
-    assert annotate.undo(label.event_id, who="ann", url=db_url).ok
+    label = annotate.set_label(b0, True, actor=Actor("ann", Role.ANNOTATOR), note="units", url=db_url)
+    gold = annotate.set_gold(did, "20", actor=Actor("ann", Role.ANNOTATOR), url=db_url)
+    assert annotate.undo(label.event_id, actor=Actor("ann", Role.ANNOTATOR), url=db_url).ok
 
     [undo, *_, first] = history.history(turn_id=b0, url=db_url)
     assert (first.id, first.where, first.undone, first.undoable) == (

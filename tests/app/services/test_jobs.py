@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.services import jobs, store
+from app.services.auth import LOCAL
 from tests.utils.training import TINY
 from tests.utils.workers import copy_telemetry
 
@@ -17,26 +18,26 @@ def url(db_url) -> str:
 
 
 def test_a_queued_job_cancels_at_once_and_resumes_as_a_new_attempt(url):
-    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
+    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url, actor=LOCAL)
     job = jobs.get(first, url=url)
     assert (job.kind, job.name, job.status, job.attempt) == ("train", "tiny", "queued", 1)
     assert job.config["train"]["max_steps"] == 4 and job.active and not job.resumable
     with pytest.raises(ValueError, match=f"job {first} is queued; only failed or cancelled jobs resume"):
-        jobs.resume(first, url=url)
+        jobs.resume(first, url=url, actor=LOCAL)
 
-    assert jobs.cancel(first, url=url) == "cancelled"
+    assert jobs.cancel(first, url=url, actor=LOCAL) == "cancelled"
     cancelled = jobs.get(first, url=url)
     assert (cancelled.status, cancelled.cancel_requested, cancelled.resumable) == ("cancelled", True, True)
     assert cancelled.finished_at is not None
 
-    second = jobs.resume(first, url=url)
+    second = jobs.resume(first, url=url, actor=LOCAL)
     again = jobs.get(second, url=url)
     assert (again.status, again.resume_of, again.attempt, again.name) == ("queued", first, 2, "tiny")
     assert again.config == cancelled.config
     assert sorted(j.id for j in jobs.list_all(kind="train", url=url)) == [first, second]
     assert jobs.list_all(kind="eval", url=url) == []
     with pytest.raises(LookupError, match="no job 999"):
-        jobs.resume(999, url=url)
+        jobs.resume(999, url=url, actor=LOCAL)
     assert jobs.get(999, url=url) is None
 
 
@@ -46,11 +47,14 @@ def test_a_training_job_with_nothing_to_do_is_refused_when_queued(demo_store, ca
 
     gsm8k = Filter(datasets=("gsm8k",))
     with pytest.raises(ValueError, match="selection is empty"):
-        jobs.submit(jobs.train_config(TINY, data=Filter(datasets=("gsm8k",), task="ecqa")))
+        jobs.submit(jobs.train_config(TINY, data=Filter(datasets=("gsm8k",), task="ecqa")), actor=LOCAL)
     with pytest.raises(ValueError, match="no question is left for training"):
-        jobs.submit(jobs.train_config(TINY, data=gsm8k, split={"validation": 0.5, "test": 0.49}))
+        jobs.submit(jobs.train_config(TINY, data=gsm8k, split={"validation": 0.5, "test": 0.49}), actor=LOCAL)
     with pytest.raises(ValueError, match="nothing to train on: none of the 12 training question"):
-        jobs.submit(jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, data=gsm8k))
+        jobs.submit(
+            jobs.train_config({**TINY, "level": "single-teacher", "teacher": "nobody"}, data=gsm8k),
+            actor=LOCAL,
+        )
     with pytest.raises(ValueError, match="nproc must be >= 1"):
         jobs.train_config(TINY, nproc=0)
     with pytest.raises(ValueError, match="add up to 1"):
@@ -87,16 +91,16 @@ def test_each_attempt_shows_the_curve_it_wrote_in_the_shared_run_directory(url, 
     from tests.utils.training import make_cfg
 
     cfg = make_cfg(tmp_path, "run", max_steps=6, save_every=1)
-    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url)
+    first = jobs.submit(jobs.train_config(TINY, url=url), name="tiny", url=url, actor=LOCAL)
     with session_scope(url, write=True) as s:
         job_queries.claim_next(s, worker="test")
         job_queries.update_job(s, first, run_dir=cfg.output_dir)
     train(cfg, callback=lambda p: p["step"] == 3)  # stopped after step 3, as a cancel stops it
     copy_telemetry(url, first, Path(cfg.output_dir))  # as the attempt's worker does
-    assert jobs.cancel(first, url=url) == "cancelling"
+    assert jobs.cancel(first, url=url, actor=LOCAL) == "cancelling"
     with session_scope(url, write=True) as s:
         job_queries.finish(s, first, "cancelled")
-    second = jobs.resume(first, url=url)
+    second = jobs.resume(first, url=url, actor=LOCAL)
     with session_scope(url, write=True) as s:
         job_queries.claim_next(s, worker="test")
         job_queries.update_job(s, second, run_dir=cfg.output_dir)

@@ -4,13 +4,14 @@ review reasons, answer flips, effective labels), found by dataset and id."""
 import pytest
 
 from app.services import annotate, mag_view, store
+from app.services.auth import LOCAL, Actor, Role
 from tests.utils import agree_flip_never, write_jsonl
 from tests.utils.rows import disc_id, node_id
 
 
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
     return db_url
 
 
@@ -36,7 +37,9 @@ def test_a_discussion_as_the_mag_page_draws_it(url):
 
 def test_a_human_label_is_the_effective_one_and_moves_the_flips(url):
     b0 = node_id(url, "flip", "b", 0)
-    assert annotate.set_label(b0, True, who="ann", url=url).ok  # b's "3" in round 0 called right
+    assert annotate.set_label(
+        b0, True, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok  # b's "3" in round 0 called right
     view = mag_view.discussion(disc_id(url, "flip"), url=url)
     node = view.node(b0)
     assert (node.label, node.human_corrected, node.version) == (True, True, 1)

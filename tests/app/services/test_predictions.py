@@ -4,6 +4,7 @@ writes them: where the classifier disagrees with the labels, newest job, refusal
 import pytest
 
 from app.services import annotate, jobs, predictions, store
+from app.services.auth import LOCAL, Actor, Role
 from db import jobs as job_queries
 from db import predictions as prediction_queries
 from db.engine import session_scope
@@ -15,7 +16,7 @@ from tests.utils.training import TINY
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
     """q1 (gold 18: b's round-0 "$20" is the one wrong answer), not yet scored by any job."""
-    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
     return db_url
 
 
@@ -40,15 +41,17 @@ def test_disagreements_most_confident_first_until_a_human_agrees(url):
     ]
     assert predictions.disagreements(dataset="no such set", url=url) == ([], 0)
 
-    assert annotate.set_label(node_id(url, "q1", "a", 0), False, who="ann", url=url).ok  # the human agrees
+    assert annotate.set_label(
+        node_id(url, "q1", "a", 0), False, actor=Actor("ann", Role.ANNOTATOR), url=url
+    ).ok  # the human agrees
     items, total = predictions.disagreements(job_id=job_id, url=url)
     assert (total, [(i.agent, i.round) for i in items]) == (1, [("b", 1)])
 
 
 def test_only_a_succeeded_level_4_run_can_score_nodes(url):
-    queued = jobs.submit(jobs.train_config({**TINY, "level": "4"}, url=url), url=url)
+    queued = jobs.submit(jobs.train_config({**TINY, "level": "4"}, url=url), url=url, actor=LOCAL)
     with pytest.raises(ValueError, match=f"job {queued} is not a succeeded level-4 training job"):
-        predictions.submit_predictions(queued, url=url)
+        predictions.submit_predictions(queued, url=url, actor=LOCAL)
     with pytest.raises(ValueError, match="job 999 is not a succeeded level-4 training job"):
         predictions.trained_classifier(999, url=url)
     assert predictions.classifier_jobs(url=url) == []

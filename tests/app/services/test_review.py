@@ -3,12 +3,13 @@
 import pytest
 
 from app.services import review, store
+from app.services.auth import LOCAL, Actor, Role
 from tests.utils import agree_flip_never, write_jsonl
 
 
 @pytest.fixture
 def url(db_url, tmp_path) -> str:
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url)
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
     return db_url
 
 
@@ -38,8 +39,8 @@ def test_a_node_a_human_labelled_waits_no_more(url):
 
     before = {i.node_id for i in review.review_queue(url=url)[0]}
     a0 = node_id(url, "agree", "a", 0)  # right by its answer; a human says it is not
-    assert annotate.set_label(a0, False, who="ann", url=url).ok
+    assert annotate.set_label(a0, False, actor=Actor("ann", Role.ANNOTATOR), url=url).ok
     y1 = node_id(url, "never", "y", 1)  # waiting: agents split at the last round
-    assert y1 in before and annotate.set_label(y1, True, who="ann", url=url).ok
+    assert y1 in before and annotate.set_label(y1, True, actor=Actor("ann", Role.ANNOTATOR), url=url).ok
     items, total = review.review_queue(url=url)
     assert {i.node_id for i in items} == before - {y1} and total == len(before) - 1
