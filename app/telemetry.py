@@ -8,8 +8,8 @@ them into rows, so the app and other hosts read them from the store whatever dis
   resumed attempt's process rewrites the file (it drops the records past its checkpoint): a new
   file or a shorter one is copied again from its start. Lines that are not JSON objects are skipped.
 - job.log: its newest LOG_LINES lines (at most LOG_BYTES), replaced on every copy.
-- progress.json, usage.json, final_metrics.json, starts.jsonl: as they are, when they changed
-  (a file that is not valid JSON, being rewritten, is copied on a later round).
+- progress.json, usage.json, final_metrics.json, quality.json, starts.jsonl: as they are, when
+  they changed (a file that is not valid JSON, being rewritten, is copied on a later round).
 
 A file that cannot be read now (a fault of the run directory) is left for a later round; faults of
 the job are the worker's to report, not this copy's.
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from app.services.predictions import QUALITY
 from db import telemetry
 from magdi.config import STARTS_NAME
 
@@ -31,7 +32,12 @@ LOG_LINES = 200
 LOG_BYTES = 16_000
 METRICS_CHUNK = 1 << 20  # bytes of metrics.jsonl copied per round at most (the rest on the next)
 # final_metrics.json: magdi.validation.FINAL_NAME (that module loads torch; the worker does not)
-JSON_FILES = {"progress": "progress.json", "usage": "usage.json", "final": "final_metrics.json"}
+JSON_FILES = {
+    "progress": "progress.json",
+    "usage": "usage.json",
+    "final": "final_metrics.json",
+    "quality": QUALITY,
+}
 
 
 @dataclass

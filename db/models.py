@@ -278,6 +278,7 @@ class JobTelemetry(SQLModel, table=True):
     progress: str | None = Field(default=None, sa_column=Column(Text))  # progress.json
     usage: str | None = Field(default=None, sa_column=Column(Text))  # usage.json (discussion jobs)
     final: str | None = Field(default=None, sa_column=Column(Text))  # final_metrics.json (training)
+    quality: str | None = Field(default=None, sa_column=Column(Text))  # quality.json (node scoring)
     starts: str | None = Field(default=None, sa_column=Column(Text))  # starts.jsonl, as a JSON list
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from db.models import JobMetric, JobTelemetry, utcnow
 
-FIELDS = ("log_tail", "progress", "usage", "final", "starts")  # JobTelemetry's columns a worker copies
+# JobTelemetry's columns a worker copies
+FIELDS = ("log_tail", "progress", "usage", "final", "quality", "starts")
 
 
 def record(

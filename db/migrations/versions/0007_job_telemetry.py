@@ -1,8 +1,8 @@
-"""Job telemetry in the store: a job's log tail, its progress, usage, final metrics and starts
-(`jobtelemetry`, one row per job) and its metrics records (`jobmetric`, one row per record), copied
-from the run directory by the job's worker (`app.telemetry`), so the app and workers can run on
-different hosts. Existing jobs get none: their pages show no curves or log (their files stay in
-their run directories).
+"""Job telemetry in the store: a job's log tail, its progress, usage, final metrics, node scoring
+quality and starts (`jobtelemetry`, one row per job) and its metrics records (`jobmetric`, one row
+per record), copied from the run directory by the job's worker (`app.telemetry`), so the app and
+workers can run on different hosts. Existing jobs get none: their pages show no curves or log
+(their files stay in their run directories).
 
 Revision ID: 0007
 Revises: 0006
@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("progress", sa.Text(), nullable=True),
         sa.Column("usage", sa.Text(), nullable=True),
         sa.Column("final", sa.Text(), nullable=True),
+        sa.Column("quality", sa.Text(), nullable=True),
         sa.Column("starts", sa.Text(), nullable=True),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["job_id"], ["job.id"], ondelete="CASCADE"),
