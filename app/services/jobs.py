@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from app.services import store
+from app.services import audit, store
+from app.services.auth import Actor, Role, require
 from app.services.filters import Filter, stored_filter
 from db import browsing, queries, telemetry
 from db import jobs as job_queries
@@ -97,6 +98,7 @@ class JobView:
     worker: str | None
     pid: int | None
     archived_at: datetime | None
+    submitted_by: str  # the identity that queued it
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -149,20 +151,41 @@ def check_shared(job: JobView) -> None:
         )
 
 
-def submit(config: dict, *, kind: str = "train", name: str = "", url: str | None = None) -> int:
-    """Queue a job; a training job with nothing to train on is refused here (ValueError)."""
+def submit(
+    config: dict,
+    *,
+    actor: Actor,
+    kind: str = "train",
+    name: str = "",
+    url: str | None = None,
+) -> int:
+    """Queue a job (trainers and admins; audited); a training job with nothing to train on is
+    refused here (ValueError)."""
+    require(actor, Role.TRAINER, f"queue a {kind} job")
     if kind == "train":
         preview_training(config, url=url)
     with session_scope(url, write=True) as s:
-        return job_queries.create_job(s, kind=kind, config=config, name=name).id
+        job = job_queries.create_job(s, kind=kind, config=config, name=name, submitted_by=actor.identity)
+        audit.record(actor, "job.queued", f"job {job.id}", {"kind": kind, "name": name}, session=s)
+        return job.id
 
 
-def resume(job_id: int, *, url: str | None = None) -> int:
-    """A new attempt of a failed or cancelled job, continuing from its last checkpoint."""
+def require_owner(actor: Actor, job: Job | JobView, action: str) -> None:
+    """Trainers act on the jobs they queued; someone else's job needs an admin."""
+    require(actor, Role.TRAINER, f"{action} a job")
+    if job.submitted_by != actor.identity:
+        require(actor, Role.ADMIN, f"{action} job {job.id}, queued by {job.submitted_by}")
+
+
+def resume(job_id: int, *, actor: Actor, url: str | None = None) -> int:
+    """A new attempt of a failed or cancelled job, continuing from its last checkpoint; queued by
+    `actor` (its own job for a trainer, any job for an admin; audited)."""
+    require(actor, Role.TRAINER, "resume a job")
     with session_scope(url, write=True) as s:
         old = job_queries.get_job(s, job_id)
         if old is None:
             raise LookupError(f"no job {job_id}")
+        require_owner(actor, old, "resume")
         if old.status not in job_queries.RESUMABLE:
             raise ValueError(f"job {job_id} is {old.status}; only failed or cancelled jobs resume")
         if input_error(old.error):
@@ -170,14 +193,29 @@ def resume(job_id: int, *, url: str | None = None) -> int:
                 f"job {job_id} failed on its own input or settings ({headline(old.error)}); a new "
                 "attempt would fail the same way: queue a new job with corrected settings"
             )
-        return job_queries.create_job(
-            s, kind=old.kind, name=old.name, config=json.loads(old.config), resume_of=old
-        ).id
+        new = job_queries.create_job(
+            s,
+            kind=old.kind,
+            name=old.name,
+            config=json.loads(old.config),
+            resume_of=old,
+            submitted_by=actor.identity,
+        )
+        audit.record(actor, "job.resumed", f"job {new.id}", {"resumes": job_id, "kind": old.kind}, session=s)
+        return new.id
 
 
-def cancel(job_id: int, *, url: str | None = None) -> str:
+def cancel(job_id: int, *, actor: Actor, url: str | None = None) -> str:
+    """Cancel a queued job, or ask its worker to stop a running one (own job or admin; audited)."""
+    require(actor, Role.TRAINER, "cancel a job")
     with session_scope(url, write=True) as s:
-        return job_queries.request_cancel(s, job_id)
+        job = job_queries.get_job(s, job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id}")
+        require_owner(actor, job, "cancel")
+        outcome = job_queries.request_cancel(s, job_id)
+        audit.record(actor, "job.cancelled", f"job {job_id}", {"outcome": outcome}, session=s)
+        return outcome
 
 
 def get(job_id: int, *, url: str | None = None) -> JobView | None:
@@ -256,24 +294,38 @@ def evaluation_ids(job_id: int, *, url: str | None = None) -> list[int]:
         return job_queries.evaluations_of(s, sorted(makers))
 
 
-def archive(job_id: int, archived: bool = True, *, url: str | None = None) -> list[int]:
+def _check_owner(actor: Actor, job_id: int, action: str, url: str | None) -> None:
+    require(actor, Role.TRAINER, f"{action} a job")
+    with session_scope(url) as s:
+        job = job_queries.get_job(s, job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id}")
+        require_owner(actor, job, action)
+
+
+def archive(job_id: int, archived: bool = True, *, actor: Actor, url: str | None = None) -> list[int]:
     """Archive (hide) or restore the jobs of a finished run; rows and run directory stay, so what
-    refers to them (evaluations, experiments, an eval job's student) still works. Returns the ids."""
+    refers to them (evaluations, experiments, an eval job's student) still works. Returns the ids.
+    Own job or admin; audited."""
+    _check_owner(actor, job_id, "archive" if archived else "restore", url)
     plan = removal(job_id, url=url)
     if plan.active:
         raise ValueError(f"job {job_id} is queued or running: cancel it first")
     with session_scope(url, write=True) as s:
         job_queries.set_archived(s, plan.jobs, archived)
+        action = "job.archived" if archived else "job.restored"
+        audit.record(actor, action, f"job {job_id}", {"jobs": plan.jobs}, session=s)
     return plan.jobs
 
 
-def delete(job_id: int, *, url: str | None = None) -> bool:
+def delete(job_id: int, *, actor: Actor, url: str | None = None) -> bool:
     """Delete a finished run: its jobs (every attempt), their evaluations and node scores, and its
     run directory when the worker made it for this store and run (its owner.json says so).
     Refused (ValueError, nothing removed) while a job of it is active or something else still
     uses it (see `removal`). Returns whether the run directory was removed."""
     from app.worker import OWNER_NAME  # the worker imports this module
 
+    _check_owner(actor, job_id, "delete", url)
     plan = removal(job_id, url=url)
     if plan.blockers:
         raise ValueError(f"job {job_id} cannot be deleted: " + "; ".join(plan.blockers))
@@ -282,6 +334,9 @@ def delete(job_id: int, *, url: str | None = None) -> bool:
             Path(plan.run_dir) / OWNER_NAME, job_queries.store_id(s), plan.jobs
         )
         job_queries.delete_jobs(s, plan.jobs)
+        audit.record(
+            actor, "job.deleted", f"job {job_id}", {"jobs": plan.jobs, "run_dir": plan.run_dir}, session=s
+        )
     if owned:
         shutil.rmtree(plan.run_dir, ignore_errors=True)
     return owned

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import jobs
+from app.services.auth import Actor, Role, require
 from app.services.jobs import JobView
 from db import predictions, queries
 from db.engine import session_scope
@@ -75,14 +76,16 @@ def trained_classifier(train_job_id: int, *, url: str | None = None) -> JobView:
 
 
 def submit_predictions(
-    train_job_id: int, *, same_data: bool = False, name: str = "", url: str | None = None
+    train_job_id: int, *, actor: Actor, same_data: bool = False, name: str = "", url: str | None = None
 ) -> int:
-    """Queue a predict job scoring every stored discussion (or, `same_data`, those matching the
-    train job's filter) with the train job's classifier; returns its id."""
+    """Queue a predict job (trainers) scoring every stored discussion (or, `same_data`, those
+    matching the train job's filter) with the train job's classifier; returns its id."""
+    require(actor, Role.TRAINER, "queue a predict job")
     job = trained_classifier(train_job_id, url=url)
     jobs.check_shared(job)  # workers on other hosts load its classifier
     config = {"train_job": job.id, "filter": job.config.get("filter", {}) if same_data else {}}
-    return jobs.submit(config, kind="predict", name=name or f"score nodes with job {job.id}", url=url)
+    name = name or f"score nodes with job {job.id}"
+    return jobs.submit(config, kind="predict", name=name, actor=actor, url=url)
 
 
 def latest_job(*, url: str | None = None) -> int | None:

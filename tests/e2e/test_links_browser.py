@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import annotate, jobs, store
+from app.services.auth import Actor, Role
 from tests.utils.browser import guarded_page, start_app
 from tests.utils.evaluations import finished_job, stored_evaluation
 from tests.utils.rows import disc_id, node_id
@@ -40,7 +41,7 @@ def links_app(browser, tmp_path_factory):
     run = stored_evaluation(url, dataset="gsm8k", key="gsm8k-003", answer="22", gold="22", job_id=evaluation)
     discuss = finished_job(url, "discuss", {"target_dataset": "ecqa"})
     turn = node_id(url, "gsm8k-003", "claude", 1)
-    assert annotate.set_label(turn, False, who="t", url=url).ok
+    assert annotate.set_label(turn, False, actor=Actor("t", Role.ANNOTATOR), url=url).ok
     ids = {"train": train, "run": run, "discuss": discuss, "turn": turn, "d": disc_id(url, "gsm8k-003")}
     env = dict(os.environ, MAGDI_DATABASE_URL=url)
     with open(tmp / "streamlit.log", "wb") as log:
