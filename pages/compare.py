@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
-from app.services import compare, discuss, mag_view
+from app.services import compare, discuss, files, mag_view
 from app.services.auth import Forbidden, Role
 from app.ui import cache, identity, state, text
 from magdi.formats import FormatError
@@ -271,11 +271,15 @@ def launch() -> None:
             return
         run_job = st.selectbox("Training job", list(trained), format_func=trained.get, key="compare_new_run")
     elif who == "base":
-        base = st.text_input(
+        base = st.selectbox(
             "Base model",
+            files.local_models(),
+            index=None,
+            accept_new_options=True,
+            placeholder="a folder of the models root, or type a Hugging Face id",
             key="compare_new_base",
-            help="A Hugging Face id (already in the local cache), or a folder under the server's models "
-            "root (MAGDI_MODELS_ROOT), given from that root.",
+            help="A folder under the server's models root (MAGDI_MODELS_ROOT), or a Hugging Face id "
+            "already in the local cache (nothing is downloaded).",
         )
     sources = ["split", "dataset", "benchmark"] if who == "run" else ["dataset", "benchmark"]
     where = st.radio(
@@ -315,7 +319,7 @@ def launch() -> None:
     try:
         cfg = compare.eval_job_config(
             run_job=run_job if who == "run" else None,
-            base_model=base.strip() if base is not None else None,
+            base_model=(base or "").strip() or None,
             dataset=dataset,
             benchmark=path if where == "benchmark" else None,
             split="test" if where == "split" else None,

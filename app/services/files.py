@@ -80,6 +80,14 @@ def listing(suffixes: Iterable[str], *, skip: Iterable[Path] = ()) -> list[Path]
     return sorted(out)
 
 
+def local_models() -> list[str]:
+    """The folders directly under the models root (what `model_source` takes by name)."""
+    root = models_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def model_source(value: str, *, runs_dir: Path | None = None) -> str:
     """A model a page may name: '' (the offline default), a Hugging Face id, or a path inside the
     models root (or `runs_dir`, for a distilled run), returned resolved. A relative path is taken
