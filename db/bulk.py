@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,11 +147,12 @@ def import_batches(
     *,
     skip_existing: bool = False,
     progress: Callable[[int], None] | None = None,
+    file: int = 0,
 ) -> ImportResult:
     """Store the batches inside the caller's transaction.
 
-    Raises StoreError for an id repeated in the input or already stored in the same dataset
-    (unless `skip_existing`); the caller's rollback then leaves the store untouched.
+    Raises StoreError (with `file`) for an id repeated in the input or already stored in the same
+    dataset (unless `skip_existing`); the caller's rollback then leaves the store untouched.
     `progress` is called after each batch with the number of discussions read so far.
     """
     postgres = not is_sqlite(session.get_bind())
@@ -160,7 +161,7 @@ def import_batches(
     else:  # the turn, edge and search indexes outgrow the default cache at ~10^5 MAGs
         session.connection().exec_driver_sql(f"PRAGMA cache_size=-{4 * CACHE_KIB}")
     try:
-        result = _import(session, batches, skip_existing, progress)
+        result = _import(session, batches, skip_existing, progress, file)
     finally:
         if not postgres:
             session.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -186,39 +187,54 @@ def _import(
     batches: Iterable[ImportBatch],
     skip_existing: bool,
     progress: Callable[[int], None] | None,
+    file: int,
 ) -> ImportResult:
     result = ImportResult()
     known: dict[str, set[str]] = {}  # dataset -> external ids stored before this import
-    seen: set[tuple[str, str]] = set()
+
+    def stored(dataset: str) -> set[str]:
+        if dataset not in known:
+            known[dataset] = _open_dataset(session, dataset)
+        return known[dataset]
+
     base_d, base_t = _next_id(session, Discussion), _next_id(session, Turn)
+    for batch, rows in _checked(batches, stored, skip_existing, result, file):
+        _insert(session, rows, base_d, base_t)
+        base_d += len(batch.heads)
+        base_t += batch.n_turns
+        if progress is not None:
+            progress(sum(result.added.values()) + result.skipped)
+    return result
+
+
+def _checked(
+    batches: Iterable[ImportBatch],
+    stored: Callable[[str], set[str]],
+    skip_existing: bool,
+    result: ImportResult,
+    file: int,
+) -> Iterator[tuple[ImportBatch, ImportBatch]]:
+    """(batch, its rows to store) for each batch of a file, counted into `result`: the rows are
+    the batch's minus the discussions whose id `stored(dataset)` holds (with `skip_existing`).
+    StoreError for an id repeated in the file, or stored (unless `skip_existing`)."""
+    seen: set[tuple[str, str]] = set()
     for batch in batches:
         skipped = set()
         for offset, (location, dataset, ext) in enumerate(batch.heads):
             if (dataset, ext) in seen:
-                raise StoreError(location, f"discussion id {ext!r} appears twice in this file")
+                raise StoreError(location, f"discussion id {ext!r} appears twice in this file", file)
             seen.add((dataset, ext))
-            if dataset not in known:
-                known[dataset] = _open_dataset(session, dataset)
-            if ext in known[dataset]:
+            if ext in stored(dataset):
                 if not skip_existing:
-                    raise StoreError(
-                        location,
-                        f"discussion id {ext!r} is already in dataset "
-                        f"{dataset!r} (use --skip-existing to skip it)",
-                    )
+                    raise StoreError(location, _already(ext, dataset), file)
                 skipped.add(offset)
                 result.skipped += 1
                 continue
             result.added[dataset] = result.added.get(dataset, 0) + 1
         rows = batch.without(skipped) if skipped else batch
-        _insert(session, rows, base_d, base_t)
         result.turns += len(rows.turns)
         result.edges += len(rows.edges)
-        base_d += len(batch.heads)
-        base_t += batch.n_turns
-        if progress is not None:
-            progress(len(seen))
-    return result
+        yield batch, rows
 
 
 def _open_dataset(session: Session, dataset: str) -> set[str]:
@@ -296,16 +312,12 @@ def import_parsed(
             staged.unlink(missing_ok=True)
     results: list[ImportResult] = []
     with session_scope(url, write=True) as session:
-        for batches in files:
+        for index, batches in enumerate(files):
             done = sum(sum(r.added.values()) + r.skipped for r in results)
             counted = None if progress is None else functools.partial(_offset_progress, progress, done)
-            try:
-                results.append(
-                    import_batches(session, batches, skip_existing=skip_existing, progress=counted)
-                )
-            except StoreError as exc:
-                exc.file = len(results)
-                raise
+            results.append(
+                import_batches(session, batches, skip_existing=skip_existing, progress=counted, file=index)
+            )
     return results
 
 
@@ -332,6 +344,12 @@ def _stage(
     """Write the files' rows to a new SQLite file `staged`, checking ids against the files and the
     store as it is now (`_copy_staged` checks again under the lock). No lock on the store."""
     known: dict[str, set[str]] = {}  # dataset -> external ids stored now, or by an earlier file
+
+    def stored(dataset: str) -> set[str]:
+        if dataset not in known:
+            known[dataset] = _stored_ids(url, dataset)
+        return known[dataset]
+
     out: list[ImportResult] = []
     base_d = base_t = 0
     conn = sqlite3.connect(staged, isolation_level=None)
@@ -342,33 +360,16 @@ def _stage(
             conn.execute(sql)
         conn.execute("BEGIN")
         for index, batches in enumerate(files):
-            result = ImportResult()
-            out.append(result)
-            seen: set[tuple[str, str]] = set()
-            for batch in batches:
-                skipped = set()
-                for offset, (location, dataset, ext) in enumerate(batch.heads):
-                    if (dataset, ext) in seen:
-                        raise StoreError(location, f"discussion id {ext!r} appears twice in this file", index)
-                    seen.add((dataset, ext))
-                    if dataset not in known:
-                        known[dataset] = _stored_ids(url, dataset)
-                    if ext in known[dataset]:
-                        if not skip_existing:
-                            raise StoreError(location, _already(ext, dataset), index)
-                        skipped.add(offset)
-                        result.skipped += 1
-                        continue
-                    result.added[dataset] = result.added.get(dataset, 0) + 1
-                rows = batch.without(skipped) if skipped else batch
+            out.append(result := ImportResult())
+            ids: list[tuple[str, str]] = []
+            for batch, rows in _checked(batches, stored, skip_existing, result, index):
                 _write_staged(conn, rows, base_d, base_t, index)
-                result.turns += len(rows.turns)
-                result.edges += len(rows.edges)
+                ids.extend((dataset, ext) for _, dataset, ext in batch.heads)
                 base_d += len(batch.heads)
                 base_t += batch.n_turns
                 if progress is not None:
                     progress(sum(sum(r.added.values()) + r.skipped for r in out))
-            for dataset, ext in seen:  # a later file that holds these ids repeats them
+            for dataset, ext in ids:  # a later file that holds these ids repeats them
                 known[dataset].add(ext)
         conn.execute("COMMIT")
     finally:
