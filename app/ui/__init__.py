@@ -1,7 +1,7 @@
 """Streamlit glue shared by the pages, by concern: `cache` (the cached service calls, the only
 module with `st.cache_*`), `state` (the filter, order and page in the URL and the session),
-`text` (escaping of data text, messages), `identity` (sign-in and the acting user), `annotator`
-(the identity recorded with edits).
+`text` (escaping of data text, messages), `identity` (sign-in and the acting user, whose identity
+every edit records).
 
 This module is the page registry; the pages themselves live in ../../pages/.
 """

@@ -109,7 +109,7 @@ def history_line(page: Page, pattern: str):
     return page.locator("[data-testid=stText]").filter(has_text=re.compile(pattern))
 
 
-def test_sign_in_relabel_refused_an_admin_action_sign_out(browser, idp, oidc_app):
+def test_sign_in_relabel_be_refused_an_admin_action_sign_out(browser, idp, oidc_app):
     base, url = oidc_app
     with guarded_page(browser, base, also=(idp,)) as page:
         expect.set_options(timeout=20_000)
@@ -135,6 +135,16 @@ def test_sign_in_relabel_refused_an_admin_action_sign_out(browser, idp, oidc_app
             page.locator(".st-key-mag_correct button").click()
             expect(page.get_by_text("Saved: label set to correct.")).to_be_visible()
             expect(history_line(page, rf"human label: — → correct · {re.escape(ANN)}")).to_have_count(1)
+
+            # admin actions: no Admin page in the navigation, and the Datasets page offers no rename
+            # (the services refuse them, too)
+            sidebar.get_by_role("button", name=re.compile(r"^View \d+ more$")).click()
+            expect(sidebar.get_by_role("link", name="Datasets")).to_be_visible()
+            expect(sidebar.get_by_role("link", name="Admin")).to_have_count(0)
+            page.goto("/datasets")
+            expect(page.get_by_text("datasets need the admin role")).to_be_visible()
+            expect(page.get_by_label("Name", exact=True)).to_have_count(0)
+            expect(page.get_by_role("button", name="Save")).to_have_count(0)
 
             page.get_by_role("button", name="Sign out").click()
             end = page.get_by_role("button", name="End session")
