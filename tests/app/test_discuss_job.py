@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.jobkinds import discuss as discuss_kind
 from app.serve_model import ModelServer, ScriptedBackend
 from app.services import discuss, jobs, mag_view, store
+from app.services.auth import LOCAL
 from db import browsing, queries
 from db.engine import session_scope
 from db.models import Discussion, Turn
@@ -40,6 +41,9 @@ QUESTIONS = [  # StrategyQA's published format
 def env(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MAGDI_TEST_KEY", SECRET)
     monkeypatch.setenv("MAGDI_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("MAGDI_AGENTS_FILE", str(tmp_path / "agents.yaml"))
+    monkeypatch.setenv("MAGDI_FILE_ROOTS", str(tmp_path))
+    monkeypatch.setenv("MAGDI_KEY_ENV_ALLOW", "MAGDI_TEST_*")
     path = tmp_path / "sqa.json"
     path.write_text(json.dumps(QUESTIONS))
     servers: list[ModelServer] = []
@@ -65,6 +69,12 @@ def config(servers: dict[str, ModelServer], path: Path, **extra) -> dict:
         "rounds": 2,
         **extra,
     }
+
+
+def submit(cfg: dict, **kw) -> int:
+    """Queue the discussion as a trainer would, its agents defined by an admin first."""
+    discuss.save_agents([AgentConfig(**a) for a in cfg["agents"]], actor=LOCAL)
+    return discuss.submit(cfg, actor=LOCAL, **kw)
 
 
 def turns_of(url: str) -> dict[tuple[str, str, int], Turn]:
@@ -107,7 +117,7 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
     }
     cfg = config(servers, path)
     cfg["agents"][0].update(price_in_per_1k=0.5, price_out_per_1k=2.0)
-    job_id = discuss.submit(cfg, name="three teachers")
+    job_id = submit(cfg, name="three teachers")
     worker = start_worker(url, tmp_path)
     try:
         wait_for(
@@ -120,7 +130,7 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
         os.kill(jobs.get(job_id).pid, signal.SIGKILL)  # a crash: no chance to clean up
         wait_for(lambda: jobs.get(job_id).status == "failed", what="the crash to be noticed")
         assert len(turns_of(url)) == 14  # q1 and q2 complete (6 + 6), q3: a and b of round 0
-        resumed = jobs.resume(job_id)
+        resumed = jobs.resume(job_id, actor=LOCAL)
         wait_for(lambda: jobs.get(resumed).status in ("succeeded", "failed"), what="the resumed job")
     finally:
         stop(worker)
@@ -142,7 +152,7 @@ def test_a_job_discusses_into_labelled_mags_and_resumes_after_a_crash(env, tmp_p
     )
     assert turns[("q1", "b", 0)].answer_norm == "no" and turns[("q1", "b", 0)].confidence == 0.8
     buf = io.StringIO()
-    store.export_discussions(buf, url=url)
+    store.export_discussions(buf, url=url, actor=LOCAL)
     mags = {d["id"]: d for d in map(json.loads, buf.getvalue().splitlines())}
     assert set(mags) == {"q1", "q2", "q3"} and {d["dataset"] for d in mags.values()} == {"teachers"}
     labels = {(t["agent"], t["round"]): (t["label"], t["label_source"]) for t in mags["q1"]["turns"]}
@@ -207,11 +217,11 @@ def test_cancel_keeps_the_turns_in_flight_and_asks_nothing_new(env, tmp_path):
         # c answers late enough for the cancel to land first, even on a busy machine
         "c": serve([{"delay": 8, "text": js("no")}, js("no")]),
     }
-    job_id = discuss.submit(config(servers, path))
+    job_id = submit(config(servers, path))
     worker = start_worker(url, tmp_path)
     try:
         wait_for(lambda: {("q1", "a", 0), ("q1", "b", 0)} <= set(turns_of(url)), what="two turns")
-        assert jobs.cancel(job_id) == "cancelling"
+        assert jobs.cancel(job_id, actor=LOCAL) == "cancelling"
         wait_for(lambda: jobs.get(job_id).status == "cancelled", what="cancellation")
     finally:
         stop(worker)
@@ -225,6 +235,7 @@ def test_a_job_config_is_checked_before_it_is_queued(env):
     url, path, serve = env
     s = serve([])
     good = config({"a": s, "b": s}, path)
+    discuss.save_agents([AgentConfig(**a) for a in good["agents"]], actor=LOCAL)
     bad = [
         ({**good, "agents": good["agents"][:1]}, "at least two agents"),
         (
@@ -240,22 +251,24 @@ def test_a_job_config_is_checked_before_it_is_queued(env):
     ]
     for cfg, message in bad:
         with pytest.raises((ValueError, LookupError), match=message):
-            discuss.submit(cfg, url=url)
+            discuss.submit(cfg, actor=LOCAL, url=url)
     assert jobs.list_all(url=url) == []
-    assert [q.id for q in discuss.preview({**good, "sample": 2}, url)] == ["q1", "q2"]
-    drawn = [q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url)]
+    assert [q.id for q in discuss.preview({**good, "sample": 2}, url, actor=LOCAL)] == ["q1", "q2"]
+    drawn = [q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url, actor=LOCAL)]
     assert drawn == sorted(drawn) and drawn == [
-        q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url)
+        q.id for q in discuss.preview({**good, "sample": 2, "seed": 3}, url, actor=LOCAL)
     ]
-    assert {q.task for q in discuss.preview({**good, "task": "boolq"}, url)} == {"boolq"}
+    assert {q.task for q in discuss.preview({**good, "task": "boolq"}, url, actor=LOCAL)} == {"boolq"}
 
 
-def test_benchmark_files_are_listed_from_the_shared_folder(tmp_path):
+def test_question_files_are_listed_from_the_file_roots(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAGDI_FILE_ROOTS", str(tmp_path))
     (tmp_path / "gsm8k").mkdir()
     (tmp_path / "gsm8k" / "test.jsonl").write_text("")
     (tmp_path / "SOURCES.md").write_text("")
-    assert discuss.benchmarks(tmp_path) == [str(tmp_path / "gsm8k" / "test.jsonl")]
-    assert discuss.benchmarks(tmp_path / "absent") == []
+    assert discuss.question_files() == [str((tmp_path / "gsm8k" / "test.jsonl").resolve())]
+    monkeypatch.setenv("MAGDI_FILE_ROOTS", str(tmp_path / "absent"))
+    assert discuss.question_files() == []
 
 
 def test_a_job_gives_up_after_questions_fail_in_a_row(env, tmp_path, capsys):
@@ -347,7 +360,7 @@ def test_convincing_samples_are_checked(env, samples, message):
     url, path, serve = env
     s = serve([])
     with pytest.raises(ValueError, match=message):
-        discuss.submit(config({"a": s, "b": s}, path, few_shot=samples), url=url)
+        submit(config({"a": s, "b": s}, path, few_shot=samples), url=url)
     with pytest.raises(ValueError, match="line 2: malformed JSON"):
         discuss.parse_few_shot('{"question": "q", "reasoning": "r", "answer": "a"}\n{oops')
 
@@ -358,7 +371,8 @@ def test_trying_an_agent_reads_its_reply_or_says_what_went_wrong(env, monkeypatc
     agent = AgentConfig(
         "t", model="m", base_url=s.url, api_key_env="MAGDI_TEST_KEY", max_retries=0, timeout_s=0.5
     )
-    trial = discuss.try_agent(agent, "Can a goldfish climb a ladder?", "strategyqa")
+    discuss.save_agents([agent], actor=LOCAL)
+    trial = discuss.try_agent(agent, "Can a goldfish climb a ladder?", "strategyqa", actor=LOCAL)
     assert (trial.ok, trial.answer, trial.confidence, trial.reasoning) == (
         True,
         "no",
@@ -367,13 +381,16 @@ def test_trying_an_agent_reads_its_reply_or_says_what_went_wrong(env, monkeypatc
     )
     assert trial.prompt_tokens > 10 and trial.completion_tokens > 0 and trial.latency_s > 0
     assert "Can a goldfish climb a ladder?" in s.backend.requests[0][0]["content"]
-    unreadable = discuss.try_agent(agent, "Q?", "strategyqa")
+    unreadable = discuss.try_agent(agent, "Q?", "strategyqa", actor=LOCAL)
     assert (unreadable.ok, unreadable.answer, unreadable.raw) == (True, None, "I would rather not say.")
-    assert discuss.try_agent(agent, "Q?", "strategyqa").error == f"no reply from {s.url} within 0.5 s"
-    monkeypatch.setenv("MAGDI_TEST_WRONG", "sk-wrong")
-    refused = discuss.try_agent(
-        dataclasses.replace(agent, api_key_env="MAGDI_TEST_WRONG"), "Q?", "strategyqa"
+    assert (
+        discuss.try_agent(agent, "Q?", "strategyqa", actor=LOCAL).error
+        == f"no reply from {s.url} within 0.5 s"
     )
+    monkeypatch.setenv("MAGDI_TEST_WRONG", "sk-wrong")
+    wrong = dataclasses.replace(agent, api_key_env="MAGDI_TEST_WRONG")
+    discuss.save_agents([wrong], actor=LOCAL)
+    refused = discuss.try_agent(wrong, "Q?", "strategyqa", actor=LOCAL)
     assert refused.error.startswith(f"{s.url} refused the key ($MAGDI_TEST_WRONG is set)")
     assert "sk-wrong" not in refused.error
 
@@ -394,10 +411,12 @@ def test_a_job_of_simulated_teachers_on_synthetic_questions_runs_offline_into_ma
         "target_dataset": "simulated",
         "rounds": 3,
     }
-    assert [q.id for q in discuss.preview(cfg, sqlite_url)][:2] == ["arith-00000", "arith-00001"]
+    assert [q.id for q in discuss.preview(cfg, sqlite_url, actor=LOCAL)][:2] == ["arith-00000", "arith-00001"]
     with pytest.raises(ValueError, match="synthetic questions are one of"):
-        discuss.submit({**cfg, "source": {"synthetic": "riddles", "count": 3, "seed": 0}}, url=sqlite_url)
-    job_id = discuss.submit(cfg, url=sqlite_url)
+        discuss.submit(
+            {**cfg, "source": {"synthetic": "riddles", "count": 3, "seed": 0}}, actor=LOCAL, url=sqlite_url
+        )
+    job_id = discuss.submit(cfg, actor=LOCAL, url=sqlite_url)
     run_until_idle(sqlite_url, tmp_path)
     job = jobs.get(job_id, url=sqlite_url)
     assert job.status == "succeeded", job.error

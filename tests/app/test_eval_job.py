@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.jobkinds import evaluate as eval_kind
 from app.services import annotate, compare, jobs, mag_view, store
+from app.services.auth import LOCAL, Actor, Role
 from db import jobs as job_queries
 from db.engine import session_scope
 from db.models import EvalQuestion, EvalRun, Prediction
@@ -71,7 +72,7 @@ def test_eval_job_over_demo_questions(demo_store, tmp_path):
     cfg = compare.eval_job_config(
         dataset="gsm8k", limit=5, max_new_tokens=8, student=TINY_STUDENT, url=demo_store
     )
-    job_id = compare.submit_eval(cfg, name="demo eval")
+    job_id = compare.submit_eval(cfg, name="demo eval", actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
     job = jobs.get(job_id)
     assert job.status == "succeeded", job.error
@@ -107,7 +108,7 @@ def test_eval_job_over_a_shared_benchmark_file(demo_store, tmp_path):
         student=TINY_STUDENT,
         url=demo_store,
     )
-    job_id = compare.submit_eval(cfg)
+    job_id = compare.submit_eval(cfg, actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
     assert jobs.get(job_id).status == "succeeded", jobs.get(job_id).error
     run = stored_run(demo_store, job_id)
@@ -120,9 +121,10 @@ def test_eval_job_over_a_shared_benchmark_file(demo_store, tmp_path):
 
 def test_held_out_questions_leave_out_the_training_data(demo_store, tmp_path):
     trained = tmp_path / "train-run"
-    trained.mkdir()
+    (trained / "adapter").mkdir(parents=True)  # what the worker checks it can read (nothing loads it here)
+    (trained / "distill_config.json").write_text("{}")
     with open(trained / "data.jsonl", "w", encoding="utf-8") as fh:
-        store.export_discussions(fh, dataset="ecqa", url=demo_store)
+        store.export_discussions(fh, dataset="ecqa", url=demo_store, actor=LOCAL)
     kept = [json.loads(line) for line in (trained / "data.jsonl").read_text().splitlines()]
     (trained / "data.jsonl").write_text("".join(json.dumps(d) + "\n" for d in kept[:10]))
     with session_scope(demo_store, write=True) as s:
@@ -132,7 +134,7 @@ def test_held_out_questions_leave_out_the_training_data(demo_store, tmp_path):
     cfg = compare.eval_job_config(run_job=train_id, dataset="ecqa", url=demo_store)
     eval_dir = tmp_path / "eval"
     eval_dir.mkdir()
-    eval_kind.prepare(compare.submit_eval(cfg), cfg, eval_dir, demo_store)
+    eval_kind.prepare(compare.submit_eval(cfg, actor=LOCAL), cfg, eval_dir, demo_store)
     frozen = [json.loads(line)["id"] for line in (eval_dir / "questions.jsonl").read_text().splitlines()]
     assert frozen == [d["id"] for d in kept[10:]]
     assert [d.id for _, d, _ in formats.read_jsonl(eval_dir / "discussions.jsonl")] == frozen
@@ -144,7 +146,7 @@ def test_held_out_questions_leave_out_the_training_data(demo_store, tmp_path):
 
 
 def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(demo_store, tmp_path):
-    train_id = jobs.submit(jobs.train_config(TINY), name="defaults")
+    train_id = jobs.submit(jobs.train_config(TINY), name="defaults", actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
     trained = jobs.get(train_id)
     assert trained.status == "succeeded", trained.error
@@ -178,17 +180,19 @@ def test_the_default_evaluation_of_a_default_training_job_takes_its_test_split(d
 
 
 def test_an_evaluation_without_questions_is_refused_when_queued(demo_store, tmp_path):
-    train_id = jobs.submit(jobs.train_config(TINY, split={"validation": 0.1, "test": 0.0}), name="no test")
+    train_id = jobs.submit(
+        jobs.train_config(TINY, split={"validation": 0.1, "test": 0.0}), name="no test", actor=LOCAL
+    )
     run_until_idle(demo_store, tmp_path)
     assert jobs.get(train_id).status == "succeeded", jobs.get(train_id).error
     with pytest.raises(ValueError, match="no questions to evaluate .the job's test split is empty"):
-        compare.submit_eval(compare.eval_job_config(run_job=train_id, url=demo_store))
+        compare.submit_eval(compare.eval_job_config(run_job=train_id, url=demo_store), actor=LOCAL)
     with pytest.raises(ValueError, match="a split belongs to a training job"):
         compare.eval_job_config(split="test", url=demo_store)
     empty = compare.eval_job_config(dataset="gsm8k", url=demo_store)
     empty["source"]["filter"] = {"task": "ecqa"}
     with pytest.raises(ValueError, match="none matches the filter"):
-        compare.submit_eval(empty)
+        compare.submit_eval(empty, actor=LOCAL)
     assert not jobs.list_all(kind="eval")
 
 
@@ -220,7 +224,7 @@ def _evaluate_twice(root: Path, url: str) -> None:
             label=label,
             url=url,
         )
-        job_id = compare.submit_eval(cfg, url=url)
+        job_id = compare.submit_eval(cfg, url=url, actor=LOCAL)
         run_dir = root / f"job-{job_id}"
         run_dir.mkdir()
         eval_kind.prepare(job_id, cfg, run_dir, url)
@@ -278,12 +282,12 @@ def test_compare_page_renders_both_views_and_escapes_data(page_url):
         n for n in view.nodes if (n.agent, n.round) == (first.teachers[0].agent, first.teachers[0].round)
     )
     assert frame(at, "agent")["label"].iloc[0] == ("✓" if node.label else "✗")
-    assert annotate.set_label(node.id, not node.label, who="ann", url=page_url).ok
+    assert annotate.set_label(node.id, not node.label, actor=Actor("ann", Role.ANNOTATOR), url=page_url).ok
     at.run()
     assert frame(at, "agent")["label"].iloc[0] == ("✗" if node.label else "✓")
     # the human label changed the effective label only: the answer against gold stays
     assert frame(at, "agent")["vs gold"].iloc[0] == ("✓" if first.teachers[0].matches_gold else "✗")
-    assert annotate.set_label(node.id, None, who="ann", url=page_url).ok
+    assert annotate.set_label(node.id, None, actor=Actor("ann", Role.ANNOTATOR), url=page_url).ok
     at.run()
     assert len(frame(at, "student")) == 2
     assert len(frame(at, "agent")) == 6  # ecqa-001: 3 agents x 2 rounds
@@ -318,3 +322,23 @@ def test_compare_page_queues_an_evaluation(page_url):
     assert queued[0].config["decoding"]["k"] == 3 and queued[0].config["limit"] == 2
     [queued_note] = [s.value.replace("\\", "") for s in at.success if "Queued evaluation job" in s.value]
     assert "`" not in queued_note  # plain text: Markdown backticks would show literally
+
+
+def test_compare_page_picks_benchmark_files_and_base_models_from_the_roots(page_url, tmp_path, monkeypatch):
+    root, models = tmp_path / "root", tmp_path / "models"
+    (models / "tiny").mkdir(parents=True)
+    (root / "sqa").mkdir(parents=True)
+    (root / "sqa" / "dev.json").write_text(json.dumps([{"qid": "a", "question": "Is it?", "answer": True}]))
+    monkeypatch.setenv("MAGDI_FILE_ROOTS", str(root))
+    monkeypatch.setenv("MAGDI_MODELS_ROOT", str(models))
+    at = open_page("compare")
+    at.radio(key="compare_new_who").set_value("base").run()
+    at.radio(key="compare_new_where_other").set_value("benchmark").run()
+    assert at.selectbox(key="compare_new_path").options == [str((root / "sqa" / "dev.json").resolve())]
+    assert at.selectbox(key="compare_new_base").options == ["tiny"]
+    at.selectbox(key="compare_new_base").set_value("tiny")
+    next(b for b in at.button if b.label == "Queue evaluation").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    [queued] = [j for j in jobs.list_all(kind="eval", url=page_url) if j.status == "queued"]
+    assert queued.config["model"] == {"base": str((models / "tiny").resolve())}
+    assert queued.config["source"]["benchmark"] == str((root / "sqa" / "dev.json").resolve())

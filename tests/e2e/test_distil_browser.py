@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import compare, jobs
+from app.services.auth import LOCAL
 from app.services.filters import Filter
 from tests.utils.browser import DistilApp, choose, wait_for
 from tests.utils.training import TINY, TINY_STUDENT
@@ -173,7 +174,10 @@ def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: Dist
     page, url = distil_page, distil_app.url
     long = {**TINY, "max_steps": 400, "save_every": 3}
     job_id = jobs.submit(
-        jobs.train_config(long, data=Filter(datasets=("gsm8k",)), url=url), name="e2e long", url=url
+        jobs.train_config(long, data=Filter(datasets=("gsm8k",)), url=url),
+        name="e2e long",
+        url=url,
+        actor=LOCAL,
     )
     resumed = None
     try:
@@ -228,7 +232,7 @@ def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: Dist
     finally:
         for jid in (job_id, resumed):
             if jid is not None and jobs.get(jid, url=url).status in ("queued", "running"):
-                jobs.cancel(jid, url=url)
+                jobs.cancel(jid, url=url, actor=LOCAL)
         wait_for(
             lambda: all(j.status not in ("queued", "running") for j in jobs.list_all(url=url)),
             timeout=60,
@@ -245,7 +249,7 @@ def eval_run(distil_app: DistilApp):
     cfg = compare.eval_job_config(
         dataset="gsm8k", limit=3, max_new_tokens=8, student=TINY_STUDENT, label="e2e eval", url=url
     )
-    job_id = compare.submit_eval(cfg, name="e2e eval", url=url)
+    job_id = compare.submit_eval(cfg, name="e2e eval", url=url, actor=LOCAL)
     wait_for(
         lambda: jobs.get(job_id, url=url).status not in ("queued", "running"),
         timeout=180,
