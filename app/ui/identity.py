@@ -33,6 +33,11 @@ def mode() -> str:
     if proxy and oidc:
         raise signin.SignInError("both OIDC and proxy sign-in are configured: keep one")
     if proxy:
+        if os.environ.get("FORWARDED_ALLOW_IPS") != "":  # see serve_cli: else X-Forwarded-For fakes a peer
+            raise signin.SignInError(
+                "proxy sign-in needs the app started by `python -m app serve` (or FORWARDED_ALLOW_IPS set "
+                "empty), so that no X-Forwarded-For header can stand in for the proxy's address"
+            )
         return "proxy"
     if oidc:
         return "oidc"

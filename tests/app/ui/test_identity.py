@@ -50,3 +50,12 @@ def test_local_mode_is_refused_off_loopback(demo_store):
     assert "refusing to serve on 0.0.0.0, which is not loopback, without sign-in" in at.error[0].value
     assert not at.button and not at.sidebar.markdown
     assert "Local mode" in _app(oidc=False).sidebar.caption[-1].value  # on loopback: no sign-in
+
+
+def test_proxy_mode_needs_the_server_to_ignore_x_forwarded_for(demo_store, monkeypatch):
+    monkeypatch.setenv("MAGDI_PROXY_HEADER", "X-Forwarded-Email")
+    monkeypatch.setenv("MAGDI_PROXY_ADDRESSES", "127.0.0.1")
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    at = _app(oidc=False)
+    assert "proxy sign-in needs the app started by `python -m app serve`" in at.error[0].value
+    assert not at.button and not at.sidebar.markdown
