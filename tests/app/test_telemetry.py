@@ -144,19 +144,21 @@ def _finished_training(url: str | None, run_dir: Path) -> int:
     return job_id
 
 
-def test_an_evaluation_whose_adapter_this_worker_cannot_read_fails_with_the_reason(demo_store, tmp_path):
+def test_work_on_a_run_this_worker_cannot_read_fails_with_where_it_is_and_what_to_mount(demo_store, tmp_path):
     run_dir = tmp_path / "not-mounted" / "job-1"  # another host's disk, not mounted here
     train_id = _finished_training(None, run_dir)
     config = compare.eval_job_config(run_job=train_id, dataset="ecqa", exclude_trained=False)
     eval_id = jobs.submit(config, kind="eval", actor=LOCAL)
+    predict_id = jobs.submit({"train_job": train_id, "filter": {}}, kind="predict", actor=LOCAL)
     run_until_idle(demo_store, tmp_path)
-    job = jobs.get(eval_id)
-    assert job.status == "failed"
-    assert job.error == (
-        f"could not start: the adapter of job {train_id} is at {run_dir / 'distill_config.json'}, not "
-        f"readable from this worker's run root {tmp_path / 'runs'}: mount the shared run root at the "
-        "same path on every worker host"
-    )
+    for job_id, what in ((eval_id, "adapter"), (predict_id, "node classifier")):
+        job = jobs.get(job_id)
+        assert job.status == "failed"
+        assert job.error == (
+            f"could not start: the {what} of job {train_id} is at {run_dir / 'distill_config.json'}, not "
+            f"readable from this worker's run root {tmp_path / 'runs'}: mount the shared run root at the "
+            "same path on every worker host"
+        )
 
 
 def test_with_a_shared_run_root_work_on_a_run_outside_it_is_refused_when_queued(
