@@ -145,7 +145,7 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(
 
     # the fragment draws the charts once metrics exist: the losses as named traces, by step
     # (validation loss among them where it was measured), throughput and validation accuracy
-    records = jobs.metrics(job)
+    records = jobs.metrics(job, url=url)
     losses = [
         k for k in ("loss", "ntp", "margin", "node", "val_loss") if any(r.get(k) is not None for r in records)
     ]
@@ -166,7 +166,7 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(
     page.get_by_role("tab", name="Log").click()
     log = page.get_by_role("tabpanel", name="Log").locator("[data-testid=stCode]")
     expect(log).to_contain_text("step 4/4")
-    assert log.inner_text().strip().splitlines()[-1] in jobs.log_tail(job)
+    assert log.inner_text().strip().splitlines()[-1] in jobs.log_tail(job, url=url)
     assert page.external_requests == []
 
 
