@@ -217,6 +217,7 @@ CASES: list[tuple[str, Role, str | None, Callable[[Ctx, str], Act]]] = [
     ("create an experiment", Role.TRAINER, "experiment.created", _plain(lambda a, c: c.experiment(a))),
     ("advance own experiment", Role.TRAINER, None, _on_experiment(experiments.advance)),
     ("cancel own experiment", Role.TRAINER, "job.cancelled", _on_experiment(experiments.cancel)),
+    ("resume own experiment", Role.TRAINER, None, _on_experiment(experiments.resume)),
     ("rename a dataset", Role.ADMIN, "dataset.renamed", _on_dataset(datasets.rename, "new")),
     ("copy a dataset", Role.ADMIN, "dataset.copied", _on_dataset(datasets.copy, "new")),
     ("merge datasets", Role.ADMIN, "dataset.merged", _on_dataset(datasets.merge, "set")),
