@@ -46,7 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--held-out", type=int, default=100, help="the last questions, never trained on")
     p.add_argument("--minutes", type=float, default=5.0, help="training budget from the cold start")
     p.add_argument("--eval-every", type=int, default=0, help="steps between validations; 0: 10 per run")
-    p.add_argument("--max-new-tokens", type=int, default=128, help="per greedy answer")
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=DistillConfig.val_max_new_tokens,
+        help="per greedy answer (the product's default: a 3-operation chain needs up to ~240)",
+    )
     p.add_argument("--seed", type=int, default=0, help="questions, teachers and training")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads; 0: torch's default")
     p.add_argument(
