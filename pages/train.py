@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import ui
-from app.services import files, jobs
+from app.services import jobs
 from app.services.auth import Role
 from app.services.filters import Filter
 from app.ui import cache, identity, state, text
@@ -160,7 +160,7 @@ with st.expander("Split and validation"):
 name = st.text_input("Job name", key="train_name", placeholder="optional")
 
 try:
-    overrides["model"] = files.model_source(model) or None  # an id, or a path inside the models root
+    overrides["model"] = model.strip() or None  # train_config takes an id or a path inside the models root
     config = jobs.train_config(overrides, data=data, nproc=int(nproc), split=split, url=cache.db_url())
 except (ValueError, LookupError) as exc:
     text.notice("error", f"Invalid settings: {exc}")

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from app.services import audit, store
+from app.services import audit, files, store
 from app.services.auth import Actor, Role, require
 from app.services.filters import Filter, stored_filter
 from db import browsing, queries, telemetry
@@ -514,6 +514,8 @@ def train_config(
     """
     resolved = DistillConfig(**{k: v for k, v in overrides.items() if k not in ("data", "output_dir")})
     train = {k: v for k, v in resolved.to_dict().items() if k not in ("data", "output_dir")}
+    if resolved.model:  # a Hugging Face id or a folder under the models root, whoever builds the job
+        train["model"] = files.model_source(resolved.model)
     f = data or Filter()
     unknown = set(f.datasets) - set(store.dataset_names(url))
     if unknown:

@@ -152,7 +152,10 @@ def test_relabel_during_a_running_job_leaves_its_data_unchanged(demo_store, tmp_
         stop(worker)
 
 
-def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(demo_store, tmp_path):
+def test_a_job_that_dies_before_its_first_step_fails_and_the_worker_goes_on(
+    demo_store, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("MAGDI_MODELS_ROOT", str(tmp_path))  # the missing model lies inside the models root
     broken = jobs.submit(jobs.train_config({**TINY, "model": str(tmp_path / "no-such-model")}), actor=LOCAL)
     fine = jobs.submit(jobs.train_config(TINY), actor=LOCAL)
     run_until_idle(demo_store, tmp_path)

@@ -203,6 +203,13 @@ def test_model_paths_outside_the_models_root_are_refused(deployment, monkeypatch
     monkeypatch.setenv("MAGDI_MODELS_ROOT", str(tmp_path / "models"))
     with pytest.raises(files.OutsideRoots):
         compare.eval_job_config(base_model=str(tmp_path), dataset="gsm8k", url=url)
+    with pytest.raises(files.OutsideRoots):  # a training job, whichever page or script builds it
+        jobs.train_config({"model": str(tmp_path)}, url=url)
+    (tmp_path / "models" / "tiny").mkdir(parents=True)
+    assert jobs.train_config({"model": "tiny"}, url=url)["train"]["model"] == str(
+        tmp_path / "models" / "tiny"
+    )
+    assert jobs.train_config({"model": "org/some-model"}, url=url)["train"]["model"] == "org/some-model"
     with pytest.raises(files.OutsideRoots):  # a config made by hand, as the worker would read it
         compare.select_questions({"source": {"dataset": "gsm8k"}, "model": {"base": "/etc"}}, url)
     local = AgentConfig(name="l", kind="local", model=str(tmp_path))
