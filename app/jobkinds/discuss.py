@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import random
-import re
 import signal
 import sys
 import threading
@@ -47,23 +46,15 @@ from magdi.synthetic import KINDS, make_questions
 CONFIG_NAME = "discuss_config.json"
 JOB_NAME = "job.json"
 MAX_FAILED_IN_A_ROW = 3  # questions whose agent failed, one after the other: stop the job
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 # ---------------------------------------------------------------- config
 
 
 def agents_of(items: list[dict[str, Any]]) -> list[AgentConfig]:
-    """Agent configs from plain dicts (`magdi.agents.agent_configs`), refusing a key value
-    where the name of its environment variable belongs."""
-    configs = agent_configs(items)
-    for c in configs:
-        if c.api_key_env is not None and not _ENV_NAME.match(c.api_key_env):
-            raise ValueError(
-                f"agent {c.name!r}: api_key_env must be the NAME of an environment "
-                "variable (letters, digits, _), not a key"
-            )
-    return configs
+    """Agent configs from plain dicts (`magdi.agents.agent_configs`: AgentConfig refuses a key
+    value where the name of its environment variable belongs)."""
+    return agent_configs(items)
 
 
 def validate(config: dict[str, Any]) -> dict[str, Any]:
