@@ -189,8 +189,10 @@ def create(
 
 
 def _runs_dir() -> Path:
-    """Read at each call, not at import, as the worker does: tests and scripts set it late."""
-    return Path(os.environ.get("MAGDI_RUNS_DIR", jobs.RUNS_DIR))
+    """Where experiments keep their frozen data: under the shared run root when one is configured
+    (their train jobs may run on workers of other hosts), else the runs directory, read at each
+    call, not at import, as the worker does (tests and scripts set it late)."""
+    return jobs.SHARED_RUNS_DIR or Path(os.environ.get("MAGDI_RUNS_DIR", jobs.RUNS_DIR))
 
 
 def _job_name(exp: Experiment, variant: str, seed: int, mode: str = "") -> str:

@@ -160,6 +160,14 @@ def test_cancel_and_resume_cover_every_cell(demo_store, tmp_path):
     assert all(c.train.attempt == 2 and c.train.status == "queued" for c in view.cells)
 
 
+def test_with_a_shared_run_root_the_frozen_data_are_written_under_it(demo_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(jobs, "SHARED_RUNS_DIR", tmp_path / "shared")  # mounted on every worker host
+    directory = Path(experiments.get(_create(demo_store)).directory)
+    assert (
+        directory.is_relative_to(tmp_path / "shared" / "experiments") and (directory / "split.json").is_file()
+    )
+
+
 def test_bad_experiments_are_refused_before_anything_is_queued(demo_store):
     with pytest.raises(ValueError, match="unknown variant"):
         experiments.create(variants=["5"], url=demo_store, actor=LOCAL)
