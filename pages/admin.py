@@ -16,10 +16,7 @@ ALL = "(all)"
 s = st.session_state
 st.title("Admin")
 text.show_flash()
-actor = identity.current_actor()
-if actor is None or not actor.may(Role.ADMIN):
-    st.info("This page is for admins: users, roles and the audit log.")
-    st.stop()
+actor = identity.page_for(Role.ADMIN, "This page is for admins: users, roles and the audit log.")
 url = cache.db_url()
 
 st.subheader("Users and roles")

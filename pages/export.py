@@ -8,10 +8,9 @@ from app.ui import cache, identity, state, text
 
 st.title("Export")
 text.show_flash()
-actor = identity.current_actor()
-if actor is None or not actor.may(Role.ANNOTATOR):
-    st.info("Exporting the store needs the annotator role: the file holds every label and note.")
-    st.stop()
+actor = identity.page_for(
+    Role.ANNOTATOR, "Exporting the store needs the annotator role: the file holds every label and note."
+)
 f = state.current_filter()
 state.remember(f)
 scope = st.radio(

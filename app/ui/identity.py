@@ -14,7 +14,7 @@ import streamlit as st
 
 from app import signin
 from app.services import auth
-from app.services.auth import LOCAL, Actor
+from app.services.auth import LOCAL, Actor, Role
 from app.ui import cache
 from app.ui.text import esc
 
@@ -107,3 +107,13 @@ def sidebar(actor: Actor) -> None:
             st.caption(esc(actor.identity))
         if mode() == "oidc":
             st.button("Sign out", key="identity_sign_out", on_click=st.logout, type="tertiary")
+
+
+def page_for(role: Role, why: str) -> Actor:
+    """The acting user, when their role may use this page; otherwise `why` and the page stops
+    (the services refuse them anyway: this only spares them controls they cannot use)."""
+    actor = current_actor()
+    if actor is None or not actor.may(role):
+        st.info(why)
+        st.stop()
+    return actor

@@ -3,6 +3,7 @@ the services refuse it anyway (tests/app/services/test_roles.py)."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.services import jobs
@@ -44,6 +45,15 @@ def test_datasets_and_import_are_the_admins(demo_store):
         at = open_as(name, "tina@example.org", Role.TRAINER)
         assert "admin role" in infos(at) and not at.tabs and not at.main.button
     assert open_as("datasets", "boss@example.org", Role.ADMIN).tabs
+
+
+def test_export_needs_an_annotator_and_admin_an_admin(demo_store):
+    viewer = open_as("export", "vic@example.org", Role.VIEWER)
+    assert "needs the annotator role" in infos(viewer) and not viewer.main.button
+    assert "needs the annotator role" not in infos(open_as("export", "ann@example.org", Role.ANNOTATOR))
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not even listed
+        open_as("admin", "tina@example.org", Role.TRAINER)
+    assert "for admins" not in infos(open_as("admin", "boss@example.org", Role.ADMIN))
 
 
 def test_a_trainer_manages_their_own_jobs_only(demo_store):
