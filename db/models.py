@@ -304,3 +304,48 @@ class Experiment(SQLModel, table=True):
     status: str = "running"  # running | finished | failed | cancelled (as last seen)
     directory: str | None = None  # the frozen data.jsonl, data.json and split.json
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# ---------------------------------------------------------------- several annotators (migration 0008)
+
+
+class Response(SQLModel, table=True):
+    """One annotator's response to a node (`app.services.responses`). Append-only: an annotator's
+    current response to a node is their newest row; "withdrawn" takes a response back (an undo).
+    The node's effective human label (`Turn.human_label`) is derived from these and adjudications."""
+
+    __table_args__ = (Index("ix_response_turn_annotator_id", "turn_id", "annotator", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    turn_id: int = Field(foreign_key="turn.id", ondelete="CASCADE")
+    discussion_id: int = Field(foreign_key="discussion.id", index=True, ondelete="CASCADE")
+    annotator: str = Field(index=True)  # the annotator's identity
+    value: str  # "correct" | "incorrect" | "unsure" | "withdrawn"
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Adjudication(SQLModel, table=True):
+    """An adjudicator's final label of a node, with a reason. Append-only: the newest row wins."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    turn_id: int = Field(foreign_key="turn.id", index=True, ondelete="CASCADE")
+    label: bool
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    adjudicator: str  # the adjudicator's identity
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AnnotationTask(SQLModel, table=True):
+    """A unit of handed-out work: the nodes of a stored Browse filter, each to be answered by
+    `overlap` annotators, optionally only by `participants`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    filter: str = Field(sa_column=Column(Text, nullable=False))  # JSON, `app.services.filters.stored_filter`
+    overlap: int = 1
+    participants: str | None = Field(default=None, sa_column=Column(Text))  # JSON list; None: every annotator
+    hide_others: bool = True  # other people's responses stay hidden until the annotator has answered
+    created_by: str = "local"
+    created_at: datetime = Field(default_factory=utcnow)
+    archived_at: datetime | None = None

@@ -331,3 +331,24 @@ def test_existing_jobs_were_submitted_by_the_local_user(release_url):
     assert _unchanged(release_url, before)
     assert submitters == ["local"] * len(before["job"][1]) and submitters
     assert users == [] and entries == []
+
+
+def test_each_human_label_becomes_a_response_of_its_annotator(release_url):
+    """0008: a human label becomes one response of whoever its newest label edit (not undone) was
+    recorded for ("local" when the history has none); an undone label leaves none."""
+    from db.models import Adjudication, AnnotationTask, Response
+
+    before = _contents(release_url)
+    cols, rows = before["turn"]
+    labelled = {r[cols.index("id")]: r[cols.index("human_label")] for r in rows}
+    labelled = {t: h for t, h in labelled.items() if h is not None}
+    with session_scope(release_url) as s:
+        found = s.execute(select(Response.turn_id, Response.annotator, Response.value).order_by(Response.id))
+        found = [tuple(r) for r in found]
+        others = s.execute(select(Adjudication)).all() + s.execute(select(AnnotationTask)).all()
+    assert _unchanged(release_url, before)
+    assert (1, "alice", "incorrect") in found  # labelled by alice; turn 5's label by bob was undone
+    assert all(t != 5 for t, _, _ in found)
+    expected = {t: "correct" if h else "incorrect" for t, h in labelled.items()}
+    assert {t: v for t, _, v in found} == expected and len(found) == len(expected)
+    assert others == []
