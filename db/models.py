@@ -322,6 +322,7 @@ class Response(SQLModel, table=True):
     annotator: str = Field(index=True)  # the annotator's identity
     value: str  # "correct" | "incorrect" | "unsure" | "withdrawn"
     note: str | None = Field(default=None, sa_column=Column(Text))
+    revision: int | None = None  # the label revision of the edit that wrote it (undo finds it by this)
     created_at: datetime = Field(default_factory=utcnow)
 
 

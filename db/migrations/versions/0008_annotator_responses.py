@@ -29,9 +29,9 @@ _TIME = sqlmodel.sql.sqltypes.UTCDateTime()
 
 # The newest label edit of each turn that neither undoes another nor was undone.
 _SEED = """
-INSERT INTO response (turn_id, discussion_id, annotator, value, note, created_at)
+INSERT INTO response (turn_id, discussion_id, annotator, value, note, revision, created_at)
 SELECT t.id, t.discussion_id, COALESCE(e.who, 'local'),
-       CASE WHEN t.human_label THEN 'correct' ELSE 'incorrect' END, NULL, COALESCE(e.at, :now)
+       CASE WHEN t.human_label THEN 'correct' ELSE 'incorrect' END, NULL, e.revision, COALESCE(e.at, :now)
 FROM turn t
 LEFT JOIN labelevent e ON e.id = (
     SELECT max(l.id) FROM labelevent l
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("annotator", _STRING, nullable=False),
         sa.Column("value", _STRING, nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=True),
         sa.Column("created_at", _TIME, nullable=False),
         sa.ForeignKeyConstraint(["discussion_id"], ["discussion.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["turn_id"], ["turn.id"], ondelete="CASCADE"),
