@@ -1,0 +1,82 @@
+"""What agreement and adjudication read: the current responses of the nodes in a Browse scope, and
+those nodes with their latest adjudication and the newest predict job's score."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db import browsing, predictions
+from db.models import Adjudication, AnnotationTask, Dataset, Discussion, NodePrediction, Response, Turn
+
+
+def task_filter(session: Session, task_id: int) -> tuple[str, dict]:
+    """An annotation task's name and stored Browse filter (`BrowseFilter` values)."""
+    task = session.get(AnnotationTask, task_id)
+    if task is None:
+        raise LookupError(f"no annotation task {task_id}")
+    return task.name, json.loads(task.filter)
+
+
+def task_names(session: Session) -> dict[int, str]:
+    """id -> name of the annotation tasks not archived."""
+    q = select(AnnotationTask.id, AnnotationTask.name).where(AnnotationTask.archived_at.is_(None))
+    return dict(session.execute(q.order_by(AnnotationTask.name)).all())
+
+
+def current_responses(session: Session, f: browsing.BrowseFilter) -> list[tuple[int, str, str, str | None]]:
+    """(turn id, annotator, value, note) of every annotator's current (newest) response to the nodes
+    of discussions matching `f`."""
+    newest = select(func.max(Response.id)).group_by(Response.turn_id, Response.annotator)
+    scope = browsing.node_scope(session, f)
+    if scope:
+        newest = newest.where(Response.turn_id.in_(select(Turn.id).where(*scope)))
+    q = select(Response.turn_id, Response.annotator, Response.value, Response.note).where(
+        Response.id.in_(newest)
+    )
+    return [tuple(r) for r in session.execute(q.order_by(Response.turn_id, Response.annotator))]
+
+
+def nodes(session: Session, f: browsing.BrowseFilter) -> list[dict]:
+    """The nodes of discussions matching `f` that hold a response or an adjudication, with their
+    discussion, dataset, latest adjudication (label, reason, adjudicator: None without one) and the
+    newest predict job's P(correct) (None: not scored)."""
+    latest = select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
+    adjudicated = select(Adjudication).where(Adjudication.id.in_(latest)).subquery()
+    answered = Turn.id.in_(select(Response.turn_id)) | Turn.id.in_(select(Adjudication.turn_id))
+    q = (
+        select(
+            Turn,
+            Discussion.external_id,
+            Discussion.question,
+            Dataset.name,
+            adjudicated.c.label,
+            adjudicated.c.reason,
+            adjudicated.c.adjudicator,
+        )
+        .join(Discussion, Discussion.id == Turn.discussion_id)
+        .join(Dataset, Dataset.id == Discussion.dataset_id)
+        .outerjoin(adjudicated, adjudicated.c.turn_id == Turn.id)
+        .where(answered, *browsing.node_scope(session, f))
+        .order_by(Turn.id)
+    )
+    job = predictions.latest_job(session)
+    if job is not None:
+        q = predictions.join_job(q.add_columns(NodePrediction.p_correct), job)
+    out = []
+    for t, ext, question, ds, label, reason, by, *p in session.execute(q):
+        out.append(
+            dict(
+                turn=t,
+                discussion=ext,
+                question=question,
+                dataset=ds,
+                adjudicated=label,
+                reason=reason,
+                adjudicator=by,
+                p_correct=p[0] if p else None,
+            )
+        )
+    return out

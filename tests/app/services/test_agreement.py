@@ -1,0 +1,99 @@
+"""Agreement and the adjudication queue on a store with three annotators' responses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from nltk.metrics.agreement import AnnotationTask
+
+from app.services import agreement, store
+from app.services.auth import LOCAL, Actor, Role
+from db.engine import session_scope
+from db.models import Response, Turn, utcnow
+from tests.utils import agree_flip_never, write_jsonl
+from tests.utils.rows import node_id
+
+C, X = "correct", "incorrect"
+VIEWER = Actor("viewer", Role.VIEWER)
+ADJUDICATOR = Actor("adj", getattr(Role, "ADJUDICATOR", Role.TRAINER))
+# node (discussion, agent, round) -> current responses; automatic labels in the comments
+RESPONSES = {
+    ("agree", "a", 0): {"ann1": C, "ann2": C, "ann3": C},  # auto correct: all agree
+    ("agree", "b", 0): {"ann1": C, "ann2": X},  # auto correct: a tie, no consensus
+    ("flip", "b", 0): {"ann1": X, "ann2": X, "ann3": C},  # auto incorrect: a split majority
+    ("flip", "a", 1): {"ann1": C, "ann3": C},  # auto incorrect (parsed): consensus contradicts it
+    ("never", "y", 0): {"ann2": C, "ann3": C},  # auto incorrect, unparseable: not confident
+    ("never", "x", 1): {"ann1": "unsure", "ann2": X},  # auto incorrect
+    ("never", "x", 0): {"ann3": "withdrawn"},  # taken back: no value
+}
+
+
+@pytest.fixture
+def url(db_url, tmp_path) -> str:
+    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
+    start = utcnow()
+    with session_scope(db_url, write=True) as s:
+        for key, answers in RESPONSES.items():
+            turn = s.get(Turn, node_id(db_url, *key))
+            for who, value in answers.items():
+                first = X if value == C else C  # an older, different response: only the newest counts
+                for i, v in enumerate((first, value)):
+                    at = start + timedelta(seconds=i)
+                    s.add(
+                        Response(
+                            turn_id=turn.id,
+                            discussion_id=turn.discussion_id,
+                            annotator=who,
+                            value=v,
+                            created_at=at,
+                        )
+                    )
+    return db_url
+
+
+def values(key) -> dict:
+    return {who: v for who, v in RESPONSES[key].items() if v in (C, X)}
+
+
+def test_the_report_equals_independent_computations(url):
+    r = agreement.agreement(actor=VIEWER, url=url)
+    triples = [(key, who, v) for key in RESPONSES for who, v in values(key).items()]
+    nltk = AnnotationTask(data=[(who, str(key), v) for key, who, v in triples])
+    assert r.scope == "every dataset" and r.annotators == ["ann1", "ann2", "ann3"]
+    assert r.nodes == 6  # the withdrawn-only node holds no value
+    assert r.alpha == pytest.approx(nltk.alpha())
+    pairs = {(p.a, p.b): p.agreement for p in r.pairs}
+    # ann1 and ann2 both answered agree/a/0 (c c), agree/b/0 (c i), flip/b/0 (i i): 2 of 3 equal;
+    # ann1 (c 2, i 1), ann2 (c 1, i 2): p_e = (2*1 + 1*2) / 9 = 4/9; kappa = (2/3 - 4/9) / (5/9) = 2/5
+    assert pairs[("ann1", "ann2")].n == 3
+    assert pairs[("ann1", "ann2")].observed == pytest.approx(2 / 3)
+    assert pairs[("ann1", "ann2")].kappa == pytest.approx(0.4)
+    # human labels (k = 1): agree/a/0 c, flip/b/0 i, flip/a/1 c, never/y/0 c, never/x/1 i; the tie none.
+    # automatic: c, i, i, i, i -> (c, c) 1, (i, i) 2, (i, c) 2
+    assert r.confusion.counts == {(C, C): 1, (C, X): 0, (X, C): 2, (X, X): 2}
+    # ann3 against the automatic labels: agree/a/0 c=c, flip/b/0 c!=i, flip/a/1 c!=i, never/y/0 c!=i
+    assert r.with_automatic["ann3"].n == 4 and r.with_automatic["ann3"].observed == pytest.approx(0.25)
+    # ann2 against the consensus: agree/a/0, flip/b/0, never/y/0, never/x/1 equal; the tie has none
+    assert r.with_consensus["ann2"].n == 4 and r.with_consensus["ann2"].observed == 1.0
+    assert [(n.discussion, n.agent, n.round) for n in r.disagreeing] == [
+        ("agree", "b", 0),  # a tie: the minority holds 1/2
+        ("flip", "b", 0),  # 2 to 1: the minority holds 1/3
+    ]
+    assert r.disagreeing[0].votes == "1 correct, 1 incorrect"
+
+
+def test_a_dataset_scopes_the_report(url):
+    r = agreement.agreement(actor=VIEWER, dataset="b", url=url)
+    assert r.scope == "dataset b" and r.nodes == 6
+    with pytest.raises(ValueError, match="not both"):
+        agreement.agreement(actor=VIEWER, dataset="b", task_id=1, url=url)
+
+
+def test_the_queue_holds_contested_nodes_most_contested_first(url):
+    queue = agreement.adjudication_queue(actor=ADJUDICATOR, url=url)
+    assert [(n.discussion, n.agent, n.round, round(n.contest, 3)) for n in queue] == [
+        ("agree", "b", 0, 0.5),  # a tie
+        ("flip", "a", 1, 0.5),  # the consensus (correct) contradicts a parsed automatic "incorrect"
+        ("flip", "b", 0, 0.333),  # a split majority
+    ]  # never/y/0 contradicts its automatic label too, but that label is not confident (unparseable)
