@@ -17,6 +17,7 @@ from sqlmodel import Session
 from db.engine import is_sqlite
 from db.jobs import ACTIVE
 from db.models import (
+    Adjudication,
     Dataset,
     Discussion,
     Edge,
@@ -24,6 +25,7 @@ from db.models import (
     Job,
     LabelEvent,
     NodePrediction,
+    Response,
     StoreMeta,
     Turn,
 )
@@ -161,6 +163,8 @@ def delete_dataset(session: Session, *, dataset_id: int) -> None:
         {"ds": dataset_id},
     )
     session.execute(delete(NodePrediction).where(NodePrediction.turn_id.in_(_turn_ids(dataset_id))))
+    session.execute(delete(Adjudication).where(Adjudication.turn_id.in_(_turn_ids(dataset_id))))
+    session.execute(delete(Response).where(Response.discussion_id.in_(ids)))
     session.execute(delete(Edge).where(Edge.discussion_id.in_(ids)))
     session.execute(delete(LabelEvent).where(LabelEvent.discussion_id.in_(ids)))
     session.execute(

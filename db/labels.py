@@ -16,9 +16,10 @@ from typing import TypeVar
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlmodel import Session
 
+from db import responses
 from db.browsing import BrowseFilter, node_scope
 from db.engine import is_sqlite
-from db.models import Dataset, Discussion, LabelEvent, Turn, utcnow
+from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK, bump_revision
 from magdi.answers import label_answer
 from magdi.mag import label_text
@@ -44,10 +45,6 @@ def _takes_turns(edit: Callable[..., R]) -> Callable[..., R]:
 
 class StaleEdit(RuntimeError):
     """The row changed since the editor loaded it (optimistic version check)."""
-
-
-def _bool(label: str | None) -> bool | None:
-    return None if label is None else label == "correct"
 
 
 def _nodes(session: Session, discussion_id: int) -> list[Turn]:
@@ -140,6 +137,14 @@ def _excluded_text(value: bool) -> str:
 _NODE_FIELDS = {"label": ("human_label", label_text), "excluded": ("excluded", _excluded_text)}
 
 
+def _stale(turn: Turn, expected_version: int | None) -> StaleEdit:
+    return StaleEdit(
+        f"node {turn.agent} round {turn.round} was changed by someone else "
+        f"since you loaded it (version {expected_version} → {turn.version}); "
+        "reload it and apply your change again"
+    )
+
+
 def _edit_node(
     session: Session,
     turn_id: int,
@@ -162,11 +167,7 @@ def _edit_node(
     if expected_version is not None:
         q = q.where(Turn.version == expected_version)
     if session.execute(q.values({column: value, "version": Turn.version + 1})).rowcount == 0:
-        raise StaleEdit(
-            f"node {before.agent} round {before.round} was changed by someone else "
-            f"since you loaded it (version {expected_version} → {before.version}); "
-            "reload it and apply your change again"
-        )
+        raise _stale(before, expected_version)
     session.refresh(before)
     event = _record(
         session,
@@ -183,6 +184,65 @@ def _edit_node(
     return before, event
 
 
+def _apply_human_label(
+    session: Session, turn_id: int, *, who: str, note: str | None, undoes: int | None = None
+) -> LabelEvent | None:
+    """Materialise the node's human label (`responses.human_labels`) in `Turn.human_label`: one
+    history entry with a new label revision when it changed (an undo always gets one, so that it
+    counts as done); None when it did not."""
+    new = responses.human_labels(session, [turn_id])[turn_id]
+    turn = session.get(Turn, turn_id, populate_existing=True)
+    if new == turn.human_label and undoes is None:
+        return None
+    turn, event = _edit_node(
+        session, turn_id, "label", new, who=who, note=note, expected_version=None, undoes=undoes
+    )
+    refresh_summary(session, turn.discussion_id)
+    return event
+
+
+def _respond(
+    session: Session,
+    turn_id: int,
+    value: str,
+    *,
+    who: str,
+    note: str | None,
+    expected_version: int | None,
+    undoes: int | None = None,
+) -> tuple[Response, LabelEvent | None]:
+    turn = session.get(Turn, turn_id, populate_existing=True)
+    if turn is None:
+        raise KeyError(f"no node with id {turn_id}")
+    if expected_version is not None and turn.version != expected_version:
+        raise _stale(turn, expected_version)
+    responses.seed_responses(session, [turn_id])
+    response = responses.add_response(session, turn_id, who, value, note=note)
+    event = _apply_human_label(session, turn_id, who=who, note=note, undoes=undoes)
+    if event is not None:
+        response.revision = event.revision
+        session.flush()
+    return response, event
+
+
+@_takes_turns
+def respond(
+    session: Session,
+    turn_id: int,
+    value: str,
+    *,
+    who: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> tuple[Response, LabelEvent | None]:
+    """Record `who`'s response ("correct" | "incorrect" | "unsure" | "withdrawn") to a node and
+    re-derive its human label; the history gets an entry only when that label changed.
+
+    `expected_version` is the node's version the annotator loaded: it changes with the node's human
+    label (and exclusion), not with responses that leave the label as it was."""
+    return _respond(session, turn_id, value, who=who, note=note, expected_version=expected_version)
+
+
 @_takes_turns
 def set_label(
     session: Session,
@@ -192,14 +252,20 @@ def set_label(
     who: str,
     note: str | None = None,
     expected_version: int | None = None,
-    undoes: int | None = None,
-) -> LabelEvent:
-    """Set (or with None, clear) a node's human label; one history entry."""
-    turn, event = _edit_node(
-        session, turn_id, "label", label, who=who, note=note, expected_version=expected_version, undoes=undoes
-    )
-    refresh_summary(session, turn.discussion_id)
-    return event
+) -> LabelEvent | None:
+    """`who` labels the node correct / incorrect (a response), or with None withdraws their
+    response; the history entry when its human label changed, else None."""
+    value = label_text(label) or "withdrawn"
+    return _respond(session, turn_id, value, who=who, note=note, expected_version=expected_version)[1]
+
+
+@_takes_turns
+def adjudicate(
+    session: Session, turn_id: int, label: bool, *, who: str, reason: str
+) -> tuple[Adjudication, LabelEvent | None]:
+    """The node's final label, whatever its responses say; the newest adjudication wins."""
+    adjudication = responses.add_adjudication(session, turn_id, label, reason=reason, adjudicator=who)
+    return adjudication, _apply_human_label(session, turn_id, who=who, note=f"adjudicated: {reason}")
 
 
 @_takes_turns
@@ -322,7 +388,22 @@ def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
     if event.field == "label":
         if label_text(turn.human_label) != event.new:
             raise StaleEdit("this node's label changed again after this edit; undo the later edit first")
-        return set_label(session, turn.id, _bool(event.old), who=who, note=note, undoes=event.id)
+        if undone_event_ids(session, [event.id]):
+            raise StaleEdit("this edit was already undone")
+        if responses.current_adjudication(session, turn.id) is not None:
+            raise ValueError(
+                "this node's label was adjudicated; an adjudicator changes it by adjudicating again"
+            )
+        # the edit's author takes back the response that made it: theirs before it is current again
+        value = responses.restore_value(session, turn.id, event.who, event.revision)
+        restored = (
+            None if value is None else responses.add_response(session, turn.id, event.who, value, note=note)
+        )
+        undo_event = _apply_human_label(session, turn.id, who=who, note=note, undoes=event.id)
+        if restored is not None:
+            restored.revision = undo_event.revision
+            session.flush()
+        return undo_event
     if event.field == "excluded":
         if str(turn.excluded).lower() != event.new:
             raise StaleEdit("this node's exclusion changed again after this edit")
@@ -333,7 +414,9 @@ def undo(session: Session, event_id: int, *, who: str) -> LabelEvent:
 @_takes_turns
 def undo_revision(session: Session, revision: int, *, who: str) -> int:
     """Undo every label entry of one revision (a bulk action) that is still current; returns how
-    many were undone. Entries whose node changed again since are left alone (never overwritten)."""
+    many were undone. Entries whose node changed again since are left alone (never overwritten).
+    The responses the revision wrote are taken back (their authors' earlier ones are current
+    again), also on nodes whose label they did not change, while still their authors' current ones."""
     events = list(
         session.execute(
             select(LabelEvent).where(
@@ -342,47 +425,123 @@ def undo_revision(session: Session, revision: int, *, who: str) -> int:
         ).scalars()
     )
     done = undone_event_ids(session, [e.id for e in events])
-    todo = [e for e in events if e.id not in done]
-    if not todo:
-        return 0
+    pending = [e for e in events if e.id not in done]
     current = dict(
-        session.execute(select(Turn.id, Turn.human_label).where(Turn.id.in_([e.turn_id for e in todo]))).all()
+        session.execute(
+            select(Turn.id, Turn.human_label).where(Turn.id.in_([e.turn_id for e in pending]))
+        ).all()
     )
-    todo = [e for e in todo if label_text(current.get(e.turn_id)) == e.new]
-    if not todo:
+    todo = {e.turn_id: e for e in pending if label_text(current.get(e.turn_id)) == e.new}
+    evented = {e.turn_id for e in events}
+    written = list(
+        session.execute(
+            select(Response.turn_id, Response.annotator, Response.id, Response.discussion_id).where(
+                Response.revision == revision
+            )
+        ).all()
+    )
+    discussion_of = {t: d for t, _, _, d in written}
+    newest = _newest_response_ids(session, [(t, a) for t, a, _, _ in written])
+    back = [
+        (t, a) for t, a, rid, _ in written if t in todo or (t not in evented and newest.get((t, a)) == rid)
+    ]
+    if not todo and not back:
         return 0
-    new_rev = bump_revision(session)
-    now = utcnow()
-    for i in range(0, len(todo), CHUNK):
-        part = todo[i : i + CHUNK]
-        for old in {e.old for e in part}:
-            ids = [e.turn_id for e in part if e.old == old]
+    new_rev, now = bump_revision(session), utcnow()
+    restore = {(t, a): responses.restore_value(session, t, a, revision) for t, a in back}
+    rows = [(t, a, v) for (t, a), v in restore.items() if v is not None]
+    for i in range(0, len(rows), CHUNK):
+        session.execute(
+            insert(Response),
+            [
+                dict(
+                    turn_id=t,
+                    discussion_id=discussion_of[t],
+                    annotator=a,
+                    value=v,
+                    revision=new_rev,
+                    created_at=now,
+                )
+                for t, a, v in rows[i : i + CHUNK]
+            ],
+        )
+    turn_ids = sorted(set(todo) | {t for t, _ in back})
+    _write_labels(
+        session,
+        turn_ids,
+        who=who,
+        note=f"undo of revision {revision}",
+        revision=new_rev,
+        at=now,
+        undoes={t: e.id for t, e in todo.items()},
+    )
+    return len(todo)
+
+
+def _newest_response_ids(session: Session, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    turn_ids = sorted({t for t, _ in pairs})
+    out: dict[tuple[int, str], int] = {}
+    for i in range(0, len(turn_ids), CHUNK):
+        q = (
+            select(Response.turn_id, Response.annotator, func.max(Response.id))
+            .where(Response.turn_id.in_(turn_ids[i : i + CHUNK]))
+            .group_by(Response.turn_id, Response.annotator)
+        )
+        out.update({(t, a): rid for t, a, rid in session.execute(q)})
+    return out
+
+
+def _write_labels(
+    session: Session,
+    turn_ids: list[int],
+    *,
+    who: str,
+    note: str | None,
+    revision: int,
+    at,
+    undoes: dict[int, int] | None = None,
+    known: dict[int, bool | None] | None = None,
+) -> list[int]:
+    """Materialise the human labels of many nodes (`known`: already computed); one history entry
+    per changed node, and one per node in `undoes` (turn: the entry it undoes) changed or not.
+    Returns the discussions touched."""
+    undoes = undoes or {}
+    new = known if known is not None else responses.human_labels(session, turn_ids)
+    old: dict[int, tuple[int, bool | None]] = {}
+    for i in range(0, len(turn_ids), CHUNK):
+        q = select(Turn.id, Turn.discussion_id, Turn.human_label).where(Turn.id.in_(turn_ids[i : i + CHUNK]))
+        old.update({t: (d, h) for t, d, h in session.execute(q)})
+    changed = [t for t in turn_ids if new[t] != old[t][1] or t in undoes]
+    for i in range(0, len(changed), CHUNK):
+        part = changed[i : i + CHUNK]
+        for value in {new[t] for t in part}:
             session.execute(
                 update(Turn)
-                .where(Turn.id.in_(ids))
-                .values(human_label=_bool(old), version=Turn.version + 1)
+                .where(Turn.id.in_([t for t in part if new[t] == value]))
+                .values(human_label=value, version=Turn.version + 1)
                 .execution_options(synchronize_session=False)
             )
         session.execute(
             insert(LabelEvent),
             [
                 dict(
-                    discussion_id=e.discussion_id,
-                    turn_id=e.turn_id,
+                    discussion_id=old[t][0],
+                    turn_id=t,
                     field="label",
-                    old=e.new,
-                    new=e.old,
+                    old=label_text(old[t][1]),
+                    new=label_text(new[t]),
                     who=who,
-                    at=now,
-                    note=f"undo of revision {revision}",
-                    revision=new_rev,
-                    undoes=e.id,
+                    at=at,
+                    note=note,
+                    revision=revision,
+                    undoes=undoes.get(t),
                 )
-                for e in part
+                for t in part
             ],
         )
-    refresh_summaries(session, sorted({e.discussion_id for e in todo}))
-    return len(todo)
+    touched = sorted({old[t][0] for t in changed})
+    refresh_summaries(session, touched)
+    return touched
 
 
 def history(
@@ -523,47 +682,53 @@ def bulk_set_label(
     round_: int | None = None,
     note: str | None = None,
 ) -> dict:
-    """Set the human label of every matching node in the caller's transaction.
+    """`who` responds `label` to every matching node in the caller's transaction.
 
-    Nodes that already carry this human label are left alone. Each changed node gets one history
-    entry; all entries share one label revision (so the batch can be found and undone together).
+    Nodes whose current response by `who` already says so are left alone. Each node whose human
+    label changed gets one history entry; entries and responses share one label revision (so the
+    batch can be found and undone together). `responses`: how many responses were written.
     """
     scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
-    rows = session.execute(
-        select(Turn.id, Turn.discussion_id, Turn.human_label)
-        .where(*scope, (Turn.human_label.is_(None)) | (Turn.human_label != label))
-        .order_by(Turn.id)
-    ).all()
-    if not rows:
-        return dict(changed=0, discussions=0, revision=None)
-    revision = bump_revision(session)
-    now, new = utcnow(), label_text(label)
-    for i in range(0, len(rows), CHUNK):
-        part = rows[i : i + CHUNK]
+    rows = session.execute(select(Turn.id, Turn.discussion_id).where(*scope).order_by(Turn.id)).all()
+    value = label_text(label)
+    ids = [r[0] for r in rows]
+    responses.seed_responses(session, ids)
+    mine = responses.current_responses(session, ids, annotator=who)
+    todo = [(t, d) for t, d in rows if mine.get(t, {}).get(who, (None,))[0] != value]
+    if not todo:
+        return dict(changed=0, discussions=0, revision=None, responses=0)
+    todo_ids = [t for t, _ in todo]
+    new = responses.human_labels(session, todo_ids, overlay={t: (who, value) for t in todo_ids})
+    before = _human(session, todo_ids)
+    changed = [t for t in todo_ids if new[t] != before[t]]
+    revision, now = (bump_revision(session) if changed else None), utcnow()
+    for i in range(0, len(todo), CHUNK):
         session.execute(
-            update(Turn)
-            .where(Turn.id.in_([r[0] for r in part]))
-            .values(human_label=label, version=Turn.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(
-            insert(LabelEvent),
+            insert(Response),
             [
                 dict(
-                    discussion_id=d,
                     turn_id=t,
-                    field="label",
-                    old=label_text(h),
-                    new=new,
-                    who=who,
-                    at=now,
+                    discussion_id=d,
+                    annotator=who,
+                    value=value,
                     note=note,
                     revision=revision,
-                    undoes=None,
+                    created_at=now,
                 )
-                for t, d, h in part
+                for t, d in todo[i : i + CHUNK]
             ],
         )
-    touched = sorted({r[1] for r in rows})
-    refresh_summaries(session, touched)
-    return dict(changed=len(rows), discussions=len(touched), revision=revision)
+    if not changed:
+        return dict(changed=0, discussions=0, revision=None, responses=len(todo))
+    touched = _write_labels(
+        session, changed, who=who, note=note, revision=revision, at=now, known={t: new[t] for t in changed}
+    )
+    return dict(changed=len(changed), discussions=len(touched), revision=revision, responses=len(todo))
+
+
+def _human(session: Session, turn_ids: list[int]) -> dict[int, bool | None]:
+    out: dict[int, bool | None] = {}
+    for i in range(0, len(turn_ids), CHUNK):
+        q = select(Turn.id, Turn.human_label).where(Turn.id.in_(turn_ids[i : i + CHUNK]))
+        out.update(dict(session.execute(q).all()))
+    return out

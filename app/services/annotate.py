@@ -52,6 +52,8 @@ def _run(action, success: str) -> EditResult:
         return EditResult(False, str(exc.args[0]) if exc.args else "not found")
     except StoreBusy as exc:  # the edit was not written: the page says so, the annotator retries
         return EditResult(False, str(exc))
+    if event is None:  # a response that left the node's human label as it was
+        return EditResult(True, success)
     return EditResult(True, success, event_id=event.id, revision=event.revision)
 
 
@@ -64,7 +66,9 @@ def set_label(
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    """Set (True / False) or clear (None) a node's human label; a node's id is its turn's id."""
+    """The actor's response to a node: correct (True) / incorrect (False), or None to withdraw it;
+    the node's human label follows from every annotator's response (`app.services.responses`). A
+    node's id is its turn's id. `event_id` is the history entry when the human label changed."""
     who, note = _who(actor, "label nodes"), _note(note)
 
     def act():
@@ -209,8 +213,8 @@ def _busy_as_result(fn):
 def bulk_label(
     scope: BulkScope, label: bool, *, actor: Actor, note: str | None = None, url: str | None = None
 ) -> EditResult:
-    """Label every node in scope in one transaction; one history entry per changed node, and an
-    audit entry for the whole."""
+    """The actor responds `label` to every node in scope in one transaction; one history entry per
+    node whose human label changed, and an audit entry for the whole."""
     who, note = _who(actor, "bulk-label nodes"), _note(note)
     with session_scope(url, write=True) as s:
         out = labels.bulk_set_label(
@@ -235,8 +239,10 @@ def bulk_label(
             }
             audit.record(actor, "bulk.applied", f"revision {out['revision']}", detail, session=s)
     word = "correct" if label else "incorrect"
-    if not out["changed"]:
+    if not out["responses"]:
         return EditResult(True, f"nothing to change: every node in scope is already {word}")
+    if not out["changed"]:
+        return EditResult(True, f"recorded {out['responses']} response(s) {word}; no node's label changed")
     return EditResult(
         True,
         f"labelled {out['changed']} node(s) in {out['discussions']} "

@@ -20,9 +20,10 @@ IDENTITY_MAX = 200
 
 class Role(IntEnum):
     VIEWER = 1  # browse, MAG, compare
-    ANNOTATOR = 2  # + label edits, gold corrections, bulk
-    TRAINER = 3  # + queue, cancel and resume jobs, evaluations, discussions with admin-defined agents
-    ADMIN = 4  # + agents, users, datasets, every job, settings
+    ANNOTATOR = 2  # + label edits (responses), gold corrections, bulk
+    ADJUDICATOR = 3  # + final labels of nodes annotators disagree on (adjudication)
+    TRAINER = 4  # + queue, cancel and resume jobs, evaluations, discussions with admin-defined agents
+    ADMIN = 5  # + agents, users, datasets, every job, settings
 
     @property
     def label(self) -> str:

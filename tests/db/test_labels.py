@@ -102,8 +102,8 @@ def test_undo_of_a_bulk_label_leaves_nodes_edited_since_alone(db_url, tmp_path):
         bulk = labels.bulk_set_label(s, browsing.BrowseFilter(), False, who="ann", answer="18")
     assert (bulk["changed"], bulk["discussions"]) == (5, 1)
     a0 = node_id(db_url, "q1", "a", 0)
-    with session_scope(db_url, write=True) as s:
-        labels.set_label(s, a0, True, who="other")
+    with session_scope(db_url, write=True) as s:  # ann changes her mind on a0 (another annotator's
+        labels.set_label(s, a0, True, who="ann")  # "correct" would tie with hers: no label)
     with session_scope(db_url, write=True) as s:
         assert labels.undo_revision(s, bulk["revision"], who="ann") == 4  # not a0: changed since
     with session_scope(db_url, write=True) as s:

@@ -1,0 +1,188 @@
+"""Annotators' responses to nodes and adjudications (append-only tables; migration 0008).
+
+An annotator's current response to a node is their newest row; "withdrawn" means they have none.
+An adjudication's newest row per node wins. `human_labels` derives the node's human label from
+them (`magdi.annotation`); `db.labels` materialises it in `Turn.human_label`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from db.models import Adjudication, LabelEvent, Response, Turn, utcnow
+from db.queries import CHUNK
+from magdi.annotation import VALUES, consensus_min, human_consensus
+
+CurrentResponses = dict[
+    int, dict[str, tuple[str, str | None, datetime]]
+]  # turn: annotator: (value, note, at)
+
+
+def add_response(
+    session: Session,
+    turn_id: int,
+    annotator: str,
+    value: str,
+    *,
+    note: str | None = None,
+    revision: int | None = None,
+    at: datetime | None = None,
+) -> Response:
+    if value not in VALUES:
+        raise ValueError(f"unknown response {value!r}; expected one of {VALUES}")
+    turn = session.get(Turn, turn_id)
+    if turn is None:
+        raise KeyError(f"no node with id {turn_id}")
+    row = Response(
+        turn_id=turn_id,
+        discussion_id=turn.discussion_id,
+        annotator=annotator,
+        value=value,
+        note=note,
+        revision=revision,
+        created_at=at or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _newest_ids(turn_ids: list[int], annotator: str | None = None):
+    q = select(func.max(Response.id)).where(Response.turn_id.in_(turn_ids))
+    if annotator is not None:
+        q = q.where(Response.annotator == annotator)
+    return q.group_by(Response.turn_id, Response.annotator)
+
+
+def current_responses(
+    session: Session, turn_ids: Iterable[int], *, annotator: str | None = None
+) -> CurrentResponses:
+    """Every annotator's current response to these nodes (only `annotator`'s, if given); withdrawn
+    responses are left out (the annotator has none)."""
+    ids, out = sorted(set(turn_ids)), {}
+    for i in range(0, len(ids), CHUNK):
+        q = select(Response.turn_id, Response.annotator, Response.value, Response.note, Response.created_at)
+        q = q.where(
+            Response.id.in_(_newest_ids(ids[i : i + CHUNK], annotator)), Response.value != "withdrawn"
+        )
+        for turn_id, who, value, note, at in session.execute(q):
+            out.setdefault(turn_id, {})[who] = (value, note, at)
+    return out
+
+
+def response_history(session: Session, turn_id: int) -> list[Response]:
+    """Every response ever given to the node, oldest first (withdrawals included)."""
+    q = select(Response).where(Response.turn_id == turn_id).order_by(Response.id)
+    return list(session.execute(q).scalars())
+
+
+def add_adjudication(
+    session: Session, turn_id: int, label: bool, *, reason: str, adjudicator: str, at: datetime | None = None
+) -> Adjudication:
+    if session.get(Turn, turn_id) is None:
+        raise KeyError(f"no node with id {turn_id}")
+    row = Adjudication(
+        turn_id=turn_id, label=label, reason=reason, adjudicator=adjudicator, created_at=at or utcnow()
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def current_adjudications(session: Session, turn_ids: Iterable[int]) -> dict[int, Adjudication]:
+    """The newest adjudication of each of these nodes that has one."""
+    ids, out = sorted(set(turn_ids)), {}
+    for i in range(0, len(ids), CHUNK):
+        newest = (
+            select(func.max(Adjudication.id))
+            .where(Adjudication.turn_id.in_(ids[i : i + CHUNK]))
+            .group_by(Adjudication.turn_id)
+        )
+        for row in session.execute(select(Adjudication).where(Adjudication.id.in_(newest))).scalars():
+            out[row.turn_id] = row
+    return out
+
+
+def current_adjudication(session: Session, turn_id: int) -> Adjudication | None:
+    return current_adjudications(session, [turn_id]).get(turn_id)
+
+
+def human_labels(
+    session: Session, turn_ids: Iterable[int], *, overlay: dict[int, tuple[str, str]] | None = None
+) -> dict[int, bool | None]:
+    """Each node's human label: its adjudicated label, else the consensus of its current responses
+    (k = MAGDI_CONSENSUS_MIN), else None. `overlay` {turn: (annotator, value)} counts a response
+    as if it were already written (a bulk label computes what it would change)."""
+    ids = sorted(set(turn_ids))
+    responses, adjudicated, k = (
+        current_responses(session, ids),
+        current_adjudications(session, ids),
+        consensus_min(),
+    )
+    out = {}
+    for t in ids:
+        if t in adjudicated:
+            out[t] = adjudicated[t].label
+            continue
+        values = {who: v for who, (v, _, _) in responses.get(t, {}).items()}
+        if overlay and t in overlay:
+            values[overlay[t][0]] = overlay[t][1]
+        out[t] = human_consensus(values.values(), k)
+    return out
+
+
+def restore_value(session: Session, turn_id: int, annotator: str, revision: int | None) -> str | None:
+    """The value `annotator`'s response to the node had before the one they gave in `revision`
+    (their current one when that revision wrote none): "withdrawn" when there was none, None when
+    they have no response to take back."""
+    q = select(Response.value, Response.revision).where(
+        Response.turn_id == turn_id, Response.annotator == annotator
+    )
+    rows = list(session.execute(q.order_by(Response.id)).all())
+    if not rows:
+        return None
+    found = [i for i, (_, r) in enumerate(rows) if revision is not None and r == revision]
+    cut = found[-1] if found else len(rows) - 1
+    return rows[cut - 1][0] if cut else "withdrawn"
+
+
+def seed_responses(session: Session, turn_ids: Iterable[int]) -> None:
+    """A node whose human label came without responses (imported with the file, or set before
+    responses existed) gets one for it before anyone responds, so the label is not lost: from the
+    annotator of its newest label edit, or "local" (as migration 0008 did)."""
+    ids = sorted(set(turn_ids))
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        answered = select(Response.turn_id).where(Response.turn_id.in_(part))
+        bare = session.execute(
+            select(Turn.id, Turn.discussion_id, Turn.human_label).where(
+                Turn.id.in_(part), Turn.human_label.is_not(None), Turn.id.not_in(answered)
+            )
+        ).all()
+        if not bare:
+            continue
+        newest = (
+            select(func.max(LabelEvent.id))
+            .where(LabelEvent.turn_id.in_([b[0] for b in bare]), LabelEvent.field == "label")
+            .group_by(LabelEvent.turn_id)
+        )
+        who = dict(
+            session.execute(select(LabelEvent.turn_id, LabelEvent.who).where(LabelEvent.id.in_(newest))).all()
+        )
+        session.execute(
+            insert(Response),
+            [
+                dict(
+                    turn_id=t,
+                    discussion_id=d,
+                    annotator=who.get(t, "local"),
+                    value="correct" if h else "incorrect",
+                    created_at=utcnow(),
+                )
+                for t, d, h in bare
+            ],
+        )
