@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from nltk.metrics.agreement import AnnotationTask
@@ -10,7 +12,9 @@ from nltk.metrics.agreement import AnnotationTask
 from app.services import agreement, store
 from app.services.auth import LOCAL, Actor, Role
 from db.engine import session_scope
+from db.models import AnnotationTask as Task
 from db.models import Response, Turn, utcnow
+from magdi.agreement import Agreement
 from tests.utils import agree_flip_never, write_jsonl
 from tests.utils.rows import node_id
 
@@ -29,16 +33,16 @@ RESPONSES = {
 }
 
 
-@pytest.fixture
-def url(db_url, tmp_path) -> str:
-    store.import_file(write_jsonl(tmp_path / "b.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
+def add_responses(url: str, folder: Path) -> None:
+    """The toy store (agree, flip, never) with the current responses of `RESPONSES`, each after an
+    older, different response of the same annotator (only the newest counts)."""
+    store.import_file(write_jsonl(folder / "b.jsonl", agree_flip_never()), url=url, actor=LOCAL)
     start = utcnow()
-    with session_scope(db_url, write=True) as s:
+    with session_scope(url, write=True) as s:
         for key, answers in RESPONSES.items():
-            turn = s.get(Turn, node_id(db_url, *key))
+            turn = s.get(Turn, node_id(url, *key))
             for who, value in answers.items():
-                first = X if value == C else C  # an older, different response: only the newest counts
-                for i, v in enumerate((first, value)):
+                for i, v in enumerate((X if value == C else C, value)):
                     at = start + timedelta(seconds=i)
                     s.add(
                         Response(
@@ -49,6 +53,11 @@ def url(db_url, tmp_path) -> str:
                             created_at=at,
                         )
                     )
+
+
+@pytest.fixture
+def url(db_url, tmp_path) -> str:
+    add_responses(db_url, tmp_path)
     return db_url
 
 
@@ -86,8 +95,27 @@ def test_the_report_equals_independent_computations(url):
 def test_a_dataset_scopes_the_report(url):
     r = agreement.agreement(actor=VIEWER, dataset="b", url=url)
     assert r.scope == "dataset b" and r.nodes == 6
+    assert agreement.agreement(actor=VIEWER, dataset="no such set", url=url).nodes == 0
     with pytest.raises(ValueError, match="not both"):
         agreement.agreement(actor=VIEWER, dataset="b", task_id=1, url=url)
+
+
+def test_a_task_scopes_the_report_by_its_filter(url):
+    with session_scope(url, write=True) as s:
+        task = Task(name="strategy", filter=json.dumps({"task": "strategyqa"}), overlap=2)
+        s.add(task)
+        s.flush()
+        task_id = task.id
+    assert agreement.task_choices(url) == {task_id: "strategy"}
+    r = agreement.agreement(actor=VIEWER, task_id=task_id, url=url)
+    # only "never": y/0 (ann2 c, ann3 c) and x/1 (ann2 i; ann1 unsure): the one unit two people
+    # answered holds one value, so alpha is undefined; ann2 and ann3 agree on it, kappa undefined too;
+    # ann1 answered only "unsure" here: not an annotator of these figures
+    assert (r.scope, r.nodes, r.alpha, r.disagreeing) == ("task strategy", 2, None, [])
+    assert r.annotators == ["ann2", "ann3"]
+    assert [(p.a, p.b, p.agreement) for p in r.pairs] == [("ann2", "ann3", Agreement(1, 1.0, None))]
+    with pytest.raises(LookupError, match="no annotation task"):
+        agreement.agreement(actor=VIEWER, task_id=task_id + 1, url=url)
 
 
 def test_the_queue_holds_contested_nodes_most_contested_first(url):
