@@ -146,6 +146,11 @@ def fts_query(text_in: str) -> str:
     return " ".join(f'"{t}"' for t in terms)
 
 
+def discussion_conditions(session: Session, f: BrowseFilter) -> list:
+    """Conditions on Discussion: it matches `f`."""
+    return _conditions(session, f)
+
+
 def _conditions(session: Session, f: BrowseFilter) -> list:
     if any(isinstance(v, str) and _UNSTORABLE.search(v) for v in f.values.values()):
         return [false()]  # text no stored row holds matches nothing
@@ -252,6 +257,18 @@ def waiting_by_dataset(session: Session) -> dict[str, int]:
     return dict(session.execute(q).all())
 
 
+def review_score() -> ColumnElement[int]:
+    """A node's review rank (see `review_queue`); 0 for a node no rule flags and not confidently wrong."""
+    as_int = Turn.round.type
+    effective = func.coalesce(Turn.human_label, Turn.auto_label)
+    return (
+        func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
+        + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT) & (effective.is_(False)), type_=as_int)
+        * 2
+        + func.cast(Turn.needs_review, type_=as_int)
+    )
+
+
 def review_queue(
     session: Session,
     *,
@@ -268,14 +285,7 @@ def review_queue(
     at the last round); then, at equal score, a classifier suggestion first. The page shows the
     exact reasons (`magdi.summary.review_reasons`) of the nodes it lists.
     """
-    as_int = Turn.round.type
-    effective = func.coalesce(Turn.human_label, Turn.auto_label)
-    score = (
-        func.cast(Turn.answer_norm.is_(None) & Turn.needs_review, type_=as_int) * 8
-        + func.cast((func.coalesce(Turn.confidence, 0.0) >= CONFIDENT) & (effective.is_(False)), type_=as_int)
-        * 2
-        + func.cast(Turn.needs_review, type_=as_int)
-    )
+    score = review_score()
     cond = [predictions.waits_for_review(prediction_job)]
     if dataset_ids:
         cond.append(

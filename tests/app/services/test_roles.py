@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import annotate, audit, datasets, experiments, jobs, predictions, store, upload
+from app.services import annotate, audit, datasets, experiments, jobs, predictions, store, tasks, upload
 from app.services.annotate import BulkScope
 from app.services.auth import LOCAL, Actor, Forbidden, Role, actor_for, list_users, set_role
 from app.services.filters import Filter
@@ -133,6 +133,10 @@ def _score_nodes(c: Ctx, me: str) -> Act:
     return act
 
 
+def _task(c: Ctx) -> int:
+    return tasks.create_task(c.unique("task"), Filter(), overlap=1, actor=LOCAL, url=c.url).id
+
+
 def _on_dataset(action: Callable[..., object], *args) -> Callable[[Ctx, str], Act]:
     def prepare(c: Ctx, me: str) -> Act:
         name, more = (
@@ -244,6 +248,24 @@ CASES: list[tuple[str, Role, str | None, Callable[[Ctx, str], Act]]] = [
         Role.ADMIN,
         "dataset.imported",
         _on(_staged, lambda f, a, c: upload.import_uploads(f, actor=a, url=c.url)),
+    ),
+    (
+        "create an annotation task",
+        Role.TRAINER,
+        "task.created",
+        _plain(lambda a, c: tasks.create_task(c.unique("task"), Filter(), overlap=2, actor=a, url=c.url)),
+    ),
+    (
+        "archive an annotation task",
+        Role.TRAINER,
+        "task.archived",
+        _on(_task, lambda t, a, c: tasks.archive_task(t, actor=a, url=c.url)),
+    ),
+    (
+        "work through a task's queue",
+        Role.ANNOTATOR,
+        None,
+        _on(_task, lambda t, a, c: tasks.next_items(t, actor=a, url=c.url)),
     ),
     ("list users", Role.ADMIN, None, _plain(lambda a, c: list_users(actor=a, url=c.url))),
     ("change a role", Role.ADMIN, "role.changed", _set_role),
