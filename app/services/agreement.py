@@ -176,7 +176,7 @@ def adjudication_queue(
 ) -> list[NodeVotes]:
     """Nodes to adjudicate, most contested first (see the module's docstring): humans disagree, or
     their consensus contradicts a confident automatic label; never a node already adjudicated."""
-    require(actor, getattr(Role, "ADJUDICATOR", Role.TRAINER), "adjudicate labels")
+    require(actor, Role.ADJUDICATOR, "adjudicate labels")
     _, nodes = node_votes(task_id=task_id, dataset=dataset, url=url)
     return _contested([n for n in nodes if n.adjudicated is None and (n.disagree or n.contradicts_auto)])
 
