@@ -38,12 +38,12 @@ def _who(actor: Actor, action: str) -> str:
     return require(actor, Role.ANNOTATOR, action).identity
 
 
-def _note(note: str | None) -> str | None:
+def clean_note(note: str | None) -> str | None:
     note = (note or "").strip()
     return note[:MAX_NOTE] or None
 
 
-def _run(action, success: str) -> EditResult:
+def run_edit(action, success: str) -> EditResult:
     try:
         event = action()
     except labels.StaleEdit as exc:
@@ -69,14 +69,14 @@ def set_label(
     """The actor's response to a node: correct (True) / incorrect (False), or None to withdraw it;
     the node's human label follows from every annotator's response (`app.services.responses`). A
     node's id is its turn's id. `event_id` is the history entry when the human label changed."""
-    who, note = _who(actor, "label nodes"), _note(note)
+    who, note = _who(actor, "label nodes"), clean_note(note)
 
     def act():
         with session_scope(url, write=True) as s:
             return labels.set_label(s, turn_id, label, who=who, note=note, expected_version=expected_version)
 
     text = {True: "correct", False: "incorrect", None: "automatic (human label cleared)"}[label]
-    return _run(act, f"label set to {text}")
+    return run_edit(act, f"label set to {text}")
 
 
 def set_excluded(
@@ -88,7 +88,7 @@ def set_excluded(
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    who, note = _who(actor, "exclude nodes"), _note(note)
+    who, note = _who(actor, "exclude nodes"), clean_note(note)
 
     def act():
         with session_scope(url, write=True) as s:
@@ -96,7 +96,7 @@ def set_excluded(
                 s, turn_id, excluded, who=who, note=note, expected_version=expected_version
             )
 
-    return _run(act, "excluded from training" if excluded else "included in training again")
+    return run_edit(act, "excluded from training" if excluded else "included in training again")
 
 
 @dataclass
@@ -128,7 +128,7 @@ def set_gold(
     expected_version: int | None = None,
     url: str | None = None,
 ) -> EditResult:
-    who, note, gold = _who(actor, "correct gold answers"), _note(note), (gold or "").strip()
+    who, note, gold = _who(actor, "correct gold answers"), clean_note(note), (gold or "").strip()
     if not gold:
         return EditResult(False, "the gold answer cannot be empty")
     recomputed = 0
@@ -142,7 +142,7 @@ def set_gold(
             recomputed = labels.recomputed_labels(s, event.revision)
             return event
 
-    result = _run(act, "")
+    result = run_edit(act, "")
     if result.ok:  # counted in the transaction that wrote them
         result.message = f"gold answer set to {gold}; {recomputed} automatic label(s) recomputed"
         result.changed = recomputed
@@ -158,7 +158,7 @@ def undo(event_id: int, *, actor: Actor, url: str | None = None) -> EditResult:
             return labels.undo(s, event_id, who=who)
 
     try:
-        return _run(act, f"undid #{event_id}")
+        return run_edit(act, f"undid #{event_id}")
     except ValueError as exc:
         return EditResult(False, str(exc))
 
@@ -215,7 +215,7 @@ def bulk_label(
 ) -> EditResult:
     """The actor responds `label` to every node in scope in one transaction; one history entry per
     node whose human label changed, and an audit entry for the whole."""
-    who, note = _who(actor, "bulk-label nodes"), _note(note)
+    who, note = _who(actor, "bulk-label nodes"), clean_note(note)
     with session_scope(url, write=True) as s:
         out = labels.bulk_set_label(
             s,

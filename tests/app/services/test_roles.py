@@ -18,7 +18,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import annotate, audit, datasets, experiments, jobs, predictions, store, tasks, upload
+from app.services import (
+    agreement,
+    annotate,
+    audit,
+    datasets,
+    experiments,
+    jobs,
+    predictions,
+    responses,
+    store,
+    tasks,
+    upload,
+)
 from app.services.annotate import BulkScope
 from app.services.auth import LOCAL, Actor, Forbidden, Role, actor_for, list_users, set_role
 from app.services.filters import Filter
@@ -111,6 +123,12 @@ def _undo(c: Ctx, me: str) -> Act:
     return lambda a: annotate.undo(edit.event_id, actor=a, url=c.url)
 
 
+def _withdraw(c: Ctx, me: str) -> Act:
+    node = c.node()
+    responses.respond(node, "unsure", actor=Actor(me, Role.ADMIN), url=c.url)  # the actor's own response
+    return lambda a: responses.withdraw(node, actor=a, url=c.url)
+
+
 def _gold(c: Ctx, me: str) -> Act:
     did = disc_id(c.url, f"{c.dataset()}-q")
     return lambda a: annotate.set_gold(did, "20", actor=a, url=c.url)
@@ -197,6 +215,26 @@ CASES: list[tuple[str, Role, str | None, Callable[[Ctx, str], Act]]] = [
     ("undo an edit", Role.ANNOTATOR, None, _undo),
     ("bulk-label", Role.ANNOTATOR, "bulk.applied", _bulk),
     ("undo a bulk label", Role.ANNOTATOR, "bulk.undone", _undo_bulk),
+    (
+        "respond to a node",
+        Role.ANNOTATOR,
+        None,
+        _on(Ctx.node, lambda n, a, c: responses.respond(n, "incorrect", actor=a, url=c.url)),
+    ),
+    ("withdraw a response", Role.ANNOTATOR, None, _withdraw),
+    ("see the agreement", Role.VIEWER, None, _plain(lambda a, c: agreement.agreement(actor=a, url=c.url))),
+    (
+        "list the adjudication queue",
+        Role.ADJUDICATOR,
+        None,
+        _plain(lambda a, c: agreement.adjudication_queue(actor=a, url=c.url)),
+    ),
+    (
+        "adjudicate",
+        Role.ADJUDICATOR,
+        "label.adjudicated",
+        _on(Ctx.node, lambda n, a, c: responses.adjudicate(n, True, reason="checked", actor=a, url=c.url)),
+    ),
     (
         "export",
         Role.ANNOTATOR,

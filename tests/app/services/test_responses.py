@@ -1,0 +1,87 @@
+"""The responses service: respond, withdraw, the version check, adjudication and its role."""
+
+import pytest
+from sqlalchemy import select
+
+from app.services import annotate, responses, store
+from app.services.auth import LOCAL, Actor, Forbidden, Role
+from db.engine import session_scope
+from db.models import AuditEntry
+from tests.utils import discussion, exported, write_jsonl
+from tests.utils.rows import node_id
+
+ANN, BOB = Actor("ann", Role.ANNOTATOR), Actor("bob", Role.ANNOTATOR)
+
+
+@pytest.fixture
+def url(db_url, tmp_path) -> str:
+    store.import_file(write_jsonl(tmp_path / "s.jsonl", [discussion()]), url=db_url, actor=LOCAL)
+    return db_url
+
+
+def _b0(url: str) -> dict:
+    [d] = exported(url)
+    return next(t for t in d["turns"] if (t["agent"], t["round"]) == ("b", 0))
+
+
+def test_respond_withdraw_and_a_stale_response(url):
+    b0 = node_id(url, "q1", "b", 0)
+    first = responses.respond(b0, "correct", actor=ANN, note=" units ", expected_version=0, url=url)
+    assert (first.ok, first.message) == (True, "your response: correct") and first.event_id
+    assert (_b0(url)["label"], _b0(url)["label_source"]) == ("correct", "human")
+    stale = responses.respond(b0, "incorrect", actor=BOB, expected_version=0, url=url)
+    assert (stale.ok, stale.stale) == (False, True) and "changed by someone else" in stale.message
+    unsure = responses.respond(b0, "unsure", actor=BOB, expected_version=1, url=url)
+    assert unsure.ok and unsure.event_id is None  # the label stays: no history entry
+    found = responses.responses(b0, actor=Actor("vic", Role.VIEWER), url=url)
+    assert [(r.annotator, r.value, r.note) for r in found] == [
+        ("ann", "correct", "units"),
+        ("bob", "unsure", None),
+    ]
+    assert responses.withdraw(b0, actor=ANN, url=url).message == "your response was withdrawn"
+    assert _b0(url)["label_source"] == "auto"
+    nothing = responses.withdraw(b0, actor=ANN, url=url)
+    assert (nothing.ok, nothing.message) == (False, "you have no response to this node to withdraw")
+    history = responses.response_history(b0, actor=ANN, url=url)
+    assert [(r.annotator, r.value) for r in history] == [
+        ("ann", "correct"),
+        ("bob", "unsure"),
+        ("ann", "withdrawn"),
+    ]
+    bad = responses.respond(b0, "maybe", actor=ANN, url=url)
+    assert (bad.ok, bad.message) == (False, "a response is one of correct, incorrect, unsure, not 'maybe'")
+    assert not responses.respond(10_000, "correct", actor=ANN, url=url).ok
+
+
+def test_set_label_is_the_actors_response(url):
+    b0 = node_id(url, "q1", "b", 0)
+    assert annotate.set_label(b0, True, actor=ANN, url=url).ok
+    assert annotate.set_label(b0, False, actor=BOB, url=url).ok  # a tie: no human label
+    assert _b0(url)["label_source"] == "auto"
+    assert {(r.annotator, r.value) for r in responses.responses(b0, actor=ANN, url=url)} == {
+        ("ann", "correct"),
+        ("bob", "incorrect"),
+    }
+
+
+def test_an_adjudicator_settles_a_tie_with_a_reason_audited(url):
+    b0 = node_id(url, "q1", "b", 0)
+    responses.respond(b0, "correct", actor=ANN, url=url)
+    responses.respond(b0, "incorrect", actor=BOB, url=url)
+    with pytest.raises(Forbidden, match="needs the adjudicator role"):
+        responses.adjudicate(b0, False, reason="r", actor=ANN, url=url)
+    judge = Actor("judge", Role.ADJUDICATOR)
+    assert responses.adjudicate(b0, False, reason="  ", actor=judge, url=url).message == (
+        "an adjudication needs a reason"
+    )
+    done = responses.adjudicate(b0, False, reason="$20 is wrong", actor=judge, url=url)
+    assert (done.ok, done.message) == (True, "adjudicated incorrect") and done.event_id
+    assert (_b0(url)["label"], _b0(url)["label_source"]) == ("incorrect", "human")
+    info = responses.adjudication(b0, actor=ANN, url=url)
+    assert (info.label, info.reason, info.adjudicator) == (False, "$20 is wrong", "judge")
+    with session_scope(url) as s:
+        entries = s.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.target)).all()
+    assert [tuple(e) for e in entries if e[1] == "label.adjudicated"] == [
+        ("judge", "label.adjudicated", f"node {b0}")
+    ]
+    assert Role.ANNOTATOR < Role.ADJUDICATOR < Role.TRAINER  # trainers and admins may adjudicate too
