@@ -34,6 +34,8 @@ ABOUT = {
     "correct the gold answer, its history",
     "review": "the nodes that most likely need a human look, with the reason for each",
     "bulk": "one label for every node with a chosen answer in the filtered discussions, with undo",
+    "agreement": "how far annotators agree (alpha, kappa per pair, against the consensus and the "
+    "automatic labels), the disagreeing nodes, and the adjudication queue",
     "tasks": "hand out a filter's nodes to several annotators (overlap, others' responses hidden), "
     "progress per annotator, and your own queue with the keyboard",
     "discuss": "let teacher agents discuss a question set (ReConcile) into a new dataset",

@@ -20,6 +20,7 @@ PAGE_INFO = {
     "mag": ("MAG", ":material/hub:", "Explore"),
     "review": ("Review queue", ":material/flag:", "Annotate"),
     "bulk": ("Bulk label", ":material/done_all:", "Annotate"),
+    "agreement": ("Agreement", ":material/handshake:", "Annotate"),
     "tasks": ("Annotation tasks", ":material/assignment:", "Annotate"),
     "discuss": ("Discuss", ":material/forum:", "Teach"),
     "train": ("Train", ":material/model_training:", "Distil"),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from nltk.metrics.agreement import AnnotationTask
 
-from app.services import agreement, store
-from app.services.auth import LOCAL, Actor, Role
+from app.services import agreement, responses, store
+from app.services.auth import LOCAL, Actor, Forbidden, Role
 from db.engine import session_scope
 from db.models import AnnotationTask as Task
 from db.models import Response, Turn, utcnow
@@ -20,7 +20,7 @@ from tests.utils.rows import node_id
 
 C, X = "correct", "incorrect"
 VIEWER = Actor("viewer", Role.VIEWER)
-ADJUDICATOR = Actor("adj", getattr(Role, "ADJUDICATOR", Role.TRAINER))
+ADJUDICATOR = Actor("adj", Role.ADJUDICATOR)
 # node (discussion, agent, round) -> current responses; automatic labels in the comments
 RESPONSES = {
     ("agree", "a", 0): {"ann1": C, "ann2": C, "ann3": C},  # auto correct: all agree
@@ -125,3 +125,21 @@ def test_the_queue_holds_contested_nodes_most_contested_first(url):
         ("flip", "a", 1, 0.5),  # the consensus (correct) contradicts a parsed automatic "incorrect"
         ("flip", "b", 0, 0.333),  # a split majority
     ]  # never/y/0 contradicts its automatic label too, but that label is not confident (unparseable)
+
+
+def test_an_adjudication_settles_a_node_and_an_annotator_is_refused(url):
+    tie = node_id(url, "agree", "b", 0)
+    with pytest.raises(Forbidden, match="needs the adjudicator role"):
+        responses.adjudicate(tie, False, reason="no", actor=Actor("ann1", Role.ANNOTATOR), url=url)
+    with pytest.raises(Forbidden, match="needs the adjudicator role"):
+        agreement.adjudication_queue(actor=Actor("ann1", Role.ANNOTATOR), url=url)
+    assert responses.adjudicate(tie, False, reason="counted again", actor=ADJUDICATOR, url=url).ok
+    with session_scope(url) as s:
+        assert s.get(Turn, tie).human_label is False  # the effective label is the adjudicated one
+    queue = agreement.adjudication_queue(actor=ADJUDICATOR, url=url)
+    assert tie not in {n.node_id for n in queue} and len(queue) == 2
+    r = agreement.agreement(actor=VIEWER, url=url)
+    # the adjudicated label joins the human labels: automatic correct, human incorrect
+    assert r.confusion.counts[(C, X)] == 1 and r.confusion.n == 6
+    [settled] = [n for n in r.disagreeing if n.node_id == tie]  # humans still disagree on it
+    assert (settled.adjudicated, settled.reason) == (False, "counted again")
