@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 from app.services.auth import Role
 from db.engine import session_scope
 from db.models import Turn
-from tests.app.services.test_agreement import add_responses
 from tests.utils.apptest import MAIN, sign_in
+from tests.utils.responses import add_responses
 from tests.utils.rows import node_id
 
 

@@ -3,56 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from nltk.metrics.agreement import AnnotationTask
 
-from app.services import agreement, responses, store
-from app.services.auth import LOCAL, Actor, Forbidden, Role
+from app.services import agreement, responses
+from app.services.auth import Actor, Forbidden, Role
 from db.engine import session_scope
 from db.models import AnnotationTask as Task
-from db.models import Response, Turn, utcnow
+from db.models import Turn
 from magdi.agreement import Agreement
-from tests.utils import agree_flip_never, write_jsonl
+from tests.utils.responses import RESPONSES, C, X, add_responses
 from tests.utils.rows import node_id
 
-C, X = "correct", "incorrect"
 VIEWER = Actor("viewer", Role.VIEWER)
 ADJUDICATOR = Actor("adj", Role.ADJUDICATOR)
-# node (discussion, agent, round) -> current responses; automatic labels in the comments
-RESPONSES = {
-    ("agree", "a", 0): {"ann1": C, "ann2": C, "ann3": C},  # auto correct: all agree
-    ("agree", "b", 0): {"ann1": C, "ann2": X},  # auto correct: a tie, no consensus
-    ("flip", "b", 0): {"ann1": X, "ann2": X, "ann3": C},  # auto incorrect: a split majority
-    ("flip", "a", 1): {"ann1": C, "ann3": C},  # auto incorrect (parsed): consensus contradicts it
-    ("never", "y", 0): {"ann2": C, "ann3": C},  # auto incorrect, unparseable: not confident
-    ("never", "x", 1): {"ann1": "unsure", "ann2": X},  # auto incorrect
-    ("never", "x", 0): {"ann3": "withdrawn"},  # taken back: no value
-}
-
-
-def add_responses(url: str, folder: Path) -> None:
-    """The toy store (agree, flip, never) with the current responses of `RESPONSES`, each after an
-    older, different response of the same annotator (only the newest counts)."""
-    store.import_file(write_jsonl(folder / "b.jsonl", agree_flip_never()), url=url, actor=LOCAL)
-    start = utcnow()
-    with session_scope(url, write=True) as s:
-        for key, answers in RESPONSES.items():
-            turn = s.get(Turn, node_id(url, *key))
-            for who, value in answers.items():
-                for i, v in enumerate((X if value == C else C, value)):
-                    at = start + timedelta(seconds=i)
-                    s.add(
-                        Response(
-                            turn_id=turn.id,
-                            discussion_id=turn.discussion_id,
-                            annotator=who,
-                            value=v,
-                            created_at=at,
-                        )
-                    )
 
 
 @pytest.fixture
