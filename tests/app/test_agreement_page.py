@@ -50,3 +50,10 @@ def test_an_adjudicator_sets_the_final_label_with_a_reason(sqlite_url, tmp_path)
     with session_scope(sqlite_url) as s:
         assert s.get(Turn, tie).human_label is False  # the effective label follows the adjudication
     assert at.selectbox(key="agreement_pick").value != tie  # it left the queue
+
+
+def test_a_store_without_responses_says_so(sqlite_url):
+    at = open_as("ann@example.org", Role.ANNOTATOR)
+    assert "Nobody has answered a node here yet." in [i.value for i in at.info]
+    at.radio(key="agreement_by").set_value("Task").run()
+    assert not at.exception and "No annotation task yet" in " ".join(i.value for i in at.info)
