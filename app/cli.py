@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="MAGDi format for the authors' loader: `answer` gives our labels under its exact "
         "answer == gold_answer test, the turn's own answer kept as `raw_answer`",
     )
+    p.add_argument(
+        "--responses", action="store_true", help="JSONL: each turn also lists every annotator's response"
+    )
 
     _with_db(sub.add_parser("stats", help="discussions, turns and labels per dataset"))
     _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
@@ -135,8 +138,16 @@ def _export(args) -> int:
     if args.for_reference and args.format != "magdi":
         print("error: --for-reference is a MAGDi export: add --format magdi", file=sys.stderr)
         return 2
+    if args.responses and args.format != "jsonl":
+        print("error: --responses is a JSONL export", file=sys.stderr)
+        return 2
     n = store.export_file(
-        args.path, fmt=args.format, dataset=args.dataset, for_reference=args.for_reference, actor=LOCAL
+        args.path,
+        fmt=args.format,
+        dataset=args.dataset,
+        for_reference=args.for_reference,
+        responses=args.responses,
+        actor=LOCAL,
     )
     print(f"wrote {n} discussions to {args.path}")
     return 0

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from db.models import Adjudication, LabelEvent, Response, Turn, utcnow
+from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK
 from magdi.annotation import VALUES, consensus_min, human_consensus
 
@@ -186,3 +186,30 @@ def seed_responses(session: Session, turn_ids: Iterable[int]) -> None:
                 for t, d, h in bare
             ],
         )
+
+
+def exported_responses(
+    session: Session, keys: Iterable[tuple[str | None, str]]
+) -> dict[tuple[str | None, str, str, int], list[dict]]:
+    """Every annotator's current response to the nodes of these discussions ((dataset name,
+    external id) pairs), by (dataset, discussion, agent, round), oldest first, as an export writes
+    them."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    q = (
+        select(Dataset.name, Discussion.external_id, Turn.agent, Turn.round, Turn.id)
+        .join(Discussion, Discussion.id == Turn.discussion_id)
+        .join(Dataset, Dataset.id == Discussion.dataset_id)
+        .where(Discussion.external_id.in_(sorted({e for _, e in wanted})))
+    )
+    key_of = {
+        t: (ds, ext, agent, rnd) for ds, ext, agent, rnd, t in session.execute(q) if (ds, ext) in wanted
+    }
+    out = {}
+    for turn_id, by in current_responses(session, key_of).items():
+        rows = sorted(by.items(), key=lambda r: r[1][2])
+        out[key_of[turn_id]] = [
+            dict(annotator=who, value=value, note=note, at=at.isoformat()) for who, (value, note, at) in rows
+        ]
+    return out

@@ -19,7 +19,7 @@ import json
 import math
 import pickle
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -39,6 +39,7 @@ _TURN_KEYS = {
     "label",
     "label_source",
     "excluded",
+    "responses",  # every annotator's response, written by an export that asks for them; ignored on import
 }
 _MAGDI_OUTPUT = re.compile(r"^(.+)_output_([0-9]+)\Z", re.DOTALL)
 # The keys the MAGDi format knows; other keys are ignored, except ones that nearly match these.
@@ -292,6 +293,8 @@ def _turn_from_dict(raw: Any, i: int) -> Turn:
         raise MAGError(f"{where}unknown field(s): {', '.join(map(_key, sorted(set(raw) - _TURN_KEYS)))}")
     if "round" not in raw:
         raise MAGError(f"{where}missing field 'round'")
+    if not isinstance(raw.get("responses", []), list):
+        raise MAGError(f"{where}responses must be a list")
     label, source, excluded = _label_fields(raw, where)
     return Turn(
         _agent(raw.get("agent"), where),
@@ -382,10 +385,20 @@ def _strict_dumps(obj: Any, fh: IO[str], line: int, d: Discussion, indent: int |
         raise FormatError(getattr(fh, "name", "<export>"), line, f"discussion {d.id!r}: {exc}") from None
 
 
-def write_jsonl(items: Iterable[tuple[Discussion, str | None]], fh: IO[str]) -> int:
+def write_jsonl(
+    items: Iterable[tuple[Discussion, str | None]],
+    fh: IO[str],
+    *,
+    turn_responses: Callable[[Discussion, str | None], list[list[dict]]] | None = None,
+) -> int:
+    """One discussion a line; with `turn_responses` (a list per turn), each turn gets its "responses"."""
     n = 0
     for d, dataset in items:
-        fh.write(_strict_dumps(discussion_to_dict(d, dataset), fh, n + 1, d) + "\n")
+        record = discussion_to_dict(d, dataset)
+        if turn_responses is not None:
+            for t, found in zip(record["turns"], turn_responses(d, dataset)):
+                t["responses"] = found
+        fh.write(_strict_dumps(record, fh, n + 1, d) + "\n")
         n += 1
     return n
 

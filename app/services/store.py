@@ -21,6 +21,7 @@ from typing import Literal
 
 from app.services.auth import LOCAL, Actor, Role, require
 from db import bulk, queries
+from db import responses as db_responses
 from db.engine import database_url, session_scope, snapshot_scope
 from magdi import formats
 from magdi.formats import FormatError
@@ -250,16 +251,21 @@ def export_discussions(
     discussion_ids: Iterable[int] | None = None,
     drop_excluded: bool = False,
     for_reference: bool = False,
+    responses: bool = False,
     actor: Actor,
     url: str | None = None,
 ) -> int:
     """Write discussions with their current effective labels, as of one moment; returns how many.
     `for_reference` (MAGDi format only): answers that the MAGDi reference loader's exact
     `answer == gold_answer` test reads as these labels (`magdi.formats.reference_answer`).
+    `responses` (JSONL only): each turn also lists every annotator's current response
+    ("responses": annotator, value, note, at); an import reads the turn's label and ignores them.
     Annotators and above: the whole store, labels and notes, leaves with it."""
     require(actor, Role.ANNOTATOR, "export discussions")
     if for_reference and fmt != "magdi":
         raise ValueError("a reference export is in the MAGDi format")
+    if responses and fmt != "jsonl":
+        raise ValueError("responses are exported in the JSONL format")
     with snapshot_scope(url) as session:
         dataset_ids = None if dataset is None else [queries.require_dataset(session, dataset)]
         items = queries.iter_discussions(
@@ -267,7 +273,20 @@ def export_discussions(
         )
         if fmt == "magdi":
             return formats.write_magdi((d for d, _ in items), out, for_reference=for_reference)
-        return formats.write_jsonl(items, out)
+        if not responses:
+            return formats.write_jsonl(items, out)
+        found: dict = {}
+
+        def fetched(items):  # the responses of each chunk of discussions, read before it is written
+            while chunk := list(itertools.islice(items, queries.CHUNK)):
+                found.clear()
+                found.update(db_responses.exported_responses(session, [(ds, d.id) for d, ds in chunk]))
+                yield from chunk
+
+        def of(d, ds) -> list[list[dict]]:
+            return [found.get((ds, d.id, t.agent, t.round), []) for t in d.turns]
+
+        return formats.write_jsonl(fetched(items), out, turn_responses=of)
 
 
 def export_file(path: str | Path, **kwargs) -> int:

@@ -1,5 +1,8 @@
 """The responses service: respond, withdraw, the version check, adjudication and its role."""
 
+import io
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -85,3 +88,41 @@ def test_an_adjudicator_settles_a_tie_with_a_reason_audited(url):
         ("judge", "label.adjudicated", f"node {b0}")
     ]
     assert Role.ANNOTATOR < Role.ADJUDICATOR < Role.TRAINER  # trainers and admins may adjudicate too
+
+
+def test_an_export_can_list_every_response_and_reimports_as_before(url, tmp_path):
+    b0 = node_id(url, "q1", "b", 0)
+    responses.respond(b0, "correct", actor=ANN, note="units", url=url)
+    responses.respond(b0, "unsure", actor=BOB, url=url)
+    path = tmp_path / "with.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        assert store.export_discussions(fh, responses=True, actor=LOCAL, url=url) == 1
+    [record] = [json.loads(line) for line in path.read_text().splitlines()]
+    turns = {(t["agent"], t["round"]): t for t in record["turns"]}
+    assert [(r["annotator"], r["value"], r["note"]) for r in turns[("b", 0)]["responses"]] == [
+        ("ann", "correct", "units"),
+        ("bob", "unsure", None),
+    ]
+    assert turns[("c", 0)]["responses"] == []
+    assert "responses" not in exported(url)[0]["turns"][0]  # only when asked for
+    with pytest.raises(ValueError, match="JSONL"):
+        store.export_discussions(io.StringIO(), fmt="magdi", responses=True, actor=LOCAL, url=url)
+    # Re-imported: the labels come back as the file says; the responses are not imported.
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    store.import_file(path, url=other, actor=LOCAL)
+    again = exported(other)[0]
+    assert [(t["label"], t["label_source"]) for t in again["turns"]] == [
+        (t["label"], t["label_source"]) for t in record["turns"]
+    ]
+    assert responses.responses(node_id(other, "q1", "b", 0), actor=ANN, url=other) == []
+
+
+def test_the_cli_exports_responses_on_request(url, tmp_path, capsys):
+    from app import cli
+
+    responses.respond(node_id(url, "q1", "a", 0), "incorrect", actor=ANN, url=url)
+    out = tmp_path / "r.jsonl"
+    assert cli.main(["export", str(out), "--responses", "--db", url]) == 0
+    [a0] = [t for t in json.loads(out.read_text())["turns"] if (t["agent"], t["round"]) == ("a", 0)]
+    assert [(r["annotator"], r["value"]) for r in a0["responses"]] == [("ann", "incorrect")]
+    assert cli.main(["export", str(out), "--responses", "--format", "magdi", "--db", url]) == 2
