@@ -16,6 +16,7 @@ from app import graph_view
 from app.services import annotate, browse, filters, mag_view, review, store
 from app.services.auth import LOCAL, Actor, Role
 from app.ui import text
+from db import responses
 from db.engine import session_scope
 from db.models import Dataset, Discussion, LabelEvent, Turn
 from tests.conftest import ROOT
@@ -209,8 +210,8 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
     with session_scope(url) as s:
         assert s.get(Turn, gpt0).human_label is True  # bob's edit stands
     at.button(key="mag_reapply").click().run()
-    with session_scope(url) as s:
-        assert s.get(Turn, gpt0).human_label is False
+    with session_scope(url) as s:  # alice's response stands beside bob's: a tie, no human label
+        assert s.get(Turn, gpt0).human_label is None
         events = (
             s.execute(select(LabelEvent).where(LabelEvent.turn_id == gpt0).order_by(LabelEvent.id))
             .scalars()
@@ -218,8 +219,13 @@ def test_mag_stale_save_warns_and_loses_nothing(url):
         )
         assert [(e.who, e.new, e.note) for e in events] == [
             ("bob", "correct", None),
-            ("alice", "incorrect", "I disagree"),
+            ("alice", None, "I disagree"),
         ]
+        found = responses.current_responses(s, [gpt0])[gpt0]
+        assert {who: (v, note) for who, (v, note, _) in found.items()} == {
+            "bob": ("correct", None),
+            "alice": ("incorrect", "I disagree"),
+        }
 
 
 def test_mag_previous_next_and_review_walk_the_filter(url):
