@@ -1,5 +1,9 @@
 """Label edits with history: node labels, exclusion, gold corrections, bulk labels and undo.
 
+A node label is an annotator's response (`db.responses`); the node's human label is derived from
+every current response and adjudication of it (`responses.human_labels`) and materialised in
+`Turn.human_label`, with a history entry (and a new label revision) whenever it changes.
+
 Every edit is checked against the version the editor loaded (`StaleEdit` otherwise), recorded in
 the append-only history with a new label revision, and followed by the derived columns
 (automatic labels, summaries, review flags from `magdi.summary`). The caller owns the
@@ -655,7 +659,8 @@ def bulk_preview(
     agent: str | None = None,
     round_: int | None = None,
 ) -> dict:
-    """How many nodes a bulk label would reach (all matches, not one page) and how many change."""
+    """How many nodes a bulk label would reach (all matches, not one page) and how many change
+    (counted as if the label decided alone: exact while nobody else responded to those nodes)."""
     scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
     effective = func.coalesce(Turn.human_label, Turn.auto_label)
     q = select(
