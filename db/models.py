@@ -75,7 +75,7 @@ class Turn(SQLModel, table=True):
     confidence: float | None = None
     explicit_edges: bool = False  # the file listed responds_to (kept for lossless export)
     auto_label: bool
-    human_label: bool | None = None
+    human_label: bool | None = None  # adjudicated, else the responses' consensus (db.responses)
     excluded: bool = False
     needs_review: bool = False
     version: int = 0  # optimistic concurrency: bumped by every edit of this turn
