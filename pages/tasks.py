@@ -63,31 +63,36 @@ if not listed:
     st.info("No annotation task yet." + ("" if actor.may(Role.TRAINER) else " A trainer creates them."))
     st.stop()
 by_id = {t.id: t for t in listed}
-progress = {t.id: tasks.progress(t.id, actor=actor, url=url) for t in listed}
 st.dataframe(
     pd.DataFrame(
         [
             dict(
                 task=t.name,
                 overlap=t.overlap,
-                nodes=progress[t.id].nodes,
-                done=f"{progress[t.id].answered:,} / {progress[t.id].needed:,}",
-                progress=progress[t.id].fraction,
                 participants=", ".join(t.participants) if t.participants else "every annotator",
                 hidden="yes" if t.hide_others else "no",
                 created_by=t.created_by,
+                created=t.created_at,
             )
             for t in listed
         ]
     ),
     hide_index=True,
     width="stretch",
-    column_config={"progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=1)},
 )
 if s.get("tasks_selected") not in by_id:
     s["tasks_selected"] = listed[0].id
 task = by_id[st.selectbox("Task", list(by_id), format_func=lambda i: by_id[i].name, key="tasks_selected")]
-done = progress[task.id]
+# progress reads every response of the task's nodes (seconds on a large store): computed when the
+# task is first shown and on request, not on each answer
+progress_key = f"tasks_progress_{task.id}"
+if progress_key not in s:
+    s[progress_key] = tasks.progress(task.id, actor=actor, url=url)
+done = s[progress_key]
+st.progress(
+    done.fraction,
+    text=f"{done.answered:,} of {done.needed:,} responses ({done.nodes:,} nodes × {task.overlap})",
+)
 if done.by_annotator:
     people = sorted(done.by_annotator)
     fig = go.Figure(go.Bar(x=[text.plot_text(p) for p in people], y=[done.by_annotator[p] for p in people]))
@@ -98,6 +103,7 @@ if done.by_annotator:
         margin=dict(t=40, b=40),
     )
     st.plotly_chart(fig, width="stretch", key="tasks_progress_chart")
+st.button("Refresh progress", on_click=s.pop, args=(progress_key, None), key="tasks_refresh")
 if actor.may(Role.TRAINER):
 
     def archive(task_id: int) -> None:
@@ -106,22 +112,8 @@ if actor.may(Role.TRAINER):
 
     st.button("Archive this task", on_click=archive, args=(task.id,), key="tasks_archive")
 
+
 # ---------------------------------------------------------------- annotate this task
-st.subheader(text.esc(f"Annotate: {task.name}"))
-if not task.takes_part(actor):
-    st.info("You do not take part in this task.")
-    st.stop()
-skipped = s.setdefault(f"tasks_skipped_{task.id}", [])
-queue = [
-    q
-    for q in tasks.next_items(task.id, actor=actor, limit=len(skipped) + 1, url=url)
-    if q.node_id not in skipped
-]
-mine = done.by_annotator.get(actor.identity, 0)
-st.caption(text.esc(f"You answered {mine:,} node(s) of {done.nodes:,} · overlap {task.overlap}"))
-last = s.get(f"tasks_last_{task.id}")
-
-
 def answer(node_id: int, value: str, version: int) -> None:
     res = responses.respond(node_id, value, actor=identity.current_actor(), expected_version=version, url=url)
     if res.ok:
@@ -136,74 +128,94 @@ def undo(node_id: int) -> None:
 
 
 def skip(node_id: int) -> None:
-    skipped.append(node_id)
+    s[f"tasks_skipped_{task.id}"].append(node_id)
 
 
-st.button(
-    "Undo my last response",
-    icon=":material/undo:",
-    shortcut="Z",
-    on_click=undo,
-    args=(last,),
-    disabled=last is None,
-    key="tasks_undo",
-)
-if not queue:
-    st.success("Nothing left for you in this task.")
-    if skipped and st.button("Show the skipped nodes again", key="tasks_unskip"):
-        skipped.clear()
-        st.rerun()
-    st.stop()
-item = queue[0]
-d = cache.discussion(item.discussion_id)
-node = d.node(item.node_id)
-st.markdown(text.esc(f"{d.dataset} · {d.external_id} · {node.agent} · round {node.round}"))
-st.text(d.question)
-graph.mag_graph(d, node.id, key=f"tasks_graph_{d.id}")
-c = st.columns([1, 1])
-with c[0]:
-    st.caption("Answer")
-    st.text(node.answer)
-    st.caption(
-        text.esc(f"gold answer: {d.gold_answer} · automatic label: {text.label_shown(node.auto_label)}")
+def annotate() -> None:
+    """The keyboard loop over the personal queue (the next node is one indexed query)."""
+    st.subheader(text.esc(f"Annotate: {task.name}"))
+    if not task.takes_part(actor):
+        st.info("You do not take part in this task.")
+        return
+    skipped = s.setdefault(f"tasks_skipped_{task.id}", [])
+    queue = [
+        q
+        for q in tasks.next_items(task.id, actor=actor, limit=len(skipped) + 1, url=url)
+        if q.node_id not in skipped
+    ]
+    last = s.get(f"tasks_last_{task.id}")
+    st.button(
+        "Undo my last response",
+        icon=":material/undo:",
+        shortcut="Z",
+        on_click=undo,
+        args=(last,),
+        disabled=last is None,
+        key="tasks_undo",
     )
-    st.caption("Reasoning")
-    with st.container(border=True):
-        st.text(node.reasoning)
-with c[1]:
-    shown, hidden = tasks.visible_responses(task.id, node.id, actor=actor, url=url)
-    st.caption("Responses")
-    if hidden:
-        st.info(f"{hidden} response(s) of others stay hidden until you answer.")
-    for r in shown:
-        st.text(f"{r.annotator}: {r.value}" + (f" · “{r.note}”" if r.note else ""))
-    if not shown and not hidden:
-        st.caption("No response yet.")
-    b = st.columns(4)
-    for col, (label, value, key, icon) in zip(
-        b,
-        [
-            ("Correct", "correct", "Y", ":material/check:"),
-            ("Incorrect", "incorrect", "N", ":material/close:"),
-            ("Unsure", "unsure", "U", ":material/help:"),
-        ],
-        strict=False,
-    ):
-        col.button(
-            label,
-            icon=icon,
-            shortcut=key,
-            on_click=answer,
-            args=(node.id, value, item.version),
-            key=f"tasks_{value}",
-            width="stretch",
+    if not queue:
+        st.success("Nothing left for you in this task.")
+        if skipped:
+            st.button("Show the skipped nodes again", on_click=skipped.clear, key="tasks_unskip")
+        return
+    item = queue[0]
+    d = cache.discussion(item.discussion_id)
+    node = d.node(item.node_id)
+    st.markdown(text.esc(f"{d.dataset} · {d.external_id} · {node.agent} · round {node.round}"))
+    st.text(d.question)
+    graph.mag_graph(d, node.id, key=f"tasks_graph_{d.id}")
+    c = st.columns([1, 1])
+    with c[0]:
+        st.caption("Answer")
+        st.text(node.answer)
+        st.caption(
+            text.esc(f"gold answer: {d.gold_answer} · automatic label: {text.label_shown(node.auto_label)}")
         )
-    b[3].button(
-        "Skip", icon=":material/skip_next:", shortcut="K", on_click=skip, args=(node.id,), key="tasks_skip"
+        st.caption("Reasoning")
+        with st.container(border=True):
+            st.text(node.reasoning)
+    with c[1]:
+        shown, hidden = tasks.visible_responses(task.id, node.id, actor=actor, url=url)
+        st.caption("Responses")
+        if hidden:
+            st.info(f"{hidden} response(s) of others stay hidden until you answer.")
+        for r in shown:
+            st.text(f"{r.annotator}: {r.value}" + (f" · “{r.note}”" if r.note else ""))
+        if not shown and not hidden:
+            st.caption("No response yet.")
+        b = st.columns(4)
+        for col, (label, value, key, icon) in zip(
+            b,
+            [
+                ("Correct", "correct", "Y", ":material/check:"),
+                ("Incorrect", "incorrect", "N", ":material/close:"),
+                ("Unsure", "unsure", "U", ":material/help:"),
+            ],
+            strict=False,
+        ):
+            col.button(
+                label,
+                icon=icon,
+                shortcut=key,
+                on_click=answer,
+                args=(node.id, value, item.version),
+                key=f"tasks_{value}",
+                width="stretch",
+            )
+        b[3].button(
+            "Skip",
+            icon=":material/skip_next:",
+            shortcut="K",
+            on_click=skip,
+            args=(node.id,),
+            key="tasks_skip",
+        )
+    st.page_link(
+        ui.PAGES["mag"],
+        label="Open in MAG",
+        icon=":material/hub:",
+        query_params={"d": str(d.id), "n": str(node.id)},
     )
-st.page_link(
-    ui.PAGES["mag"],
-    label="Open in MAG",
-    icon=":material/hub:",
-    query_params={"d": str(d.id), "n": str(node.id)},
-)
+
+
+annotate()

@@ -93,7 +93,13 @@ def oidc_app(idp, tmp_path_factory):
     auth.set_role(LOCAL, ANN, Role.ANNOTATOR, url=url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = _clean_env(
+    with open(tmp / "streamlit.log", "wb") as log, _serve(oidc_env(url, base, idp), log, port):
+        yield base, url
+
+
+def oidc_env(url: str, base: str, idp: str) -> dict[str, str]:
+    """The environment of an app on `base` over the store `url` that signs in with `idp`."""
+    return _clean_env(
         MAGDI_DATABASE_URL=url,
         MAGDI_OIDC_REDIRECT_URI=f"{base}/oauth2callback",
         MAGDI_OIDC_COOKIE_SECRET=os.urandom(32).hex(),
@@ -101,8 +107,6 @@ def oidc_app(idp, tmp_path_factory):
         MAGDI_OIDC_CLIENT_SECRET="e2e-client-secret",
         MAGDI_OIDC_SERVER_METADATA_URL=f"{idp}/.well-known/openid-configuration",
     )
-    with open(tmp / "streamlit.log", "wb") as log, _serve(env, log, port):
-        yield base, url
 
 
 def history_line(page: Page, pattern: str):

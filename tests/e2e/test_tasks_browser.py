@@ -4,15 +4,13 @@ and with a hidden-responses task neither sees the other's response before answer
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import auth, mag_view, responses, store, tasks
 from app.services.auth import LOCAL, Actor, Role
 from app.services.filters import Filter
-from tests.e2e.test_signin import _clean_env, _serve, idp  # noqa: F401 (idp: a fixture)
+from tests.e2e.test_signin import _serve, idp, oidc_env  # noqa: F401 (idp: a fixture)
 from tests.utils import discussion, free_port, turn, write_jsonl
 from tests.utils.browser import choose, guarded_page
 
@@ -37,15 +35,7 @@ def task_app(idp, tmp_path_factory):  # noqa: F811
     single = tasks.create_task("one each", Filter(datasets=("work",)), overlap=1, actor=LOCAL, url=url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = _clean_env(
-        MAGDI_DATABASE_URL=url,
-        MAGDI_OIDC_REDIRECT_URI=f"{base}/oauth2callback",
-        MAGDI_OIDC_COOKIE_SECRET=os.urandom(32).hex(),
-        MAGDI_OIDC_CLIENT_ID="magdi-studio",
-        MAGDI_OIDC_CLIENT_SECRET="e2e-client-secret",
-        MAGDI_OIDC_SERVER_METADATA_URL=f"{idp}/.well-known/openid-configuration",
-    )
-    with open(tmp / "streamlit.log", "wb") as log, _serve(env, log, port):
+    with open(tmp / "streamlit.log", "wb") as log, _serve(oidc_env(url, base, idp), log, port):
         yield base, url, single, pair
 
 
@@ -57,6 +47,13 @@ def _sign_in(page: Page, idp: str, base: str, identity: str) -> None:  # noqa: F
     page.get_by_role("button", name="Authorize", exact=True).click()
     page.wait_for_url(f"{base}/**")
     expect(page.get_by_test_id("stSidebar").get_by_text(f"{identity} · annotator")).to_be_visible()
+
+
+def _press(page: Page, key: str) -> None:
+    """Click the button of `key` once the page has settled (a rerun briefly shows old and new copies)."""
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1)
+    button.click()
 
 
 def _shown(url: str, node_id: int, discussion_id: int) -> str:
@@ -78,7 +75,7 @@ def test_two_annotators_work_one_task_in_two_browser_contexts(browser, idp, task
                 page.goto("/tasks")
                 expect(page.get_by_text(_shown(url, first.node_id, first.discussion_id))).to_be_visible()
                 expect(page.get_by_text("No response yet.")).to_be_visible()
-            ann.locator(".st-key-tasks_incorrect button").click()
+            _press(ann, "tasks_incorrect")
             expect(ann.get_by_text("your response: incorrect")).to_be_visible()
             assert [
                 (r.annotator, r.value) for r in responses.responses(first.node_id, actor=ANN, url=url)
@@ -91,7 +88,7 @@ def test_two_annotators_work_one_task_in_two_browser_contexts(browser, idp, task
             expect(bea.get_by_text(_shown(url, first.node_id, first.discussion_id))).to_have_count(0)
 
             # bea answers hers; ann's next is a third node: neither ever saw the other's response
-            bea.locator(".st-key-tasks_correct button").click()
+            _press(bea, "tasks_correct")
             expect(bea.get_by_text("your response: correct")).to_be_visible()
             [last] = tasks.next_items(single.id, actor=ANN, url=url)
             assert last.node_id not in (first.node_id, then.node_id)
@@ -103,15 +100,15 @@ def test_two_annotators_work_one_task_in_two_browser_contexts(browser, idp, task
             choose(ann, "Task", "pairs, blind")
             [mine] = tasks.next_items(pair.id, actor=ANN, url=url)
             expect(ann.get_by_text(_shown(url, mine.node_id, mine.discussion_id))).to_be_visible()
-            ann.locator(".st-key-tasks_incorrect button").click()
+            _press(ann, "tasks_incorrect")
             expect(ann.get_by_text("your response: incorrect")).to_be_visible()
             choose(bea, "Task", "pairs, blind")
             if tasks.next_items(pair.id, actor=BEA, url=url)[0].node_id != mine.node_id:
-                bea.locator(".st-key-tasks_skip button").click()  # the answer moved it down the ranking
+                _press(bea, "tasks_skip")  # the answer moved it down the ranking
             expect(bea.get_by_text(_shown(url, mine.node_id, mine.discussion_id))).to_be_visible()
             expect(bea.get_by_text("1 response(s) of others stay hidden until you answer.")).to_be_visible()
             expect(bea.get_by_text(f"{ANN.identity}: incorrect")).to_have_count(0)
-            bea.locator(".st-key-tasks_unsure button").click()
+            _press(bea, "tasks_unsure")
             expect(bea.get_by_text("your response: unsure")).to_be_visible()
             shown, hidden = tasks.visible_responses(pair.id, mine.node_id, actor=BEA, url=url)
             assert hidden == 0 and {(r.annotator, r.value) for r in shown} == {
