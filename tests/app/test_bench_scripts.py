@@ -28,6 +28,7 @@ from tests.conftest import ROOT
             "pages.py",
             ["MAG page script", "Label save end to end", "review queue page 1", "Overview page script"],
         ),
+        ("annotate_queue.py", ["next queue item", "save a response", "empty queue, worst case"]),
     ],
 )
 def test_bench_smoke(tmp_path, script, figures):
