@@ -33,9 +33,9 @@ def figures(xs: list[float]) -> str:
 
 def _fill_responses(url: str) -> int:
     """Three responses per node, one statement per annotator."""
-    from sqlalchemy import func, insert, literal, select
+    from sqlalchemy import func, insert, literal, select, text
 
-    from db.engine import session_scope
+    from db.engine import get_engine, session_scope
     from db.models import Response, Turn
 
     with session_scope(url, write=True) as s:
@@ -46,7 +46,11 @@ def _fill_responses(url: str) -> int:
                     select(Turn.id, Turn.discussion_id, literal(who), literal("correct"), func.now()),
                 )
             )
-        return s.execute(select(func.count(Response.id))).scalar_one()
+        n = s.execute(select(func.count(Response.id))).scalar_one()
+    if not url.startswith("sqlite"):  # fresh statistics, as autovacuum would gather after such a load
+        with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    return n
 
 
 def main() -> None:
