@@ -4,30 +4,13 @@ the services refuse it anyway (tests/app/services/test_roles.py)."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app.services import jobs
 from app.services.auth import Actor, Role
 from tests.utils import unescape
-from tests.utils.apptest import MAIN, sign_in
+from tests.utils.apptest import infos, open_as
 from tests.utils.rows import disc_id, node_id
 from tests.utils.training import TINY
-
-
-def open_as(name: str, identity: str, role: Role, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=60)
-    sign_in(at, identity, role)
-    at.run()
-    at.switch_page(f"../pages/{name}.py")
-    if query:
-        at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def infos(at: AppTest) -> str:
-    return " ".join(i.value for i in at.info)
 
 
 def test_a_viewer_sees_the_mag_but_cannot_label(demo_store):

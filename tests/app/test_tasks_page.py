@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app.services import responses, tasks
 from app.services.auth import Actor, Role
-from tests.app.test_role_pages import infos, open_as
 from tests.utils import unescape
+from tests.utils.apptest import infos, open_as
 
 ANN = Actor("ann@example.org", Role.ANNOTATOR)
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from app.services.auth import LOCAL
 from tests.conftest import ROOT
+from tests.utils import free_port
+from tests.utils import wait_for as poll
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DistilApp, guarded_page, needs_browser, start_app
 from tests.utils.workers import stop
 
@@ -117,3 +120,32 @@ def distil_page(browser, distil_app):
             yield pg
         finally:
             expect.set_options(timeout=None)  # back to Playwright's default
+
+
+@pytest.fixture(scope="module")
+def idp(tmp_path_factory):
+    """The OIDC provider's base URL (it accepts any client; its sign-in page asks for a subject)."""
+    needs_browser()
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("idp") / "idp.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            with urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return proc.poll() is not None  # ends the wait; the assert below says why
+
+    poll(up, 30, "the OIDC provider")
+    assert proc.poll() is None, "oidc-provider-mock exited"
+    try:
+        yield base
+    finally:
+        stop(proc, 10)
+        log.close()

@@ -4,83 +4,24 @@ real connections, from the proxy's address and from another."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
-import urllib.request
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.services import auth, mag_view, store
 from app.services.auth import LOCAL, Role
-from tests.conftest import ROOT
 from tests.utils import free_port
-from tests.utils import wait_for as poll
-from tests.utils.browser import guarded_page, needs_browser, wait_healthy
-from tests.utils.workers import stop
+from tests.utils.browser import clean_env, guarded_page, needs_browser, oidc_env, serve
 
 ANN = "ann@example.org"
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAGDI_OIDC_", "MAGDI_PROXY_"))}
-    return env | {"PYTHONPATH": str(ROOT), **extra}
-
-
-@contextmanager
-def _serve(env: dict[str, str], log, port: int, *args: str):
-    """`python -m app serve --port PORT ARGS`, until the block ends; from when the app answers."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", proc)
-        yield
-    finally:
-        stop(proc, 10)
 
 
 def _store(tmp) -> str:
     url = f"sqlite:///{tmp / 'store.db'}"
     store.load_demo_if_empty(url)
     return url
-
-
-@pytest.fixture(scope="module")
-def idp(tmp_path_factory):
-    """The OIDC provider's base URL (it accepts any client; its sign-in page asks for a subject)."""
-    needs_browser()
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("idp") / "idp.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            with urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=2) as r:
-                return r.status == 200
-        except OSError:
-            return proc.poll() is not None  # ends the wait; the assert below says why
-
-    poll(up, 30, "the OIDC provider")
-    assert proc.poll() is None, "oidc-provider-mock exited"
-    try:
-        yield base
-    finally:
-        stop(proc, 10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -93,20 +34,8 @@ def oidc_app(idp, tmp_path_factory):
     auth.set_role(LOCAL, ANN, Role.ANNOTATOR, url=url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with open(tmp / "streamlit.log", "wb") as log, _serve(oidc_env(url, base, idp), log, port):
+    with open(tmp / "streamlit.log", "wb") as log, serve(oidc_env(url, base, idp), log, port):
         yield base, url
-
-
-def oidc_env(url: str, base: str, idp: str) -> dict[str, str]:
-    """The environment of an app on `base` over the store `url` that signs in with `idp`."""
-    return _clean_env(
-        MAGDI_DATABASE_URL=url,
-        MAGDI_OIDC_REDIRECT_URI=f"{base}/oauth2callback",
-        MAGDI_OIDC_COOKIE_SECRET=os.urandom(32).hex(),
-        MAGDI_OIDC_CLIENT_ID="magdi-studio",
-        MAGDI_OIDC_CLIENT_SECRET="e2e-client-secret",
-        MAGDI_OIDC_SERVER_METADATA_URL=f"{idp}/.well-known/openid-configuration",
-    )
 
 
 def history_line(page: Page, pattern: str):
@@ -185,11 +114,11 @@ def test_proxy_header_is_believed_from_the_proxy_only_and_x_forwarded_for_does_n
     if proxy is None:
         pytest.skip("needs a non-loopback interface: the proxy's address must differ from loopback")
     url = _store(tmp_path)
-    env = _clean_env(
+    env = clean_env(
         MAGDI_DATABASE_URL=url, MAGDI_PROXY_HEADER="X-Forwarded-Email", MAGDI_PROXY_ADDRESSES=proxy
     )
     port = free_port()
-    with open(tmp_path / "streamlit.log", "wb") as log, _serve(env, log, port, "--address", "0.0.0.0"):
+    with open(tmp_path / "streamlit.log", "wb") as log, serve(env, log, port, "--address", "0.0.0.0"):
         headers = {"X-Forwarded-Email": "pat@example.org"}
         with guarded_page(browser, f"http://{proxy}:{port}", extra_http_headers=headers) as page:
             page.goto("/")

@@ -10,15 +10,14 @@ from playwright.sync_api import Page, expect
 from app.services import auth, mag_view, responses, store, tasks
 from app.services.auth import LOCAL, Actor, Role
 from app.services.filters import Filter
-from tests.e2e.test_signin import _serve, idp, oidc_env  # noqa: F401 (idp: a fixture)
 from tests.utils import discussion, free_port, turn, write_jsonl
-from tests.utils.browser import choose, guarded_page
+from tests.utils.browser import choose, guarded_page, oidc_env, serve
 
 ANN, BEA = (Actor(f"{n}@example.org", Role.ANNOTATOR) for n in ("ann", "bea"))
 
 
 @pytest.fixture(scope="module")
-def task_app(idp, tmp_path_factory):  # noqa: F811
+def task_app(idp, tmp_path_factory):
     """(app base URL, store URL, the overlap-1 task, the overlap-2 task hiding others' responses)."""
     tmp = tmp_path_factory.mktemp("tasks")
     url = f"sqlite:///{tmp / 'store.db'}"
@@ -35,11 +34,11 @@ def task_app(idp, tmp_path_factory):  # noqa: F811
     single = tasks.create_task("one each", Filter(datasets=("work",)), overlap=1, actor=LOCAL, url=url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with open(tmp / "streamlit.log", "wb") as log, _serve(oidc_env(url, base, idp), log, port):
+    with open(tmp / "streamlit.log", "wb") as log, serve(oidc_env(url, base, idp), log, port):
         yield base, url, single, pair
 
 
-def _sign_in(page: Page, idp: str, base: str, identity: str) -> None:  # noqa: F811
+def _sign_in(page: Page, idp: str, base: str, identity: str) -> None:
     page.goto("/tasks")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{idp}/oauth2/authorize?**")
@@ -63,7 +62,7 @@ def _shown(url: str, node_id: int, discussion_id: int) -> str:
     return f"{d.dataset} · {d.external_id} · {n.agent} · round {n.round}"
 
 
-def test_two_annotators_work_one_task_in_two_browser_contexts(browser, idp, task_app):  # noqa: F811
+def test_two_annotators_work_one_task_in_two_browser_contexts(browser, idp, task_app):
     base, url, single, pair = task_app
     expect.set_options(timeout=20_000)
     try:

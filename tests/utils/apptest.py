@@ -29,12 +29,15 @@ def sign_in(at: AppTest, identity: str, role: Role) -> None:
     at.user = {"is_logged_in": True, "email": identity}
 
 
-def open_page(name: str, query: dict | None = None, annotator: str | None = None) -> AppTest:
+def open_page(
+    name: str, query: dict | None = None, annotator: str | None = None, role: Role = Role.ANNOTATOR
+) -> AppTest:
     """The app run once, switched to pages/<name>.py with `query` in its URL; fails on any exception.
-    With `annotator`, that identity is signed in with the annotator role; else local mode."""
+    With `annotator`, that identity is signed in with `role` (the annotator role unless said); else
+    local mode."""
     at = AppTest.from_file(MAIN, default_timeout=60)
     if annotator:
-        sign_in(at, annotator, Role.ANNOTATOR)
+        sign_in(at, annotator, role)
     at.run()
     assert not at.exception, at.exception
     if name != "overview":
@@ -44,3 +47,13 @@ def open_page(name: str, query: dict | None = None, annotator: str | None = None
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def open_as(name: str, identity: str, role: Role, query: dict | None = None) -> AppTest:
+    """The app switched to pages/<name>.py, `identity` signed in with `role`."""
+    return open_page(name, query, annotator=identity, role=role)
+
+
+def infos(at: AppTest) -> str:
+    """The text of every st.info on the page."""
+    return " ".join(i.value for i in at.info)

@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.conftest import ROOT
 from tests.utils import free_port
 from tests.utils import wait_for as poll
+from tests.utils.workers import stop
 
 CHROMIUM = os.environ.get("MAGDI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -148,3 +149,41 @@ class DistilApp:
 def wait_for(predicate, timeout: float = 120, what: str = "condition", app: DistilApp | None = None):
     """Poll `predicate` until it returns something true; on timeout, fail with the worker logs."""
     return poll(predicate, timeout, what, detail=app.worker_output if app is not None else lambda: "")
+
+
+# ---------------------------------------------------------------- sign-in (python -m app serve)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without sign-in settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAGDI_OIDC_", "MAGDI_PROXY_"))}
+    return env | {"PYTHONPATH": str(ROOT), **extra}
+
+
+@contextmanager
+def serve(env: dict[str, str], log, port: int, *args: str):
+    """`python -m app serve --port PORT ARGS`, until the block ends; from when the app answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        yield
+    finally:
+        stop(proc, 10)
+
+
+def oidc_env(url: str, base: str, idp: str) -> dict[str, str]:
+    """The environment of an app on `base` over the store `url` that signs in with `idp`."""
+    return clean_env(
+        MAGDI_DATABASE_URL=url,
+        MAGDI_OIDC_REDIRECT_URI=f"{base}/oauth2callback",
+        MAGDI_OIDC_COOKIE_SECRET=os.urandom(32).hex(),
+        MAGDI_OIDC_CLIENT_ID="magdi-studio",
+        MAGDI_OIDC_CLIENT_SECRET="e2e-client-secret",
+        MAGDI_OIDC_SERVER_METADATA_URL=f"{idp}/.well-known/openid-configuration",
+    )
