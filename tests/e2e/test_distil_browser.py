@@ -172,7 +172,9 @@ def test_train_page_starts_a_tiny_job_that_succeeds_on_the_jobs_page(
 
 def test_cancel_a_running_job_then_resume_it(distil_page: Page, distil_app: DistilApp):
     page, url = distil_page, distil_app.url
-    long = {**TINY, "max_steps": 400, "save_every": 3}
+    # a line every 50 steps: the resumed attempt's first lines stay in the store's 200-line log tail
+    # even when the remaining ~390 steps run in a few seconds
+    long = {**TINY, "max_steps": 400, "save_every": 3, "log_every": 50}
     job_id = jobs.submit(
         jobs.train_config(long, data=Filter(datasets=("gsm8k",)), url=url),
         name="e2e long",
