@@ -12,7 +12,7 @@ import typing
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from magdi.summary import DiscussionSummary
@@ -79,6 +79,7 @@ class Turn(SQLModel, table=True):
     excluded: bool = False
     needs_review: bool = False
     version: int = 0  # optimistic concurrency: bumped by every edit of this turn
+    n_responses: int = 0  # current responses (`db.responses.refresh_counts`; not a version change)
 
 
 class Edge(SQLModel, table=True):
@@ -314,7 +315,17 @@ class Response(SQLModel, table=True):
     current response to a node is their newest row; "withdrawn" takes a response back (an undo).
     The node's effective human label (`Turn.human_label`) is derived from these and adjudications."""
 
-    __table_args__ = (Index("ix_response_turn_annotator_id", "turn_id", "annotator", "id"),)
+    __table_args__ = (
+        Index("ix_response_turn_annotator_id", "turn_id", "annotator", "id"),
+        # "has this annotator a current response to this node", from the index alone
+        Index(
+            "ix_response_current",
+            "annotator",
+            "turn_id",
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     turn_id: int = Field(foreign_key="turn.id", ondelete="CASCADE")
@@ -324,6 +335,7 @@ class Response(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     revision: int | None = None  # the label revision of the edit that wrote it (undo finds it by this)
     created_at: datetime = Field(default_factory=utcnow)
+    is_current: bool = False  # its annotator's newest row for the node, not "withdrawn" (refresh_counts)
 
 
 class Adjudication(SQLModel, table=True):

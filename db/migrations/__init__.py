@@ -27,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 _POSTGRES_SCHEMA_LOCK = 7238411  # advisory lock key: one process upgrades the schema
 # Made by hand in the migrations (full-text search), so not compared with the models.
 SEARCH_OBJECTS = ("discussion_fts", "discussion_search", "discussion_text")
+# Expression indexes made by hand in the migrations (each dialect spells their SQL its own way).
+HAND_MADE_INDEXES = ("ix_turn_queue",)
 
 
 class StoreTooNew(RuntimeError):
@@ -81,7 +83,9 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         if type_ in ("index", "column", "unique_constraint", "foreign_key_constraint")
         else name
     )
-    return not (owner or "").startswith(SEARCH_OBJECTS)
+    return not (owner or "").startswith(SEARCH_OBJECTS) and not (
+        type_ == "index" and name in HAND_MADE_INDEXES
+    )
 
 
 def stored_revision(conn: Connection) -> str | None:

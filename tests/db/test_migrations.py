@@ -17,7 +17,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, create_engine, inspect, select, text
+from sqlalchemy import MetaData, create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -352,3 +352,50 @@ def test_each_human_label_becomes_a_response_of_its_annotator(release_url):
     expected = {t: "correct" if h else "incorrect" for t, h in labelled.items()}
     assert {t: v for t, _, v in found} == expected and len(found) == len(expected)
     assert others == []
+
+
+def test_response_counts_are_computed_from_existing_responses(release_url):
+    """0009: each annotator's newest response to a node is its current one unless it withdraws,
+    and a node counts its current responses, in a store that had responses under 0008."""
+    from db.models import Response, Turn
+
+    raw = create_engine(release_url)
+    with raw.begin() as conn:
+        command.upgrade(migrations.config(conn), "0008")
+        conn.execute(text("DELETE FROM response"))
+        rows = [
+            (1, "alice", "correct"),
+            (1, "bob", "incorrect"),
+            (2, "alice", "correct"),
+            (2, "bob", "incorrect"),
+            (2, "bob", "withdrawn"),
+            (3, "carol", "unsure"),
+            (3, "dan", "correct"),
+            (3, "dan", "incorrect"),
+            (4, "erin", "withdrawn"),
+            (4, "erin", "correct"),
+        ]
+        for turn, who, value in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO response (turn_id, discussion_id, annotator, value, created_at) "
+                    "SELECT id, discussion_id, :who, :value, CURRENT_TIMESTAMP FROM turn WHERE id = :turn"
+                ),
+                dict(turn=turn, who=who, value=value),
+            )
+    raw.dispose()
+    with session_scope(release_url) as s:  # the app's first use upgrades the store to the head
+        current = s.execute(
+            select(Response.turn_id, Response.annotator, Response.value).where(Response.is_current)
+        )
+        counts = dict(s.execute(select(Turn.id, Turn.n_responses).where(Turn.n_responses > 0)).all())
+        n_turns = s.execute(select(func.count(Turn.id))).scalar_one()
+    assert sorted(tuple(r) for r in current) == [
+        (1, "alice", "correct"),
+        (1, "bob", "incorrect"),
+        (2, "alice", "correct"),
+        (3, "carol", "unsure"),
+        (3, "dan", "incorrect"),
+        (4, "erin", "correct"),
+    ]
+    assert counts == {1: 2, 2: 1, 3: 2, 4: 1} and n_turns > 4
