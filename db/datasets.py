@@ -30,6 +30,7 @@ from db.models import (
     Turn,
 )
 from db.queries import bump_revision, label_revision
+from db.visibility import ALL_ROWS
 
 # Keys of a job's config (at any depth) that name datasets: one name, a list (or a dict's values)
 # of names, or a list of dataset ids (a stored Browse filter).
@@ -210,7 +211,7 @@ def merge(session: Session, *, source_id: int, target_id: int) -> int:
 
 def _offset(session: Session, model, source_ids: Select) -> int:
     """What to add to the copied rows' ids so that they follow every id in use."""
-    top = session.execute(select(func.max(model.id))).scalar() or 0
+    top = session.execute(select(func.max(model.id)), execution_options={ALL_ROWS: True}).scalar() or 0
     low = session.execute(select(func.min(source_ids.subquery().c[0]))).scalar() or 0
     return top + 1 - low
 

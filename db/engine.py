@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlmodel import Session
 
-from db import migrations, models  # noqa: F401  (models registers the tables)
+from db import migrations, models, visibility  # noqa: F401  (the tables; the readers' filter)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'magdi.db'}"

@@ -28,6 +28,8 @@ class Dataset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     description: str | None = Field(default=None, sa_column=Column(Text))  # free text (Datasets page)
     source: str | None = None  # where the discussions came from (a file, a job, a paper)
+    # The pending import that made it: hidden from readers until that import publishes (`db.visibility`)
+    import_id: int | None = None
 
 
 def _summary_columns() -> type[SQLModel]:
@@ -362,3 +364,29 @@ class AnnotationTask(SQLModel, table=True):
     created_by: str = "local"
     created_at: datetime = Field(default_factory=utcnow)
     archived_at: datetime | None = None
+
+
+# ---------------------------------------------------------------- imports in chunks (migration 0010)
+
+
+class PendingImport(SQLModel, table=True):
+    """A SQLite import that copies its rows into the store in short transactions (`db.bulk`).
+
+    Readers see none of its rows (`db.visibility`) until it publishes them all at once by deleting
+    this row; the rows of an import whose process died are removed by the next import."""
+
+    __tablename__ = "pending_import"
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str  # "host:pid" of the importing process
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)  # at each copied chunk
+
+
+class PendingRange(SQLModel, table=True):
+    """Discussion ids first_id..last_id, with their nodes, edges and search rows, copied by a
+    pending import (usually one range per import: its chunks take consecutive ids)."""
+
+    __tablename__ = "pending_range"
+    import_id: int = Field(foreign_key="pending_import.id", primary_key=True, ondelete="CASCADE")
+    first_id: int = Field(primary_key=True)
+    last_id: int

@@ -399,3 +399,19 @@ def test_response_counts_are_computed_from_existing_responses(release_url):
         (4, "erin", "correct"),
     ]
     assert counts == {1: 2, 2: 1, 3: 2, 4: 1} and n_turns > 4
+
+
+def test_datasets_are_published_and_no_import_is_pending_after_the_upgrade(release_url):
+    """0010: the release's datasets are published (no pending import made them), no import is
+    pending, and readers see every discussion and node."""
+    from db.models import Dataset, Discussion, PendingImport, PendingRange, Turn
+
+    before = _contents(release_url)
+    with session_scope(release_url) as s:
+        made_by = s.execute(select(Dataset.import_id)).scalars().all()
+        pending = s.execute(select(PendingImport)).all() + s.execute(select(PendingRange)).all()
+        seen = [s.execute(select(func.count()).select_from(m)).scalar_one() for m in (Discussion, Turn)]
+    assert _unchanged(release_url, before)
+    assert made_by == [None] * len(before["dataset"][1]) and made_by
+    assert pending == []
+    assert seen == [len(before["discussion"][1]), len(before["turn"][1])] and all(seen)
