@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     _with_db(sub.add_parser("demo", help="load the demonstration set into an empty store"))
     p = _with_db(sub.add_parser("db", help="the store's schema: upgrade it, show its revision"))
     p.add_argument("action", choices=["upgrade", "current", "history"])
+    p = _with_db(
+        sub.add_parser("labels", help="recompute: every node's label again under MAGDI_CONSENSUS_MIN")
+    )
+    p.add_argument("action", choices=["recompute"])
     for name, (_, text) in DELEGATED.items():
         sub.add_parser(name, help=f"{text} (see: python -m app {name} --help)", add_help=False)
     return parser
@@ -204,4 +208,22 @@ def _db(args) -> int:
     return 0
 
 
-COMMANDS = {"import": _import, "export": _export, "stats": _stats, "demo": _demo, "db": _db}
+def _labels(args) -> int:
+    from app.services import responses
+
+    done = responses.recompute_labels(actor=LOCAL)
+    print(
+        f"recomputed {done.nodes:,} answered nodes under MAGDI_CONSENSUS_MIN={done.consensus_min}: "
+        f"{done.changed:,} labels changed" + (f" (label revision {done.revision})" if done.revision else "")
+    )
+    return 0
+
+
+COMMANDS = {
+    "import": _import,
+    "export": _export,
+    "stats": _stats,
+    "demo": _demo,
+    "db": _db,
+    "labels": _labels,
+}

@@ -8,9 +8,10 @@ responses (annotators a1..a3, one INSERT ... SELECT each), creates a task over e
 overlap 4, then times, as a fourth
 annotator: fetching the next queue item (the service call, one query) and saving a response to
 it (`responses.respond` with the version check), alternately, each `--repeat` times. Also times
-the queue of an annotator for whom the task holds nothing (overlap 3: every node is full), the
-worst case, which reads every node. Target: < 50 ms each (median and p95). Prints the figures;
-asserts nothing.
+the empty queues: an annotator for whom the task holds nothing (overlap 3: every node is full),
+and one who has answered every node that is still open (a1 on the overlap-4 task: every node has
+3 responses, one of them a1's), and the progress of a task over the whole store. Target: < 50 ms
+for the next item and a save (median and p95). Prints the figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def figures(xs: list[float]) -> str:
 
 
 def _fill_responses(url: str) -> int:
-    """Three responses per node, one statement per annotator."""
-    from sqlalchemy import func, insert, literal, select, text
+    """Three responses per node, one statement per annotator, and the counts they make (what
+    `db.responses.refresh_counts` would write, in one statement)."""
+    from sqlalchemy import func, insert, literal, select, text, update
 
     from db.engine import get_engine, session_scope
     from db.models import Response, Turn
@@ -42,10 +44,18 @@ def _fill_responses(url: str) -> int:
         for who in RESPONDERS:
             s.execute(
                 insert(Response).from_select(
-                    ["turn_id", "discussion_id", "annotator", "value", "created_at"],
-                    select(Turn.id, Turn.discussion_id, literal(who), literal("correct"), func.now()),
+                    ["turn_id", "discussion_id", "annotator", "value", "is_current", "created_at"],
+                    select(
+                        Turn.id,
+                        Turn.discussion_id,
+                        literal(who),
+                        literal("correct"),
+                        literal(True),
+                        func.now(),
+                    ),
                 )
             )
+        s.execute(update(Turn).values(n_responses=len(RESPONDERS)))
         n = s.execute(select(func.count(Response.id))).scalar_one()
     if not url.startswith("sqlite"):  # fresh statistics, as autovacuum would gather after such a load
         with get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -86,12 +96,22 @@ def main() -> None:
         assert res.ok, res.message
     print(f"next queue item (overlap 4, 3 responses per node)  {figures(fetch)}")
     print(f"save a response (respond, version check)          {figures(save)}")
-    empty = []
+    empty, done, progress = [], [], []
+    first = Actor(RESPONDERS[0], Role.ANNOTATOR)
     for _ in range(min(args.repeat, 5)):
         start = time.perf_counter()
         assert tasks.next_items(full_task.id, actor=me, url=url) == []
         empty.append((time.perf_counter() - start) * 1000)
-    print(f"empty queue, worst case (overlap 3: all full)     {figures(empty)}")
+        start = time.perf_counter()
+        assert tasks.next_items(open_task.id, actor=first, url=url) == []
+        done.append((time.perf_counter() - start) * 1000)
+    for _ in range(3):
+        start = time.perf_counter()
+        tasks.progress(open_task.id, actor=me, url=url)
+        progress.append((time.perf_counter() - start) * 1000)
+    print(f"empty queue (overlap 3: every node full)          {figures(empty)}")
+    print(f"empty queue (a1 answered every open node)         {figures(done)}")
+    print(f"progress of the overlap-4 task (every node)       {figures(progress)}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, literal, select, text, update
+from sqlalchemy import Select, delete, func, insert, literal, select, text, union, update
 from sqlmodel import Session
 
 from db.engine import is_sqlite
@@ -216,30 +216,54 @@ def _offset(session: Session, model, source_ids: Select) -> int:
     return top + 1 - low
 
 
-def _copy(session: Session, model, changed: dict[str, Any], where) -> None:
-    """INSERT INTO model SELECT its columns (some `changed`) FROM model WHERE ..."""
+def _copy(session: Session, model, changed: dict[str, Any], where, *, join: tuple | None = None) -> None:
+    """INSERT INTO model SELECT its columns (some `changed`) FROM model [LEFT JOIN ...] WHERE ..."""
     cols = [c.name for c in model.__table__.columns]
-    source = select(*(changed.get(c, model.__table__.c[c]) for c in cols)).where(where)
-    session.execute(insert(model).from_select(cols, source))
+    source = select(*(changed.get(c, model.__table__.c[c]) for c in cols)).select_from(model.__table__)
+    if join is not None:
+        source = source.outerjoin(*join)
+    session.execute(insert(model).from_select(cols, source.where(where)))
+
+
+def _revision_map(d_ids: Select, base: int):
+    """(old revision, its copy's) for every label revision of the discussions' history and
+    responses: the copy gets revisions of its own, in the same order, after `base`."""
+    revs = union(
+        select(LabelEvent.revision.label("old")).where(LabelEvent.discussion_id.in_(d_ids)),
+        select(Response.revision).where(Response.discussion_id.in_(d_ids), Response.revision.is_not(None)),
+    ).subquery()
+    return select(revs.c.old, (base + func.dense_rank().over(order_by=revs.c.old)).label("new")).subquery()
 
 
 def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, int]:
     """A new dataset `name` holding copies of the source's discussions, nodes (human labels,
-    exclusions, versions), edges and history (who, when, notes, undo links), with its description
-    and source. The copied history gets revisions of its own, one per revision it had, so undoing
-    a bulk action in one dataset never touches the other. Node predictions stay with the original
-    (they belong to the job that scored it). Returns the counts copied."""
+    exclusions, versions, response counts), edges, history (who, when, notes, undo links), every
+    response (withdrawals included) and adjudication, with its description and source. The copied
+    history and responses get revisions of their own, one per revision they had, so undoing a bulk
+    action in one dataset never touches the other. Node predictions stay with the original (they
+    belong to the job that scored it). Returns the counts copied."""
     postgres = not is_sqlite(session.get_bind())
     if postgres:  # the ids we hand out stay ours (SQLite: the write lock is ours already)
-        session.execute(text("LOCK TABLE discussion, turn, labelevent IN EXCLUSIVE MODE"))
+        session.execute(
+            text("LOCK TABLE discussion, turn, labelevent, response, adjudication IN EXCLUSIVE MODE")
+        )
     src = session.get(Dataset, source_id)
     new = Dataset(name=name, description=src.description, source=src.source)
     session.add(new)
     session.flush()
     d_ids, t_ids = _discussion_ids(source_id), _turn_ids(source_id)
     e_ids = select(LabelEvent.id).where(LabelEvent.discussion_id.in_(d_ids))
-    d_off, t_off, e_off = (
-        _offset(session, m, q) for m, q in ((Discussion, d_ids), (Turn, t_ids), (LabelEvent, e_ids))
+    r_ids = select(Response.id).where(Response.discussion_id.in_(d_ids))
+    a_ids = select(Adjudication.id).where(Adjudication.turn_id.in_(t_ids))
+    d_off, t_off, e_off, r_off, a_off = (
+        _offset(session, m, q)
+        for m, q in (
+            (Discussion, d_ids),
+            (Turn, t_ids),
+            (LabelEvent, e_ids),
+            (Response, r_ids),
+            (Adjudication, a_ids),
+        )
     )
     base = label_revision(session)
     _copy(
@@ -264,9 +288,8 @@ def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, in
         },
         Edge.discussion_id.in_(d_ids),
     )
-    revisions = session.execute(
-        select(func.count(func.distinct(LabelEvent.revision))).where(LabelEvent.discussion_id.in_(d_ids))
-    ).scalar()
+    revs = _revision_map(d_ids, base)
+    revisions = session.execute(select(func.count()).select_from(revs)).scalar()
     _copy(
         session,
         LabelEvent,
@@ -275,9 +298,28 @@ def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, in
             "discussion_id": LabelEvent.discussion_id + d_off,
             "turn_id": LabelEvent.turn_id + t_off,
             "undoes": LabelEvent.undoes + e_off,
-            "revision": base + func.dense_rank().over(order_by=LabelEvent.revision),
+            "revision": revs.c.new,
         },
         LabelEvent.discussion_id.in_(d_ids),
+        join=(revs, revs.c.old == LabelEvent.revision),
+    )
+    _copy(
+        session,
+        Response,
+        {
+            "id": Response.id + r_off,
+            "turn_id": Response.turn_id + t_off,
+            "discussion_id": Response.discussion_id + d_off,
+            "revision": revs.c.new,
+        },
+        Response.discussion_id.in_(d_ids),
+        join=(revs, revs.c.old == Response.revision),
+    )
+    _copy(
+        session,
+        Adjudication,
+        {"id": Adjudication.id + a_off, "turn_id": Adjudication.turn_id + t_off},
+        Adjudication.turn_id.in_(t_ids),
     )
     session.execute(
         update(StoreMeta).where(StoreMeta.key == "label_revision").values(value=base + max(revisions, 1))
@@ -291,7 +333,7 @@ def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, in
             ),
             {"off": d_off, "src": source_id},
         )
-        for table in ("discussion", "turn", "labelevent"):
+        for table in ("discussion", "turn", "labelevent", "response", "adjudication"):
             session.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -306,8 +348,16 @@ def copy_dataset(session: Session, *, source_id: int, name: str) -> dict[str, in
             ),
             {"ds": new.id},
         )
-    n_edges = session.execute(select(func.count()).where(Edge.discussion_id.in_(_discussion_ids(new.id))))
-    return {**contents(session, dataset_id=new.id), "edges": n_edges.scalar()}
+    copied = _discussion_ids(new.id)
+    n_edges = session.execute(select(func.count()).where(Edge.discussion_id.in_(copied)))
+    n_responses = session.execute(select(func.count()).where(Response.discussion_id.in_(copied)))
+    n_adjudications = session.execute(select(func.count()).where(Adjudication.turn_id.in_(_turn_ids(new.id))))
+    return {
+        **contents(session, dataset_id=new.id),
+        "edges": n_edges.scalar(),
+        "responses": n_responses.scalar(),
+        "adjudications": n_adjudications.scalar(),
+    }
 
 
 def external_ids(session: Session, *, name: str) -> set[str]:

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, case, func, insert, select, text, update
 from sqlmodel import Session
 
 from db import responses
@@ -25,6 +25,7 @@ from db.browsing import BrowseFilter, node_scope
 from db.engine import is_sqlite
 from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK, bump_revision
+from magdi.annotation import consensus_min, human_consensus
 from magdi.answers import label_answer
 from magdi.mag import label_text
 from magdi.summary import Node, summarize_discussion
@@ -469,6 +470,7 @@ def undo_revision(session: Session, revision: int, *, who: str) -> int:
                 for t, a, v in rows[i : i + CHUNK]
             ],
         )
+    responses.refresh_counts(session, [t for t, _, _ in rows])
     turn_ids = sorted(set(todo) | {t for t, _ in back})
     _write_labels(
         session,
@@ -655,24 +657,94 @@ def bulk_preview(
     f: BrowseFilter,
     label: bool,
     *,
+    who: str,
     answer: str | None = None,
     agent: str | None = None,
     round_: int | None = None,
 ) -> dict:
-    """How many nodes a bulk label would reach (all matches, not one page) and how many change
-    (counted as if the label decided alone: exact while nobody else responded to those nodes)."""
-    scope = node_scope(session, f, answer=answer, agent=agent, round_=round_)
-    effective = func.coalesce(Turn.human_label, Turn.auto_label)
-    q = select(
-        func.count(Turn.id),
-        func.count(func.distinct(Turn.discussion_id)),
-        func.sum(
-            func.cast((Turn.human_label.is_(None)) | (Turn.human_label != label), type_=Turn.round.type)
-        ),
-        func.sum(func.cast(effective != label, type_=Turn.round.type)),
-    ).where(*scope)
-    nodes, discussions, changing, flips = session.execute(q).one()
-    return dict(nodes=nodes, discussions=discussions, changing=changing or 0, effective_flips=flips or 0)
+    """What a bulk label by `who` would do to every matching node (all matches, not one page), given
+    the other annotators' responses, adjudications and the consensus rule, as `bulk_set_label`
+    would apply it: `responses` written (nodes whose response by `who` says otherwise), `changing`
+    human labels that change, `to_label` of them to `label`, `undecided` nodes left without a human
+    label (a tie or too few responses: the automatic label applies), `effective_flips` effective
+    labels that change. Counted per kind of node in SQL; only nodes with a label imported without
+    responses (which get one first) are looked at one by one."""
+    scope, value, k = (
+        node_scope(session, f, answer=answer, agent=agent, round_=round_),
+        label_text(label),
+        consensus_min(),
+    )
+    nodes, discussions = session.execute(
+        select(func.count(Turn.id), func.count(func.distinct(Turn.discussion_id))).where(*scope)
+    ).one()
+    out = dict(
+        nodes=nodes,
+        discussions=discussions,
+        responses=0,
+        changing=0,
+        to_label=0,
+        undecided=0,
+        effective_flips=0,
+    )
+
+    def tally(
+        n: int, before: bool | None, auto: bool, others: list[str], mine: str | None, adjudicated
+    ) -> None:
+        writes = mine != value
+        after = (
+            before
+            if not writes
+            else adjudicated
+            if adjudicated is not None
+            else human_consensus([*others, value], k)
+        )
+        out["responses"] += n * writes
+        out["changing"] += n * (after != before)
+        out["to_label"] += n * (after == label and before != label)
+        out["undecided"] += n * (after is None)
+        out["effective_flips"] += n * (
+            (auto if after is None else after) != (auto if before is None else before)
+        )
+
+    r = Response
+
+    def others(v: str):
+        return func.sum(case(((r.value == v) & (r.annotator != who), 1), else_=0))
+
+    per_node = (
+        select(
+            r.turn_id,
+            others("correct").label("c"),
+            others("incorrect").label("i"),
+            func.max(case((r.annotator == who, r.value))).label("mine"),
+        )
+        .where(r.is_current, r.turn_id.in_(select(Turn.id).where(*scope)))
+        .group_by(r.turn_id)
+    ).subquery()
+    newest = select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
+    adj = select(Adjudication.turn_id, Adjudication.label).where(Adjudication.id.in_(newest)).subquery()
+    seeded = (  # a label imported without responses, not adjudicated: it gets a response first
+        Turn.human_label.is_not(None)
+        & Turn.id.not_in(select(r.turn_id))
+        & Turn.id.not_in(select(Adjudication.turn_id))
+    )
+    cols = (Turn.human_label, Turn.auto_label, per_node.c.c, per_node.c.i, per_node.c.mine, adj.c.label)
+    q = (
+        select(*cols, func.count())
+        .select_from(Turn)
+        .outerjoin(per_node, per_node.c.turn_id == Turn.id)
+        .outerjoin(adj, adj.c.turn_id == Turn.id)
+        .where(*scope, ~seeded)
+        .group_by(*cols)
+    )
+    for before, auto, c, i, mine, adjudicated, n in session.execute(q):
+        tally(n, before, auto, ["correct"] * (c or 0) + ["incorrect"] * (i or 0), mine, adjudicated)
+    bare = session.execute(select(Turn.id, Turn.human_label, Turn.auto_label).where(*scope, seeded)).all()
+    seeds = responses.seeds(session, [t for t, _, _ in bare])
+    for t, before, auto in bare:
+        _, seeder, seed = seeds[t]
+        tally(1, before, auto, [] if seeder == who else [seed], seed if seeder == who else None, None)
+    return out
 
 
 @_takes_turns
@@ -723,12 +795,39 @@ def bulk_set_label(
                 for t, d in todo[i : i + CHUNK]
             ],
         )
+    responses.refresh_counts(session, todo_ids)
     if not changed:
         return dict(changed=0, discussions=0, revision=None, responses=len(todo))
     touched = _write_labels(
         session, changed, who=who, note=note, revision=revision, at=now, known={t: new[t] for t in changed}
     )
     return dict(changed=len(changed), discussions=len(touched), revision=revision, responses=len(todo))
+
+
+@_takes_turns
+def recompute_labels(session: Session, *, who: str, note: str) -> dict:
+    """Derive every node's human label again under the current consensus rule (after a change of
+    MAGDI_CONSENSUS_MIN), in the caller's transaction: the nodes with responses or an adjudication
+    (a label imported without responses is not the rule's, so it stays). Each changed node gets
+    one history entry, all in one new label revision. (Undo does not revert it: undo derives labels
+    under the current rule too; set the old rule back and recompute.)"""
+    answered = select(Response.turn_id).union(select(Adjudication.turn_id)).subquery()
+    ids = list(session.execute(select(answered.c[0]).order_by(answered.c[0])).scalars())
+    new, before = responses.human_labels(session, ids), _human(session, ids)
+    changed = [t for t in ids if new[t] != before[t]]
+    if not changed:
+        return dict(nodes=len(ids), changed=0, discussions=0, revision=None)
+    revision = bump_revision(session)
+    touched = _write_labels(
+        session,
+        changed,
+        who=who,
+        note=note,
+        revision=revision,
+        at=utcnow(),
+        known={t: new[t] for t in changed},
+    )
+    return dict(nodes=len(ids), changed=len(changed), discussions=len(touched), revision=revision)
 
 
 def _human(session: Session, turn_ids: list[int]) -> dict[int, bool | None]:

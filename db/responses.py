@@ -1,8 +1,10 @@
-"""Annotators' responses to nodes and adjudications (append-only tables; migration 0008).
+"""Annotators' responses to nodes and adjudications (append-only tables; migrations 0008, 0009).
 
 An annotator's current response to a node is their newest row; "withdrawn" means they have none.
-An adjudication's newest row per node wins. `human_labels` derives the node's human label from
-them (`magdi.annotation`); `db.labels` materialises it in `Turn.human_label`.
+`Response.is_current` marks it and `Turn.n_responses` counts a node's current responses: every
+write of responses calls `refresh_counts` in its transaction (the annotation queue and task
+progress read them). An adjudication's newest row per node wins. `human_labels` derives the node's
+human label from them (`magdi.annotation`); `db.labels` materialises it in `Turn.human_label`.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK
 from magdi.annotation import VALUES, consensus_min, human_consensus
 
+WITHDRAWN = "withdrawn"
 CurrentResponses = dict[
     int, dict[str, tuple[str, str | None, datetime]]
 ]  # turn: annotator: (value, note, at)
@@ -48,14 +51,39 @@ def add_response(
     )
     session.add(row)
     session.flush()
+    refresh_counts(session, [turn_id])
     return row
 
 
-def _newest_ids(turn_ids: list[int], annotator: str | None = None):
-    q = select(func.max(Response.id)).where(Response.turn_id.in_(turn_ids))
-    if annotator is not None:
-        q = q.where(Response.annotator == annotator)
-    return q.group_by(Response.turn_id, Response.annotator)
+def refresh_counts(session: Session, turn_ids: Iterable[int]) -> None:
+    """Re-derive `Response.is_current` and `Turn.n_responses` of these nodes from their response
+    rows (a few per node: each write calls it for the nodes it wrote to)."""
+    ids = sorted(set(turn_ids))
+    older = Response.__table__.alias("older")
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        newest = select(func.max(older.c.id)).where(older.c.turn_id.in_(part))
+        live = Response.id.in_(newest.group_by(older.c.turn_id, older.c.annotator)) & (
+            Response.value != WITHDRAWN
+        )
+        session.execute(
+            update(Response)
+            .where(Response.turn_id.in_(part), Response.is_current != live)
+            .values(is_current=live)
+            .execution_options(synchronize_session=False)
+        )
+        n = (
+            select(func.count(Response.id))
+            .where(Response.turn_id == Turn.id, Response.is_current)
+            .correlate(Turn)
+            .scalar_subquery()
+        )
+        session.execute(
+            update(Turn)
+            .where(Turn.id.in_(part), Turn.n_responses != n)
+            .values(n_responses=n)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def current_responses(
@@ -66,9 +94,9 @@ def current_responses(
     ids, out = sorted(set(turn_ids)), {}
     for i in range(0, len(ids), CHUNK):
         q = select(Response.turn_id, Response.annotator, Response.value, Response.note, Response.created_at)
-        q = q.where(
-            Response.id.in_(_newest_ids(ids[i : i + CHUNK], annotator)), Response.value != "withdrawn"
-        )
+        q = q.where(Response.turn_id.in_(ids[i : i + CHUNK]), Response.is_current)
+        if annotator is not None:
+            q = q.where(Response.annotator == annotator)
         for turn_id, who, value, note, at in session.execute(q):
             out.setdefault(turn_id, {})[who] = (value, note, at)
     return out
@@ -150,11 +178,10 @@ def restore_value(session: Session, turn_id: int, annotator: str, revision: int 
     return rows[cut - 1][0] if cut else "withdrawn"
 
 
-def seed_responses(session: Session, turn_ids: Iterable[int]) -> None:
-    """A node whose human label came without responses (imported with the file, or set before
-    responses existed) gets one for it before anyone responds, so the label is not lost: from the
-    annotator of its newest label edit, or "local" (as migration 0008 did)."""
-    ids = sorted(set(turn_ids))
+def seeds(session: Session, turn_ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
+    """The response `seed_responses` would give each of these nodes that needs one: turn ->
+    (discussion, annotator, value)."""
+    ids, out = sorted(set(turn_ids)), {}
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
         answered = select(Response.turn_id).where(Response.turn_id.in_(part))
@@ -173,19 +200,22 @@ def seed_responses(session: Session, turn_ids: Iterable[int]) -> None:
         who = dict(
             session.execute(select(LabelEvent.turn_id, LabelEvent.who).where(LabelEvent.id.in_(newest))).all()
         )
-        session.execute(
-            insert(Response),
-            [
-                dict(
-                    turn_id=t,
-                    discussion_id=d,
-                    annotator=who.get(t, "local"),
-                    value="correct" if h else "incorrect",
-                    created_at=utcnow(),
-                )
-                for t, d, h in bare
-            ],
-        )
+        out.update({t: (d, who.get(t, "local"), "correct" if h else "incorrect") for t, d, h in bare})
+    return out
+
+
+def seed_responses(session: Session, turn_ids: Iterable[int]) -> None:
+    """A node whose human label came without responses (imported with the file, or set before
+    responses existed) gets one for it before anyone responds, so the label is not lost: from the
+    annotator of its newest label edit, or "local" (as migration 0008 did)."""
+    found = seeds(session, turn_ids)
+    rows = [
+        dict(turn_id=t, discussion_id=d, annotator=who, value=value, created_at=utcnow())
+        for t, (d, who, value) in found.items()
+    ]
+    for i in range(0, len(rows), CHUNK):
+        session.execute(insert(Response), rows[i : i + CHUNK])
+    refresh_counts(session, found)
 
 
 def exported_responses(

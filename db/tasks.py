@@ -2,14 +2,16 @@
 annotators; the personal queue of one annotator and the progress of a task.
 
 A node's current responses are its annotators' newest `Response` rows that are not "withdrawn"
-(the index on response(turn_id, annotator, id) finds each one). A task's nodes are the nodes (not
-excluded from training) of the discussions its filter matches.
+(`Response.is_current`), counted in `Turn.n_responses`; both are kept by every response write
+(`db.responses.refresh_counts`). A task's nodes are the nodes (not excluded from training) of the
+discussions its filter matches.
 
-The queue walks the discussions in the Browse "nodes to review" order (`Discussion.n_review`
-descending, then id: the index ix_discussion_review_desc), and the nodes of a discussion by the
-review queue's score (`browsing.review_score`), then confidence, then id. Because the discussions
-come in index order, the database stops after `limit` nodes instead of ranking every node of the
-store on each fetch; a node-level ranking across discussions would need a sort of all of them.
+The queue is ordered by the review ranking over every node of the task: the Review queue's score
+(`browsing.review_score`: unparseable 8 + confident but wrong 2 + flagged 1), then confidence
+(highest first, none last), then id. The index ix_turn_queue (migration 0009) holds that order for
+the nodes with a given number of responses, so the queue reads, for each count below the overlap,
+the first nodes of that count in index order and keeps the best of them: a count with no node
+costs one index probe, so an empty queue of full nodes is as quick as a full one.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import case, false, func, literal_column, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from db import browsing
-from db.engine import is_sqlite
 from db.models import AnnotationTask, Discussion, Response, Turn
 
-WITHDRAWN = "withdrawn"
+# The review ranking (`browsing.review_score`) as ix_turn_queue spells it; `{t}` is "" in the index
+# (migration 0009, which has its own copy), "turn." here. A test checks that both rank alike.
+QUEUE_RANK = (
+    "(CAST({t}answer_norm IS NULL AND {t}needs_review AS INTEGER) * 8"
+    " + CAST(coalesce({t}confidence, 0.0) >= 0.9 AND NOT coalesce({t}human_label, {t}auto_label) AS INTEGER)"
+    " * 2 + CAST({t}needs_review AS INTEGER))"
+)
 
 
 def create_task(
@@ -76,86 +83,81 @@ def archive_task(session: Session, task_id: int) -> AnnotationTask:
     return task
 
 
-def _current(r) -> object:
-    """`r` (a Response alias) is its annotator's newest row for its node and not withdrawn."""
-    newer = aliased(Response)
-    return and_(
-        r.value != WITHDRAWN,
-        ~exists(
-            select(newer.id)
-            .where(newer.turn_id == r.turn_id, newer.annotator == r.annotator, newer.id > r.id)
-            .correlate(r)
-        ),
-    )
-
-
 def _answered_by(annotator: str) -> object:
-    """The outer Turn has a current response of `annotator`."""
+    """The outer Turn has a current response of `annotator` (ix_response_current)."""
     r = aliased(Response)
-    return exists(
-        select(r.id).where(r.turn_id == Turn.id, r.annotator == annotator, _current(r)).correlate(Turn)
+    return (
+        select(r.id)
+        .where(r.annotator == annotator, r.turn_id == Turn.id, r.is_current)
+        .correlate(Turn)
+        .exists()
     )
 
 
-def _n_current():
-    """The number of current responses of the outer Turn (a correlated scalar subquery)."""
-    r = aliased(Response)
-    return select(func.count(r.id)).where(r.turn_id == Turn.id, _current(r)).correlate(Turn).scalar_subquery()
+def queue_rank():
+    """A node's review rank, in the spelling of ix_turn_queue."""
+    return literal_column(QUEUE_RANK.format(t="turn."))
+
+
+def queue_order(rank) -> list:
+    """The queue's order, as ix_turn_queue holds it: rank, then confidence (none last), then id."""
+    return [rank.desc(), Turn.confidence.is_(None), Turn.confidence.desc(), Turn.id]
+
+
+def _in_discussions(session: Session, task: AnnotationTask) -> object | None:
+    """The task's discussions (a subquery of ids), or None when its filter takes every one."""
+    conditions = browsing.discussion_conditions(session, browsing.BrowseFilter(**json.loads(task.filter)))
+    return select(Discussion.id).where(*conditions) if conditions else None
 
 
 def _task_nodes(session: Session, task: AnnotationTask) -> list:
-    """Conditions on Turn (joined to its Discussion): a node of the task."""
-    f = browsing.BrowseFilter(**json.loads(task.filter))
-    return [*browsing.discussion_conditions(session, f), Turn.excluded.is_(False)]
+    """Conditions on Turn alone (no join: a walk of ix_turn_queue reads nothing else): a node of
+    the task."""
+    discussions = _in_discussions(session, task)
+    found = [Turn.excluded == false()]
+    return found if discussions is None else [*found, Turn.discussion_id.in_(discussions)]
 
 
 def next_items(session: Session, task: AnnotationTask, annotator: str, *, limit: int = 1) -> list[Turn]:
     """The annotator's next nodes of the task, in queue order: not answered by them (a withdrawn
-    response does not count) and with fewer than `task.overlap` current responses. One query."""
-    score = browsing.review_score()
-    # SQLite would rather scan every node and sort them all; an expression on Discussion's side of
-    # the join leaves it one plan: the discussions in index order, their nodes by turn's index
-    outer_id = Discussion.id + 0 if is_sqlite(session.get_bind()) else Discussion.id
-    q = (
-        select(Turn)
-        .select_from(Discussion)
-        .join(Turn, Turn.discussion_id == outer_id)
-        .where(*_task_nodes(session, task), ~_answered_by(annotator), _n_current() < task.overlap)
-        .order_by(
-            Discussion.n_review.desc(),
-            Discussion.id,
-            score.desc(),
-            Turn.confidence.desc().nulls_last(),
-            Turn.id,
+    response does not count) and with fewer than `task.overlap` current responses. One query: for
+    each count of responses below the overlap, the first `limit` such nodes in ix_turn_queue's
+    order; the best `limit` of those."""
+    in_task, rank = _task_nodes(session, task), queue_rank()
+    levels = [
+        select(
+            select(Turn.id, rank.label("rank"), Turn.confidence)
+            .where(*in_task, Turn.n_responses == n, ~_answered_by(annotator))
+            .order_by(*queue_order(rank))
+            .limit(limit)
+            .subquery()
         )
-        .limit(limit)
-    )
-    return list(session.execute(q).scalars())
+        for n in range(task.overlap)
+    ]
+    best = union_all(*levels).subquery()
+    order = [best.c.rank.desc(), best.c.confidence.is_(None), best.c.confidence.desc(), best.c.id]
+    ids = list(session.execute(select(best.c.id).order_by(*order).limit(limit)).scalars())
+    found = {t.id: t for t in session.execute(select(Turn).where(Turn.id.in_(ids))).scalars()}
+    return [found[t] for t in ids]
 
 
 def progress(session: Session, task: AnnotationTask) -> tuple[int, int, dict[str, int]]:
     """(nodes, responses that count: at most `overlap` per node, current responses by annotator)
-    over the task's nodes."""
-    nodes = (
-        select(Turn.id)
-        .join(Discussion, Discussion.id == Turn.discussion_id)
+    over the task's nodes, from the response counts: a task over the whole store reads one index
+    of the nodes and one of the current responses."""
+    counted = case((Turn.n_responses > task.overlap, task.overlap), else_=Turn.n_responses)
+    n_nodes, n_counted = session.execute(
+        select(func.count(), func.coalesce(func.sum(counted), 0))
+        .select_from(Turn)
         .where(*_task_nodes(session, task))
-    ).subquery()
-    n_nodes = session.execute(select(func.count()).select_from(nodes)).scalar_one()
-    r = aliased(Response)
-    current = (
-        select(r.turn_id, r.annotator).join(nodes, nodes.c.id == r.turn_id).where(_current(r)).subquery()
-    )
-    per_node = select(func.count().label("n")).select_from(current).group_by(current.c.turn_id).subquery()
-    counted = session.execute(
-        select(
-            func.coalesce(func.sum(case((per_node.c.n > task.overlap, task.overlap), else_=per_node.c.n)), 0)
-        )
-    )
-    by_annotator = dict(
-        session.execute(select(current.c.annotator, func.count()).group_by(current.c.annotator)).all()
-    )
-    return n_nodes, int(counted.scalar_one()), by_annotator
+    ).one()
+    excluded = select(Turn.id).where(Turn.excluded == true())  # few, and their responses do not count
+    q = select(Response.annotator, func.count()).where(Response.is_current, Response.turn_id.not_in(excluded))
+    discussions = _in_discussions(session, task)
+    if discussions is not None:
+        q = q.where(Response.discussion_id.in_(discussions))
+    by_annotator = dict(session.execute(q.group_by(Response.annotator)).all())
+    return n_nodes, int(n_counted), by_annotator
 
 
 def has_answered(session: Session, turn_id: int, annotator: str) -> bool:

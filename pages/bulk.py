@@ -46,20 +46,22 @@ scope = annotate.BulkScope(
     round=None if rnd == "(any)" else int(rnd),
 )
 value = label == "correct"
-preview = annotate.bulk_preview(scope, value, url=cache.db_url())
+actor = identity.current_actor()
+preview = annotate.bulk_preview(scope, value, actor=actor, url=cache.db_url())
 text.notice(
     "info",
-    f"{preview['nodes']:,} node(s) in {preview['discussions']:,} discussion(s) "
-    f"match; {preview['changing']:,} will get the human label “{label}” "
-    f"({preview['effective_flips']:,} of them change their effective label).",
+    f"{preview['nodes']:,} node(s) in {preview['discussions']:,} discussion(s) match; your response "
+    f"“{label}” goes to {preview['responses']:,} of them. With the other annotators' responses and the "
+    f"consensus rule, {preview['to_label']:,} will get the human label “{label}”, "
+    f"{preview['undecided']:,} will have none (a tie or too few responses: the automatic label applies), "
+    f"and {preview['effective_flips']:,} change their effective label.",
 )
 
-actor = identity.current_actor()
 can_edit = actor is not None and actor.may(Role.ANNOTATOR)  # the service checks it again
 if not can_edit:
     st.info("Bulk labels need the annotator role (an admin gives it).")
 st.text_input("Note (saved with every entry)", key="bulk_note", max_chars=500)
-confirm = st.checkbox(f"I want to label these {preview['changing']:,} node(s) {label}", key="bulk_confirm")
+confirm = st.checkbox(f"I want to label these {preview['responses']:,} node(s) {label}", key="bulk_confirm")
 
 
 def apply(scope: annotate.BulkScope, value: bool) -> None:
@@ -75,7 +77,7 @@ st.button(
     type="primary",
     on_click=apply,
     args=(scope, value),
-    disabled=not (can_edit and confirm and preview["changing"]),
+    disabled=not (can_edit and confirm and preview["responses"]),
     key="bulk_apply",
     icon=":material/done_all:",
 )

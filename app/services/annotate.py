@@ -182,13 +182,17 @@ def answer_values(f: Filter, url: str | None = None) -> list[tuple[str, int]]:
         return browsing.answer_values(s, to_browse_filter(s, f))
 
 
-def bulk_preview(scope: BulkScope, label: bool, url: str | None = None) -> dict:
-    """nodes, discussions, changing (nodes that get a new human label), effective_flips."""
+def bulk_preview(scope: BulkScope, label: bool, *, actor: Actor | None, url: str | None = None) -> dict:
+    """What the actor's bulk label would do, given everyone else's responses and the consensus
+    rule (`db.labels.bulk_preview`): nodes, discussions, responses (written), changing (human labels
+    that change), to_label (of them, to `label`), undecided (left without a human label),
+    effective_flips. Without an actor (nobody signed in) it is counted as a new annotator's."""
     with session_scope(url) as s:
         return labels.bulk_preview(
             s,
             to_browse_filter(s, scope.filter),
             label,
+            who="" if actor is None else actor.identity,
             answer=scope.answer,
             agent=scope.agent,
             round_=scope.round,

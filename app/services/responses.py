@@ -4,7 +4,8 @@ A response is "correct", "incorrect" or "unsure" with an optional note; withdraw
 The node's human label (what training, the label revision, job data pinning, Browse and exports
 read) follows: the adjudicated label if there is one, else the consensus of the responses
 (`magdi.annotation`, k = MAGDI_CONSENSUS_MIN), else none (the automatic label applies). Every change
-of it is one history entry naming the responder, so undo keeps working per annotator.
+of it is one history entry naming the responder, so undo keeps working per annotator. After a
+change of MAGDI_CONSENSUS_MIN, `recompute_labels` applies the new rule to every node at once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.services.auth import Actor, Role, require
 from db import labels
 from db import responses as queries
 from db.engine import session_scope
+from magdi.annotation import consensus_min
 
 ANSWERS = ("correct", "incorrect", "unsure")
 MAX_REASON = 2000
@@ -29,6 +31,14 @@ class ResponseInfo:
     value: str
     note: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    consensus_min: int  # k of the rule applied
+    nodes: int  # nodes with responses or an adjudication, derived again
+    changed: int  # of them, those whose label changed
+    revision: int | None  # the label revision of the changes (None: nothing changed)
 
 
 @dataclass(frozen=True)
@@ -119,3 +129,17 @@ def adjudicate(turn_id: int, label: bool, *, reason: str, actor: Actor, url: str
             return event
 
     return run_edit(act, f"adjudicated {'correct' if label else 'incorrect'}")
+
+
+def recompute_labels(*, actor: Actor, url: str | None = None) -> Recomputed:
+    """Apply the current consensus rule (MAGDI_CONSENSUS_MIN) to every node with responses or an
+    adjudication, in one transaction (admins: it changes labels across the store). The history
+    entries name the actor and the rule; audited ("labels.recomputed"). Without it a changed rule
+    reaches a node only at its next response."""
+    who = require(actor, Role.ADMIN, "recompute every label").identity
+    k = consensus_min()
+    note = f"consensus rule: a strict majority of at least {k} responses (MAGDI_CONSENSUS_MIN={k})"
+    with session_scope(url, write=True) as s:
+        done = labels.recompute_labels(s, who=who, note=note)
+        audit.record(actor, "labels.recomputed", "store", dict(consensus_min=k, **done), session=s)
+    return Recomputed(k, done["nodes"], done["changed"], done["revision"])

@@ -9,7 +9,7 @@ from app.services import store
 from app.services.auth import LOCAL
 from db import browsing, labels, responses
 from db.engine import session_scope
-from db.models import LabelEvent, Turn
+from db.models import LabelEvent, Response, Turn
 from tests.utils import discussion, turn, write_jsonl
 from tests.utils.rows import node_id
 
@@ -131,3 +131,94 @@ def test_a_stale_response_writes_nothing(url):
             labels.respond(s, b0, "incorrect", who="bob", expected_version=0)
     with session_scope(url) as s:
         assert set(responses.current_responses(s, [b0])[b0]) == {"ann"}
+
+
+def _counts_from_scratch(url: str) -> tuple[set, set, dict, dict]:
+    """(current responses by is_current, by the newest rows; n_responses stored, recounted)."""
+    with session_scope(url) as s:
+        rows = s.execute(select(Response.id, Response.turn_id, Response.annotator, Response.value)).all()
+        flagged = set(s.execute(select(Response.id).where(Response.is_current)).scalars())
+        stored = dict(s.execute(select(Turn.id, Turn.n_responses)).all())
+    newest = {}
+    for rid, t, who, value in sorted(rows):
+        newest[(t, who)] = (rid, value)
+    current = {rid for rid, value in newest.values() if value != "withdrawn"}
+    recount = dict.fromkeys(stored, 0)
+    for (t, _), (_, value) in newest.items():
+        recount[t] += value != "withdrawn"
+    return flagged, current, stored, recount
+
+
+def test_every_write_keeps_the_response_counts(url):
+    """is_current and n_responses (the queue and progress read them) follow responses, changes of
+    mind, withdrawals, undo, bulk labels and their undo, as counted from the rows themselves."""
+    a0, b0 = node_id(url, "q1", "a", 0), node_id(url, "q1", "b", 0)
+    _respond(url, b0, "ann", "correct")
+    change = _respond(url, b0, "ann", "incorrect")
+    _respond(url, b0, "bob", "unsure")
+    _respond(url, a0, "bob", "correct")
+    _respond(url, a0, "bob", "withdrawn")
+    with session_scope(url, write=True) as s:
+        labels.undo(s, change.id, who="ann")
+        bulk = labels.bulk_set_label(s, browsing.BrowseFilter(), False, who="cy")
+    flagged, current, stored, recount = _counts_from_scratch(url)
+    assert flagged == current and stored == recount and recount[b0] == 3 and recount[a0] == 1
+    with session_scope(url, write=True) as s:
+        labels.undo_revision(s, bulk["revision"], who="cy")
+    flagged, current, stored, recount = _counts_from_scratch(url)
+    assert flagged == current and stored == recount and recount[b0] == 2 and recount[a0] == 0
+
+
+@pytest.mark.parametrize("k", ["1", "2"])
+def test_the_bulk_preview_counts_what_the_bulk_label_then_does(db_url, tmp_path, monkeypatch, k):
+    """Given others' responses, an adjudication, an imported label and the applier's own earlier
+    response, under k = 1 and 2: the preview's counts are what applying the bulk label does."""
+    monkeypatch.setenv("MAGDI_CONSENSUS_MIN", k)
+    record = discussion(
+        turns=[
+            turn("a", 0, "18", label="correct", label_source="human"),  # imported: seeded as local's
+            *(turn(agent, rnd, "18") for agent, rnd in (("b", 0), ("c", 0), ("a", 1), ("b", 1), ("c", 1))),
+        ]
+    )
+    store.import_file(write_jsonl(tmp_path / "p.jsonl", [record]), url=db_url, actor=LOCAL)
+    node = {
+        (a, r): node_id(db_url, "q1", a, r) for a, r in (("a", 0), ("b", 0), ("c", 0), ("a", 1), ("b", 1))
+    }
+    for who, where, value in [
+        ("bob", ("b", 0), "correct"),
+        ("cy", ("b", 0), "correct"),
+        ("bob", ("c", 0), "incorrect"),
+        ("ann", ("a", 1), "incorrect"),  # ann's own response already says so: nothing to write
+        ("bob", ("b", 1), "unsure"),
+    ]:
+        _respond(db_url, node[where], who, value)
+    with session_scope(db_url, write=True) as s:
+        labels.adjudicate(s, node[("c", 0)], True, who="adj", reason="checked")
+
+    def labels_now() -> dict[int, tuple[bool | None, bool]]:
+        with session_scope(db_url) as s:
+            return {t: (h, a) for t, h, a in s.execute(select(Turn.id, Turn.human_label, Turn.auto_label))}
+
+    everything = browsing.BrowseFilter()
+    with session_scope(db_url) as s:
+        preview = labels.bulk_preview(s, everything, False, who="ann")
+    before = labels_now()
+    with session_scope(db_url, write=True) as s:
+        done = labels.bulk_set_label(s, everything, False, who="ann")
+    after = labels_now()
+    changed = [t for t in after if after[t][0] != before[t][0]]
+    effective = {t: [a if h is None else h for h, a in (before[t], after[t])] for t in after}
+    assert preview == dict(
+        nodes=6,
+        discussions=1,
+        responses=done["responses"],
+        changing=done["changed"],
+        to_label=sum(after[t][0] is False for t in changed),
+        undecided=sum(h is None for h, _ in after.values()),
+        effective_flips=sum(old != new for old, new in effective.values()),
+    )
+    # k = 1: a0 ties with its seeded "correct", b1 and c1 become incorrect; k = 2: only a0 changes
+    assert (
+        done["responses"] == 5
+        and (preview["changing"], preview["undecided"]) == {"1": (3, 1), "2": (1, 4)}[k]
+    )

@@ -1,12 +1,12 @@
 """The queue and progress of an annotation task, on the store's own rows (SQLite and PostgreSQL)."""
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.services import store
 from app.services.auth import LOCAL
-from db import tasks
+from db import browsing, responses, tasks
 from db.engine import session_scope
-from db.models import Discussion, Response, Turn
+from db.models import Turn
 from tests.utils import agree_flip_never, discussion, write_jsonl
 
 
@@ -17,8 +17,7 @@ def _store(url, folder, n=3):
 
 def _respond(url, turn_id, who, value="correct"):
     with session_scope(url, write=True) as s:
-        d = s.get(Turn, turn_id).discussion_id
-        s.add(Response(turn_id=turn_id, discussion_id=d, annotator=who, value=value))
+        responses.add_response(s, turn_id, who, value)
 
 
 def _task(url, overlap, **filter_values):
@@ -63,20 +62,37 @@ def test_queue_skips_own_and_full_nodes_and_withdrawn_responses_count_again(db_u
     assert (n_nodes, counted, by) == (len(all_nodes), 1, {"ann": 1})
 
 
-def test_queue_order_follows_review_ranking_and_filter(db_url, tmp_path):
+def test_queue_order_is_the_review_ranking_over_every_node(db_url, tmp_path):
     store.import_file(write_jsonl(tmp_path / "s.jsonl", agree_flip_never()), url=db_url, actor=LOCAL)
-    tid = _task(db_url, 1)
+    tid = _task(db_url, 2)
     with session_scope(db_url) as s:
-        rows = s.execute(
-            select(Turn.id, Turn.needs_review, Discussion.n_review, Discussion.id).join(Discussion)
-        )
-        node = {t: (flag, n_review, d) for t, flag, n_review, d in rows}
-    queue = _next(db_url, tid, "ann")
-    assert sorted(queue) == sorted(node) and any(flag for flag, _, _ in node.values())
-    # discussions with the most nodes to review first, and in each the flagged nodes first
-    keys = [(-node[t][1], node[t][2], not node[t][0]) for t in queue]
-    assert keys == sorted(keys)
+        rows = s.execute(select(Turn.id, browsing.review_score(), tasks.queue_rank(), Turn.confidence)).all()
+    assert all(score == rank for _, score, rank, _ in rows)  # the index's spelling ranks alike
+    assert len({score for _, score, _, _ in rows}) > 1
+    best_first = sorted(rows, key=lambda r: (-r[1], r[3] is None, -(r[3] or 0), r[0]))
+    assert _next(db_url, tid, "ann") == [r[0] for r in best_first]
+    _respond(db_url, best_first[0][0], "bea")  # one response: still open, still first for others
+    assert _next(db_url, tid, "ann", limit=2) == [r[0] for r in best_first[:2]]
+    assert _next(db_url, tid, "bea", limit=1) == [best_first[1][0]]
     assert _next(db_url, _task_named_filter(db_url), "ann") == []
+
+
+def test_queue_reads_the_queue_index(db_url, tmp_path):
+    _store(db_url, tmp_path, n=2)
+    with session_scope(db_url) as s:
+        task = tasks.get_task(s, _task(db_url, 3))
+        statement = []
+
+        @event.listens_for(s.get_bind(), "before_cursor_execute")
+        def keep(conn, cursor, sql, params, context, executemany):
+            statement.append((sql, params))
+
+        tasks.next_items(s, task, "ann")
+        event.remove(s.get_bind(), "before_cursor_execute", keep)
+        sql, params = statement[0]
+        explain = "EXPLAIN QUERY PLAN " if s.get_bind().dialect.name == "sqlite" else "EXPLAIN "
+        plan = " ".join(str(r) for r in s.connection().exec_driver_sql(explain + sql, params))
+    assert plan.count("ix_turn_queue") == 3, plan  # one walk per count of responses below the overlap
 
 
 def _task_named_filter(url):

@@ -99,7 +99,7 @@ def test_undo_once_and_only_once(url):
 
 def test_bulk_label_previews_then_labels_every_node_with_that_answer(url):
     scope = annotate.BulkScope(answer="18")  # "18", "18.0" and "18 eggs": five nodes, not b's "$20"
-    preview = annotate.bulk_preview(scope, False, url=url)
+    preview = annotate.bulk_preview(scope, False, actor=Actor("ann", Role.ANNOTATOR), url=url)
     assert (preview["nodes"], preview["discussions"], preview["changing"]) == (5, 1, 5)
     result = annotate.bulk_label(scope, False, actor=Actor("ann", Role.ANNOTATOR), url=url)
     assert (result.ok, result.changed) == (True, 5)

@@ -8,14 +8,14 @@ import io
 import pytest
 from sqlalchemy import func, select, text
 
-from app.services import annotate, datasets, store
+from app.services import annotate, datasets, responses, store
 from app.services.annotate import BulkScope
 from app.services.auth import LOCAL, Actor, Role
 from app.services.filters import Filter
 from db import browsing
 from db import jobs as job_queries
 from db.engine import is_sqlite, session_scope
-from db.models import Discussion, Edge, LabelEvent, Turn
+from db.models import Dataset, Discussion, Edge, LabelEvent, Response, Turn
 from tests.utils import discussion, write_jsonl
 from tests.utils.rows import node_id
 
@@ -33,9 +33,9 @@ def two_sets(db_url, tmp_path) -> str:
     return db_url
 
 
-def _export(url: str, name: str) -> list[str]:
+def _export(url: str, name: str, *, responses: bool = False) -> list[str]:
     out = io.StringIO()
-    store.export_discussions(out, dataset=name, url=url, actor=LOCAL)
+    store.export_discussions(out, dataset=name, responses=responses, url=url, actor=LOCAL)
     return out.getvalue().replace(f'"dataset": "{name}"', '"dataset": "?"').splitlines()
 
 
@@ -185,6 +185,24 @@ def annotate_history(url: str, ext: str) -> list[LabelEvent]:
         )
 
 
+def _copied(url: str, turn_id: int) -> int:
+    """The node of "alpha copy" that copies `turn_id`."""
+    with session_scope(url) as s:
+        t = s.get(Turn, turn_id)
+        ext = s.get(Discussion, t.discussion_id).external_id
+        return s.execute(
+            select(Turn.id)
+            .join(Discussion)
+            .join(Dataset)
+            .where(Dataset.name == "alpha copy", Discussion.external_id == ext)
+            .where(Turn.agent == t.agent, Turn.round == t.round)
+        ).scalar_one()
+
+
+def _responses(url: str, turn_id: int) -> list[tuple]:
+    return [(r.annotator, r.value, r.note) for r in responses.response_history(turn_id, actor=LOCAL, url=url)]
+
+
 def test_copy_keeps_labels_and_history_apart(two_sets, tmp_path):
     url = two_sets
     annotate.set_label(
@@ -201,9 +219,24 @@ def test_copy_keeps_labels_and_history_apart(two_sets, tmp_path):
         url=url,
     )
     datasets.set_details("alpha", description="birds", source="field notes", url=url, actor=LOCAL)
+    b1 = node_id(url, "q2", "b", 1)
+    responses.respond(b1, "correct", actor=Actor("ann", Role.ANNOTATOR), note="checked", url=url)
+    responses.respond(b1, "incorrect", actor=Actor("bob", Role.ANNOTATOR), url=url)
+    b0 = node_id(url, "q1", "b", 0)
+    responses.withdraw(b0, actor=Actor("ann", Role.ANNOTATOR), url=url)
+    responses.adjudicate(b1, False, reason="step 2 is wrong", actor=LOCAL, url=url)
 
     counts = datasets.copy("alpha", "alpha copy", url=url, actor=LOCAL)
     original = datasets.delete_plan("alpha", url=url)
+    assert (counts["responses"], counts["adjudications"]) == (_count(url, Response) // 2, 1)
+    assert counts["responses"] > 6
+    assert _export(url, "alpha copy", responses=True) == _export(url, "alpha", responses=True)
+    copied_b1 = _copied(url, b1)
+    for node in (b1, b0):  # every response, withdrawals included
+        assert _responses(url, _copied(url, node)) == _responses(url, node) and _copied(url, node) != node
+    assert responses.adjudication(copied_b1, actor=LOCAL, url=url).reason == "step 2 is wrong"
+    with session_scope(url) as s:  # the queue's counts come with the nodes
+        assert s.get(Turn, copied_b1).n_responses == s.get(Turn, b1).n_responses == 3  # eve, ann, bob
     assert (counts["discussions"], counts["turns"], counts["edges"], counts["predictions"]) == (2, 12, 18, 0)
     assert (counts["human"], counts["history"]) == (original.human, original.history) and original.human > 1
     assert counts["history"] == _count(url, LabelEvent) // 2

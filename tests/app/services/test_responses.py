@@ -126,3 +126,35 @@ def test_the_cli_exports_responses_on_request(url, tmp_path, capsys):
     [a0] = [t for t in json.loads(out.read_text())["turns"] if (t["agent"], t["round"]) == ("a", 0)]
     assert [(r["annotator"], r["value"]) for r in a0["responses"]] == [("ann", "incorrect")]
     assert cli.main(["export", str(out), "--responses", "--format", "magdi", "--db", url]) == 2
+
+
+def test_recompute_applies_a_changed_consensus_rule_to_every_node(url, monkeypatch, capsys):
+    """Under k = 1 ann's lone response decides a0; b0 has two agreeing responses. Raising k to 2
+    leaves a0 without a consensus only after `labels recompute`, which records the rule's change
+    in the history and the audit log as the local user's, and prints how many changed."""
+    from app import cli
+    from db import labels
+
+    a0, b0 = node_id(url, "q1", "a", 0), node_id(url, "q1", "b", 0)
+    responses.respond(a0, "incorrect", actor=ANN, url=url)
+    responses.respond(b0, "correct", actor=ANN, url=url)
+    responses.respond(b0, "correct", actor=BOB, url=url)
+    monkeypatch.setenv("MAGDI_CONSENSUS_MIN", "2")
+    assert _b0(url)["label_source"] == "human"
+    with pytest.raises(Forbidden):
+        responses.recompute_labels(actor=Actor("tess", Role.TRAINER), url=url)
+    assert cli.main(["labels", "recompute", "--db", url]) == 0
+    assert (
+        "recomputed 2 answered nodes under MAGDI_CONSENSUS_MIN=2: 1 labels changed" in capsys.readouterr().out
+    )
+    with session_scope(url) as s:
+        [entry] = labels.history(s, turn_id=a0, limit=1)
+        audited = (
+            s.execute(select(AuditEntry).where(AuditEntry.action == "labels.recomputed")).scalars().all()
+        )
+    assert (entry.old, entry.new, entry.who) == ("incorrect", None, "local") and "at least 2" in entry.note
+    assert [(e.actor, json.loads(e.detail)["changed"]) for e in audited] == [("local", 1)]
+    again = responses.recompute_labels(actor=LOCAL, url=url)  # nothing left to change
+    assert (again.nodes, again.changed, again.revision) == (2, 0, None)
+    monkeypatch.setenv("MAGDI_CONSENSUS_MIN", "1")
+    assert responses.recompute_labels(actor=LOCAL, url=url).changed == 1

@@ -236,6 +236,12 @@ CASES: list[tuple[str, Role, str | None, Callable[[Ctx, str], Act]]] = [
         _on(Ctx.node, lambda n, a, c: responses.adjudicate(n, True, reason="checked", actor=a, url=c.url)),
     ),
     (
+        "recompute every label",
+        Role.ADMIN,
+        "labels.recomputed",
+        _plain(lambda a, c: responses.recompute_labels(actor=a, url=c.url)),
+    ),
+    (
         "export",
         Role.ANNOTATOR,
         None,
