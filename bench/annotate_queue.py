@@ -110,7 +110,7 @@ def main() -> None:
         tasks.progress(open_task.id, actor=me, url=url)
         progress.append((time.perf_counter() - start) * 1000)
     print(f"empty queue (overlap 3: every node full)          {figures(empty)}")
-    print(f"empty queue (a1 answered every open node)         {figures(done)}")
+    print(f"empty queue, worst case (a1 answered every open)  {figures(done)}")
     print(f"progress of the overlap-4 task (every node)       {figures(progress)}")
 
 

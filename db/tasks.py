@@ -11,7 +11,11 @@ The queue is ordered by the review ranking over every node of the task: the Revi
 (highest first, none last), then id. The index ix_turn_queue (migration 0009) holds that order for
 the nodes with a given number of responses, so the queue reads, for each count below the overlap,
 the first nodes of that count in index order and keeps the best of them: a count with no node
-costs one index probe, so an empty queue of full nodes is as quick as a full one.
+costs one index probe, so an empty queue of full nodes is as quick as any. What the walk still
+skips one by one (an index probe each, about 4 µs on SQLite) are the nodes the annotator answered
+that wait for other annotators: one far ahead of the others pays for each of those ranked before
+their next node, and one who answered every open node of a large task waits seconds for "nothing
+left" (3.5 s at 900,000 such nodes).
 """
 
 from __future__ import annotations
