@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app", description="MAGDi Studio")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = _with_db(sub.add_parser("import", help="import discussions (one transaction per file)"))
+    p = _with_db(sub.add_parser("import", help="import discussions (all or nothing per file)"))
     p.add_argument("path")
     p.add_argument("--dataset", help="dataset name (default: the line's own, else the file name)")
     p.add_argument("--format", choices=["auto", "jsonl", "magdi", "reconcile"], default="auto")

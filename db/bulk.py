@@ -518,7 +518,8 @@ def _copy_chunk(
             _, loc, file, dataset, ext = late[0]
             raise StoreError(loc, _already(ext, dataset), file)
         _skip_late(conn, results, late, c)
-    keep = " AND {} NOT IN (SELECT off FROM temp.late)"
+    skipping = conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM temp.late)").scalar()
+    keep = " AND {} NOT IN (SELECT off FROM temp.late)" if skipping else ""
     base_d, base_t = _next_id(session, Discussion), _next_id(session, Turn)
     d, t = base_d - c.d_lo, base_t - c.t_lo  # offset -> id
     in_d = f"BETWEEN {c.d_lo} AND {c.d_hi - 1}"

@@ -20,8 +20,8 @@ text.show_flash()
 limit = upload.max_upload_mb()
 st.caption(
     "Canonical JSONL (one discussion per line) or the MAGDi release format (a JSON array), several "
-    f"files at once, up to {limit:,} MB each. Files are checked first; they are imported together in "
-    "one transaction, so on any error nothing is imported."
+    f"files at once, up to {limit:,} MB each. Files are checked first; they are imported together, "
+    "all or nothing: on any error nothing is imported."
 )
 actor = identity.current_actor()
 if actor is None or not actor.may(Role.ADMIN):

@@ -59,13 +59,14 @@ def import_file(
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import one file in a single transaction; FormatError leaves the store as it was.
+    """Import one file, all or nothing; FormatError leaves the store as it was.
 
     The dataset is `dataset` if given, else the line's own `dataset` field, else the file stem.
     The whole file is parsed, validated and labelled (large JSONL files in forked processes) and,
-    on SQLite, its rows written to a side file before the store's write lock is taken; the lock is
-    held only to copy those rows in (`db.bulk.import_parsed`): other writers (label saves, worker
-    heartbeats) wait for that, not for the parsing. `progress` gets the number of discussions read
+    on SQLite, its rows written to a side file before the store's write lock is taken; they are then
+    copied in chunks, each a short transaction, and published at once (`db.bulk.import_parsed`):
+    other writers (label saves, worker heartbeats) wait at most for one chunk, and readers see
+    none of the rows until they are published. `progress` gets the number of discussions read
     so far, batch by batch. A ReConcile run pickle needs `questions`, the question file it was run on
     (`magdi.formats.read_reconcile`).
     """
@@ -94,7 +95,7 @@ def import_files(
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[ImportReport]:
-    """Import several files in one transaction, each as `import_file` imports one: a FormatError
+    """Import several files all or nothing, each as `import_file` imports one: a FormatError
     (naming its file) leaves the store as it was, whatever the files before it held. Every file is
     parsed and checked before the write lock is taken; an id that a later file repeats in the same
     dataset is refused as already stored. `progress` counts the discussions of all files. Admins

@@ -4,7 +4,7 @@ An upload is copied chunk by chunk into its own folder under `MAGDI_UPLOAD_DIR` 
 var/uploads), never read whole, and refused past `MAGDI_UPLOAD_MAX_MB` (default 200). The check
 parses every file with the import's own reader and compares the ids with the store and with the
 other files, so errors show as `FILE:LINE: reason` before anything is written; the import itself
-goes through `store.import_files`, the CLI's rules and one transaction for all the files, so an
+goes through `store.import_files`, the CLI's rules and all or nothing for all the files, so an
 error that the check could not see (another import in between) still leaves the store unchanged.
 
 Uploading and importing are for admins (datasets are theirs): each step takes the actor.
@@ -215,7 +215,7 @@ def import_uploads(
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[store.ImportReport]:
-    """Import the staged files in one transaction (`store.import_files`); errors name the uploaded
+    """Import the staged files, all or nothing (`store.import_files`); errors name the uploaded
     file. Datasets the import creates get the files as their source (audited)."""
     require(actor, Role.ADMIN, "import discussions")
     names = {str(path): name for name, path in files}

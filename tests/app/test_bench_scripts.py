@@ -18,8 +18,8 @@ from tests.conftest import ROOT
         (
             "store.py",
             [
-                "import now (rows staged, then copied under the lock): 200 MAGs",
-                "under the lock, copies from the side file: discussion",
+                "import now (rows staged, then copied in chunks and published): 200 MAGs",
+                "write transactions of the import: 2, holding the lock",
                 "browse full-text",
                 "label change",
             ],
