@@ -52,6 +52,7 @@ def add_response(
     session.add(row)
     session.flush()
     refresh_counts(session, [turn_id])
+    session.expire(row, ["is_current"])  # set by refresh_counts in the database
     return row
 
 
