@@ -18,6 +18,13 @@ from magdi import formats
 from tests.utils import discussion, write_jsonl
 
 
+@pytest.fixture(autouse=True, params=["one chunk", "a chunk per batch"])
+def chunks(request, monkeypatch) -> None:
+    """Each test copies the staged rows in one chunk, and in a chunk per batch of 5 (db.bulk)."""
+    if request.param == "a chunk per batch":
+        monkeypatch.setattr(bulk, "CHUNK_NODES", 12)
+
+
 def _batches(path: Path, dataset: str, per_batch: int = 5) -> list[bulk.ImportBatch]:
     """The file's discussions laid out as rows, a few per batch (a progress call after each)."""
     items = ((loc, dataset, d) for loc, d, _ in formats.read_discussions(path, "jsonl"))
