@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, inspect, text
 
 from app.services import compare, jobs, store
 from app.services.auth import LOCAL
@@ -28,6 +27,7 @@ from magdi.formats import FormatError
 from magdi.mag import Discussion
 from tests.utils import discussion, turn
 from tests.utils.cli import cli
+from tests.utils.rows import fingerprint
 
 BIG = "9" * 5000  # over Python's 4,300-digit limit for int() of a string
 
@@ -88,19 +88,6 @@ def with_turn(**fields) -> dict:
 
 
 # ---------------------------------------------------------------- the store, row by row
-
-
-def fingerprint(url: str) -> dict[str, list[str]]:
-    """Every row of every table (search index and its shadow tables included), sorted."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {
-                name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"')).all()))
-                for name in inspect(conn).get_table_names()
-            }
-    finally:
-        engine.dispose()
 
 
 def normalised(d: Discussion) -> tuple:

@@ -22,8 +22,8 @@ from app.services.filters import Filter
 from db import bulk
 from db.engine import session_scope
 from magdi import formats
-from tests.app.test_import_fuzz import fingerprint
 from tests.utils import discussion, turn, write_jsonl
+from tests.utils.rows import fingerprint
 
 CHUNK = 12  # nodes per copy transaction here: two 6-node discussions
 

@@ -1,8 +1,9 @@
-"""Ids of stored rows by what a test knows of them (a discussion's external id, an agent and round)."""
+"""Stored rows as tests know them: ids by a discussion's external id (and a node's agent and round),
+and a fingerprint of every row of every table."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, inspect, select, text
 
 from db.engine import session_scope
 from db.models import Discussion, Turn
@@ -21,3 +22,16 @@ def node_id(url: str, ext: str, agent: str, rnd: int) -> int:
             .join(Discussion)
             .where(Discussion.external_id == ext, Turn.agent == agent, Turn.round == rnd)
         ).scalar_one()
+
+
+def fingerprint(url: str) -> dict[str, list[str]]:
+    """Every row of every table (search index and its shadow tables included), sorted."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"')).all()))
+                for name in inspect(conn).get_table_names()
+            }
+    finally:
+        engine.dispose()
