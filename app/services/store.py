@@ -331,6 +331,13 @@ def demo_files(sets: Iterable[str] | None = None) -> Iterator[Path]:
         yield from sorted(DEMO_SETS[name].glob("*.jsonl"))
 
 
+def remove_abandoned_imports(url: str | None = None) -> list[int]:
+    """Remove the rows of every import whose process died between two of its chunks (SQLite; no
+    reader ever saw them); the ids of those imports. The server does this when it starts, and every
+    import before it copies (`db.bulk.sweep_abandoned`)."""
+    return bulk.sweep_abandoned(url) if bulk.stages_rows(url) else []
+
+
 def load_demo_if_empty(url: str | None = None, sets: Iterable[str] | None = None) -> list[ImportReport]:
     """First start: an empty store gets the demonstration sets (`demo_sets()` unless named). The
     server does this itself, as the local user: nobody's request asks for it."""

@@ -26,12 +26,14 @@ def db_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _ensure_store(url: str) -> bool:
+    store.remove_abandoned_imports(url)
     store.load_demo_if_empty(url)
     return True
 
 
 def ensure_store() -> None:
-    """Create the schema, and load the demonstration set into an empty store (first start)."""
+    """Create the schema, remove what imports that died left, and load the demonstration set into
+    an empty store (first start)."""
     _ensure_store(db_url())
 
 

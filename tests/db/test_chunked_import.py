@@ -186,7 +186,7 @@ def test_an_import_killed_between_chunks_is_never_seen_and_is_removed(sqlite_url
     assert browse.browse(Filter(search="zebra"), url=sqlite_url).total == 9
 
 
-def test_the_rows_of_an_abandoned_import_are_removed_by_a_sweep(sqlite_url, tmp_path):
+def test_the_rows_of_an_abandoned_import_are_removed_when_the_server_starts(sqlite_url, tmp_path):
     _seeded(sqlite_url, tmp_path)
     before = fingerprint(sqlite_url)
     path = write_jsonl(tmp_path / "new.jsonl", [_stranger(i) for i in range(9)])
@@ -195,7 +195,7 @@ def test_the_rows_of_an_abandoned_import_are_removed_by_a_sweep(sqlite_url, tmp_
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert fingerprint(sqlite_url) != before
-    assert len(bulk.sweep_abandoned(sqlite_url)) == 1
+    assert len(store.remove_abandoned_imports(sqlite_url)) == 1  # as the server does when it starts
     # Every row of every table as it was, but for the search index's segments: it records removals
     # in new ones (merging them would rewrite the whole index); what it finds is as it was.
     after = fingerprint(sqlite_url)
@@ -206,4 +206,4 @@ def test_the_rows_of_an_abandoned_import_are_removed_by_a_sweep(sqlite_url, tmp_
         s.execute(text("INSERT INTO discussion_fts (discussion_fts, rank) VALUES ('integrity-check', 1)"))
         found = [s.execute(text(_MATCH), {"q": q}).scalars().all() for q in ("zebra", "eggs")]
     assert found == [[], [1, 2, 3, 4]]
-    assert bulk.sweep_abandoned(sqlite_url) == []
+    assert store.remove_abandoned_imports(sqlite_url) == []
