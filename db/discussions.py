@@ -23,6 +23,10 @@ from magdi.answers import label_answer
 from magdi.benchmarks import Question
 
 
+class BeingImported(RuntimeError):
+    """The discussion (or its dataset) is held by an import that has not published it yet."""
+
+
 def find_discussion(session: Session, *, dataset: str, external_id: str) -> int | None:
     """Id of the discussion `external_id` of dataset `dataset`, or None."""
     return session.execute(
@@ -43,7 +47,8 @@ def create_discussion(
     gold_answer: str,
 ) -> int:
     """The discussion's id; created (without turns, and with its dataset if need be) unless
-    the dataset already holds it."""
+    the dataset already holds it. BeingImported when an import not yet published holds that
+    discussion or dataset (`db.visibility`): it is neither shown nor written to until then."""
     found = find_discussion(session, dataset=dataset, external_id=external_id)
     if found is not None:
         return found
@@ -58,7 +63,13 @@ def create_discussion(
         options=None if options is None else json.dumps(options, ensure_ascii=False),
     )
     if not _insert_once(session, row):
-        return find_discussion(session, dataset=dataset, external_id=external_id)
+        found = find_discussion(session, dataset=dataset, external_id=external_id)
+        if found is None:
+            raise BeingImported(
+                f"discussion {external_id!r} of dataset {dataset!r} is being imported; try again when "
+                "that import is done"
+            )
+        return found
     _index(session, row)
     return row.id
 

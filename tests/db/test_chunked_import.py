@@ -20,6 +20,7 @@ from app.services import browse, datasets, overview, review, store, tasks
 from app.services.auth import LOCAL
 from app.services.filters import Filter
 from db import bulk
+from db.discussions import BeingImported, create_discussion
 from db.engine import session_scope
 from magdi import formats
 from tests.utils import discussion, turn, write_jsonl
@@ -156,6 +157,7 @@ def test_a_dataset_deleted_during_the_import_stops_it_cleanly(sqlite_url, tmp_pa
 KILLED = """
 import os, signal, sys
 from db import bulk
+from db.discussions import BeingImported, create_discussion
 from app.services import store
 from app.services.auth import LOCAL
 
@@ -207,3 +209,19 @@ def test_the_rows_of_an_abandoned_import_are_removed_when_the_server_starts(sqli
         found = [s.execute(text(_MATCH), {"q": q}).scalars().all() for q in ("zebra", "eggs")]
     assert found == [[], [1, 2, 3, 4]]
     assert store.remove_abandoned_imports(sqlite_url) == []
+
+
+def test_a_discussion_job_cannot_write_into_an_import_not_yet_published(sqlite_url, tmp_path):
+    _seeded(sqlite_url, tmp_path)
+    path = write_jsonl(tmp_path / "new.jsonl", [_stranger(i) for i in range(9)])
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED, str(path), sqlite_url], capture_output=True, text=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    question = dict(task="aqua", question="Zebra question 0?", options=None, gold_answer="7")
+    with pytest.raises(BeingImported, match="discussion 'z0' of dataset 'new' is being imported"):
+        with session_scope(sqlite_url, write=True) as s:
+            create_discussion(s, dataset="new", external_id="z0", **question)
+    store.remove_abandoned_imports(sqlite_url)
+    with session_scope(sqlite_url, write=True) as s:
+        assert create_discussion(s, dataset="new", external_id="z0", **question) == 5
