@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from app.jobkinds import train
-from app.services import browse, datasets, overview, review, store, tasks
+from app.services import browse, datasets, mag_view, overview, review, store, tasks
 from app.services.auth import LOCAL
 from app.services.filters import Filter
 from db import bulk
@@ -52,8 +52,9 @@ def _seeded(url: str, tmp_path: Path) -> None:
 
 
 def _seen(url: str, tmp_path: Path) -> tuple:
-    """What every reader shows: Browse (list, search, navigation), counts, the overview, the review
-    and annotation queues, dataset lists, an export and a training job's frozen data."""
+    """What every reader shows: Browse (list, search, navigation), a MAG by its id or name, counts,
+    the overview, the review and annotation queues, dataset lists, an export and a training job's
+    frozen data."""
     out = io.StringIO()
     store.export_discussions(out, actor=LOCAL, url=url)
     page = browse.browse(Filter(), url=url)
@@ -64,6 +65,9 @@ def _seen(url: str, tmp_path: Path) -> tuple:
         [r["id"] for r in page.rows],
         page.total,
         browse.browse(Filter(search="zebra"), url=url).total,
+        browse.ordered_ids(Filter(), sort="review", descending=True, url=url),
+        [mag_view.discussion(i, url=url) for i in range(1, 20)],  # a MAG opened by its id
+        mag_view.find_discussion("new", "z0", url=url),
         browse.store_stamp(url),
         overview.overview(url=url),
         overview.accuracy(url=url),
