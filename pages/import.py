@@ -1,5 +1,5 @@
 """Import: upload JSONL or MAGDi files, check them (counts, the first discussions, every error as
-FILE:LINE: reason), then import them all in one transaction with the CLI's rules.
+FILE:LINE: reason), then import them all, all or nothing, with the CLI's rules.
 
 The uploads are copied to disk in chunks (`app.services.upload`) and read from there.
 """
