@@ -465,7 +465,8 @@ def _copy_staged(
     """Copy the side file's rows into the store chunk by chunk, each chunk its own short
     transaction, then publish them all in one more: the only times the import holds the write
     lock. Ids another import stored meanwhile are refused (or skipped). On any failure the chunks
-    copied are removed (`_discard`); if the process dies instead, the next import removes them."""
+    copied are removed (`discard`); if the process dies instead, the next import (or the app's
+    server, when it starts) removes them (`sweep_abandoned`)."""
     engine = get_engine(url).execution_options(sqlite_immediate=True, bulk_load=True)
     pending = None  # the import's PendingImport id, once its first chunk is committed
     with engine.connect() as conn:
