@@ -171,3 +171,53 @@ def test_frozen_features_are_keyed_by_what_they_depend_on():
     assert key != feature_cache_key(cfg, "base-a", "sha-2")
     assert key != feature_cache_key(DistillConfig(**{**STUDENT, "pooling": "mean"}), "base-a", "sha-1")
     assert key != feature_cache_key(DistillConfig(**{**STUDENT, "max_length": 64}), "base-a", "sha-1")
+
+
+def _student_and_batch(cfg: DistillConfig):
+    base, tokenizer, _ = load_base(cfg)
+    torch.manual_seed(0)
+    student = MAGDiStudent(add_lora(base, cfg), cfg)
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():  # LoRA B starts at zero: give the merged product something to carry
+        for name, p in student.named_parameters():
+            if "lora_B" in name:
+                p.copy_(torch.randn(p.shape, generator=g) * 0.1)
+    items, _ = encode_examples(build_examples(DistillConfig(level="2"), hand_made())[0], tokenizer, 96)
+    return student, collate(items, tokenizer.pad_token_id)
+
+
+def _loss_and_grads(student: MAGDiStudent, batch) -> tuple[float, dict[str, torch.Tensor]]:
+    student.zero_grad()
+    _, losses = student(batch)
+    losses["loss"].backward()
+    return float(losses["loss"].detach()), {
+        n: p.grad.clone() for n, p in student.named_parameters() if p.grad is not None
+    }
+
+
+def test_small_lora_layers_train_through_their_merged_weight_with_the_same_gradients():
+    """The offline student's LoRA layers use the merged-weight forward while training (fewer
+    products per token); it gives PEFT's loss and gradients, and generation keeps PEFT's forward."""
+    cfg = DistillConfig(level="2", preset="cpu", **TINY_STUDENT, lora_alpha=128)  # scaling 2
+    student, batch = _student_and_batch(cfg)
+    fused = [m for m in student.modules() if "forward" in vars(m)]
+    assert len(fused) == 7 * cfg.offline_layers  # q, k, v, o, gate, up, down in every layer
+    loss, grads = _loss_and_grads(student, batch)
+    for m in fused:
+        del m.forward  # back to PEFT's own forward
+    peft_loss, peft_grads = _loss_and_grads(student, batch)
+    assert loss == pytest.approx(peft_loss, rel=1e-6)
+    assert grads.keys() == peft_grads.keys() and any("lora_A" in n for n in grads)
+    for name, grad in grads.items():
+        torch.testing.assert_close(grad, peft_grads[name], rtol=1e-4, atol=1e-6, msg=name)
+
+
+def test_lora_layers_that_cannot_be_merged_keep_peft_forward(monkeypatch):
+    """Dropout (a different mask per token) or a layer over the size limit: PEFT's forward."""
+    with_dropout = DistillConfig(level="2", preset="cpu", **TINY_STUDENT, lora_dropout=0.1)
+    student, _ = _student_and_batch(with_dropout)
+    assert not [m for m in student.modules() if "forward" in vars(m)]
+    monkeypatch.setattr("magdi.model.FUSED_MAX_WEIGHTS", 32 * 32 - 1)  # q, o (32 x 32) and the MLP over it
+    student, _ = _student_and_batch(DistillConfig(level="2", preset="cpu", **TINY_STUDENT))
+    fused = {n.rsplit(".", 1)[-1] for n, m in student.named_modules() if "forward" in vars(m)}
+    assert fused == {"k_proj", "v_proj"}  # 32 -> 16 (one key-value head of 16)
