@@ -58,6 +58,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--level", choices=["1", "2", "3", "4"], default="4")
     p.add_argument("--node-features", choices=["frozen", "joint"], default="frozen")
     p.add_argument("--lora-r", type=int, default=16)
+    p.add_argument(
+        "--preset",
+        choices=["paper", "cpu"],
+        default="paper",
+        help="paper: LoRA on attention with dropout; cpu: the offline student's (every linear layer, "
+        "no dropout, embeddings, norms and LM head in full)",
+    )
+    p.add_argument(
+        "--lora-forward",
+        choices=["merged", "peft"],
+        default="merged",
+        help="merged: as training does (small dropout-free layers multiply by W + sBA); peft: PEFT's own",
+    )
     p.add_argument("--steps", type=int, default=10, help="timed steps")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps first")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -127,8 +140,8 @@ def build_student(args: argparse.Namespace, device: torch.device) -> MAGDiStuden
         lora_alpha=2 * args.lora_r,
         precision=args.dtype,
         seed=args.seed,
-        preset="paper",
-    )  # for a real LM
+        preset=args.preset,
+    )
     config = LlamaConfig(
         vocab_size=args.vocab,
         hidden_size=args.hidden,
@@ -148,7 +161,11 @@ def build_student(args: argparse.Namespace, device: torch.device) -> MAGDiStuden
         base = LlamaForCausalLM._from_config(config, dtype=DTYPES[args.dtype])
     if args.grad_ckpt == "on":
         enable_grad_checkpointing(base)
-    return MAGDiStudent(add_lora(base, cfg), cfg).to(device).train()
+    lm = add_lora(base, cfg)
+    if args.lora_forward == "peft":
+        for module in lm.modules():
+            vars(module).pop("forward", None)  # the merged forward is an instance attribute
+    return MAGDiStudent(lm, cfg).to(device).train()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -218,7 +235,8 @@ def main(argv: list[str] | None = None) -> None:
     chains = args.batch * args.agents * args.rounds
     print(
         f"device {name} | dtype {args.dtype} | grad-ckpt {args.grad_ckpt} | level {args.level} "
-        f"({args.node_features} node features) | LoRA r {args.lora_r}"
+        f"({args.node_features} node features) | LoRA r {args.lora_r}, preset {args.preset}, "
+        f"forward merged in {sum('forward' in vars(m) for m in student.modules())} layers"
     )
     print(
         f"model: hidden {args.hidden}, layers {args.layers}, heads {args.heads}/{args.kv_heads} kv, "

@@ -10,11 +10,29 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "train_step.py"
 
 
-def test_bench_smoke(capsys):
+def _bench():
     spec = importlib.util.spec_from_file_location("train_step", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.main(
+    return bench
+
+
+TINY = ["--hidden", "32", "--layers", "1", "--heads", "2", "--kv-heads", "1", "--intermediate", "64"]
+
+
+@pytest.mark.parametrize(("forward", "merged"), [("merged", 7), ("peft", 0)])
+def test_cpu_preset_times_either_lora_forward(capsys, forward, merged):
+    """The offline student's preset: every linear layer of the one decoder layer has LoRA, and
+    each trains through its merged weight unless PEFT's forward is asked for."""
+    common = ["--vocab", "128", "--seq-len", "16", "--batch", "2", "--dtype", "fp32", "--level", "2"]
+    run = ["--preset", "cpu", "--lora-r", "8", "--lora-forward", forward, "--steps", "1", "--warmup", "1"]
+    _bench().main([*TINY, *common, *run, "--device", "cpu"])
+    out = capsys.readouterr().out
+    assert f"preset cpu, forward merged in {merged} layers" in out and "tokens/s:" in out
+
+
+def test_bench_smoke(capsys):
+    _bench().main(
         [
             "--hidden",
             "32",
