@@ -1,6 +1,7 @@
 """Does the offline default student learn? Time to held-out accuracy on synthetic arithmetic.
 
-    python bench/learn.py                                  # the README's figures (about 5 minutes)
+    python bench/learn.py --set max_steps=1992             # the README's figures (about 5 minutes)
+    python bench/learn.py                                  # the preset's own ~1,000 steps here
     python bench/learn.py --questions 40 --minutes 0.2     # smoke run
 
 From a cold start: `--questions` synthetic arithmetic word problems (`magdi.synthetic`), the first
