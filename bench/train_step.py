@@ -36,7 +36,14 @@ import torch
 
 from magdi.chains import EncodedExample, repeat_pairs
 from magdi.config import DistillConfig
-from magdi.model import DTYPES, MAGDiStudent, add_lora, collate, enable_grad_checkpointing
+from magdi.model import (
+    DTYPES,
+    MAGDiStudent,
+    add_lora,
+    collate,
+    enable_grad_checkpointing,
+    merged_forward_layers,
+)
 
 HOPPER_PEAK_TFLOPS = {"bf16": 989.4, "fp16": 989.4, "fp32": 494.7}
 
@@ -161,10 +168,7 @@ def build_student(args: argparse.Namespace, device: torch.device) -> MAGDiStuden
         base = LlamaForCausalLM._from_config(config, dtype=DTYPES[args.dtype])
     if args.grad_ckpt == "on":
         enable_grad_checkpointing(base)
-    lm = add_lora(base, cfg)
-    if args.lora_forward == "peft":
-        for module in lm.modules():
-            vars(module).pop("forward", None)  # the merged forward is an instance attribute
+    lm = add_lora(base, cfg, merged_forward=args.lora_forward == "merged")
     return MAGDiStudent(lm, cfg).to(device).train()
 
 
@@ -236,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"device {name} | dtype {args.dtype} | grad-ckpt {args.grad_ckpt} | level {args.level} "
         f"({args.node_features} node features) | LoRA r {args.lora_r}, preset {args.preset}, "
-        f"forward merged in {sum('forward' in vars(m) for m in student.modules())} layers"
+        f"forward merged in {len(merged_forward_layers(student))} layers"
     )
     print(
         f"model: hidden {args.hidden}, layers {args.layers}, heads {args.heads}/{args.kv_heads} kv, "

@@ -79,10 +79,11 @@ def save_adapter(lm: PeftModel, cfg: DistillConfig, run_dir: Path) -> None:
     lm.save_pretrained(run_dir / "adapter")
 
 
-def add_lora(model: PreTrainedModel, cfg: DistillConfig) -> PeftModel:
+def add_lora(model: PreTrainedModel, cfg: DistillConfig, *, merged_forward: bool = True) -> PeftModel:
     """Wrap with LoRA adapters (fp32 even on a bf16/fp16 base); the base weights are frozen but
     for `cfg.modules_to_save`, which train in full (a random-init base needs its embeddings,
-    norms and LM head trained)."""
+    norms and LM head trained). Small layers train through their merged weight (`_fused_forward`)
+    unless `merged_forward` is False (PEFT's own forward everywhere, e.g. to time the two)."""
     targets = cfg.lora_target_modules
     config = LoraConfig(
         r=cfg.lora_r,
@@ -96,9 +97,14 @@ def add_lora(model: PreTrainedModel, cfg: DistillConfig) -> PeftModel:
     with quiet_peft():
         lm = get_peft_model(model, config)
     for module in lm.modules():
-        if _fusable(module):
+        if merged_forward and _fusable(module):
             module.forward = MethodType(_fused_forward, module)
     return lm
+
+
+def merged_forward_layers(model: nn.Module) -> list[nn.Module]:
+    """The LoRA layers of `model` that train through their merged weight."""
+    return [m for m in model.modules() if getattr(vars(m).get("forward"), "__func__", None) is _fused_forward]
 
 
 # A LoRA layer of at most this many weights trains through its merged weight (see _fused_forward).

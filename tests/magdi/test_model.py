@@ -14,6 +14,7 @@ from magdi.model import (
     collate,
     feature_cache_key,
     load_base,
+    merged_forward_layers,
     node_features,
     pad_right,
 )
@@ -173,10 +174,10 @@ def test_frozen_features_are_keyed_by_what_they_depend_on():
     assert key != feature_cache_key(DistillConfig(**{**STUDENT, "max_length": 64}), "base-a", "sha-1")
 
 
-def _student_and_batch(cfg: DistillConfig):
+def _student_and_batch(cfg: DistillConfig, merged_forward: bool = True):
     base, tokenizer, _ = load_base(cfg)
     torch.manual_seed(0)
-    student = MAGDiStudent(add_lora(base, cfg), cfg)
+    student = MAGDiStudent(add_lora(base, cfg, merged_forward=merged_forward), cfg)
     g = torch.Generator().manual_seed(1)
     with torch.no_grad():  # LoRA B starts at zero: give the merged product something to carry
         for name, p in student.named_parameters():
@@ -200,12 +201,12 @@ def test_small_lora_layers_train_through_their_merged_weight_with_the_same_gradi
     products per token); it gives PEFT's loss and gradients, and generation keeps PEFT's forward."""
     cfg = DistillConfig(level="2", preset="cpu", **TINY_STUDENT, lora_alpha=128)  # scaling 2
     student, batch = _student_and_batch(cfg)
-    fused = [m for m in student.modules() if "forward" in vars(m)]
+    fused = merged_forward_layers(student)
     assert len(fused) == 7 * cfg.offline_layers  # q, k, v, o, gate, up, down in every layer
     loss, grads = _loss_and_grads(student, batch)
-    for m in fused:
-        del m.forward  # back to PEFT's own forward
-    peft_loss, peft_grads = _loss_and_grads(student, batch)
+    peft_student, _ = _student_and_batch(cfg, merged_forward=False)  # the same weights, PEFT's forward
+    assert not merged_forward_layers(peft_student)
+    peft_loss, peft_grads = _loss_and_grads(peft_student, batch)
     assert loss == pytest.approx(peft_loss, rel=1e-6)
     assert grads.keys() == peft_grads.keys() and any("lora_A" in n for n in grads)
     for name, grad in grads.items():
@@ -216,8 +217,9 @@ def test_lora_layers_that_cannot_be_merged_keep_peft_forward(monkeypatch):
     """Dropout (a different mask per token) or a layer over the size limit: PEFT's forward."""
     with_dropout = DistillConfig(level="2", preset="cpu", **TINY_STUDENT, lora_dropout=0.1)
     student, _ = _student_and_batch(with_dropout)
-    assert not [m for m in student.modules() if "forward" in vars(m)]
+    assert not merged_forward_layers(student)
     monkeypatch.setattr("magdi.model.FUSED_MAX_WEIGHTS", 32 * 32 - 1)  # q, o (32 x 32) and the MLP over it
     student, _ = _student_and_batch(DistillConfig(level="2", preset="cpu", **TINY_STUDENT))
-    fused = {n.rsplit(".", 1)[-1] for n, m in student.named_modules() if "forward" in vars(m)}
+    merged = merged_forward_layers(student)
+    fused = {n.rsplit(".", 1)[-1] for n, m in student.named_modules() if any(m is f for f in merged)}
     assert fused == {"k_proj", "v_proj"}  # 32 -> 16 (one key-value head of 16)
