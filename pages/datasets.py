@@ -36,10 +36,7 @@ st.dataframe(
     ),
     hide_index=True,
 )
-actor = identity.current_actor()
-if actor is None or not actor.may(Role.ADMIN):
-    st.info("Renaming, copying, merging and deleting datasets need the admin role.")
-    st.stop()
+actor = identity.page_for(Role.ADMIN, "Renaming, copying, merging and deleting datasets need the admin role.")
 by_name = {d.name: d for d in rows}
 if s.get("datasets_selected") not in by_name:
     s["datasets_selected"] = rows[0].name

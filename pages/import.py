@@ -23,10 +23,7 @@ st.caption(
     f"files at once, up to {limit:,} MB each. Files are checked first; they are imported together, "
     "all or nothing: on any error nothing is imported."
 )
-actor = identity.current_actor()
-if actor is None or not actor.may(Role.ADMIN):
-    st.info("Importing discussions needs the admin role: datasets are the admins'.")
-    st.stop()
+actor = identity.page_for(Role.ADMIN, "Importing discussions needs the admin role: datasets are the admins'.")
 s.setdefault("import_token", uuid.uuid4().hex)
 s.setdefault("import_round", 0)  # a new uploader (empty) after each import
 files = st.file_uploader(

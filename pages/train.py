@@ -201,10 +201,7 @@ if st.button("Count what this level trains on", key="train_preview"):
             "info", f"{summary['questions_dropped']} question(s) have no correct chain and are left out."
         )
 
-actor = identity.current_actor()
-if actor is None or not actor.may(Role.TRAINER):
-    st.info("Queuing a training job needs the trainer role (an admin gives it).")
-    st.stop()
+actor = identity.page_for(Role.TRAINER, "Queuing a training job needs the trainer role (an admin gives it).")
 if st.button("Start training", type="primary", key="train_start"):
     try:
         job_id = jobs.submit(config, name=name, actor=actor, url=cache.db_url())
