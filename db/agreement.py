@@ -8,22 +8,19 @@ import json
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db import browsing, predictions
-from db.models import Adjudication, AnnotationTask, Dataset, Discussion, NodePrediction, Response, Turn
+from db import browsing, predictions, tasks
+from db.models import Adjudication, Dataset, Discussion, NodePrediction, Response, Turn
 
 
 def task_filter(session: Session, task_id: int) -> tuple[str, dict]:
     """An annotation task's name and stored Browse filter (`BrowseFilter` values)."""
-    task = session.get(AnnotationTask, task_id)
-    if task is None:
-        raise LookupError(f"no annotation task {task_id}")
+    task = tasks.get_task(session, task_id)
     return task.name, json.loads(task.filter)
 
 
 def task_names(session: Session) -> dict[int, str]:
-    """id -> name of the annotation tasks not archived."""
-    q = select(AnnotationTask.id, AnnotationTask.name).where(AnnotationTask.archived_at.is_(None))
-    return dict(session.execute(q.order_by(AnnotationTask.name)).all())
+    """id -> name of the annotation tasks not archived, by name."""
+    return {t.id: t.name for t in sorted(tasks.list_tasks(session), key=lambda t: t.name)}
 
 
 def current_responses(session: Session, f: browsing.BrowseFilter) -> list[tuple[int, str, str, str | None]]:

@@ -69,7 +69,7 @@ def task_named(session: Session, name: str) -> AnnotationTask | None:
 def get_task(session: Session, task_id: int) -> AnnotationTask:
     task = session.get(AnnotationTask, task_id)
     if task is None:
-        raise KeyError(f"annotation task {task_id} not found")
+        raise KeyError(f"no annotation task {task_id}")
     return task
 
 
