@@ -24,25 +24,22 @@ def task_names(session: Session) -> dict[int, str]:
 
 
 def current_responses(session: Session, f: browsing.BrowseFilter) -> list[tuple[int, str, str, str | None]]:
-    """(turn id, annotator, value, note) of every annotator's current (newest) response to the nodes
-    of discussions matching `f`."""
-    newest = select(func.max(Response.id)).group_by(Response.turn_id, Response.annotator)
+    """(turn id, annotator, value, note) of every annotator's current response to the nodes of
+    discussions matching `f` (`Response.is_current`: withdrawn ones are left out)."""
+    q = select(Response.turn_id, Response.annotator, Response.value, Response.note).where(Response.is_current)
     scope = browsing.node_scope(session, f)
     if scope:
-        newest = newest.where(Response.turn_id.in_(select(Turn.id).where(*scope)))
-    q = select(Response.turn_id, Response.annotator, Response.value, Response.note).where(
-        Response.id.in_(newest)
-    )
+        q = q.where(Response.turn_id.in_(select(Turn.id).where(*scope)))
     return [tuple(r) for r in session.execute(q.order_by(Response.turn_id, Response.annotator))]
 
 
 def nodes(session: Session, f: browsing.BrowseFilter) -> list[dict]:
-    """The nodes of discussions matching `f` that hold a response or an adjudication, with their
+    """The nodes of discussions matching `f` that hold a current response or an adjudication, with their
     discussion, dataset, latest adjudication (label, reason, adjudicator: None without one) and the
     newest predict job's P(correct) (None: not scored)."""
     latest = select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
     adjudicated = select(Adjudication).where(Adjudication.id.in_(latest)).subquery()
-    answered = Turn.id.in_(select(Response.turn_id)) | Turn.id.in_(select(Adjudication.turn_id))
+    answered = (Turn.n_responses > 0) | Turn.id.in_(select(Adjudication.turn_id))
     q = (
         select(
             Turn,
