@@ -514,13 +514,13 @@ def _copy_chunk(
         "JOIN main.discussion d ON d.dataset_id = ds.id AND d.external_id = s.external_id "
         f"WHERE s.off >= {c.d_lo} AND s.off < {c.d_hi} ORDER BY s.off"
     ).all()
+    keep = ""
     if late:  # stored by another import since `_stage` looked
         if not skip_existing:
             _, loc, file, dataset, ext = late[0]
             raise StoreError(loc, _already(ext, dataset), file)
         _skip_late(conn, results, late, c)
-    skipping = conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM temp.late)").scalar()
-    keep = " AND {} NOT IN (SELECT off FROM temp.late)" if skipping else ""
+        keep = " AND {} NOT IN (SELECT off FROM temp.late)"  # earlier chunks' offsets lie outside this one
     base_d, base_t = _next_id(session, Discussion), _next_id(session, Turn)
     d, t = base_d - c.d_lo, base_t - c.t_lo  # offset -> id
     in_d = f"BETWEEN {c.d_lo} AND {c.d_hi - 1}"
