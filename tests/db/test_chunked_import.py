@@ -161,7 +161,6 @@ def test_a_dataset_deleted_during_the_import_stops_it_cleanly(sqlite_url, tmp_pa
 KILLED = """
 import os, signal, sys
 from db import bulk
-from db.discussions import BeingImported, create_discussion
 from app.services import store
 from app.services.auth import LOCAL
 
