@@ -148,10 +148,6 @@ def fts_query(text_in: str) -> str:
 
 def discussion_conditions(session: Session, f: BrowseFilter) -> list:
     """Conditions on Discussion: it matches `f`."""
-    return _conditions(session, f)
-
-
-def _conditions(session: Session, f: BrowseFilter) -> list:
     if any(isinstance(v, str) and _UNSTORABLE.search(v) for v in f.values.values()):
         return [false()]  # text no stored row holds matches nothing
     found = (CONDITIONS[name](session, f.values[name]) for name in CONDITIONS if name in f.values)
@@ -168,7 +164,7 @@ def browse(
     limit: int = 50,
 ) -> tuple[list[Discussion], int]:
     """One page of discussions matching `f`, and the total number of matches."""
-    cond = _conditions(session, f)
+    cond = discussion_conditions(session, f)
     total = session.execute(select(func.count()).select_from(Discussion).where(*cond)).scalar_one()
     rows = (
         session.execute(
@@ -193,7 +189,9 @@ def ordered_ids(
     """Every matching discussion id in the Browse order (for previous / next navigation)."""
     return list(
         session.execute(
-            select(Discussion.id).where(*_conditions(session, f)).order_by(*_order(sort, descending))
+            select(Discussion.id)
+            .where(*discussion_conditions(session, f))
+            .order_by(*_order(sort, descending))
         ).scalars()
     )
 
@@ -215,7 +213,7 @@ def node_scope(
     round_: int | None = None,
 ) -> list:
     """Conditions on Turn: in a discussion matching `f`, with this answer / agent / round."""
-    cond = _conditions(session, f)
+    cond = discussion_conditions(session, f)
     c = []
     if cond:
         c.append(Turn.discussion_id.in_(select(Discussion.id).where(*cond)))
