@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from db import browsing, predictions, tasks
+from db import browsing, predictions, responses, tasks
 from db.models import Adjudication, Dataset, Discussion, NodePrediction, Response, Turn
 
 
@@ -37,7 +37,7 @@ def nodes(session: Session, f: browsing.BrowseFilter) -> list[dict]:
     """The nodes of discussions matching `f` that hold a current response or an adjudication, with their
     discussion, dataset, latest adjudication (label, reason, adjudicator: None without one) and the
     newest predict job's P(correct) (None: not scored)."""
-    latest = select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
+    latest = responses.newest_adjudication_ids()
     adjudicated = select(Adjudication).where(Adjudication.id.in_(latest)).subquery()
     answered = (Turn.n_responses > 0) | Turn.id.in_(select(Adjudication.turn_id))
     q = (

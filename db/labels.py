@@ -721,7 +721,7 @@ def bulk_preview(
         .where(r.is_current, r.turn_id.in_(select(Turn.id).where(*scope)))
         .group_by(r.turn_id)
     ).subquery()
-    newest = select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
+    newest = responses.newest_adjudication_ids()
     adj = select(Adjudication.turn_id, Adjudication.label).where(Adjudication.id.in_(newest)).subquery()
     seeded = (  # a label imported without responses, not adjudicated: it gets a response first
         Turn.human_label.is_not(None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlmodel import Session
 
 from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
@@ -122,15 +122,16 @@ def add_adjudication(
     return row
 
 
+def newest_adjudication_ids() -> Select:
+    """The ids of each node's newest adjudication, the one that counts (a subquery to narrow)."""
+    return select(func.max(Adjudication.id)).group_by(Adjudication.turn_id)
+
+
 def current_adjudications(session: Session, turn_ids: Iterable[int]) -> dict[int, Adjudication]:
     """The newest adjudication of each of these nodes that has one."""
     ids, out = sorted(set(turn_ids)), {}
     for i in range(0, len(ids), CHUNK):
-        newest = (
-            select(func.max(Adjudication.id))
-            .where(Adjudication.turn_id.in_(ids[i : i + CHUNK]))
-            .group_by(Adjudication.turn_id)
-        )
+        newest = newest_adjudication_ids().where(Adjudication.turn_id.in_(ids[i : i + CHUNK]))
         for row in session.execute(select(Adjudication).where(Adjudication.id.in_(newest))).scalars():
             out[row.turn_id] = row
     return out
