@@ -51,18 +51,12 @@ MAX_FAILED_IN_A_ROW = 3  # questions whose agent failed, one after the other: st
 # ---------------------------------------------------------------- config
 
 
-def agents_of(items: list[dict[str, Any]]) -> list[AgentConfig]:
-    """Agent configs from plain dicts (`magdi.agents.agent_configs`: AgentConfig refuses a key
-    value where the name of its environment variable belongs)."""
-    return agent_configs(items)
-
-
 def validate(config: dict[str, Any]) -> dict[str, Any]:
     """The config with defaults filled in; ValueError naming the first problem."""
     known = {"agents", "source", "target_dataset", "task", "rounds", "sample", "seed", "parallel", "few_shot"}
     if unknown := sorted(set(config) - known):
         raise ValueError(f"unknown settings {unknown}")
-    configs = agents_of(list(config.get("agents") or []))
+    configs = agent_configs(list(config.get("agents") or []))  # AgentConfig refuses a key value
     if len(configs) < 2:
         raise ValueError("a discussion needs at least two agents")
     source = dict(config.get("source") or {})

@@ -26,7 +26,7 @@ from app.jobkinds import discuss as kind
 from app.services import audit, files, jobs
 from app.services.auth import Actor, Role, require
 from db.engine import ROOT
-from magdi.agents import AgentConfig, load_agent_configs, make_agent
+from magdi.agents import AgentConfig, agent_configs, load_agent_configs, make_agent
 from magdi.benchmarks import Question
 from magdi.plumbing import write_text_atomic
 from magdi.reconcile import parse_reply, round0_prompt
@@ -106,7 +106,7 @@ def save_agents(configs: list[AgentConfig], *, actor: Actor, url: str | None = N
 
 def validate_agents(items: list[dict[str, Any]]) -> list[AgentConfig]:
     """Agent configs from plain dicts; ValueError for a bad value, a duplicate name or a key."""
-    return kind.agents_of(items)
+    return agent_configs(items)
 
 
 def defined_agents(configs: list[AgentConfig]) -> list[AgentConfig]:
