@@ -114,10 +114,9 @@ def _in_discussions(session: Session, task: AnnotationTask) -> object | None:
     return select(Discussion.id).where(*conditions) if conditions else None
 
 
-def _task_nodes(session: Session, task: AnnotationTask) -> list:
+def _task_nodes(discussions: object | None) -> list:
     """Conditions on Turn alone (no join: a walk of ix_turn_queue reads nothing else): a node of
-    the task."""
-    discussions = _in_discussions(session, task)
+    the task whose discussions (`_in_discussions`) are given."""
     found = [Turn.excluded == false()]
     return found if discussions is None else [*found, Turn.discussion_id.in_(discussions)]
 
@@ -127,7 +126,7 @@ def next_items(session: Session, task: AnnotationTask, annotator: str, *, limit:
     response does not count) and with fewer than `task.overlap` current responses. One query: for
     each count of responses below the overlap, the first `limit` such nodes in ix_turn_queue's
     order; the best `limit` of those."""
-    in_task, rank = _task_nodes(session, task), queue_rank()
+    in_task, rank = _task_nodes(_in_discussions(session, task)), queue_rank()
     levels = [
         select(
             select(Turn.id, rank.label("rank"), Turn.confidence)
@@ -150,14 +149,14 @@ def progress(session: Session, task: AnnotationTask) -> tuple[int, int, dict[str
     over the task's nodes, from the response counts: a task over the whole store reads one index
     of the nodes and one of the current responses."""
     counted = case((Turn.n_responses > task.overlap, task.overlap), else_=Turn.n_responses)
+    discussions = _in_discussions(session, task)
     n_nodes, n_counted = session.execute(
         select(func.count(), func.coalesce(func.sum(counted), 0))
         .select_from(Turn)
-        .where(*_task_nodes(session, task))
+        .where(*_task_nodes(discussions))
     ).one()
     excluded = select(Turn.id).where(Turn.excluded == true())  # few, and their responses do not count
     q = select(Response.annotator, func.count()).where(Response.is_current, Response.turn_id.not_in(excluded))
-    discussions = _in_discussions(session, task)
     if discussions is not None:
         q = q.where(Response.discussion_id.in_(discussions))
     by_annotator = dict(session.execute(q.group_by(Response.annotator)).all())
