@@ -25,7 +25,7 @@ from db.browsing import BrowseFilter, node_scope
 from db.engine import is_sqlite
 from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK, bump_revision
-from magdi.annotation import consensus_min, human_consensus
+from magdi.annotation import consensus_min, effective_label, human_consensus, human_label
 from magdi.answers import label_answer
 from magdi.mag import label_text
 from magdi.summary import Node, summarize_discussion
@@ -691,19 +691,14 @@ def bulk_preview(
         n: int, before: bool | None, auto: bool, others: list[str], mine: str | None, adjudicated
     ) -> None:
         writes = mine != value
-        after = (
-            before
-            if not writes
-            else adjudicated
-            if adjudicated is not None
-            else human_consensus([*others, value], k)
-        )
+        after = before if not writes else human_label(adjudicated, human_consensus([*others, value], k))
         out["responses"] += n * writes
         out["changing"] += n * (after != before)
         out["to_label"] += n * (after == label and before != label)
         out["undecided"] += n * (after is None)
+        # before and after are human labels, adjudications included: the automatic one fills a None
         out["effective_flips"] += n * (
-            (auto if after is None else after) != (auto if before is None else before)
+            effective_label(None, after, auto) != effective_label(None, before, auto)
         )
 
     r = Response

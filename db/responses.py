@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from db.models import Adjudication, Dataset, Discussion, LabelEvent, Response, Turn, utcnow
 from db.queries import CHUNK
-from magdi.annotation import VALUES, consensus_min, human_consensus
+from magdi.annotation import VALUES, consensus_min, human_consensus, human_label
 
 WITHDRAWN = "withdrawn"
 CurrentResponses = dict[
@@ -155,13 +155,11 @@ def human_labels(
     )
     out = {}
     for t in ids:
-        if t in adjudicated:
-            out[t] = adjudicated[t].label
-            continue
         values = {who: v for who, (v, _, _) in responses.get(t, {}).items()}
         if overlay and t in overlay:
             values[overlay[t][0]] = overlay[t][1]
-        out[t] = human_consensus(values.values(), k)
+        adjudication = adjudicated.get(t)
+        out[t] = human_label(adjudication and adjudication.label, human_consensus(values.values(), k))
     return out
 
 

@@ -31,11 +31,16 @@ def human_consensus(values: Iterable[str], min_responses: int) -> bool | None:
     return correct > incorrect
 
 
+def human_label(adjudicated: bool | None, consensus: bool | None) -> bool | None:
+    """The label humans gave a node (what the store keeps in `turn.human_label`): the adjudicated
+    label, else the human consensus; None when neither exists, so the automatic label applies."""
+    return consensus if adjudicated is None else adjudicated
+
+
 def effective_label(adjudicated: bool | None, consensus: bool | None, auto: bool) -> bool:
     """The adjudicated label, else the human consensus, else the automatic label."""
-    if adjudicated is not None:
-        return adjudicated
-    return auto if consensus is None else consensus
+    human = human_label(adjudicated, consensus)
+    return auto if human is None else human
 
 
 def consensus_min(environ: dict[str, str] | None = None) -> int:

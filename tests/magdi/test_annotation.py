@@ -2,7 +2,7 @@
 
 import pytest
 
-from magdi.annotation import consensus_min, effective_label, human_consensus
+from magdi.annotation import consensus_min, effective_label, human_consensus, human_label
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,11 @@ def test_k_comes_from_the_environment():
     for bad in ("0", "two"):
         with pytest.raises(ValueError, match="MAGDI_CONSENSUS_MIN"):
             consensus_min({"MAGDI_CONSENSUS_MIN": bad})
+
+
+@pytest.mark.parametrize(
+    ("adjudicated", "consensus", "expected"),
+    [(None, None, None), (None, True, True), (False, True, False), (True, None, True)],
+)
+def test_the_human_label_is_the_adjudication_else_the_consensus(adjudicated, consensus, expected):
+    assert human_label(adjudicated, consensus) is expected
