@@ -167,9 +167,9 @@ else:
     st.success("The annotators agree on every node they share.")
 
 st.subheader("Adjudication queue")
-if actor is None or not actor.may(Role.ADJUDICATOR):
-    st.info("Adjudicating sets a node's final label: that needs the adjudicator role.")
-    st.stop()
+actor = identity.page_for(
+    Role.ADJUDICATOR, "Adjudicating sets a node's final label: that needs the adjudicator role."
+)
 queue = agreement.adjudication_queue(actor=actor, url=cache.db_url(), **scope)
 if not queue:
     st.success("Nothing waits for adjudication.")
