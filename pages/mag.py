@@ -269,7 +269,7 @@ def discard() -> None:
 
 def undo(event_id: int) -> None:
     res = annotate.undo(event_id, actor=identity.current_actor(), url=cache.db_url())
-    text.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone: {res.message}")
+    text.flash_result(res, "Not undone")
 
 
 with act:
@@ -416,9 +416,7 @@ with st.expander("Correct the gold answer"):
                 expected_version=version,
                 url=cache.db_url(),
             )
-            text.flash(
-                "success" if res.ok else "warning", res.message if res.ok else f"Not saved — {res.message}"
-            )
+            text.flash_result(res, "Not saved")
             s.pop(gold_key, None)
 
         st.button(

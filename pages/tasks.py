@@ -118,13 +118,13 @@ def answer(node_id: int, value: str, version: int) -> None:
     res = responses.respond(node_id, value, actor=identity.current_actor(), expected_version=version, url=url)
     if res.ok:
         s[f"tasks_last_{task.id}"] = node_id
-    text.flash("success" if res.ok else "warning", res.message if res.ok else f"Not saved — {res.message}")
+    text.flash_result(res, "Not saved")
 
 
 def undo(node_id: int) -> None:
     res = responses.withdraw(node_id, actor=identity.current_actor(), url=url)
     s.pop(f"tasks_last_{task.id}", None)
-    text.flash("success" if res.ok else "warning", res.message if res.ok else f"Not undone — {res.message}")
+    text.flash_result(res, "Not undone")
 
 
 def skip(node_id: int) -> None:

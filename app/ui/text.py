@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Protocol
 
 import plotly.colors
 import streamlit as st
@@ -50,6 +51,16 @@ def notice(kind: str, text: str) -> None:
 def flash(kind: str, text: str) -> None:
     """A message shown once on the next run (callbacks run before the page draws)."""
     st.session_state.setdefault("flash", []).append((kind, text))
+
+
+class Outcome(Protocol):
+    ok: bool
+    message: str
+
+
+def flash_result(res: Outcome, refused: str) -> None:
+    """Flash an edit's outcome (`res.ok`, `res.message`): its message, or `refused` and why."""
+    flash("success" if res.ok else "warning", res.message if res.ok else f"{refused} — {res.message}")
 
 
 def show_flash() -> None:
